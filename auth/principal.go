@@ -1,0 +1,43 @@
+// Package auth verifies the identity provider's session tokens (HS256 JWTs)
+// and carries the authenticated caller, the Principal, in the request
+// context.
+package auth
+
+import (
+	"context"
+
+	"github.com/patgov/pats/model"
+)
+
+// Role is the caller's role in their organization.
+type Role string
+
+// The roles a session token may claim.
+const (
+	RoleAdmin  Role = "admin"
+	RoleMember Role = "member"
+)
+
+// Principal is the authenticated caller: their organization (with its PAT
+// policy as read at the start of the request), their user row, and role.
+type Principal struct {
+	Org  *model.Organization
+	User *model.User
+	Role Role
+}
+
+// IsAdmin reports whether the caller administers their organization.
+func (p *Principal) IsAdmin() bool { return p.Role == RoleAdmin }
+
+type principalKey struct{}
+
+// WithPrincipal returns a context carrying p.
+func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFrom returns the caller carried by ctx.
+func PrincipalFrom(ctx context.Context) (*Principal, bool) {
+	p, ok := ctx.Value(principalKey{}).(*Principal)
+	return p, ok && p != nil
+}

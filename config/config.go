@@ -1,0 +1,84 @@
+// Package config reads the service's configuration from environment
+// variables (see the README for the table).
+package config
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Config is the service configuration.
+type Config struct {
+	// Addr is the listen address (PATS_ADDR).
+	Addr string
+	// DatabaseURL is sqlite:PATH or mysql://... (PATS_DATABASE_URL).
+	DatabaseURL string
+	// JWTSecret is the HS256 key of session tokens (PATS_JWT_SECRET); empty
+	// means development mode.
+	JWTSecret   string
+	JWTIssuer   string
+	JWTAudience string
+	// IntrospectionSecret is the bearer secret of /introspect callers
+	// (PATS_INTROSPECTION_SECRET); empty disables the endpoint.
+	IntrospectionSecret string
+	// Scopes replaces the default scope list when set (PATS_SCOPES).
+	Scopes []string
+	// LogFormat is "text" or "json" (PATS_LOG_FORMAT); text in development
+	// mode, JSON otherwise, by default.
+	LogFormat string
+}
+
+// MinSecretLength is the shortest accepted HS256 key: shorter keys can be
+// brute-forced offline from any one session token.
+const MinSecretLength = 32
+
+// Load reads the configuration through getenv.
+func Load(getenv func(string) string) (Config, error) {
+	c := Config{
+		Addr:                or(getenv("PATS_ADDR"), ":8080"),
+		DatabaseURL:         or(getenv("PATS_DATABASE_URL"), "sqlite:data/pats.db"),
+		JWTSecret:           getenv("PATS_JWT_SECRET"),
+		JWTIssuer:           getenv("PATS_JWT_ISSUER"),
+		JWTAudience:         getenv("PATS_JWT_AUDIENCE"),
+		IntrospectionSecret: getenv("PATS_INTROSPECTION_SECRET"),
+		LogFormat:           getenv("PATS_LOG_FORMAT"),
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < MinSecretLength {
+		return c, fmt.Errorf("PATS_JWT_SECRET must be at least %d bytes", MinSecretLength)
+	}
+	if c.IntrospectionSecret != "" && len(c.IntrospectionSecret) < MinSecretLength {
+		return c, fmt.Errorf("PATS_INTROSPECTION_SECRET must be at least %d bytes", MinSecretLength)
+	}
+	if s := getenv("PATS_SCOPES"); s != "" {
+		for _, scope := range strings.Split(s, ",") {
+			if scope = strings.TrimSpace(scope); scope != "" {
+				c.Scopes = append(c.Scopes, scope)
+			}
+		}
+		if len(c.Scopes) == 0 {
+			return c, errors.New("PATS_SCOPES lists no scope")
+		}
+	}
+	if c.LogFormat == "" {
+		c.LogFormat = "json"
+		if c.DevMode() {
+			c.LogFormat = "text"
+		}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return c, errors.New("PATS_LOG_FORMAT must be text or json")
+	}
+	return c, nil
+}
+
+// DevMode reports whether no JWT secret was configured, so the server
+// makes its own and prints a development credential.
+func (c Config) DevMode() bool { return c.JWTSecret == "" }
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,109 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/patgov/pats/apperr"
+	"github.com/patgov/pats/graph"
+	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/pat"
+	"github.com/patgov/pats/resolvers"
+)
+
+// newGraphQLHandler builds the production GraphQL handler: POST only (no
+// GET, websocket or multipart), a parsed-query cache, persisted queries,
+// and the allowlist error presenter.
+func newGraphQLHandler(svc *pat.Service, log *slog.Logger) http.Handler {
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Service: svc}}))
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.SetErrorPresenter(presenter(log))
+	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
+		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		return apperr.New(apperr.Internal, "internal error")
+	})
+	return srv
+}
+
+// presenter maps errors to what clients see. It is an allowlist: domain
+// errors (apperr) show their message and code; bad scalar input becomes
+// BAD_USER_INPUT; gqlgen's parse and validation errors keep their codes
+// (variables that cannot be coerced become BAD_USER_INPUT); anything else
+// is logged in full and shown only as "internal error", so SQL, stacks and
+// secrets never reach a client.
+func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		if ae, ok := apperr.As(err); ok {
+			gqlErr.Message = ae.Message
+			gqlErr.Extensions = map[string]any{"code": string(ae.Code)}
+			for k, v := range ae.Extensions {
+				gqlErr.Extensions[k] = v
+			}
+			return gqlErr
+		}
+		var inputErr model.InputError
+		if errors.As(err, &inputErr) {
+			gqlErr.Message = inputErr.Error()
+			gqlErr.Extensions = map[string]any{"code": string(apperr.BadUserInput)}
+			return gqlErr
+		}
+		if code, _ := gqlErr.Extensions["code"].(string); code == errcode.ValidationFailed || code == errcode.ParseFailed {
+			if code == errcode.ValidationFailed && len(gqlErr.Path) > 0 && gqlErr.Path[0] == ast.PathName("variable") {
+				gqlErr.Extensions["code"] = string(apperr.BadUserInput)
+			}
+			return gqlErr
+		}
+		log.ErrorContext(ctx, "request failed", "err", err.Error(), "path", gqlErr.Path.String())
+		return &gqlerror.Error{
+			Message:    "internal error",
+			Path:       gqlErr.Path,
+			Extensions: map[string]any{"code": string(apperr.Internal)},
+		}
+	}
+}
+
+// requireJSONObject reads the (already bounded) body and refuses anything
+// but one JSON object before gqlgen sees it: gqlgen would echo an
+// undecodable body back in its error message, and a JSON array would be a
+// batch of operations.
+func requireJSONObject(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			writeGraphQLError(w, http.StatusRequestEntityTooLarge, "BAD_REQUEST", "request body too large")
+			return
+		case err != nil:
+			writeGraphQLError(w, http.StatusBadRequest, "BAD_REQUEST", "could not read request body")
+			return
+		}
+		trimmed := bytes.TrimSpace(body)
+		if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
+			writeGraphQLError(w, http.StatusBadRequest, errcode.ParseFailed, "request body must be one JSON object: {\"query\": ..., \"variables\": ...}")
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}

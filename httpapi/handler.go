@@ -1,0 +1,60 @@
+// Package httpapi is the service's HTTP surface: the GraphQL endpoint
+// (POST /query) behind session-token authentication, GraphiQL (GET /),
+// token introspection for resource servers (POST /introspect, RFC 7662),
+// and the probes (GET /healthz, GET /readyz).
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+
+	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/pat"
+	"github.com/patgov/pats/resolvers"
+)
+
+// MaxBodyBytes bounds every request body (HTTP 413 beyond).
+const MaxBodyBytes = 1 << 20
+
+// Config wires the handler.
+type Config struct {
+	Service  *pat.Service
+	Verifier *auth.Verifier
+	// IntrospectionSecret is the bearer secret resource servers present to
+	// /introspect; empty disables the endpoint (always 401).
+	IntrospectionSecret string
+	Logger              *slog.Logger
+}
+
+// New returns the service's HTTP handler.
+func New(cfg Config) http.Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	mux := http.NewServeMux()
+	authenticated := auth.Middleware(cfg.Verifier, cfg.Service, rejecter(cfg.Logger))
+	mux.Handle("POST /query", limitBody(requireJSONObject(authenticated(resolvers.WithLoaders(cfg.Service)(
+		newGraphQLHandler(cfg.Service, cfg.Logger))))))
+	mux.Handle("GET /{$}", playground.Handler("Personal access tokens", "/query"))
+	mux.Handle("POST /introspect", limitBody(introspectHandler(cfg.Service, cfg.IntrospectionSecret, cfg.Logger)))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.Handle("GET /readyz", readyHandler(cfg.Service, cfg.Logger))
+	return mux
+}
+
+// limitBody refuses bodies over MaxBodyBytes: a declared length up front,
+// an undeclared one as soon as reading passes the bound.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > MaxBodyBytes {
+			writeGraphQLError(w, http.StatusRequestEntityTooLarge, "BAD_REQUEST", "request body too large")
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}

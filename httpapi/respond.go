@@ -1,0 +1,53 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/patgov/pats/apperr"
+	"github.com/patgov/pats/auth"
+)
+
+// writeJSON writes v as a JSON response that no cache may keep.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// graphQLErrorBody is a GraphQL response carrying one error.
+type graphQLErrorBody struct {
+	Errors []graphQLError `json:"errors"`
+	Data   any            `json:"data"`
+}
+
+type graphQLError struct {
+	Message    string         `json:"message"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// writeGraphQLError answers outside gqlgen in the GraphQL response shape,
+// so clients find the code where they always do.
+func writeGraphQLError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, graphQLErrorBody{Errors: []graphQLError{{
+		Message: message, Extensions: map[string]any{"code": code},
+	}}})
+}
+
+// rejecter answers requests the auth middleware refuses: 401 for a bad
+// session token, 500 (logged) when the caller could not be provisioned.
+func rejecter(log *slog.Logger) func(w http.ResponseWriter, r *http.Request, err error) {
+	return func(w http.ResponseWriter, r *http.Request, err error) {
+		if errors.Is(err, auth.ErrInvalidToken) {
+			log.InfoContext(r.Context(), "session token rejected", "reason", err.Error())
+			w.Header().Set("WWW-Authenticate", `Bearer realm="pats"`)
+			writeGraphQLError(w, http.StatusUnauthorized, string(apperr.Unauthenticated), "authentication required: send a valid, unexpired session token as 'Authorization: Bearer <JWT>'")
+			return
+		}
+		log.ErrorContext(r.Context(), "provision caller failed", "err", err)
+		writeGraphQLError(w, http.StatusInternalServerError, string(apperr.Internal), "internal error")
+	}
+}

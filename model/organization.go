@@ -1,0 +1,16 @@
+package model
+
+// Organization is a tenant, created just in time from the JWT `org` claim.
+// It carries the organization's personal access token policy.
+type Organization struct {
+	ID int64 `gorm:"primaryKey"`
+	// ExternalID is the identity provider's organization ID (the `org` claim).
+	ExternalID      string
+	PatEnabled      bool
+	MaxLifespanDays int
+	// SettingsUpdatedAt and SettingsUpdatedByID record the last policy
+	// change; both are null while the defaults hold.
+	SettingsUpdatedAt   *Time
+	SettingsUpdatedByID *int64
+	CreatedAt           Time `gorm:"autoCreateTime:false"`
+}

@@ -1,0 +1,38 @@
+package model
+
+import "strings"
+
+// PersonalAccessToken is a PAT row. Only the SHA-256 digest of the secret is
+// stored; the secret exists in memory once, at creation.
+type PersonalAccessToken struct {
+	// ID is an opaque, time-ordered ULID.
+	ID             string `gorm:"primaryKey"`
+	OrganizationID int64
+	OwnerID        int64
+	Name           string
+	// NameKey is the lower-cased name: the NAME sort key and search target.
+	NameKey string
+	// Scopes holds the scopes space-separated with a leading and trailing
+	// space (" a b "), so "holds scope s" is LIKE '% s %'.
+	Scopes      string
+	TokenDigest []byte
+	Hint        string
+	CreatedAt   Time `gorm:"autoCreateTime:false"`
+	// ExpiresAt is the expiry chosen at creation. The effective expiry also
+	// depends on the organization's current maximum lifespan.
+	ExpiresAt   Time
+	LastUsedAt  *Time
+	RevokedAt   *Time
+	RevokedByID *int64
+
+	// EffectiveExpiresAt and Status are derived at read time by the domain
+	// (package pat) from the organization policy and the clock.
+	EffectiveExpiresAt Time        `gorm:"-"`
+	Status             TokenStatus `gorm:"-"`
+}
+
+// ScopeList returns the scopes as a list.
+func (t *PersonalAccessToken) ScopeList() []string { return strings.Fields(t.Scopes) }
+
+// JoinScopes encodes scopes for the Scopes column.
+func JoinScopes(scopes []string) string { return " " + strings.Join(scopes, " ") + " " }

@@ -1,0 +1,201 @@
+package pat
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/patgov/pats/apperr"
+	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/cursor"
+	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/store"
+)
+
+// Filter input bounds, so one request cannot build an unbounded statement.
+const (
+	maxSearchLength = 200
+	maxFilterOwners = 1000
+	maxFilterScopes = 100
+)
+
+// ListRequest is a page request of the token list.
+type ListRequest struct {
+	First   *int
+	After   *string
+	Filter  *model.PersonalAccessTokenFilter
+	OrderBy *model.PersonalAccessTokenOrder
+}
+
+// ListTokens returns one page of the tokens the caller may see: every token
+// of the organization for admins, their own for members.
+func (s *Service) ListTokens(ctx context.Context, p *auth.Principal, req ListRequest) (*model.PersonalAccessTokenConnection, error) {
+	limit := DefaultPageSize
+	if req.First != nil {
+		limit = *req.First
+	}
+	if limit < 1 || limit > MaxPageSize {
+		return nil, apperr.New(apperr.BadUserInput, "first must be between 1 and %d", MaxPageSize).With("field", "first")
+	}
+	now := s.clock()
+	q, err := listQuery(p, req, now)
+	if err != nil {
+		return nil, err
+	}
+	shape := queryShape(p, q)
+	if req.After != nil {
+		key, err := s.cursors.Decode(shape, *req.After)
+		if err != nil {
+			return nil, apperr.New(apperr.BadUserInput, "invalid cursor: it must come from the same query (filter, order and caller)").
+				With("field", "after")
+		}
+		q.After = &key
+	}
+	q.Limit = limit + 1
+	tokens, err := s.store.ListTokens(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	hasNext := len(tokens) > limit
+	if hasNext {
+		tokens = tokens[:limit]
+	}
+	decorate(p.Org, now, tokens...)
+	conn := &model.PersonalAccessTokenConnection{
+		Edges:    make([]*model.PersonalAccessTokenEdge, len(tokens)),
+		Nodes:    tokens,
+		PageInfo: &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: req.After != nil},
+		Count: func(ctx context.Context) (int, error) {
+			n, err := s.store.CountTokens(ctx, q)
+			return int(n), err
+		},
+	}
+	for i, t := range tokens {
+		conn.Edges[i] = &model.PersonalAccessTokenEdge{Cursor: s.cursors.Encode(shape, sortKey(q.Order, t)), Node: t}
+	}
+	if len(conn.Edges) > 0 {
+		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
+		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
+	}
+	return conn, nil
+}
+
+// listQuery validates and normalizes the request into a store query.
+func listQuery(p *auth.Principal, req ListRequest, now model.Time) (store.ListQuery, error) {
+	q := store.ListQuery{
+		Scope:          scopeOf(p),
+		Now:            now.Millis(),
+		LifespanMillis: lifespanMillis(p.Org.MaxLifespanDays),
+		Statuses:       []model.TokenStatus{model.TokenStatusActive, model.TokenStatusExpired},
+		Order:          store.OrderCreatedAt,
+		Desc:           true,
+	}
+	if o := req.OrderBy; o != nil {
+		q.Order = store.OrderField(o.Field)
+		q.Desc = o.Direction == model.OrderDirectionDesc
+	}
+	f := req.Filter
+	if f == nil {
+		return q, nil
+	}
+	if f.Status != nil {
+		q.Statuses = slices.Clone(f.Status)
+		slices.Sort(q.Statuses)
+		q.Statuses = slices.Compact(q.Statuses)
+	}
+	if f.OwnerIds != nil {
+		if len(f.OwnerIds) > maxFilterOwners {
+			return q, apperr.New(apperr.BadUserInput, "ownerIds accepts at most %d IDs", maxFilterOwners).With("field", "filter.ownerIds")
+		}
+		owners := slices.Clone(f.OwnerIds)
+		slices.Sort(owners)
+		owners = slices.Compact(owners)
+		q.OwnerSubjects = &owners
+	}
+	if f.Search != nil {
+		if len([]rune(*f.Search)) > maxSearchLength {
+			return q, apperr.New(apperr.BadUserInput, "search accepts at most %d characters", maxSearchLength).With("field", "filter.search")
+		}
+		q.Search = *f.Search
+	}
+	if len(f.Scopes) > maxFilterScopes {
+		return q, apperr.New(apperr.BadUserInput, "scopes accepts at most %d scopes", maxFilterScopes).With("field", "filter.scopes")
+	}
+	for _, sc := range f.Scopes {
+		if sc == "" || strings.ContainsAny(sc, " \t\r\n") {
+			return q, apperr.New(apperr.BadUserInput, "scopes must not be empty or contain white space").With("field", "filter.scopes")
+		}
+	}
+	q.Scopes = slices.Clone(f.Scopes)
+	slices.Sort(q.Scopes)
+	q.Scopes = slices.Compact(q.Scopes)
+	q.ExpiresBefore = millisOrNil(f.ExpiresBefore)
+	q.ExpiresAfter = millisOrNil(f.ExpiresAfter)
+	q.LastUsedBefore = millisOrNil(f.LastUsedBefore)
+	q.NeverUsed = f.NeverUsed
+	return q, nil
+}
+
+// scopeOf is the reach of the caller: the organization, and for members
+// only their own tokens.
+func scopeOf(p *auth.Principal) store.Scope {
+	sc := store.Scope{OrgID: p.Org.ID}
+	if !p.IsAdmin() {
+		id := p.User.ID
+		sc.OwnerID = &id
+	}
+	return sc
+}
+
+func millisOrNil(t *model.Time) *int64 {
+	if t == nil {
+		return nil
+	}
+	ms := t.Millis()
+	return &ms
+}
+
+// queryShape identifies the query a cursor belongs to: the caller and the
+// normalized filter and order, but not the page size or the clock.
+func queryShape(p *auth.Principal, q store.ListQuery) []byte {
+	shape := struct {
+		Org, User      int64
+		Scope          store.Scope
+		Statuses       []model.TokenStatus
+		Owners         *[]string
+		Search         string
+		Scopes         []string
+		ExpiresBefore  *int64
+		ExpiresAfter   *int64
+		LastUsedBefore *int64
+		NeverUsed      *bool
+		Order          store.OrderField
+		Desc           bool
+	}{p.Org.ID, p.User.ID, q.Scope, q.Statuses, q.OwnerSubjects, q.Search, q.Scopes,
+		q.ExpiresBefore, q.ExpiresAfter, q.LastUsedBefore, q.NeverUsed, q.Order, q.Desc}
+	b, err := json.Marshal(shape)
+	if err != nil {
+		panic(errors.New("query shape: " + err.Error())) // plain data: cannot fail
+	}
+	return b
+}
+
+// sortKey is the position of t in a list ordered by field; it must match
+// the store's SQL sort expression exactly.
+func sortKey(field store.OrderField, t *model.PersonalAccessToken) cursor.Key {
+	switch field {
+	case store.OrderExpiresAt:
+		return cursor.Key{Int: t.EffectiveExpiresAt.Millis(), ID: t.ID}
+	case store.OrderLastUsedAt:
+		if t.LastUsedAt == nil {
+			return cursor.Key{Null: true, ID: t.ID}
+		}
+		return cursor.Key{Int: t.LastUsedAt.Millis(), ID: t.ID}
+	case store.OrderName:
+		return cursor.Key{Str: t.NameKey, ID: t.ID}
+	default:
+		return cursor.Key{Int: t.CreatedAt.Millis(), ID: t.ID}
+	}
+}

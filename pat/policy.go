@@ -1,0 +1,76 @@
+package pat
+
+import (
+	"time"
+
+	"github.com/patgov/pats/model"
+)
+
+// Policy limits. Days are 24 hours.
+const (
+	DefaultEnabled         = true
+	DefaultMaxLifespanDays = 90
+	MinLifespanDays        = 1
+	MaxLifespanDays        = 730
+	// MaxActiveTokensPerUser bounds the ACTIVE tokens one user may hold.
+	MaxActiveTokensPerUser = 50
+	MaxNameLength          = 100
+	// MaxRevokeIDs bounds one revokeTokens call, counted before de-duplication.
+	MaxRevokeIDs = 1000
+	// DefaultPageSize and MaxPageSize bound personalAccessTokens(first:).
+	DefaultPageSize = 50
+	MaxPageSize     = 100
+)
+
+// DefaultScopes is the scope list used when PATS_SCOPES is not set.
+var DefaultScopes = []string{
+	"OR.Assets", "OR.Assets.Read",
+	"OR.Folders", "OR.Folders.Read",
+	"OR.Jobs", "OR.Jobs.Read",
+	"OR.Queues", "OR.Queues.Read",
+	"TM.Defects.Read", "TM.Projects.Read",
+}
+
+// lifespan returns a lifespan in days as a duration.
+func lifespan(days int) time.Duration { return time.Duration(days) * 24 * time.Hour }
+
+// lifespanMillis returns a lifespan in days as milliseconds.
+func lifespanMillis(days int) int64 { return lifespan(days).Milliseconds() }
+
+// EffectiveExpiry is the earlier of a token's own expiry and its creation
+// plus the organization's current maximum lifespan: lowering the maximum
+// shortens existing tokens, raising it restores them up to their own
+// expiry. The store's SQL computes the same value.
+func EffectiveExpiry(createdAt, expiresAt model.Time, maxLifespanDays int) model.Time {
+	capped := createdAt.Millis() + lifespanMillis(maxLifespanDays)
+	if expiresAt.Millis() < capped {
+		return expiresAt
+	}
+	return model.TimeFromMillis(capped)
+}
+
+// LatestAllowedExpiry is the latest expiry a token created at now may ask
+// for, inclusive.
+func LatestAllowedExpiry(now model.Time, maxLifespanDays int) model.Time {
+	return model.TimeFromMillis(now.Millis() + lifespanMillis(maxLifespanDays))
+}
+
+// Status is a token's state at now.
+func Status(revokedAt *model.Time, effectiveExpiry, now model.Time) model.TokenStatus {
+	switch {
+	case revokedAt != nil:
+		return model.TokenStatusRevoked
+	case effectiveExpiry.Millis() > now.Millis():
+		return model.TokenStatusActive
+	default:
+		return model.TokenStatusExpired
+	}
+}
+
+// decorate fills the derived fields of tokens for org at now.
+func decorate(org *model.Organization, now model.Time, tokens ...*model.PersonalAccessToken) {
+	for _, t := range tokens {
+		t.EffectiveExpiresAt = EffectiveExpiry(t.CreatedAt, t.ExpiresAt, org.MaxLifespanDays)
+		t.Status = Status(t.RevokedAt, t.EffectiveExpiresAt, now)
+	}
+}

@@ -1,0 +1,125 @@
+// Package pat holds the rules of personal access tokens: who may create,
+// list and revoke them, the organization policy (enabled, maximum
+// lifespan), lifespans and statuses, quotas, and what makes a token
+// authenticate. It is independent of GraphQL and HTTP; SQL lives in package
+// store, which the service calls.
+package pat
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/patgov/pats/apperr"
+	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/cursor"
+	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/store"
+)
+
+// Service applies the token rules on top of a store.
+type Service struct {
+	store   *store.Store
+	cursors *cursor.Codec
+	scopes  []string
+	known   map[string]bool
+	now     func() time.Time
+}
+
+// Config configures a Service.
+type Config struct {
+	// Scopes is the list of grantable scopes; DefaultScopes when empty.
+	Scopes []string
+	// CursorKey signs pagination cursors (at least 32 bytes).
+	CursorKey []byte
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// NewService returns a service over st.
+func NewService(st *store.Store, cfg Config) (*Service, error) {
+	scopes := cfg.Scopes
+	if len(scopes) == 0 {
+		scopes = DefaultScopes
+	}
+	scopes, err := NormalizeScopeList(scopes)
+	if err != nil {
+		return nil, err
+	}
+	codec, err := cursor.NewCodec(cfg.CursorKey)
+	if err != nil {
+		return nil, fmt.Errorf("cursor key: %w", err)
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	known := make(map[string]bool, len(scopes))
+	for _, s := range scopes {
+		known[s] = true
+	}
+	return &Service{store: st, cursors: codec, scopes: scopes, known: known, now: now}, nil
+}
+
+// NormalizeScopeList validates a configured scope list (no blanks, no white
+// space inside a scope) and returns it sorted and de-duplicated.
+func NormalizeScopeList(scopes []string) ([]string, error) {
+	out := make([]string, 0, len(scopes))
+	for _, s := range scopes {
+		s = strings.TrimSpace(s)
+		if s == "" || strings.IndexFunc(s, unicode.IsSpace) >= 0 || len(s) > 100 {
+			return nil, fmt.Errorf("scope list: invalid scope %q", s)
+		}
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// AvailableScopes returns the grantable scopes in canonical order.
+func (s *Service) AvailableScopes() []string { return slices.Clone(s.scopes) }
+
+// clock returns the current time at the storage precision.
+func (s *Service) clock() model.Time { return model.TimeOf(s.now()) }
+
+// Ping reports whether the database answers.
+func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
+
+// Provision implements auth.Provisioner: it returns the caller's
+// organization and user, created or refreshed from the claims.
+func (s *Service) Provision(ctx context.Context, c *auth.Claims) (*auth.Principal, error) {
+	org, user, err := s.store.Provision(ctx, store.Identity{
+		OrgExternalID: c.Org, Subject: c.Subject, Email: c.Email, Name: c.Name, AccountType: c.AccountType,
+	}, store.OrgDefaults{Enabled: DefaultEnabled, MaxLifespanDays: DefaultMaxLifespanDays}, s.clock())
+	if err != nil {
+		return nil, err
+	}
+	return &auth.Principal{Org: org, User: user, Role: c.Role}, nil
+}
+
+// UsersByIDs returns the organization's users with the given internal IDs,
+// in the order of ids (nil where a user is missing). It backs the
+// per-request user loader.
+func (s *Service) UsersByIDs(ctx context.Context, orgID int64, ids []int64) ([]*model.User, error) {
+	users, err := s.store.UsersByIDs(ctx, orgID, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*model.User, len(users))
+	for _, u := range users {
+		byID[u.ID] = u
+	}
+	out := make([]*model.User, len(ids))
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
+}
+
+// errForbiddenAdmin is returned when a member calls an admin operation.
+func errForbiddenAdmin() error {
+	return apperr.New(apperr.Forbidden, "only organization admins may do this")
+}

@@ -1,0 +1,51 @@
+package pat
+
+import (
+	"context"
+
+	"github.com/patgov/pats/apperr"
+	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/model"
+)
+
+// SettingsChange is a requested policy change; nil fields keep their value.
+type SettingsChange struct {
+	Enabled         *bool
+	MaxLifespanDays *int
+}
+
+// Settings returns the caller's organization policy. Every member may read it.
+func (s *Service) Settings(_ context.Context, p *auth.Principal) *model.Organization {
+	return p.Org
+}
+
+// UpdateSettings changes the organization policy (admins only). A change
+// that sets nothing is bad input; one that sets the current values
+// succeeds without recording a change.
+func (s *Service) UpdateSettings(ctx context.Context, p *auth.Principal, in SettingsChange) (*model.Organization, error) {
+	if !p.IsAdmin() {
+		return nil, errForbiddenAdmin()
+	}
+	if in.Enabled == nil && in.MaxLifespanDays == nil {
+		return nil, apperr.New(apperr.BadUserInput, "set at least one of enabled and maxLifespanDays")
+	}
+	if d := in.MaxLifespanDays; d != nil && (*d < MinLifespanDays || *d > MaxLifespanDays) {
+		return nil, apperr.New(apperr.BadUserInput, "maxLifespanDays must be between %d and %d", MinLifespanDays, MaxLifespanDays).
+			With("field", "maxLifespanDays")
+	}
+	now := s.clock()
+	return s.store.UpdateSettings(ctx, p.Org.ID, func(org *model.Organization) (bool, error) {
+		changed := false
+		if in.Enabled != nil && *in.Enabled != org.PatEnabled {
+			org.PatEnabled, changed = *in.Enabled, true
+		}
+		if in.MaxLifespanDays != nil && *in.MaxLifespanDays != org.MaxLifespanDays {
+			org.MaxLifespanDays, changed = *in.MaxLifespanDays, true
+		}
+		if changed {
+			by := p.User.ID
+			org.SettingsUpdatedAt, org.SettingsUpdatedByID = &now, &by
+		}
+		return changed, nil
+	})
+}

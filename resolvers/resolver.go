@@ -1,0 +1,29 @@
+// Package resolvers adapts GraphQL operations to the domain package pat:
+// convert arguments, call the service, shape the result. No rules, no SQL.
+package resolvers
+
+//go:generate go tool gqlgen generate --config ../gqlgen.yml
+
+import (
+	"context"
+
+	"github.com/patgov/pats/apperr"
+	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/pat"
+)
+
+// Resolver is the dependency root of the GraphQL resolvers.
+type Resolver struct {
+	Service *pat.Service
+}
+
+// principal returns the authenticated caller. The HTTP layer rejects
+// unauthenticated requests before GraphQL runs, so a missing principal is
+// a wiring error, reported as unauthenticated rather than trusted.
+func principal(ctx context.Context) (*auth.Principal, error) {
+	p, ok := auth.PrincipalFrom(ctx)
+	if !ok {
+		return nil, apperr.New(apperr.Unauthenticated, "authentication required")
+	}
+	return p, nil
+}

@@ -1,0 +1,163 @@
+// Command pats is the personal access token governance service: a GraphQL
+// API for organization admins and users, and an introspection endpoint for
+// resource servers. See README.md.
+package main
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/config"
+	"github.com/patgov/pats/database"
+	"github.com/patgov/pats/httpapi"
+	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/pat"
+	"github.com/patgov/pats/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "pats:", err)
+		os.Exit(1)
+	}
+}
+
+// shutdownGrace bounds how long in-flight requests may take to finish.
+const shutdownGrace = 20 * time.Second
+
+// run starts the service and serves until ctx ends.
+func run(ctx context.Context, _ []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stdout)
+	slog.SetDefault(log)
+
+	jwtKey := []byte(cfg.JWTSecret)
+	if cfg.DevMode() {
+		if jwtKey, err = config.DevSecret(cfg.DataDir()); err != nil {
+			return err
+		}
+	}
+	db, err := database.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	svc, err := pat.NewService(store.New(db.DB, db.Dialect), pat.Config{
+		Scopes:    cfg.Scopes,
+		CursorKey: deriveKey(jwtKey, "pats cursor key v1"),
+	})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler: httpapi.New(httpapi.Config{
+			Service:             svc,
+			Verifier:            auth.NewVerifier(jwtKey, cfg.JWTIssuer, cfg.JWTAudience),
+			IntrospectionSecret: cfg.IntrospectionSecret,
+			Logger:              log,
+		}),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "database", string(db.Dialect), "dev_mode", cfg.DevMode())
+	if cfg.DevMode() {
+		if err := printDevCredential(stdout, cfg, jwtKey, ln.Addr()); err != nil {
+			return err
+		}
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// deriveKey derives a purpose-specific key from the master secret, so a
+// cursor MAC can never be confused with a session-token signature.
+func deriveKey(master []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, master)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
+}
+
+// printDevCredential prints, in development mode, a ready-to-paste header
+// for an admin of a demo organization, and the playground URL.
+func printDevCredential(w io.Writer, cfg config.Config, key []byte, addr net.Addr) error {
+	const lifetime = 12 * time.Hour
+	now := time.Now()
+	registered := jwt.RegisteredClaims{
+		Subject: "demo-admin", Issuer: cfg.JWTIssuer,
+		IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(lifetime)),
+	}
+	if cfg.JWTAudience != "" {
+		registered.Audience = jwt.ClaimStrings{cfg.JWTAudience}
+	}
+	token, err := auth.Sign(key, &auth.Claims{
+		RegisteredClaims: registered,
+		Org:              "demo-org", Role: auth.RoleAdmin,
+		Email: "admin@demo.example", Name: "Demo Admin", AccountType: model.AccountTypeLocal,
+	})
+	if err != nil {
+		return fmt.Errorf("sign development credential: %w", err)
+	}
+	port := "8080"
+	if tcp, ok := addr.(*net.TCPAddr); ok {
+		port = fmt.Sprint(tcp.Port)
+	}
+	_, err = fmt.Fprintf(w, `
+Development mode: no PATS_JWT_SECRET, so a random key was kept in the data folder.
+Playground: http://localhost:%s/
+Paste this into the playground's Headers tab (admin of organization "demo-org", valid %s):
+
+{"Authorization": "Bearer %s"}
+
+`, port, lifetime, token)
+	return err
+}

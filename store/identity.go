@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/patgov/pats/model"
+)
+
+// Identity is what a session token says about its bearer.
+type Identity struct {
+	OrgExternalID string
+	Subject       string
+	Email         string
+	Name          string
+	AccountType   model.AccountType
+}
+
+// OrgDefaults are the settings a new organization starts with.
+type OrgDefaults struct {
+	Enabled         bool
+	MaxLifespanDays int
+}
+
+// userWithOrg is the flat row of the provisioning join.
+type userWithOrg struct {
+	model.User
+	OrgExternalID          string
+	OrgPatEnabled          bool
+	OrgMaxLifespanDays     int
+	OrgSettingsUpdatedAt   *model.Time
+	OrgSettingsUpdatedByID *int64
+	OrgCreatedAt           model.Time
+}
+
+// Provision returns the caller's organization and user, creating them on
+// first sight and refreshing the user's name, email and account type when
+// the claims changed. In the steady state it is one SELECT and no write.
+func (s *Store) Provision(ctx context.Context, id Identity, defaults OrgDefaults, now model.Time) (*model.Organization, *model.User, error) {
+	row, err := s.findUserWithOrg(ctx, id.OrgExternalID, id.Subject)
+	if err != nil && err != ErrNotFound {
+		return nil, nil, err
+	}
+	if err == ErrNotFound {
+		if err := s.createIdentity(ctx, id, defaults, now); err != nil {
+			return nil, nil, err
+		}
+		if row, err = s.findUserWithOrg(ctx, id.OrgExternalID, id.Subject); err != nil {
+			return nil, nil, fmt.Errorf("provision: read back: %w", err)
+		}
+	}
+	org := &model.Organization{
+		ID: row.OrganizationID, ExternalID: row.OrgExternalID, PatEnabled: row.OrgPatEnabled,
+		MaxLifespanDays: row.OrgMaxLifespanDays, SettingsUpdatedAt: row.OrgSettingsUpdatedAt,
+		SettingsUpdatedByID: row.OrgSettingsUpdatedByID, CreatedAt: row.OrgCreatedAt,
+	}
+	user := row.User
+	if user.Email != id.Email || user.Name != id.Name || user.AccountType != id.AccountType {
+		user.Email, user.Name, user.AccountType = id.Email, id.Name, id.AccountType
+		user.EmailKey, user.NameKey = strings.ToLower(id.Email), strings.ToLower(id.Name)
+		user.UpdatedAt = now
+		err := s.db.WithContext(ctx).Model(&model.User{}).
+			Where("id = ? AND organization_id = ?", user.ID, org.ID).
+			Updates(map[string]any{
+				"email": user.Email, "name": user.Name, "account_type": user.AccountType,
+				"email_key": user.EmailKey, "name_key": user.NameKey, "updated_at": now,
+			}).Error
+		if err != nil {
+			return nil, nil, fmt.Errorf("provision: update user: %w", err)
+		}
+	}
+	return org, &user, nil
+}
+
+func (s *Store) findUserWithOrg(ctx context.Context, orgExternalID, subject string) (*userWithOrg, error) {
+	var rows []userWithOrg
+	err := s.db.WithContext(ctx).Raw(`SELECT u.*, o.external_id AS org_external_id,
+  o.pat_enabled AS org_pat_enabled, o.max_lifespan_days AS org_max_lifespan_days,
+  o.settings_updated_at AS org_settings_updated_at,
+  o.settings_updated_by_id AS org_settings_updated_by_id, o.created_at AS org_created_at
+FROM users u JOIN organizations o ON o.id = u.organization_id
+WHERE o.external_id = ? AND u.subject = ?`, orgExternalID, subject).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("provision: find user: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, ErrNotFound
+	}
+	return &rows[0], nil
+}
+
+// createIdentity inserts the organization and the user if they are missing.
+// Concurrent first requests race benignly: conflicts are ignored and the
+// caller reads back whatever row won.
+func (s *Store) createIdentity(ctx context.Context, id Identity, defaults OrgDefaults, now model.Time) error {
+	return s.transaction(ctx, func(tx *gorm.DB) error {
+		org := model.Organization{
+			ExternalID: id.OrgExternalID, PatEnabled: defaults.Enabled,
+			MaxLifespanDays: defaults.MaxLifespanDays, CreatedAt: now,
+		}
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&org).Error; err != nil {
+			return fmt.Errorf("provision: create organization: %w", err)
+		}
+		var orgID int64
+		if err := tx.Model(&model.Organization{}).Select("id").
+			Where("external_id = ?", id.OrgExternalID).Take(&orgID).Error; err != nil {
+			return fmt.Errorf("provision: read organization: %w", err)
+		}
+		user := model.User{
+			OrganizationID: orgID, Subject: id.Subject, Email: id.Email, Name: id.Name,
+			AccountType: id.AccountType, NameKey: strings.ToLower(id.Name),
+			EmailKey: strings.ToLower(id.Email), CreatedAt: now, UpdatedAt: now,
+		}
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&user).Error; err != nil {
+			return fmt.Errorf("provision: create user: %w", err)
+		}
+		return nil
+	})
+}
+
+// UsersByIDs returns the users of the organization with the given IDs, in
+// no particular order. It backs the per-request user loader.
+func (s *Store) UsersByIDs(ctx context.Context, orgID int64, ids []int64) ([]*model.User, error) {
+	var users []*model.User
+	err := s.db.WithContext(ctx).Where("organization_id = ? AND id IN ?", orgID, ids).Find(&users).Error
+	if err != nil {
+		return nil, fmt.Errorf("load users: %w", err)
+	}
+	return users, nil
+}

@@ -1,0 +1,49 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/patgov/pats/model"
+)
+
+// Organization returns the organization with the given ID.
+func (s *Store) Organization(ctx context.Context, orgID int64) (*model.Organization, error) {
+	var org model.Organization
+	if err := s.db.WithContext(ctx).Where("id = ?", orgID).Take(&org).Error; err != nil {
+		return nil, notFound(err, "read organization")
+	}
+	return &org, nil
+}
+
+// UpdateSettings locks the organization row, lets apply change the policy
+// fields of org, and writes them if apply reports a change. The lock makes
+// concurrent updates and token creations see one order of events.
+func (s *Store) UpdateSettings(ctx context.Context, orgID int64, apply func(org *model.Organization) (changed bool, err error)) (*model.Organization, error) {
+	var org model.Organization
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		if err := s.forUpdate(tx).Where("id = ?", orgID).Take(&org).Error; err != nil {
+			return notFound(err, "update settings: read organization")
+		}
+		changed, err := apply(&org)
+		if err != nil || !changed {
+			return err
+		}
+		err = tx.Model(&model.Organization{}).Where("id = ?", orgID).Updates(map[string]any{
+			"pat_enabled":            org.PatEnabled,
+			"max_lifespan_days":      org.MaxLifespanDays,
+			"settings_updated_at":    org.SettingsUpdatedAt,
+			"settings_updated_by_id": org.SettingsUpdatedByID,
+		}).Error
+		if err != nil {
+			return fmt.Errorf("update settings: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &org, nil
+}

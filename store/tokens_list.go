@@ -1,0 +1,167 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/patgov/pats/cursor"
+	"github.com/patgov/pats/model"
+)
+
+// OrderField is a column the token list can be ordered by.
+type OrderField string
+
+// The order fields of the token list.
+const (
+	OrderCreatedAt  OrderField = "CREATED_AT"
+	OrderExpiresAt  OrderField = "EXPIRES_AT"
+	OrderLastUsedAt OrderField = "LAST_USED_AT"
+	OrderName       OrderField = "NAME"
+)
+
+// ListQuery is a normalized token list request. Nil filter fields are
+// absent; a non-nil empty OwnerSubjects or Statuses matches nothing.
+type ListQuery struct {
+	Scope Scope
+	// Now and LifespanMillis define the effective expiry and the status.
+	Now            int64
+	LifespanMillis int64
+
+	Statuses       []model.TokenStatus
+	OwnerSubjects  *[]string
+	Search         string
+	Scopes         []string
+	ExpiresBefore  *int64
+	ExpiresAfter   *int64
+	LastUsedBefore *int64
+	NeverUsed      *bool
+
+	Order OrderField
+	Desc  bool
+	// After is the position of the last row of the previous page.
+	After *cursor.Key
+	Limit int
+}
+
+// ListTokens returns up to q.Limit tokens after q.After in q's order.
+func (s *Store) ListTokens(ctx context.Context, q ListQuery) ([]*model.PersonalAccessToken, error) {
+	db := s.filtered(ctx, q)
+	if q.After != nil {
+		db = keysetAfter(db, q)
+	}
+	var tokens []*model.PersonalAccessToken
+	err := db.Select("t.*").Order(orderBy(q)).Limit(q.Limit).Find(&tokens).Error
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	return tokens, nil
+}
+
+// CountTokens counts every token matching q's filter, ignoring q.After.
+func (s *Store) CountTokens(ctx context.Context, q ListQuery) (int64, error) {
+	var n int64
+	if err := s.filtered(ctx, q).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count tokens: %w", err)
+	}
+	return n, nil
+}
+
+// filtered builds FROM and WHERE for q: the scope first, then each filter.
+func (s *Store) filtered(ctx context.Context, q ListQuery) *gorm.DB {
+	db := s.db.WithContext(ctx).Table("personal_access_tokens AS t")
+	db = q.Scope.where(db, "t")
+	if q.Statuses != nil {
+		db = statusIn(db, q.Statuses, q.Now, q.LifespanMillis)
+	}
+	if q.OwnerSubjects != nil {
+		if len(*q.OwnerSubjects) == 0 {
+			db = db.Where("1 = 0")
+		} else {
+			db = db.Where("t.owner_id IN (SELECT o.id FROM users o WHERE o.organization_id = ? AND o.subject IN ?)",
+				q.Scope.OrgID, *q.OwnerSubjects)
+		}
+	}
+	if q.Search != "" {
+		pattern := "%" + escapeLike(strings.ToLower(q.Search)) + "%"
+		db = db.Joins("JOIN users u ON u.id = t.owner_id").
+			Where("(t.name_key LIKE ? ESCAPE '!' OR u.name_key LIKE ? ESCAPE '!' OR u.email_key LIKE ? ESCAPE '!')",
+				pattern, pattern, pattern)
+	}
+	for _, scope := range q.Scopes {
+		db = db.Where("t.scopes LIKE ? ESCAPE '!'", "% "+escapeLike(scope)+" %")
+	}
+	if q.ExpiresBefore != nil {
+		// effective < T  <=>  expires_at < T OR created_at + L < T
+		db = db.Where("(t.expires_at < ? OR t.created_at < ?)", *q.ExpiresBefore, *q.ExpiresBefore-q.LifespanMillis)
+	}
+	if q.ExpiresAfter != nil {
+		// effective > T  <=>  expires_at > T AND created_at + L > T
+		db = db.Where("t.expires_at > ? AND t.created_at > ?", *q.ExpiresAfter, *q.ExpiresAfter-q.LifespanMillis)
+	}
+	if q.LastUsedBefore != nil {
+		db = db.Where("t.last_used_at < ?", *q.LastUsedBefore)
+	}
+	if q.NeverUsed != nil {
+		if *q.NeverUsed {
+			db = db.Where("t.last_used_at IS NULL")
+		} else {
+			db = db.Where("t.last_used_at IS NOT NULL")
+		}
+	}
+	return db
+}
+
+// statusIn keeps the tokens whose status is one of statuses. Comparisons
+// are on the stored columns against values computed from now and the
+// lifespan, so they need no date arithmetic in SQL.
+func statusIn(db *gorm.DB, statuses []model.TokenStatus, now, lifespan int64) *gorm.DB {
+	var active, expired, revoked bool
+	for _, st := range statuses {
+		switch st {
+		case model.TokenStatusActive:
+			active = true
+		case model.TokenStatusExpired:
+			expired = true
+		case model.TokenStatusRevoked:
+			revoked = true
+		}
+	}
+	switch {
+	case active && expired && revoked:
+		return db
+	case active && expired:
+		return db.Where("t.revoked_at IS NULL")
+	case active && revoked:
+		return db.Where("(t.revoked_at IS NOT NULL OR (t.expires_at > ? AND t.created_at > ?))", now, now-lifespan)
+	case expired && revoked:
+		return db.Where("(t.revoked_at IS NOT NULL OR t.expires_at <= ? OR t.created_at <= ?)", now, now-lifespan)
+	case active:
+		return activeAt(db, "t.", now, lifespan)
+	case expired:
+		return db.Where("t.revoked_at IS NULL AND (t.expires_at <= ? OR t.created_at <= ?)", now, now-lifespan)
+	case revoked:
+		return db.Where("t.revoked_at IS NOT NULL")
+	default:
+		return db.Where("1 = 0")
+	}
+}
+
+// activeAt keeps tokens that are not revoked and whose effective expiry,
+// min(expires_at, created_at + lifespan), is after now. prefix is the
+// table alias with its dot, or "".
+func activeAt(db *gorm.DB, prefix string, now, lifespan int64) *gorm.DB {
+	return db.Where(prefix+"revoked_at IS NULL AND "+prefix+"expires_at > ? AND "+prefix+"created_at > ?", now, now-lifespan)
+}
+
+// lifespanMillis converts a lifespan in days (of 24 hours) to milliseconds.
+func lifespanMillis(days int) int64 { return int64(days) * 24 * 60 * 60 * 1000 }
+
+// escapeLike escapes LIKE wildcards with '!', an escape character that
+// means the same on MySQL and SQLite (a backslash does not).
+func escapeLike(s string) string {
+	r := strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
+	return r.Replace(s)
+}

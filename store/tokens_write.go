@@ -1,0 +1,148 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/patgov/pats/model"
+)
+
+// Scope is the reach of a caller: their organization, and for members
+// their own tokens only (OwnerID set).
+type Scope struct {
+	OrgID   int64
+	OwnerID *int64
+}
+
+// where restricts q (on table alias t, or no alias when t is "") to scope.
+func (sc Scope) where(q *gorm.DB, t string) *gorm.DB {
+	if t != "" {
+		t += "."
+	}
+	q = q.Where(t+"organization_id = ?", sc.OrgID)
+	if sc.OwnerID != nil {
+		q = q.Where(t+"owner_id = ?", *sc.OwnerID)
+	}
+	return q
+}
+
+// CreateToken inserts the token that build returns, inside a transaction
+// that holds a shared lock on the organization (so the policy cannot change
+// underneath) and an exclusive lock on the owner (so concurrent creations
+// by one user cannot both pass the quota). build receives the current
+// organization and the owner's count of active tokens at now.
+func (s *Store) CreateToken(ctx context.Context, orgID, ownerID int64, now model.Time,
+	build func(org *model.Organization, activeTokens int64) (*model.PersonalAccessToken, error),
+) (*model.PersonalAccessToken, *model.Organization, error) {
+	var (
+		tok *model.PersonalAccessToken
+		org model.Organization
+	)
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		if err := s.forShare(tx).Where("id = ?", orgID).Take(&org).Error; err != nil {
+			return notFound(err, "create token: read organization")
+		}
+		var owner model.User
+		if err := s.forUpdate(tx).Where("id = ? AND organization_id = ?", ownerID, orgID).Take(&owner).Error; err != nil {
+			return notFound(err, "create token: lock owner")
+		}
+		var active int64
+		err := activeAt(tx.Model(&model.PersonalAccessToken{}), "", now.Millis(), lifespanMillis(org.MaxLifespanDays)).
+			Where("organization_id = ? AND owner_id = ?", orgID, ownerID).Count(&active).Error
+		if err != nil {
+			return fmt.Errorf("create token: count active: %w", err)
+		}
+		if tok, err = build(&org, active); err != nil {
+			return err
+		}
+		if err := tx.Create(tok).Error; err != nil {
+			return fmt.Errorf("create token: insert: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return tok, &org, nil
+}
+
+// RevokeTokens locks the tokens of scope with the given (distinct) IDs,
+// lets check inspect them (and veto the revocation by returning an error),
+// then revokes those not yet revoked, all in one transaction and a fixed
+// number of statements. It returns the tokens as they now stand, in no
+// particular order, and how many this call revoked.
+func (s *Store) RevokeTokens(ctx context.Context, scope Scope, ids []string, by int64, now model.Time,
+	check func(found []*model.PersonalAccessToken) error,
+) ([]*model.PersonalAccessToken, int64, error) {
+	var (
+		found   []*model.PersonalAccessToken
+		revoked int64
+	)
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		q := scope.where(s.forUpdate(tx), "").Where("id IN ?", ids)
+		if err := q.Find(&found).Error; err != nil {
+			return fmt.Errorf("revoke tokens: lock: %w", err)
+		}
+		if err := check(found); err != nil {
+			return err
+		}
+		res := scope.where(tx.Model(&model.PersonalAccessToken{}), "").
+			Where("id IN ? AND revoked_at IS NULL", ids).
+			Updates(map[string]any{"revoked_at": now, "revoked_by_id": by})
+		if res.Error != nil {
+			return fmt.Errorf("revoke tokens: update: %w", res.Error)
+		}
+		revoked = res.RowsAffected
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	markRevoked(found, by, now)
+	return found, revoked, nil
+}
+
+// RevokeByDigest revokes the organization's token with the given digest.
+// It returns the token as it now stands and whether this call revoked it
+// (false: it was revoked before). ErrNotFound if no such token.
+func (s *Store) RevokeByDigest(ctx context.Context, orgID int64, digest []byte, by int64, now model.Time) (*model.PersonalAccessToken, bool, error) {
+	var (
+		tok     model.PersonalAccessToken
+		revoked bool
+	)
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		err := s.forUpdate(tx).Where("organization_id = ? AND token_digest = ?", orgID, digest).Take(&tok).Error
+		if err != nil {
+			return notFound(err, "revoke by value: find")
+		}
+		if tok.RevokedAt != nil {
+			return nil
+		}
+		res := tx.Model(&model.PersonalAccessToken{}).
+			Where("organization_id = ? AND id = ? AND revoked_at IS NULL", orgID, tok.ID).
+			Updates(map[string]any{"revoked_at": now, "revoked_by_id": by})
+		if res.Error != nil {
+			return fmt.Errorf("revoke by value: update: %w", res.Error)
+		}
+		revoked = res.RowsAffected == 1
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	markRevoked([]*model.PersonalAccessToken{&tok}, by, now)
+	return &tok, revoked, nil
+}
+
+// markRevoked applies, in memory, the revocation just written to the
+// locked rows that were not revoked before.
+func markRevoked(tokens []*model.PersonalAccessToken, by int64, now model.Time) {
+	for _, t := range tokens {
+		if t.RevokedAt == nil {
+			at, who := now, by
+			t.RevokedAt, t.RevokedByID = &at, &who
+		}
+	}
+}
