@@ -54,13 +54,14 @@ func (s *Store) forUpdate(q *gorm.DB) *gorm.DB {
 	return q
 }
 
-// forShare takes a shared lock on the selected rows (MySQL/MariaDB syntax
-// that both accept), so they cannot change until the transaction ends.
-func (s *Store) forShare(q *gorm.DB) *gorm.DB {
+// shareLock is the suffix of a SELECT that takes a shared lock on its rows
+// until the transaction ends: LOCK IN SHARE MODE, which both MySQL and
+// MariaDB accept (MariaDB has no FOR SHARE).
+func (s *Store) shareLock() string {
 	if s.dialect == migrations.MySQL {
-		return q.Clauses(clause.Expr{SQL: "LOCK IN SHARE MODE"})
+		return " LOCK IN SHARE MODE"
 	}
-	return q
+	return ""
 }
 
 // notFound maps GORM's not-found error to ErrNotFound.

@@ -41,9 +41,14 @@ func (s *Store) CreateToken(ctx context.Context, orgID, ownerID int64, now model
 		org model.Organization
 	)
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		if err := s.forShare(tx).Where("id = ?", orgID).Take(&org).Error; err != nil {
-			return notFound(err, "create token: read organization")
+		var orgs []model.Organization
+		if err := tx.Raw("SELECT * FROM organizations WHERE id = ?"+s.shareLock(), orgID).Scan(&orgs).Error; err != nil {
+			return fmt.Errorf("create token: read organization: %w", err)
 		}
+		if len(orgs) == 0 {
+			return ErrNotFound
+		}
+		org = orgs[0]
 		var owner model.User
 		if err := s.forUpdate(tx).Where("id = ? AND organization_id = ?", ownerID, orgID).Take(&owner).Error; err != nil {
 			return notFound(err, "create token: lock owner")

@@ -45,7 +45,7 @@ CREATE TABLE personal_access_tokens (
   name_key VARBINARY(800) NOT NULL,
   scopes VARBINARY(4000) NOT NULL,
   token_digest BINARY(32) NOT NULL,
-  hint VARCHAR(32) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  hint VARCHAR(32) NOT NULL,
   created_at BIGINT NOT NULL,
   expires_at BIGINT NOT NULL,
   last_used_at BIGINT NULL,

@@ -1,0 +1,209 @@
+// Package testenv runs the whole service over HTTP for end-to-end tests,
+// against SQLite always and against MySQL/MariaDB when PATS_TEST_MYSQL_DSN
+// is set (a mysql:// URL like PATS_DATABASE_URL). Each test package gets a
+// fresh MySQL database (see Main); tests stay independent by using their
+// own organizations.
+package testenv
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	_ "github.com/go-sql-driver/mysql" // the database/sql driver used to create test databases
+
+	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/database"
+	"github.com/patgov/pats/httpapi"
+	"github.com/patgov/pats/pat"
+	"github.com/patgov/pats/store"
+)
+
+// MySQLEnv names the environment variable with the MySQL server to test on.
+const MySQLEnv = "PATS_TEST_MYSQL_DSN"
+
+// IntrospectionSecret is the secret test resource servers present.
+const IntrospectionSecret = "test-introspection-secret-0123456789abcdef"
+
+// JWTKey signs the test session tokens.
+var JWTKey = []byte("test-jwt-key-0123456789abcdef-0123456789")
+
+// Dialects lists the databases the tests run on: "sqlite" always, and
+// "mysql" when PATS_TEST_MYSQL_DSN is set. In CI (CI=true) the variable is
+// required, so a missing MySQL suite fails instead of passing silently.
+func Dialects(t testing.TB) []string {
+	t.Helper()
+	if os.Getenv(MySQLEnv) != "" {
+		return []string{"sqlite", "mysql"}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s must be set in CI: the MySQL suite may not be skipped", MySQLEnv)
+	}
+	return []string{"sqlite"}
+}
+
+// ForEachDialect runs fn as a subtest per dialect, each with a fresh Env.
+func ForEachDialect(t *testing.T, fn func(t *testing.T, env *Env)) {
+	t.Helper()
+	for _, d := range Dialects(t) {
+		t.Run(d, func(t *testing.T) { fn(t, New(t, d)) })
+	}
+}
+
+// Clock is a settable clock shared by the service and the test.
+type Clock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+// Now returns the real time plus the offset the test added.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
+}
+
+// Env is one running service.
+type Env struct {
+	URL     string
+	Dialect string
+	DB      *database.DB
+	Clock   *Clock
+	Service *pat.Service
+	server  *httptest.Server
+}
+
+var seq atomic.Int64
+
+// New starts the service on a database of the given dialect.
+func New(t testing.TB, dialect string) *Env {
+	t.Helper()
+	var dbURL string
+	switch dialect {
+	case "sqlite":
+		dbURL = "sqlite:" + filepath.Join(t.TempDir(), "pats.db")
+	case "mysql":
+		dbURL = mysqlDatabase(t)
+	default:
+		t.Fatalf("unknown dialect %q", dialect)
+	}
+	db, err := database.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatalf("open %s database: %v", dialect, err)
+	}
+	clock := &Clock{}
+	svc, err := pat.NewService(store.New(db.DB, db.Dialect), pat.Config{
+		CursorKey: []byte("test-cursor-key-0123456789abcdef-0123"),
+		Now:       clock.Now,
+	})
+	if err != nil {
+		t.Fatalf("new service: %v", err)
+	}
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{
+		Service:             svc,
+		Verifier:            auth.NewVerifier(JWTKey, "", ""),
+		IntrospectionSecret: IntrospectionSecret,
+	}))
+	env := &Env{URL: srv.URL, Dialect: dialect, DB: db, Clock: clock, Service: svc, server: srv}
+	t.Cleanup(func() {
+		srv.Close()
+		_ = db.Close()
+	})
+	return env
+}
+
+// UniqueOrg returns an organization ID no other test uses.
+func UniqueOrg(prefix string) string {
+	return fmt.Sprintf("%s-%d-%s", prefix, seq.Add(1), randomHex(4))
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+var (
+	mysqlOnce sync.Once
+	mysqlURL  string
+	mysqlErr  error
+	mysqlDrop func()
+)
+
+// mysqlDatabase returns the URL of this test process's MySQL database,
+// creating it on first use.
+func mysqlDatabase(t testing.TB) string {
+	t.Helper()
+	mysqlOnce.Do(func() { mysqlURL, mysqlDrop, mysqlErr = createMySQLDatabase(os.Getenv(MySQLEnv)) })
+	if mysqlErr != nil {
+		t.Fatalf("MySQL test database (%s): %v", MySQLEnv, mysqlErr)
+	}
+	return mysqlURL
+}
+
+// createMySQLDatabase creates a uniquely named database on the server of
+// base and returns its URL and a function that drops it.
+func createMySQLDatabase(base string) (string, func(), error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", nil, fmt.Errorf("parse %s: %w", MySQLEnv, err)
+	}
+	dsn, err := database.MySQLDSN(base)
+	if err != nil {
+		return "", nil, err
+	}
+	admin, err := sql.Open("mysql", dsn)
+	if err != nil {
+		return "", nil, err
+	}
+	pkg := strings.TrimSuffix(filepath.Base(os.Args[0]), ".test")
+	pkg = strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '_'
+	}, strings.ToLower(pkg))
+	name := fmt.Sprintf("%s_%s_%s", strings.TrimPrefix(u.Path, "/"), pkg, randomHex(4))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE `"+name+"` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
+		_ = admin.Close()
+		return "", nil, fmt.Errorf("create database: %w", err)
+	}
+	u.Path = "/" + name
+	drop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, _ = admin.ExecContext(ctx, "DROP DATABASE `"+name+"`")
+		_ = admin.Close()
+	}
+	return u.String(), drop, nil
+}
+
+// Main runs a test package and then drops its MySQL database. Call it from
+// TestMain: os.Exit(testenv.Main(m)).
+func Main(m interface{ Run() int }) int {
+	code := m.Run()
+	if mysqlDrop != nil {
+		mysqlDrop()
+	}
+	return code
+}
