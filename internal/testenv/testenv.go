@@ -93,8 +93,22 @@ type Env struct {
 
 var seq atomic.Int64
 
+// Options change the service configuration of an Env.
+type Options struct {
+	// JWTIssuer and JWTAudience are checked when set.
+	JWTIssuer, JWTAudience string
+	// Scopes replaces the default scope list (as PATS_SCOPES does).
+	Scopes []string
+}
+
 // New starts the service on a database of the given dialect.
 func New(t testing.TB, dialect string) *Env {
+	t.Helper()
+	return NewWith(t, dialect, Options{})
+}
+
+// NewWith starts the service with opts on a database of the given dialect.
+func NewWith(t testing.TB, dialect string, opts Options) *Env {
 	t.Helper()
 	var dbURL string
 	switch dialect {
@@ -111,6 +125,7 @@ func New(t testing.TB, dialect string) *Env {
 	}
 	clock := &Clock{}
 	svc, err := pat.NewService(store.New(db.DB, db.Dialect), pat.Config{
+		Scopes:    opts.Scopes,
 		CursorKey: []byte("test-cursor-key-0123456789abcdef-0123"),
 		Now:       clock.Now,
 	})
@@ -119,7 +134,7 @@ func New(t testing.TB, dialect string) *Env {
 	}
 	srv := httptest.NewServer(httpapi.New(httpapi.Config{
 		Service:             svc,
-		Verifier:            auth.NewVerifier(JWTKey, "", ""),
+		Verifier:            auth.NewVerifier(JWTKey, opts.JWTIssuer, opts.JWTAudience),
 		IntrospectionSecret: IntrospectionSecret,
 	}))
 	env := &Env{URL: srv.URL, Dialect: dialect, DB: db, Clock: clock, Service: svc, server: srv}
