@@ -13,7 +13,7 @@ type PersonalAccessToken struct {
 	// NameKey is the lower-cased name: the NAME sort key and search target.
 	NameKey string
 	// Scopes holds the scopes space-separated with a leading and trailing
-	// space (" a b "), so "holds scope s" is LIKE '% s %'.
+	// space (" a b "), so "holds scope s" is a substring test for " s ".
 	Scopes      string
 	TokenDigest []byte
 	Hint        string

@@ -85,13 +85,17 @@ func (s *Store) filtered(ctx context.Context, q ListQuery) *gorm.DB {
 		}
 	}
 	if q.Search != "" {
-		pattern := "%" + escapeLike(strings.ToLower(q.Search)) + "%"
+		// INSTR is a plain, case-sensitive substring test on both dialects
+		// (the columns are lower-cased copies), so '%' and '_' match
+		// themselves and SQLite's case-insensitive LIKE is not involved.
+		needle := strings.ToLower(q.Search)
 		db = db.Joins("JOIN users u ON u.id = t.owner_id").
-			Where("(t.name_key LIKE ? ESCAPE '!' OR u.name_key LIKE ? ESCAPE '!' OR u.email_key LIKE ? ESCAPE '!')",
-				pattern, pattern, pattern)
+			Where("(INSTR(t.name_key, ?) > 0 OR INSTR(u.name_key, ?) > 0 OR INSTR(u.email_key, ?) > 0)",
+				needle, needle, needle)
 	}
 	for _, scope := range q.Scopes {
-		db = db.Where("t.scopes LIKE ? ESCAPE '!'", "% "+escapeLike(scope)+" %")
+		// Scopes are stored as " a b c ", so " s " matches whole scopes only.
+		db = db.Where("INSTR(t.scopes, ?) > 0", " "+scope+" ")
 	}
 	if q.ExpiresBefore != nil {
 		// effective < T  <=>  expires_at < T OR created_at + L < T
@@ -158,10 +162,3 @@ func activeAt(db *gorm.DB, prefix string, now, lifespan int64) *gorm.DB {
 
 // lifespanMillis converts a lifespan in days (of 24 hours) to milliseconds.
 func lifespanMillis(days int) int64 { return int64(days) * 24 * 60 * 60 * 1000 }
-
-// escapeLike escapes LIKE wildcards with '!', an escape character that
-// means the same on MySQL and SQLite (a backslash does not).
-func escapeLike(s string) string {
-	r := strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
-	return r.Replace(s)
-}
