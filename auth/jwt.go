@@ -3,7 +3,6 @@ package auth
 import (
 	"errors"
 	"fmt"
-	"time"
 	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -66,7 +65,6 @@ func NewVerifier(key []byte, issuer, audience string) *Verifier {
 	opts := []jwt.ParserOption{
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithExpirationRequired(),
-		jwt.WithLeeway(30 * time.Second),
 	}
 	if issuer != "" {
 		opts = append(opts, jwt.WithIssuer(issuer))

@@ -34,7 +34,7 @@ func (s *Service) UpdateSettings(ctx context.Context, p *auth.Principal, in Sett
 			With("field", "maxLifespanDays")
 	}
 	now := s.clock()
-	return s.store.UpdateSettings(ctx, p.Org.ID, func(org *model.Organization) (bool, error) {
+	org, err := s.store.UpdateSettings(ctx, p.Org.ID, func(org *model.Organization) (bool, error) {
 		changed := false
 		if in.Enabled != nil && *in.Enabled != org.PatEnabled {
 			org.PatEnabled, changed = *in.Enabled, true
@@ -48,4 +48,10 @@ func (s *Service) UpdateSettings(ctx context.Context, p *auth.Principal, in Sett
 		}
 		return changed, nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	// Later fields of the same request see the new policy.
+	*p.Org = *org
+	return org, nil
 }
