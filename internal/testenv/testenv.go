@@ -88,7 +88,9 @@ type Env struct {
 	DB      *database.DB
 	Clock   *Clock
 	Service *pat.Service
-	server  *httptest.Server
+	// Statements records the SQL the service issues (see Record).
+	Statements *StatementLog
+	server     *httptest.Server
 }
 
 var seq atomic.Int64
@@ -123,6 +125,8 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 	if err != nil {
 		t.Fatalf("open %s database: %v", dialect, err)
 	}
+	statements := &StatementLog{}
+	installStatementLog(t, db.DB, statements)
 	clock := &Clock{}
 	svc, err := pat.NewService(store.New(db.DB, db.Dialect), pat.Config{
 		Scopes:    opts.Scopes,
@@ -137,7 +141,7 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 		Verifier:            auth.NewVerifier(JWTKey, opts.JWTIssuer, opts.JWTAudience),
 		IntrospectionSecret: IntrospectionSecret,
 	}))
-	env := &Env{URL: srv.URL, Dialect: dialect, DB: db, Clock: clock, Service: svc, server: srv}
+	env := &Env{URL: srv.URL, Dialect: dialect, DB: db, Clock: clock, Service: svc, Statements: statements, server: srv}
 	t.Cleanup(func() {
 		srv.Close()
 		_ = db.Close()
