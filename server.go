@@ -41,11 +41,18 @@ func main() {
 // shutdownGrace bounds how long in-flight requests may take to finish.
 const shutdownGrace = 20 * time.Second
 
-// run starts the service and serves until ctx ends.
-func run(ctx context.Context, _ []string, getenv func(string) string, stdout io.Writer) error {
+// run starts the service and serves until ctx ends, or runs the
+// subcommand named by args ("seed").
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
+	}
+	if len(args) > 0 && args[0] == "seed" {
+		return runSeed(ctx, cfg, args[1:], stdout)
+	}
+	if len(args) > 0 {
+		return fmt.Errorf("unknown command %q (want no argument, or seed)", args[0])
 	}
 	log := newLogger(cfg, stdout)
 	slog.SetDefault(log)

@@ -1,0 +1,66 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm/clause"
+
+	"github.com/patgov/pats/model"
+)
+
+// EnsureOrganization returns the organization with the given external ID,
+// creating it with defaults if it does not exist. The seeding command
+// uses it; requests go through Provision.
+func (s *Store) EnsureOrganization(ctx context.Context, externalID string, defaults OrgDefaults, now model.Time) (*model.Organization, error) {
+	org := model.Organization{
+		ExternalID: externalID, PatEnabled: defaults.Enabled,
+		MaxLifespanDays: defaults.MaxLifespanDays, CreatedAt: now,
+	}
+	db := s.db.WithContext(ctx)
+	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&org).Error; err != nil {
+		return nil, fmt.Errorf("ensure organization: %w", err)
+	}
+	var stored model.Organization
+	if err := db.Where("external_id = ?", externalID).Take(&stored).Error; err != nil {
+		return nil, fmt.Errorf("ensure organization: read back: %w", err)
+	}
+	return &stored, nil
+}
+
+// InsertUsers inserts users of one organization in multi-row statements,
+// skipping subjects that already exist, and sets every user's ID to the
+// stored one.
+func (s *Store) InsertUsers(ctx context.Context, orgID int64, users []*model.User, batch int) error {
+	db := s.db.WithContext(ctx)
+	for start := 0; start < len(users); start += batch {
+		chunk := users[start:min(start+batch, len(users))]
+		if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(chunk).Error; err != nil {
+			return fmt.Errorf("insert users: %w", err)
+		}
+		subjects := make([]string, len(chunk))
+		for i, u := range chunk {
+			subjects[i] = u.Subject
+		}
+		var stored []model.User
+		if err := db.Select("id", "subject").Where("organization_id = ? AND subject IN ?", orgID, subjects).Find(&stored).Error; err != nil {
+			return fmt.Errorf("insert users: read back: %w", err)
+		}
+		ids := make(map[string]int64, len(stored))
+		for _, u := range stored {
+			ids[u.Subject] = u.ID
+		}
+		for _, u := range chunk {
+			u.ID = ids[u.Subject]
+		}
+	}
+	return nil
+}
+
+// InsertTokens inserts tokens in one multi-row statement. Callers batch.
+func (s *Store) InsertTokens(ctx context.Context, tokens []*model.PersonalAccessToken) error {
+	if err := s.db.WithContext(ctx).Create(tokens).Error; err != nil {
+		return fmt.Errorf("insert tokens: %w", err)
+	}
+	return nil
+}
