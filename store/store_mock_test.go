@@ -1,0 +1,444 @@
+package store
+
+// White-box go-sqlmock tests of the MySQL data layer. Every statement is
+// pinned to the exact SQL GORM emits (sqlmock.QueryMatcherEqual), so a
+// change to a query, a lost organization condition or an extra round trip
+// fails here.
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/DATA-DOG/go-sqlmock"
+	mysqldriver "github.com/go-sql-driver/mysql"
+	"gorm.io/driver/mysql"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/patgov/pats/apperr"
+	"github.com/patgov/pats/migrations"
+	"github.com/patgov/pats/model"
+)
+
+// testOrgID is the caller's organization and testOwnerID the caller in
+// every test; testNow is the clock.
+const (
+	testOrgID   int64 = 42
+	testOwnerID int64 = 7
+	testNow     int64 = 1_767_225_600_000 // 2026-01-01T00:00:00Z
+)
+
+// newMockStore returns a MySQL store over a go-sqlmock connection that
+// matches SQL exactly.
+func newMockStore(t *testing.T) (*Store, sqlmock.Sqlmock) {
+	t.Helper()
+	sqlDB, mock, err := sqlmock.New(sqlmock.QueryMatcherOption(sqlmock.QueryMatcherEqual))
+	if err != nil {
+		t.Fatalf("sqlmock.New: got %v, want nil", err)
+	}
+	t.Cleanup(func() { _ = sqlDB.Close() })
+	gdb, err := gorm.Open(mysql.New(mysql.Config{Conn: sqlDB, SkipInitializeWithVersion: true}),
+		&gorm.Config{TranslateError: true, Logger: logger.Discard})
+	if err != nil {
+		t.Fatalf("gorm.Open: got %v, want nil", err)
+	}
+	return New(gdb, migrations.MySQL), mock
+}
+
+// assertMet fails t if an expected statement was not executed.
+func assertMet(t *testing.T, mock sqlmock.Sqlmock) {
+	t.Helper()
+	if err := mock.ExpectationsWereMet(); err != nil {
+		t.Errorf("ExpectationsWereMet: got %v, want nil", err)
+	}
+}
+
+// step is one expected round trip: a transaction boundary, a query or an
+// exec, with its exact SQL and arguments.
+type step struct {
+	kind   string // "begin", "commit", "rollback", "query", "exec"
+	sql    string
+	args   []driver.Value
+	rows   *sqlmock.Rows
+	result driver.Result
+	err    error
+	// scope is the organization condition the statement must contain, and
+	// scopeArg the value bound to it, for the org-scoping checks.
+	scope    string
+	scopeArg driver.Value
+}
+
+func begin() step    { return step{kind: "begin"} }
+func commit() step   { return step{kind: "commit"} }
+func rollback() step { return step{kind: "rollback"} }
+
+// expectSteps registers steps on mock, in order.
+func expectSteps(mock sqlmock.Sqlmock, steps []step) {
+	for _, st := range steps {
+		switch st.kind {
+		case "begin":
+			mock.ExpectBegin()
+		case "commit":
+			mock.ExpectCommit()
+		case "rollback":
+			mock.ExpectRollback()
+		case "query":
+			e := mock.ExpectQuery(st.sql).WithArgs(st.args...)
+			if st.err != nil {
+				e.WillReturnError(st.err)
+			} else {
+				e.WillReturnRows(st.rows)
+			}
+		case "exec":
+			e := mock.ExpectExec(st.sql).WithArgs(st.args...)
+			if st.err != nil {
+				e.WillReturnError(st.err)
+			} else {
+				e.WillReturnResult(st.result)
+			}
+		default:
+			panic("unknown step kind " + st.kind)
+		}
+	}
+}
+
+// kinds lists the kinds of steps, e.g. [begin query exec commit].
+func kinds(steps []step) []string {
+	out := make([]string, len(steps))
+	for i, st := range steps {
+		out[i] = st.kind
+	}
+	return out
+}
+
+// argsOf converts values to driver arguments.
+func argsOf(vs ...any) []driver.Value {
+	out := make([]driver.Value, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
+}
+
+// containsArg reports whether want is among args, after the conversion
+// database/sql applies (model.Time becomes Unix milliseconds, int becomes
+// int64).
+func containsArg(args []driver.Value, want driver.Value) bool {
+	for _, a := range args {
+		v, err := driver.DefaultParameterConverter.ConvertValue(a)
+		if err != nil {
+			v = a
+		}
+		if reflect.DeepEqual(v, want) {
+			return true
+		}
+	}
+	return false
+}
+
+// Column lists of the three tables, in model field order.
+var (
+	orgColumns = []string{"id", "external_id", "pat_enabled", "max_lifespan_days",
+		"settings_updated_at", "settings_updated_by_id", "created_at"}
+	userColumns = []string{"id", "organization_id", "subject", "email", "name", "account_type",
+		"name_key", "email_key", "created_at", "updated_at"}
+	tokenColumns = []string{"id", "organization_id", "owner_id", "name", "name_key", "scopes",
+		"token_digest", "hint", "created_at", "expires_at", "last_used_at", "revoked_at", "revoked_by_id"}
+)
+
+// orgRows is one organization row with a 90-day lifespan.
+func orgRows() *sqlmock.Rows {
+	return sqlmock.NewRows(orgColumns).AddRow(testOrgID, "ext-org", true, 90, nil, nil, testNow-1000)
+}
+
+// userRows is one user row of the test organization.
+func userRows(id int64) *sqlmock.Rows {
+	return sqlmock.NewRows(userColumns).
+		AddRow(id, testOrgID, "sub", "a@example.com", "A", "local", "a", "a@example.com", testNow-1000, testNow-1000)
+}
+
+// tokenRows holds one active, never-used token per ID; revokedAt (if not
+// nil) marks them revoked.
+func tokenRows(revokedAt any, ids ...string) *sqlmock.Rows {
+	rows := sqlmock.NewRows(tokenColumns)
+	for _, id := range ids {
+		var by any
+		if revokedAt != nil {
+			by = testOwnerID
+		}
+		rows.AddRow(id, testOrgID, testOwnerID, "Name "+id, "name "+id, " a b ", []byte("digest-"+id),
+			"pat_"+id, testNow-1000, testNow+1000, nil, revokedAt, by)
+	}
+	return rows
+}
+
+// placeholders returns "?,?,...,?" with n marks.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// errDB is a database error whose text must never reach a client.
+var errDB = &mysqldriver.MySQLError{Number: 1205, Message: "Lock wait timeout exceeded; try restarting transaction (table personal_access_tokens, secret detail)"}
+
+func TestOrganization(t *testing.T) {
+	const sql = "SELECT * FROM `organizations` WHERE id = ? LIMIT ?"
+	t.Run("found", func(t *testing.T) {
+		s, mock := newMockStore(t)
+		mock.ExpectQuery(sql).WithArgs(testOrgID, 1).WillReturnRows(orgRows())
+		org, err := s.Organization(context.Background(), testOrgID)
+		if err != nil {
+			t.Fatalf("Organization: got %v, want nil", err)
+		}
+		if org.ID != testOrgID || org.ExternalID != "ext-org" || !org.PatEnabled || org.MaxLifespanDays != 90 ||
+			org.SettingsUpdatedAt != nil || org.CreatedAt.Millis() != testNow-1000 {
+			t.Errorf("Organization: got %+v, want org %d ext-org enabled 90 days", org, testOrgID)
+		}
+		assertMet(t, mock)
+	})
+	t.Run("no rows is ErrNotFound", func(t *testing.T) {
+		s, mock := newMockStore(t)
+		mock.ExpectQuery(sql).WithArgs(testOrgID, 1).WillReturnRows(sqlmock.NewRows(orgColumns))
+		org, err := s.Organization(context.Background(), testOrgID)
+		if !errors.Is(err, ErrNotFound) || org != nil {
+			t.Errorf("Organization: got %v, %v, want nil, ErrNotFound", org, err)
+		}
+		assertMet(t, mock)
+	})
+}
+
+func TestRevokeByDigestNotFound(t *testing.T) {
+	s, mock := newMockStore(t)
+	digest := []byte("0123456789abcdef0123456789abcdef")
+	expectSteps(mock, []step{
+		begin(),
+		{kind: "query", sql: "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND token_digest = ? LIMIT ? FOR UPDATE",
+			args: argsOf(testOrgID, digest, 1), rows: sqlmock.NewRows(tokenColumns)},
+		rollback(),
+	})
+	tok, revoked, err := s.RevokeByDigest(context.Background(), testOrgID, digest, testOwnerID, model.TimeFromMillis(testNow))
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("RevokeByDigest error: got %v, want ErrNotFound", err)
+	}
+	if tok != nil || revoked {
+		t.Errorf("RevokeByDigest: got %v, %v, want nil, false", tok, revoked)
+	}
+	assertMet(t, mock)
+}
+
+// TestDatabaseErrorsAreInternal checks that a failing statement surfaces
+// as an error that is not an *apperr.Error, so the GraphQL presenter logs
+// it and shows clients only "internal error" with code INTERNAL, and that
+// every write rolls back.
+func TestDatabaseErrorsAreInternal(t *testing.T) {
+	ctx := context.Background()
+	now := model.TimeFromMillis(testNow)
+	digest := []byte("0123456789abcdef0123456789abcdef")
+	dup := &mysqldriver.MySQLError{Number: 1062, Message: "Duplicate entry 'secret' for key 'uq_pat_token_digest'"}
+	tests := []struct {
+		name  string
+		steps []step
+		call  func(s *Store) error
+		// wantIs is an error the result must wrap besides the driver's.
+		wantIs error
+	}{
+		{
+			name: "ListTokens",
+			steps: []step{{kind: "query", sql: "SELECT t.* FROM personal_access_tokens AS t WHERE t.organization_id = ? ORDER BY t.created_at ASC, t.id ASC LIMIT ?",
+				args: argsOf(testOrgID, 10), err: errDB}},
+			call: func(s *Store) error {
+				_, err := s.ListTokens(ctx, ListQuery{Scope: Scope{OrgID: testOrgID}, Order: OrderCreatedAt, Limit: 10})
+				return err
+			},
+		},
+		{
+			name: "CountTokens",
+			steps: []step{{kind: "query", sql: "SELECT count(*) FROM personal_access_tokens AS t WHERE t.organization_id = ?",
+				args: argsOf(testOrgID), err: errDB}},
+			call: func(s *Store) error {
+				_, err := s.CountTokens(ctx, ListQuery{Scope: Scope{OrgID: testOrgID}})
+				return err
+			},
+		},
+		{
+			name: "UsersByIDs",
+			steps: []step{{kind: "query", sql: "SELECT * FROM `users` WHERE organization_id = ? AND id IN (?,?)",
+				args: argsOf(testOrgID, 1, 2), err: errDB}},
+			call: func(s *Store) error {
+				_, err := s.UsersByIDs(ctx, testOrgID, []int64{1, 2})
+				return err
+			},
+		},
+		{
+			name: "Organization",
+			steps: []step{{kind: "query", sql: "SELECT * FROM `organizations` WHERE id = ? LIMIT ?",
+				args: argsOf(testOrgID, 1), err: errDB}},
+			call: func(s *Store) error {
+				_, err := s.Organization(ctx, testOrgID)
+				return err
+			},
+		},
+		{
+			name:  "Provision find",
+			steps: []step{{kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"), err: errDB}},
+			call: func(s *Store) error {
+				_, _, err := s.Provision(ctx, Identity{OrgExternalID: "ext-org", Subject: "sub"}, OrgDefaults{}, now)
+				return err
+			},
+		},
+		{
+			name: "RevokeTokens lock",
+			steps: []step{
+				begin(),
+				{kind: "query", sql: "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND id IN (?,?) FOR UPDATE",
+					args: argsOf(testOrgID, "A", "B"), err: errDB},
+				rollback(),
+			},
+			call: func(s *Store) error {
+				_, _, err := s.RevokeTokens(ctx, Scope{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID, now,
+					func([]*model.PersonalAccessToken) error { return nil })
+				return err
+			},
+		},
+		{
+			name: "RevokeTokens update",
+			steps: []step{
+				begin(),
+				{kind: "query", sql: "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND id IN (?,?) FOR UPDATE",
+					args: argsOf(testOrgID, "A", "B"), rows: tokenRows(nil, "A", "B")},
+				{kind: "exec", sql: "UPDATE `personal_access_tokens` SET `revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND (id IN (?,?) AND revoked_at IS NULL)",
+					args: argsOf(testNow, testOwnerID, testOrgID, "A", "B"), err: errDB},
+				rollback(),
+			},
+			call: func(s *Store) error {
+				_, _, err := s.RevokeTokens(ctx, Scope{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID, now,
+					func([]*model.PersonalAccessToken) error { return nil })
+				return err
+			},
+		},
+		{
+			name: "RevokeByDigest update",
+			steps: []step{
+				begin(),
+				{kind: "query", sql: "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND token_digest = ? LIMIT ? FOR UPDATE",
+					args: argsOf(testOrgID, digest, 1), rows: tokenRows(nil, "A")},
+				{kind: "exec", sql: "UPDATE `personal_access_tokens` SET `revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND id = ? AND revoked_at IS NULL",
+					args: argsOf(testNow, testOwnerID, testOrgID, "A"), err: errDB},
+				rollback(),
+			},
+			call: func(s *Store) error {
+				_, _, err := s.RevokeByDigest(ctx, testOrgID, digest, testOwnerID, now)
+				return err
+			},
+		},
+		{
+			name: "UpdateSettings update",
+			steps: []step{
+				begin(),
+				{kind: "query", sql: "SELECT * FROM `organizations` WHERE id = ? LIMIT ? FOR UPDATE", args: argsOf(testOrgID, 1), rows: orgRows()},
+				{kind: "exec", sql: "UPDATE `organizations` SET `max_lifespan_days`=?,`pat_enabled`=?,`settings_updated_at`=?,`settings_updated_by_id`=? WHERE id = ?",
+					args: argsOf(30, true, testNow, testOwnerID, testOrgID), err: errDB},
+				rollback(),
+			},
+			call: func(s *Store) error {
+				_, err := s.UpdateSettings(ctx, testOrgID, func(org *model.Organization) (bool, error) {
+					at, by := now, testOwnerID
+					org.MaxLifespanDays, org.SettingsUpdatedAt, org.SettingsUpdatedByID = 30, &at, &by
+					return true, nil
+				})
+				return err
+			},
+		},
+		{
+			name:  "CreateToken duplicate digest",
+			steps: append(createTokenReadSteps(), step{kind: "exec", sql: createTokenInsertSQL, args: createTokenInsertArgs(), err: dup}, rollback()),
+			call: func(s *Store) error {
+				_, _, err := s.CreateToken(ctx, testOrgID, testOwnerID, now, buildTestToken)
+				return err
+			},
+			wantIs: gorm.ErrDuplicatedKey,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, mock := newMockStore(t)
+			expectSteps(mock, tt.steps)
+			err := tt.call(s)
+			if err == nil {
+				t.Fatalf("error: got nil, want a database error")
+			}
+			if _, ok := apperr.As(err); ok {
+				t.Errorf("apperr.As(%v): got an *apperr.Error, want none (its message would reach clients)", err)
+			}
+			if got := apperr.CodeOf(err); got != apperr.Internal {
+				t.Errorf("apperr.CodeOf: got %v, want %v", got, apperr.Internal)
+			}
+			if errors.Is(err, ErrNotFound) {
+				t.Errorf("errors.Is(err, ErrNotFound): got true, want false for %v", err)
+			}
+			if tt.wantIs != nil {
+				if !errors.Is(err, tt.wantIs) {
+					t.Errorf("errors.Is(err, %v): got false, want true (err %v)", tt.wantIs, err)
+				}
+			} else {
+				var myErr *mysqldriver.MySQLError
+				if !errors.As(err, &myErr) {
+					t.Errorf("errors.As(err, *mysql.MySQLError): got false, want true (err %v)", err)
+				}
+			}
+			assertMet(t, mock)
+		})
+	}
+}
+
+// provisionSelectSQL is Provision's one statement in the steady state.
+const provisionSelectSQL = `SELECT u.*, o.external_id AS org_external_id,
+  o.pat_enabled AS org_pat_enabled, o.max_lifespan_days AS org_max_lifespan_days,
+  o.settings_updated_at AS org_settings_updated_at,
+  o.settings_updated_by_id AS org_settings_updated_by_id, o.created_at AS org_created_at
+FROM users u JOIN organizations o ON o.id = u.organization_id
+WHERE o.external_id = ? AND u.subject = ?`
+
+// provisionRows is the joined row of user 7 in organization 42.
+func provisionRows(email, name string, accountType model.AccountType) *sqlmock.Rows {
+	cols := append(append([]string{}, userColumns...), "org_external_id", "org_pat_enabled",
+		"org_max_lifespan_days", "org_settings_updated_at", "org_settings_updated_by_id", "org_created_at")
+	return sqlmock.NewRows(cols).AddRow(testOwnerID, testOrgID, "sub", email, name, string(accountType),
+		strings.ToLower(name), strings.ToLower(email), testNow-5000, testNow-5000,
+		"ext-org", true, 90, nil, nil, testNow-9000)
+}
+
+// The statements of CreateToken before its INSERT.
+func createTokenReadSteps() []step {
+	return []step{
+		begin(),
+		{kind: "query", sql: "SELECT * FROM organizations WHERE id = ? LOCK IN SHARE MODE",
+			args: argsOf(testOrgID), rows: orgRows(), scope: "id = ?", scopeArg: testOrgID},
+		{kind: "query", sql: "SELECT * FROM `users` WHERE id = ? AND organization_id = ? LIMIT ? FOR UPDATE",
+			args: argsOf(testOwnerID, testOrgID, 1), rows: userRows(testOwnerID), scope: "organization_id = ?", scopeArg: testOrgID},
+		{kind: "query", sql: "SELECT count(*) FROM `personal_access_tokens` WHERE (revoked_at IS NULL AND expires_at > ? AND created_at > ?) AND (organization_id = ? AND owner_id = ?)",
+			args:  argsOf(testNow, testNow-90*24*3600*1000, testOrgID, testOwnerID),
+			rows:  sqlmock.NewRows([]string{"count(*)"}).AddRow(3),
+			scope: "organization_id = ?", scopeArg: testOrgID},
+	}
+}
+
+const createTokenInsertSQL = "INSERT INTO `personal_access_tokens` (`id`,`organization_id`,`owner_id`,`name`,`name_key`,`scopes`,`token_digest`,`hint`,`created_at`,`expires_at`,`last_used_at`,`revoked_at`,`revoked_by_id`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+
+func createTokenInsertArgs() []driver.Value {
+	return argsOf("01TOKEN", testOrgID, testOwnerID, "CI", "ci", " a ", []byte("digest"), "pat_x",
+		testNow, testNow+86_400_000, nil, nil, nil)
+}
+
+// buildTestToken is a CreateToken callback that builds the token
+// createTokenInsertArgs describes.
+func buildTestToken(org *model.Organization, _ int64) (*model.PersonalAccessToken, error) {
+	return &model.PersonalAccessToken{
+		ID: "01TOKEN", OrganizationID: org.ID, OwnerID: testOwnerID, Name: "CI", NameKey: "ci",
+		Scopes: " a ", TokenDigest: []byte("digest"), Hint: "pat_x",
+		CreatedAt: model.TimeFromMillis(testNow), ExpiresAt: model.TimeFromMillis(testNow + 86_400_000),
+	}, nil
+}
