@@ -158,24 +158,14 @@ func millisOrNil(t *model.Time) *int64 {
 }
 
 // queryShape identifies the query a cursor belongs to: the caller and the
-// normalized filter and order, but not the page size or the clock.
+// normalized filter and order, but not the page size, the position, the
+// clock or the lifespan (a policy change only moves the tokens it affects).
 func queryShape(p *auth.Principal, q store.ListQuery) []byte {
-	shape := struct {
-		Org, User      int64
-		Scope          store.Scope
-		Statuses       []model.TokenStatus
-		Owners         *[]string
-		Search         string
-		Scopes         []string
-		ExpiresBefore  *int64
-		ExpiresAfter   *int64
-		LastUsedBefore *int64
-		NeverUsed      *bool
-		Order          store.OrderField
-		Desc           bool
-	}{p.Org.ID, p.User.ID, q.Scope, q.Statuses, q.OwnerSubjects, q.Search, q.Scopes,
-		q.ExpiresBefore, q.ExpiresAfter, q.LastUsedBefore, q.NeverUsed, q.Order, q.Desc}
-	b, err := json.Marshal(shape)
+	q.Now, q.LifespanMillis, q.After, q.Limit = 0, 0, nil, 0
+	b, err := json.Marshal(struct {
+		Org, User int64
+		Query     store.ListQuery
+	}{p.Org.ID, p.User.ID, q})
 	if err != nil {
 		panic(errors.New("query shape: " + err.Error())) // plain data: cannot fail
 	}
