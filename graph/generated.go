@@ -572,6 +572,10 @@ enum ErrorCode {
   GRAPHQL_PARSE_FAILED
   "The document does not validate against the schema (HTTP 422)."
   GRAPHQL_VALIDATION_FAILED
+  "The HTTP request is unusable: not one JSON object (HTTP 400) or over 1 MiB (HTTP 413)."
+  BAD_REQUEST
+  "An automatic persisted query's hash is unknown: send the query text with it."
+  PERSISTED_QUERY_NOT_FOUND
 }
 
 "The lifecycle state of a personal access token."
@@ -696,7 +700,7 @@ type OrganizationPatSettings {
   enabled: Boolean!
   "Maximum lifespan of a token in days (1..730); lowering it shortens existing tokens too."
   maxLifespanDays: Int!
-  "When the settings were last changed; null while they hold the defaults."
+  "When the settings were last changed; null until the first change."
   updatedAt: Time
   "Who last changed the settings."
   updatedBy: User

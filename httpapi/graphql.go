@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -67,11 +68,23 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Extensions = map[string]any{"code": string(apperr.BadUserInput)}
 			return gqlErr
 		}
-		if code, _ := gqlErr.Extensions["code"].(string); code == errcode.ValidationFailed || code == errcode.ParseFailed {
-			if code == errcode.ValidationFailed && len(gqlErr.Path) > 0 && gqlErr.Path[0] == ast.PathName("variable") {
-				gqlErr.Extensions["code"] = string(apperr.BadUserInput)
-			}
+		code, _ := gqlErr.Extensions["code"].(string)
+		switch {
+		case code == errcode.ValidationFailed && len(gqlErr.Path) > 0 && gqlErr.Path[0] == ast.PathName("variable"):
+			gqlErr.Extensions["code"] = string(apperr.BadUserInput)
 			return gqlErr
+		case code == errcode.ValidationFailed || code == errcode.ParseFailed || code == persistedQueryNotFound:
+			return gqlErr
+		case gqlErr.Err == nil && apqInputErrors[gqlErr.Message]:
+			gqlErr.Extensions = map[string]any{"code": string(apperr.BadUserInput)}
+			return gqlErr
+		case gqlErr.Err == nil && strings.HasPrefix(gqlErr.Message, jsonDecodeFailed):
+			// gqlgen's message echoes the whole body, which may hold a
+			// token value: neither show nor log it.
+			return &gqlerror.Error{
+				Message:    "request body is not a valid GraphQL request",
+				Extensions: map[string]any{"code": string(apperr.BadRequest)},
+			}
 		}
 		log.ErrorContext(ctx, "request failed", "err", err.Error(), "path", gqlErr.Path.String())
 		return &gqlerror.Error{
@@ -80,6 +93,19 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			Extensions: map[string]any{"code": string(apperr.Internal)},
 		}
 	}
+}
+
+// Errors gqlgen raises itself that are the client's doing.
+const (
+	persistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND"
+	jsonDecodeFailed       = "json request body could not be decoded"
+)
+
+// apqInputErrors are gqlgen's messages for bad persisted-query extensions.
+var apqInputErrors = map[string]bool{
+	"invalid APQ extension data":             true,
+	"unsupported APQ version":                true,
+	"provided APQ hash does not match query": true,
 }
 
 // requireJSONObject reads the (already bounded) body and refuses anything
@@ -92,15 +118,15 @@ func requireJSONObject(next http.Handler) http.Handler {
 		var tooLarge *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooLarge):
-			writeGraphQLError(w, http.StatusRequestEntityTooLarge, "BAD_REQUEST", "request body too large")
+			writeGraphQLError(w, http.StatusRequestEntityTooLarge, string(apperr.BadRequest), "request body too large")
 			return
 		case err != nil:
-			writeGraphQLError(w, http.StatusBadRequest, "BAD_REQUEST", "could not read request body")
+			writeGraphQLError(w, http.StatusBadRequest, string(apperr.BadRequest), "could not read request body")
 			return
 		}
 		trimmed := bytes.TrimSpace(body)
 		if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
-			writeGraphQLError(w, http.StatusBadRequest, errcode.ParseFailed, "request body must be one JSON object: {\"query\": ..., \"variables\": ...}")
+			writeGraphQLError(w, http.StatusBadRequest, string(apperr.BadRequest), "request body must be one JSON object: {\"query\": ..., \"variables\": ...}")
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))

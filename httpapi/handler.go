@@ -10,6 +10,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/playground"
 
+	"github.com/patgov/pats/apperr"
 	"github.com/patgov/pats/auth"
 	"github.com/patgov/pats/pat"
 	"github.com/patgov/pats/resolvers"
@@ -51,7 +52,7 @@ func New(cfg Config) http.Handler {
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > MaxBodyBytes {
-			writeGraphQLError(w, http.StatusRequestEntityTooLarge, "BAD_REQUEST", "request body too large")
+			writeGraphQLError(w, http.StatusRequestEntityTooLarge, string(apperr.BadRequest), "request body too large")
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)

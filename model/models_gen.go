@@ -114,6 +114,10 @@ const (
 	ErrorCodeGraphqlParseFailed ErrorCode = "GRAPHQL_PARSE_FAILED"
 	// The document does not validate against the schema (HTTP 422).
 	ErrorCodeGraphqlValidationFailed ErrorCode = "GRAPHQL_VALIDATION_FAILED"
+	// The HTTP request is unusable: not one JSON object (HTTP 400) or over 1 MiB (HTTP 413).
+	ErrorCodeBadRequest ErrorCode = "BAD_REQUEST"
+	// An automatic persisted query's hash is unknown: send the query text with it.
+	ErrorCodePersistedQueryNotFound ErrorCode = "PERSISTED_QUERY_NOT_FOUND"
 )
 
 var AllErrorCode = []ErrorCode{
@@ -127,11 +131,13 @@ var AllErrorCode = []ErrorCode{
 	ErrorCodeInternal,
 	ErrorCodeGraphqlParseFailed,
 	ErrorCodeGraphqlValidationFailed,
+	ErrorCodeBadRequest,
+	ErrorCodePersistedQueryNotFound,
 }
 
 func (e ErrorCode) IsValid() bool {
 	switch e {
-	case ErrorCodeUnauthenticated, ErrorCodeForbidden, ErrorCodeNotFound, ErrorCodeBadUserInput, ErrorCodePatDisabled, ErrorCodeLocalAccountRequired, ErrorCodeQuotaExceeded, ErrorCodeInternal, ErrorCodeGraphqlParseFailed, ErrorCodeGraphqlValidationFailed:
+	case ErrorCodeUnauthenticated, ErrorCodeForbidden, ErrorCodeNotFound, ErrorCodeBadUserInput, ErrorCodePatDisabled, ErrorCodeLocalAccountRequired, ErrorCodeQuotaExceeded, ErrorCodeInternal, ErrorCodeGraphqlParseFailed, ErrorCodeGraphqlValidationFailed, ErrorCodeBadRequest, ErrorCodePersistedQueryNotFound:
 		return true
 	}
 	return false

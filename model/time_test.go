@@ -1,4 +1,4 @@
-package pat_test
+package model_test
 
 // Tests of the model.Time GraphQL scalar, the type every time the domain
 // takes and returns (kept here because pat is where its pure-function

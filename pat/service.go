@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/patgov/pats/apperr"
 	"github.com/patgov/pats/auth"
@@ -64,19 +65,31 @@ func NewService(st *store.Store, cfg Config) (*Service, error) {
 	return &Service{store: st, cursors: codec, scopes: scopes, known: known, now: now}, nil
 }
 
+// Scope list bounds: a token holding every scope must fit the scopes column
+// (MaxScopes × (MaxScopeLength + 1) + 1 bytes).
+const (
+	MaxScopes      = 100
+	MaxScopeLength = 100
+)
+
 // NormalizeScopeList validates a configured scope list (no blanks, no white
-// space inside a scope) and returns it sorted and de-duplicated.
+// space inside a scope, within the bounds) and returns it sorted and
+// de-duplicated.
 func NormalizeScopeList(scopes []string) ([]string, error) {
 	out := make([]string, 0, len(scopes))
 	for _, s := range scopes {
 		s = strings.TrimSpace(s)
-		if s == "" || strings.IndexFunc(s, unicode.IsSpace) >= 0 || len(s) > 100 {
-			return nil, fmt.Errorf("scope list: invalid scope %q", s)
+		if s == "" || strings.IndexFunc(s, unicode.IsSpace) >= 0 || len(s) > MaxScopeLength || !utf8.ValidString(s) {
+			return nil, fmt.Errorf("scope list: invalid scope %q (1 to %d bytes, no white space)", s, MaxScopeLength)
 		}
 		out = append(out, s)
 	}
 	slices.Sort(out)
-	return slices.Compact(out), nil
+	out = slices.Compact(out)
+	if len(out) > MaxScopes {
+		return nil, fmt.Errorf("scope list: %d scopes, at most %d", len(out), MaxScopes)
+	}
+	return out, nil
 }
 
 // AvailableScopes returns the grantable scopes in canonical order.

@@ -43,7 +43,8 @@ CREATE TABLE personal_access_tokens (
   owner_id BIGINT NOT NULL,
   name VARCHAR(100) NOT NULL,
   name_key VARBINARY(800) NOT NULL,
-  scopes VARBINARY(4000) NOT NULL,
+  -- At most 100 scopes of at most 100 bytes each (pat.NormalizeScopeList).
+  scopes VARBINARY(10240) NOT NULL,
   token_digest BINARY(32) NOT NULL,
   hint VARCHAR(32) NOT NULL,
   created_at BIGINT NOT NULL,

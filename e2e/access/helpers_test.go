@@ -1,0 +1,409 @@
+package access
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/internal/testenv"
+	"github.com/patgov/pats/model"
+)
+
+// day is the policy's unit of lifespan: exactly 24 hours.
+const day = 24 * time.Hour
+
+// tokenFields is the selection of every non-secret token field.
+const tokenFields = `id name scopes createdAt expiresAt lastUsedAt status revokedAt hint
+  owner { id email name accountType } revokedBy { id }`
+
+const createMutation = `mutation($input: CreatePersonalAccessTokenInput!) {
+  createPersonalAccessToken(input: $input) { token personalAccessToken { ` + tokenFields + ` } } }`
+
+const listQuery = `query($filter: PersonalAccessTokenFilter) {
+  personalAccessTokens(first: 100, filter: $filter) { totalCount nodes { ` + tokenFields + ` } } }`
+
+const settingsQuery = `{ organizationPatSettings { enabled maxLifespanDays updatedAt updatedBy { id } } }`
+
+const updateSettingsMutation = `mutation($input: UpdatePatSettingsInput!) {
+  updatePatSettings(input: $input) { enabled maxLifespanDays updatedAt updatedBy { id } } }`
+
+const revokeMutation = `mutation($ids: [ID!]!) { revokeTokens(ids: $ids) { revokedCount tokens { id status revokedAt } } }`
+
+// allStatuses lists every token, revoked ones included.
+var allStatuses = map[string]any{"status": []string{"ACTIVE", "EXPIRED", "REVOKED"}}
+
+// createResp asks c to create a token with input.
+func createResp(c *testenv.Client, input map[string]any) *testenv.Response {
+	return c.Do(createMutation, map[string]any{"input": input})
+}
+
+// mustCreate creates a token and returns its secret and the token object.
+func mustCreate(t *testing.T, c *testenv.Client, input map[string]any) (string, map[string]any) {
+	t.Helper()
+	data := c.MustDo(createMutation, map[string]any{"input": input})
+	payload := data["createPersonalAccessToken"].(map[string]any)
+	return payload["token"].(string), payload["personalAccessToken"].(map[string]any)
+}
+
+// simpleInput is a valid creation input.
+func simpleInput(name string) map[string]any {
+	return map[string]any{"name": name, "scopes": []string{"OR.Jobs"}}
+}
+
+// listAll returns every token c may see, revoked ones included, by ID.
+func listAll(t *testing.T, c *testenv.Client) map[string]map[string]any {
+	t.Helper()
+	return listWith(t, c, allStatuses)
+}
+
+// listWith returns the tokens c sees with filter, by ID.
+func listWith(t *testing.T, c *testenv.Client, filter map[string]any) map[string]map[string]any {
+	t.Helper()
+	data := c.MustDo(listQuery, map[string]any{"filter": filter})
+	nodes := data["personalAccessTokens"].(map[string]any)["nodes"].([]any)
+	out := make(map[string]map[string]any, len(nodes))
+	for _, n := range nodes {
+		node := n.(map[string]any)
+		out[node["id"].(string)] = node
+	}
+	return out
+}
+
+// tokenByID returns the listed token with the given ID, failing if absent.
+func tokenByID(t *testing.T, c *testenv.Client, id string) map[string]any {
+	t.Helper()
+	tok, ok := listAll(t, c)[id]
+	if !ok {
+		t.Fatalf("token %s: got absent from the list, want listed", id)
+	}
+	return tok
+}
+
+// settingsOf reads the organization policy as c.
+func settingsOf(t *testing.T, c *testenv.Client) map[string]any {
+	t.Helper()
+	return c.MustDo(settingsQuery, nil)["organizationPatSettings"].(map[string]any)
+}
+
+// updateSettings asks c to change the policy.
+func updateSettings(c *testenv.Client, input map[string]any) *testenv.Response {
+	return c.Do(updateSettingsMutation, map[string]any{"input": input})
+}
+
+// mustUpdateSettings changes the policy and returns the new settings.
+func mustUpdateSettings(t *testing.T, c *testenv.Client, input map[string]any) map[string]any {
+	t.Helper()
+	return c.MustDo(updateSettingsMutation, map[string]any{"input": input})["updatePatSettings"].(map[string]any)
+}
+
+// parseTime parses a GraphQL Time value.
+func parseTime(t *testing.T, v any) time.Time {
+	t.Helper()
+	s, ok := v.(string)
+	if !ok {
+		t.Fatalf("time: got %v (%T), want an RFC 3339 string", v, v)
+	}
+	tm, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		t.Fatalf("time %q: %v", s, err)
+	}
+	return tm
+}
+
+// rfc3339 formats tm as a Time input.
+func rfc3339(tm time.Time) string { return tm.UTC().Format(time.RFC3339Nano) }
+
+// near fails unless got is within tolerance of want.
+func near(t *testing.T, what string, got, want time.Time, tolerance time.Duration) {
+	t.Helper()
+	if d := got.Sub(want); d < -tolerance || d > tolerance {
+		t.Errorf("%s: got %v, want %v (±%v)", what, got, want, tolerance)
+	}
+}
+
+// wantError fails unless r is an error response with the given HTTP
+// status and errors[0].extensions.code.
+func wantError(t *testing.T, r *testenv.Response, status int, code string) {
+	t.Helper()
+	if r.Status != status {
+		t.Errorf("HTTP status: got %d, want %d (body %s)", r.Status, status, r.Raw)
+	}
+	if got := r.Code(); got != code {
+		t.Errorf("extensions.code: got %q, want %q (body %s)", got, code, r.Raw)
+	}
+}
+
+// wantErrorData is wantError that also requires the failed field's data to be absent.
+func wantErrorData(t *testing.T, r *testenv.Response, code string) {
+	t.Helper()
+	wantError(t, r, http.StatusOK, code)
+	for k, v := range r.Data {
+		if v != nil {
+			t.Errorf("data.%s: got %v, want null", k, v)
+		}
+	}
+}
+
+// claimsFor returns valid session-token claims for sub in org.
+func claimsFor(org, sub string) *auth.Claims {
+	return &auth.Claims{
+		RegisteredClaims: jwt.RegisteredClaims{Subject: sub, ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour))},
+		Org:              org, Role: auth.RoleMember, Email: sub + "@example.test", Name: "User " + sub,
+		AccountType: model.AccountTypeLocal,
+	}
+}
+
+// doHTTP sends a request and returns the status, headers and raw body.
+func doHTTP(t *testing.T, method, url string, header http.Header, body io.Reader) (int, http.Header, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		t.Fatalf("request: %v", err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("read body: %v", err)
+	}
+	return resp.StatusCode, resp.Header, string(raw)
+}
+
+// postQuery posts body to /query with the given raw Authorization header
+// (none when empty) and decodes the GraphQL response.
+func postQuery(t *testing.T, env *testenv.Env, authorization string, body []byte) *testenv.Response {
+	t.Helper()
+	h := http.Header{"Content-Type": {"application/json"}}
+	if authorization != "" {
+		h.Set("Authorization", authorization)
+	}
+	status, _, raw := doHTTP(t, http.MethodPost, env.URL+"/query", h, bytes.NewReader(body))
+	out := &testenv.Response{Status: status, Raw: raw}
+	var decoded struct {
+		Data   map[string]any  `json:"data"`
+		Errors []testenv.Error `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(raw), &decoded); err != nil {
+		t.Fatalf("decode response (HTTP %d): %v: %s", status, err, raw)
+	}
+	out.Data, out.Errors = decoded.Data, decoded.Errors
+	return out
+}
+
+// viewerBody is a GraphQL request for the caller.
+var viewerBody = []byte(`{"query":"{ viewer { id email name accountType } }"}`)
+
+// --- database checks -------------------------------------------------------
+
+// tokenCount counts the tokens stored for org.
+func tokenCount(t *testing.T, env *testenv.Env, org string) int64 {
+	t.Helper()
+	var n int64
+	err := env.DB.Raw(`SELECT COUNT(*) FROM personal_access_tokens t
+JOIN organizations o ON o.id = t.organization_id WHERE o.external_id = ?`, org).Row().Scan(&n)
+	if err != nil {
+		t.Fatalf("count tokens: %v", err)
+	}
+	return n
+}
+
+// orgCount counts the organizations with the external ID org.
+func orgCount(t *testing.T, env *testenv.Env, org string) int64 {
+	t.Helper()
+	var n int64
+	if err := env.DB.Raw(`SELECT COUNT(*) FROM organizations WHERE external_id = ?`, org).Row().Scan(&n); err != nil {
+		t.Fatalf("count organizations: %v", err)
+	}
+	return n
+}
+
+// orgSnapshot is the stored policy of an organization.
+type orgSnapshot struct {
+	PatEnabled          bool
+	MaxLifespanDays     int64
+	SettingsUpdatedAt   *int64
+	SettingsUpdatedByID *int64
+}
+
+func (s orgSnapshot) String() string {
+	ptr := func(p *int64) string {
+		if p == nil {
+			return "null"
+		}
+		return fmt.Sprint(*p)
+	}
+	return fmt.Sprintf("{enabled %v, max %d, updatedAt %s, updatedBy %s}",
+		s.PatEnabled, s.MaxLifespanDays, ptr(s.SettingsUpdatedAt), ptr(s.SettingsUpdatedByID))
+}
+
+func equalPtr(a, b *int64) bool {
+	return (a == nil) == (b == nil) && (a == nil || *a == *b)
+}
+
+func (s orgSnapshot) equal(o orgSnapshot) bool {
+	return s.PatEnabled == o.PatEnabled && s.MaxLifespanDays == o.MaxLifespanDays &&
+		equalPtr(s.SettingsUpdatedAt, o.SettingsUpdatedAt) && equalPtr(s.SettingsUpdatedByID, o.SettingsUpdatedByID)
+}
+
+// orgRow reads the stored policy of org.
+func orgRow(t *testing.T, env *testenv.Env, org string) orgSnapshot {
+	t.Helper()
+	var s orgSnapshot
+	var enabled any
+	err := env.DB.Raw(`SELECT pat_enabled, max_lifespan_days, settings_updated_at, settings_updated_by_id
+FROM organizations WHERE external_id = ?`, org).Row().Scan(&enabled, &s.MaxLifespanDays, &s.SettingsUpdatedAt, &s.SettingsUpdatedByID)
+	if err != nil {
+		t.Fatalf("read organization %s: %v", org, err)
+	}
+	switch v := enabled.(type) {
+	case bool:
+		s.PatEnabled = v
+	case int64:
+		s.PatEnabled = v != 0
+	case []byte:
+		s.PatEnabled = string(v) != "0"
+	default:
+		t.Fatalf("pat_enabled: unexpected type %T", enabled)
+	}
+	return s
+}
+
+// userUpdatedAt reads users.updated_at (Unix ms) of sub in org.
+func userUpdatedAt(t *testing.T, env *testenv.Env, org, sub string) int64 {
+	t.Helper()
+	var ms int64
+	err := env.DB.Raw(`SELECT u.updated_at FROM users u JOIN organizations o ON o.id = u.organization_id
+WHERE o.external_id = ? AND u.subject = ?`, org, sub).Row().Scan(&ms)
+	if err != nil {
+		t.Fatalf("read user %s/%s: %v", org, sub, err)
+	}
+	return ms
+}
+
+// userID reads the internal ID of sub in org.
+func userID(t *testing.T, env *testenv.Env, org, sub string) int64 {
+	t.Helper()
+	var id int64
+	err := env.DB.Raw(`SELECT u.id FROM users u JOIN organizations o ON o.id = u.organization_id
+WHERE o.external_id = ? AND u.subject = ?`, org, sub).Row().Scan(&id)
+	if err != nil {
+		t.Fatalf("read user %s/%s: %v", org, sub, err)
+	}
+	return id
+}
+
+// --- introspection ---------------------------------------------------------
+
+// inactive is the one body of every inactive introspection.
+const inactive = `{"active":false}` + "\n"
+
+// introspectActive introspects secret and fails unless it is active; it
+// returns the decoded response.
+func introspectActive(t *testing.T, env *testenv.Env, secret string) map[string]any {
+	t.Helper()
+	status, body := env.Introspect(t, testenv.IntrospectionSecret, secret)
+	if status != http.StatusOK {
+		t.Fatalf("introspect: got HTTP %d %s, want 200", status, body)
+	}
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.UseNumber()
+	var out map[string]any
+	if err := dec.Decode(&out); err != nil {
+		t.Fatalf("introspect: decode %q: %v", body, err)
+	}
+	if out["active"] != true {
+		t.Fatalf("introspect: got %s, want active", body)
+	}
+	return out
+}
+
+// wantInactive fails unless introspecting secret answers exactly the
+// inactive body.
+func wantInactive(t *testing.T, env *testenv.Env, secret string) {
+	t.Helper()
+	status, body := env.Introspect(t, testenv.IntrospectionSecret, secret)
+	if status != http.StatusOK || body != inactive {
+		t.Errorf("introspect: got HTTP %d %q, want 200 %q", status, body, inactive)
+	}
+}
+
+// jsonInt returns a json.Number as int64.
+func jsonInt(t *testing.T, v any) int64 {
+	t.Helper()
+	n, ok := v.(json.Number)
+	if !ok {
+		t.Fatalf("got %v (%T), want a JSON number", v, v)
+	}
+	i, err := n.Int64()
+	if err != nil {
+		t.Fatalf("got %v, want an integer: %v", n, err)
+	}
+	return i
+}
+
+// roleOf converts a role name.
+func roleOf(name string) auth.Role { return auth.Role(name) }
+
+// postFromGoroutine posts a GraphQL request without touching t, so that
+// many goroutines may call it; it returns the status, code of the first
+// error ("" if none) and the raw body.
+func postFromGoroutine(env *testenv.Env, bearer, query string, vars map[string]any) (int, string, string, error) {
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		return 0, "", "", err
+	}
+	req, err := http.NewRequest(http.MethodPost, env.URL+"/query", bytes.NewReader(body))
+	if err != nil {
+		return 0, "", "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+bearer)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", "", err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, "", "", err
+	}
+	var decoded struct {
+		Errors []testenv.Error `json:"errors"`
+	}
+	if err := json.Unmarshal(raw, &decoded); err != nil {
+		return resp.StatusCode, "", string(raw), fmt.Errorf("decode %q: %w", raw, err)
+	}
+	code := ""
+	if len(decoded.Errors) > 0 {
+		code, _ = decoded.Errors[0].Extensions["code"].(string)
+	}
+	return resp.StatusCode, code, string(raw), nil
+}
+
+// errorCodes returns the schema's ErrorCode enum, read by introspection.
+func errorCodes(t *testing.T, c *testenv.Client) map[string]bool {
+	t.Helper()
+	data := c.MustDo(`{ __type(name: "ErrorCode") { enumValues { name } } }`, nil)
+	out := map[string]bool{}
+	for _, v := range data["__type"].(map[string]any)["enumValues"].([]any) {
+		out[v.(map[string]any)["name"].(string)] = true
+	}
+	if !out["INTERNAL"] || !out["UNAUTHENTICATED"] {
+		t.Fatalf("ErrorCode enum: got %v, want the contract's codes", out)
+	}
+	return out
+}

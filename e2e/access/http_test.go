@@ -1,0 +1,361 @@
+package access
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/patgov/pats/internal/testenv"
+)
+
+// TestHTTPRoutes: the probes, the playground and the method rules.
+func TestHTTPRoutes(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
+		cases := []struct {
+			name, method, path string
+			status             int
+			contentType        string
+			bodyHas            string
+		}{
+			{"healthz", http.MethodGet, "/healthz", http.StatusOK, "application/json", `"ok"`},
+			{"readyz", http.MethodGet, "/readyz", http.StatusOK, "application/json", `"ok"`},
+			{"playground", http.MethodGet, "/", http.StatusOK, "text/html", "graphiql"},
+			{"GET /query", http.MethodGet, "/query", http.StatusMethodNotAllowed, "", ""},
+			{"GET /query with a query", http.MethodGet, "/query?query=%7Bviewer%7Bid%7D%7D", http.StatusMethodNotAllowed, "", ""},
+			{"PUT /query", http.MethodPut, "/query", http.StatusMethodNotAllowed, "", ""},
+			{"GET /introspect", http.MethodGet, "/introspect", http.StatusMethodNotAllowed, "", ""},
+			{"unknown path", http.MethodGet, "/nope", http.StatusNotFound, "", ""},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				h := http.Header{"Authorization": {"Bearer " + env.Member(t, testenv.UniqueOrg("http"), "alice").Bearer}}
+				status, header, body := doHTTP(t, tc.method, env.URL+tc.path, h, nil)
+				if status != tc.status {
+					t.Errorf("HTTP status: got %d, want %d", status, tc.status)
+				}
+				if tc.contentType != "" && !strings.HasPrefix(header.Get("Content-Type"), tc.contentType) {
+					t.Errorf("Content-Type: got %q, want %s", header.Get("Content-Type"), tc.contentType)
+				}
+				if tc.bodyHas != "" && !strings.Contains(strings.ToLower(body), tc.bodyHas) {
+					t.Errorf("body: got %.200q, want it to contain %q", body, tc.bodyHas)
+				}
+			})
+		}
+	})
+}
+
+// TestHTTPBodyLimit: bodies over 1 MiB are refused with 413, declared or
+// streamed; exactly 1 MiB is accepted.
+func TestHTTPBodyLimit(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
+		const limit = 1 << 20
+		bearer := env.Member(t, testenv.UniqueOrg("limit"), "alice").Bearer
+		queryBody := func(size int) []byte {
+			b := []byte(`{"query":"{ viewer { id } }"}`)
+			return append(b, bytes.Repeat([]byte(" "), size-len(b))...)
+		}
+		formBody := func(size int) []byte {
+			b := []byte("token=x&pad=")
+			return append(b, bytes.Repeat([]byte("a"), size-len(b))...)
+		}
+		cases := []struct {
+			name, path, authorization, contentType string
+			body                                   []byte
+			streamed                               bool
+			status                                 int
+		}{
+			{"query over 1 MiB", "/query", "Bearer " + bearer, "application/json", queryBody(limit + 1), false, http.StatusRequestEntityTooLarge},
+			{"query over 1 MiB streamed", "/query", "Bearer " + bearer, "application/json", queryBody(limit + 1), true, http.StatusRequestEntityTooLarge},
+			{"query of 2 MiB", "/query", "Bearer " + bearer, "application/json", queryBody(2 * limit), false, http.StatusRequestEntityTooLarge},
+			{"query over 1 MiB without a session", "/query", "", "application/json", queryBody(limit + 1), false, http.StatusRequestEntityTooLarge},
+			{"query of exactly 1 MiB", "/query", "Bearer " + bearer, "application/json", queryBody(limit), false, http.StatusOK},
+			{"query of exactly 1 MiB streamed", "/query", "Bearer " + bearer, "application/json", queryBody(limit), true, http.StatusOK},
+			{"introspect over 1 MiB", "/introspect", "Bearer " + testenv.IntrospectionSecret, "application/x-www-form-urlencoded", formBody(limit + 1), false, http.StatusRequestEntityTooLarge},
+			{"introspect over 1 MiB streamed", "/introspect", "Bearer " + testenv.IntrospectionSecret, "application/x-www-form-urlencoded", formBody(limit + 1), true, http.StatusRequestEntityTooLarge},
+			{"introspect of exactly 1 MiB", "/introspect", "Bearer " + testenv.IntrospectionSecret, "application/x-www-form-urlencoded", formBody(limit), false, http.StatusOK},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				var body io.Reader = bytes.NewReader(tc.body)
+				if tc.streamed {
+					body = io.MultiReader(bytes.NewReader(tc.body)) // unknown length: chunked
+				}
+				h := http.Header{"Content-Type": {tc.contentType}}
+				if tc.authorization != "" {
+					h.Set("Authorization", tc.authorization)
+				}
+				status, _, raw := doHTTP(t, http.MethodPost, env.URL+tc.path, h, body)
+				if status != tc.status {
+					t.Errorf("HTTP status: got %d, want %d (body %.300s)", status, tc.status, raw)
+				}
+			})
+		}
+	})
+}
+
+// TestHTTPRequestErrors: bodies that are not one JSON object, unparsable
+// documents and invalid fields get their codes, never an echo of the input.
+func TestHTTPRequestErrors(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
+		bearer := "Bearer " + env.Member(t, testenv.UniqueOrg("reqerr"), "alice").Bearer
+		const marker = "ECHO_MARKER_7f3a"
+		cases := []struct {
+			name   string
+			body   string
+			status int
+			code   string
+		}{
+			{"batch array", `[{"query":"{ viewer { id } }","extensions":{"x":"` + marker + `"}}]`, http.StatusBadRequest, "BAD_REQUEST"},
+			{"array with spaces", `  [ {"query":"{ viewer { id } }"} ] ` + "\n", http.StatusBadRequest, "BAD_REQUEST"},
+			{"invalid JSON", `{"query": "` + marker, http.StatusBadRequest, "BAD_REQUEST"},
+			{"two objects", `{"query":"{ viewer { id } }"}{"query":"` + marker + `"}`, http.StatusBadRequest, "BAD_REQUEST"},
+			{"not JSON at all", marker, http.StatusBadRequest, "BAD_REQUEST"},
+			{"JSON string", `"` + marker + `"`, http.StatusBadRequest, "BAD_REQUEST"},
+			{"empty body", ``, http.StatusBadRequest, "BAD_REQUEST"},
+			{"object of the wrong shape", `{"query": 42, "variables": {"token": "` + marker + `"}}`, http.StatusBadRequest, "BAD_REQUEST"},
+			{"query syntax error", `{"query":"{ viewer { id } ` + marker + `"}`, http.StatusUnprocessableEntity, "GRAPHQL_PARSE_FAILED"},
+			{"unbalanced braces", `{"query":"{ viewer { id }"}`, http.StatusUnprocessableEntity, "GRAPHQL_PARSE_FAILED"},
+			{"unknown field", `{"query":"{ viewer { id secretField } }"}`, http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED"},
+			{"unknown root field", `{"query":"{ tokens { id } }"}`, http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED"},
+			{"missing required argument", `{"query":"mutation { revokeTokens { revokedCount } }"}`, http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED"},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				r := postQuery(t, env, bearer, []byte(tc.body))
+				wantError(t, r, tc.status, tc.code)
+				if r.Data != nil {
+					t.Errorf("data: got %v, want null", r.Data)
+				}
+				if tc.status == http.StatusBadRequest && strings.Contains(r.Raw, marker) {
+					t.Errorf("body echoed: %s", r.Raw)
+				}
+			})
+		}
+	})
+}
+
+// TestHTTPInternalResolverError: a database error inside a resolver (here
+// a trigger that fails one insert) is "internal error" with code INTERNAL,
+// and neither the SQL error nor its text reaches the client.
+func TestHTTPInternalResolverError(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
+		org := testenv.UniqueOrg("resolvererr")
+		boom := "boom-" + org
+		var ddl []string
+		switch env.Dialect {
+		case "mysql":
+			ddl = []string{"CREATE TRIGGER `trg_" + strings.ReplaceAll(org, "-", "_") + "` BEFORE INSERT ON personal_access_tokens FOR EACH ROW " +
+				"BEGIN IF NEW.name = '" + boom + "' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'SELECT secret FROM personal_access_tokens'; END IF; END"}
+		default:
+			ddl = []string{"CREATE TRIGGER trg_boom BEFORE INSERT ON personal_access_tokens WHEN NEW.name = '" + boom + "' " +
+				"BEGIN SELECT RAISE(ABORT, 'SELECT secret FROM personal_access_tokens'); END"}
+		}
+		for _, q := range ddl {
+			if err := env.DB.Exec(q).Error; err != nil {
+				t.Fatalf("create trigger: %v", err)
+			}
+		}
+		t.Cleanup(func() {
+			name := "trg_boom"
+			if env.Dialect == "mysql" {
+				name = "`trg_" + strings.ReplaceAll(org, "-", "_") + "`"
+			}
+			_ = env.DB.Exec("DROP TRIGGER IF EXISTS " + name).Error
+		})
+		alice := env.Member(t, org, "alice")
+		mustCreate(t, alice, simpleInput("fine")) // the trigger lets other rows through
+		r := createResp(alice, simpleInput(boom))
+		if r.Code() != "INTERNAL" {
+			t.Errorf("extensions.code: got %q, want INTERNAL (%s)", r.Code(), r.Raw)
+		}
+		if len(r.Errors) != 1 || r.Errors[0].Message != "internal error" {
+			t.Errorf("errors: got %s, want exactly one \"internal error\"", r.Raw)
+		}
+		for _, w := range []string{"SELECT", "FROM", "sql:", "Error 1", "secret", "personal_access_tokens", "45000", "insert"} {
+			if strings.Contains(r.Raw, w) {
+				t.Errorf("body leaks %q: %s", w, r.Raw)
+			}
+		}
+		if n := tokenCount(t, env, org); n != 1 {
+			t.Errorf("stored tokens: got %d, want 1", n)
+		}
+	})
+}
+
+// TestHTTPInternalErrors: database failures are "internal error" with code
+// INTERNAL and no detail; readiness and introspection report unavailability.
+func TestHTTPInternalErrors(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
+		org := testenv.UniqueOrg("internal")
+		alice := env.Member(t, org, "alice")
+		secret, _ := mustCreate(t, alice, simpleInput("ci"))
+		alice.MustDo(viewerQuery, nil)
+		if err := env.DB.Close(); err != nil {
+			t.Fatalf("close database: %v", err)
+		}
+		sqlWords := []string{"SELECT", "FROM", "sql:", "Error 1", "INSERT", "UPDATE", "users", "organizations", "personal_access_tokens", "database"}
+		calls := []struct {
+			name string
+			call func() *testenv.Response
+		}{
+			{"viewer", func() *testenv.Response { return alice.Do(viewerQuery, nil) }},
+			{"list", func() *testenv.Response { return alice.Do(listQuery, nil) }},
+			{"create", func() *testenv.Response { return createResp(alice, simpleInput("x")) }},
+			{"new caller", func() *testenv.Response { return env.Member(t, org, "newcomer").Do(viewerQuery, nil) }},
+		}
+		for _, tc := range calls {
+			t.Run(tc.name, func(t *testing.T) {
+				r := tc.call()
+				if r.Code() != "INTERNAL" {
+					t.Errorf("extensions.code: got %q, want INTERNAL (body %s)", r.Code(), r.Raw)
+				}
+				if r.Status != http.StatusInternalServerError && r.Status != http.StatusOK {
+					t.Errorf("HTTP status: got %d, want 500 (or 200 from GraphQL)", r.Status)
+				}
+				if len(r.Errors) != 1 || r.Errors[0].Message != "internal error" {
+					t.Errorf("errors: got %s, want exactly one \"internal error\"", r.Raw)
+				}
+				for _, w := range sqlWords {
+					if strings.Contains(r.Raw, w) {
+						t.Errorf("body leaks %q: %s", w, r.Raw)
+					}
+				}
+			})
+		}
+		t.Run("readyz", func(t *testing.T) {
+			status, _, body := doHTTP(t, http.MethodGet, env.URL+"/readyz", nil, nil)
+			if status != http.StatusServiceUnavailable {
+				t.Errorf("HTTP status: got %d, want 503 (%s)", status, body)
+			}
+		})
+		t.Run("healthz stays up", func(t *testing.T) {
+			if status, _, _ := doHTTP(t, http.MethodGet, env.URL+"/healthz", nil, nil); status != http.StatusOK {
+				t.Errorf("HTTP status: got %d, want 200", status)
+			}
+		})
+		t.Run("introspection is unavailable, not inactive", func(t *testing.T) {
+			status, _, body := introspectRaw(t, env, "Bearer "+testenv.IntrospectionSecret, url.Values{"token": {secret}})
+			if status != http.StatusServiceUnavailable || body == inactive {
+				t.Errorf("got HTTP %d %q, want 503 and not the inactive body", status, body)
+			}
+			for _, w := range sqlWords {
+				if strings.Contains(body, w) {
+					t.Errorf("body leaks %q: %s", w, body)
+				}
+			}
+		})
+	})
+}
+
+// TestHTTPPersistedQueries: automatic persisted queries follow their
+// protocol: an unknown hash asks the client to send the query (it is no
+// server error), and a registered hash runs the query.
+func TestHTTPPersistedQueries(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
+		alice := env.Member(t, testenv.UniqueOrg("apq"), "alice")
+		bearer := "Bearer " + alice.Bearer
+		query := "{ viewer { id } }"
+		sum := sha256.Sum256([]byte(query))
+		hash := hex.EncodeToString(sum[:])
+		apq := func(h string) map[string]any {
+			return map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": h}}
+		}
+		body := func(v map[string]any) []byte {
+			b, err := json.Marshal(v)
+			if err != nil {
+				t.Fatalf("marshal: %v", err)
+			}
+			return b
+		}
+
+		t.Run("unknown hash", func(t *testing.T) {
+			r := postQuery(t, env, bearer, body(map[string]any{"extensions": apq(hash)}))
+			if len(r.Errors) == 0 || r.Errors[0].Message != "PersistedQueryNotFound" {
+				t.Errorf("message: got %s, want PersistedQueryNotFound", r.Raw)
+			}
+			if r.Code() == "INTERNAL" {
+				t.Errorf("extensions.code: got INTERNAL, want a client-facing code: an APQ miss is no server error (%s)", r.Raw)
+			}
+		})
+		t.Run("hash that does not match the query", func(t *testing.T) {
+			r := postQuery(t, env, bearer, body(map[string]any{"query": query, "extensions": apq(strings.Repeat("0", 64))}))
+			if len(r.Errors) == 0 {
+				t.Fatalf("got %s, want an error", r.Raw)
+			}
+			if r.Code() == "INTERNAL" {
+				t.Errorf("extensions.code: got INTERNAL, want a client-facing code for a bad hash (%s)", r.Raw)
+			}
+		})
+		t.Run("register, then run by hash", func(t *testing.T) {
+			r := postQuery(t, env, bearer, body(map[string]any{"query": query, "extensions": apq(hash)}))
+			if r.Status != http.StatusOK || len(r.Errors) != 0 {
+				t.Fatalf("register: got HTTP %d %s, want 200", r.Status, r.Raw)
+			}
+			r = postQuery(t, env, bearer, body(map[string]any{"extensions": apq(hash)}))
+			if r.Status != http.StatusOK || len(r.Errors) != 0 {
+				t.Fatalf("by hash: got HTTP %d %s, want 200", r.Status, r.Raw)
+			}
+			if got := r.Data["viewer"].(map[string]any)["id"]; got != "alice" {
+				t.Errorf("viewer.id: got %v, want alice", got)
+			}
+		})
+	})
+}
+
+// TestHTTPErrorCodesInContract: every error the service answers on /query
+// carries an extensions.code from the schema's ErrorCode enum, which the
+// contract declares the closed set of codes.
+func TestHTTPErrorCodesInContract(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
+		org := testenv.UniqueOrg("codes")
+		member := env.Member(t, org, "alice")
+		codes := errorCodes(t, member)
+		bearer := "Bearer " + member.Bearer
+		big := append([]byte(`{"query":"{ viewer { id } }"}`), bytes.Repeat([]byte(" "), 1<<20)...)
+		cases := []struct {
+			name     string
+			auth     string
+			body     []byte
+			streamed bool
+		}{
+			{"no session", "", viewerBody, false},
+			{"body over 1 MiB", bearer, big, false},
+			{"body over 1 MiB streamed", bearer, big, true},
+			{"batch", bearer, []byte(`[{"query":"{ viewer { id } }"}]`), false},
+			{"syntax error", bearer, []byte(`{"query":"{ viewer { id }"}`), false},
+			{"unknown field", bearer, []byte(`{"query":"{ viewer { nope } }"}`), false},
+			{"bad variable", bearer, []byte(`{"query":"query($f: Int) { personalAccessTokens(first: $f) { totalCount } }","variables":{"f":"x"}}`), false},
+			{"forbidden", bearer, []byte(`{"query":"mutation { updatePatSettings(input: {enabled: false}) { enabled } }"}`), false},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				var body io.Reader = bytes.NewReader(tc.body)
+				if tc.streamed {
+					body = io.MultiReader(bytes.NewReader(tc.body))
+				}
+				h := http.Header{"Content-Type": {"application/json"}}
+				if tc.auth != "" {
+					h.Set("Authorization", tc.auth)
+				}
+				status, _, raw := doHTTP(t, http.MethodPost, env.URL+"/query", h, body)
+				var decoded struct {
+					Errors []testenv.Error `json:"errors"`
+				}
+				if err := json.Unmarshal([]byte(raw), &decoded); err != nil || len(decoded.Errors) == 0 {
+					t.Fatalf("HTTP %d: got %q, want a GraphQL error response", status, raw)
+				}
+				for i, e := range decoded.Errors {
+					if code, _ := e.Extensions["code"].(string); !codes[code] {
+						t.Errorf("errors[%d].extensions.code (HTTP %d): got %q, want one of the ErrorCode enum", i, status, code)
+					}
+				}
+			})
+		}
+	})
+}
