@@ -72,10 +72,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	svc, err := pat.NewService(store.New(db.DB, db.Dialect), pat.Config{
 		Scopes:    cfg.Scopes,
 		CursorKey: deriveKey(jwtKey, "pats cursor key v1"),
+		CacheSize: cfg.ValidationCacheSize,
 	})
 	if err != nil {
 		return err
 	}
+	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	bgDone := make(chan struct{})
+	go func() {
+		defer close(bgDone)
+		svc.Run(bgCtx)
+	}()
+	// On every return: stop the background work, then write the token uses
+	// still pending.
+	defer func() {
+		stopBackground()
+		<-bgDone
+		flushCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := svc.Close(flushCtx); err != nil {
+			log.Error("writing pending token uses failed", "err", err)
+		}
+	}()
 	srv := &http.Server{
 		Handler: httpapi.New(httpapi.Config{
 			Service:             svc,

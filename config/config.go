@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -27,7 +28,13 @@ type Config struct {
 	// LogFormat is "text" or "json" (PATS_LOG_FORMAT); text in development
 	// mode, JSON otherwise, by default.
 	LogFormat string
+	// ValidationCacheSize bounds the introspection cache in tokens
+	// (PATS_VALIDATION_CACHE_SIZE, default 100000); 0 disables it.
+	ValidationCacheSize int
 }
+
+// DefaultValidationCacheSize is the default bound of the validation cache.
+const DefaultValidationCacheSize = 100_000
 
 // MinSecretLength is the shortest accepted HS256 key: shorter keys can be
 // brute-forced offline from any one session token.
@@ -49,6 +56,14 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.IntrospectionSecret != "" && len(c.IntrospectionSecret) < MinSecretLength {
 		return c, fmt.Errorf("PATS_INTROSPECTION_SECRET must be at least %d bytes", MinSecretLength)
+	}
+	c.ValidationCacheSize = DefaultValidationCacheSize
+	if v := getenv("PATS_VALIDATION_CACHE_SIZE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return c, errors.New("PATS_VALIDATION_CACHE_SIZE must be a whole number >= 0 (0 disables the cache)")
+		}
+		c.ValidationCacheSize = n
 	}
 	if s := getenv("PATS_SCOPES"); s != "" {
 		for _, scope := range strings.Split(s, ",") {

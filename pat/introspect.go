@@ -3,7 +3,6 @@ package pat
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"strings"
 
 	"github.com/patgov/pats/model"
@@ -24,14 +23,15 @@ type Introspection struct {
 // Introspect returns the description of the token with the given secret
 // value if it authenticates, or nil if it does not (malformed, unknown,
 // revoked, expired, organization disabled, owner no longer local). An
-// error means the answer is unknown (e.g. the database is unreachable).
-// A successful authentication is recorded as a use.
+// error means the answer is unknown (e.g. the database is unreachable and
+// the token is not cached): callers must not treat it as inactive. A
+// successful authentication is recorded as a use, off the request path.
 func (s *Service) Introspect(ctx context.Context, value string) (*Introspection, error) {
 	digest, err := pattoken.Parse(value)
 	if err != nil {
 		return nil, nil // malformed: rejected without a database query
 	}
-	cred, err := s.store.CredentialByDigest(ctx, digest[:])
+	cred, err := s.credential(ctx, digest)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
@@ -43,10 +43,7 @@ func (s *Service) Introspect(ctx context.Context, value string) (*Introspection,
 	if !Authenticates(cred, effective, now) {
 		return nil, nil
 	}
-	if err := s.store.TouchLastUsed(ctx, cred.TokenID, now); err != nil {
-		// Recording the use is best effort: it never fails a validation.
-		slog.WarnContext(ctx, "record token use failed", "token_id", cred.TokenID, "err", err)
-	}
+	s.uses.Record(cred.TokenID, now)
 	return &Introspection{
 		Scope: strings.Join(strings.Fields(cred.Scopes), " "), Subject: cred.OwnerSubject,
 		Username: cred.OwnerEmail, Org: cred.OrgExternalID,
@@ -54,9 +51,28 @@ func (s *Service) Introspect(ctx context.Context, value string) (*Introspection,
 	}, nil
 }
 
-// Authenticates is the validity predicate of a token: not revoked, its
-// effective expiry in the future, its organization allowing tokens, and
-// its owner (as last seen) holding a local account.
+// credential returns the facts of the token with the given digest, from
+// the validation cache when it holds them and is fresh, else from the
+// database (and then caches them).
+func (s *Service) credential(ctx context.Context, digest [32]byte) (*store.Credential, error) {
+	if cred, ok := s.cache.Get(digest); ok {
+		s.cacheHits.Add(1)
+		return cred, nil
+	}
+	s.cacheMisses.Add(1)
+	generation := s.cache.Generation()
+	cred, err := s.store.CredentialByDigest(ctx, digest[:])
+	if err != nil {
+		return nil, err
+	}
+	s.cache.Put(generation, digest, cred)
+	return cred, nil
+}
+
+// Authenticates is the validity predicate of a token, the same for cached
+// and freshly read facts: not revoked, its effective expiry in the future,
+// its organization allowing tokens, and its owner (as last seen) holding a
+// local account.
 func Authenticates(c *store.Credential, effective, now model.Time) bool {
 	return c.RevokedAt == nil &&
 		effective.Millis() > now.Millis() &&

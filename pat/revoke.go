@@ -47,10 +47,13 @@ func (s *Service) RevokeTokens(ctx context.Context, p *auth.Principal, ids []str
 	if err != nil {
 		return nil, err
 	}
+	revokedNow := store.Changes{}
 	byID := make(map[string]*model.PersonalAccessToken, len(found))
 	for _, t := range found {
 		byID[t.ID] = t
+		revokedNow.RevokedDigests = append(revokedNow.RevokedDigests, t.TokenDigest)
 	}
+	s.forget(revokedNow)
 	out := make([]*model.PersonalAccessToken, len(distinct))
 	for i, id := range distinct {
 		out[i] = byID[id]
@@ -115,6 +118,7 @@ func (s *Service) RevokeTokenByValue(ctx context.Context, p *auth.Principal, val
 	if err != nil {
 		return "", nil, err
 	}
+	s.forget(store.Changes{RevokedDigests: [][]byte{tok.TokenDigest}})
 	decorate(p.Org, now, tok)
 	if revoked {
 		return OutcomeRevoked, tok, nil

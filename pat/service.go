@@ -10,15 +10,18 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/patgov/pats/apperr"
 	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/credcache"
 	"github.com/patgov/pats/cursor"
 	"github.com/patgov/pats/model"
 	"github.com/patgov/pats/store"
+	"github.com/patgov/pats/usage"
 )
 
 // Service applies the token rules on top of a store.
@@ -28,6 +31,11 @@ type Service struct {
 	scopes  []string
 	known   map[string]bool
 	now     func() time.Time
+	// cache holds validated credentials (nil: disabled).
+	cache                  *credcache.Cache
+	cacheHits, cacheMisses atomic.Int64
+	// uses batches the recording of token uses.
+	uses *usage.Recorder
 }
 
 // Config configures a Service.
@@ -38,6 +46,10 @@ type Config struct {
 	CursorKey []byte
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// CacheSize bounds the validation cache (tokens); 0 disables it.
+	CacheSize int
+	// UsageInterval is how often token uses are written (default 5 s).
+	UsageInterval time.Duration
 }
 
 // NewService returns a service over st.
@@ -62,7 +74,11 @@ func NewService(st *store.Store, cfg Config) (*Service, error) {
 	for _, s := range scopes {
 		known[s] = true
 	}
-	return &Service{store: st, cursors: codec, scopes: scopes, known: known, now: now}, nil
+	return &Service{
+		store: st, cursors: codec, scopes: scopes, known: known, now: now,
+		cache: credcache.New(cfg.CacheSize, CacheStaleness),
+		uses:  usage.NewRecorder(st, usage.Options{Interval: cfg.UsageInterval, Now: now}),
+	}, nil
 }
 
 // Scope list bounds: a token holding every scope must fit the scopes column
@@ -104,11 +120,15 @@ func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
 // Provision implements auth.Provisioner: it returns the caller's
 // organization and user, created or refreshed from the claims.
 func (s *Service) Provision(ctx context.Context, c *auth.Claims) (*auth.Principal, error) {
-	org, user, err := s.store.Provision(ctx, store.Identity{
+	org, user, refreshed, err := s.store.Provision(ctx, store.Identity{
 		OrgExternalID: c.Org, Subject: c.Subject, Email: c.Email, Name: c.Name, AccountType: c.AccountType,
 	}, store.OrgDefaults{Enabled: DefaultEnabled, MaxLifespanDays: DefaultMaxLifespanDays}, s.clock())
 	if err != nil {
 		return nil, err
+	}
+	if refreshed {
+		// The account type may have changed: re-check this user's tokens.
+		s.forget(store.Changes{UserIDs: []int64{user.ID}})
 	}
 	return &auth.Principal{Org: org, User: user, Role: c.Role}, nil
 }

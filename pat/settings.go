@@ -6,6 +6,7 @@ import (
 	"github.com/patgov/pats/apperr"
 	"github.com/patgov/pats/auth"
 	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/store"
 )
 
 // SettingsChange is a requested policy change; nil fields keep their value.
@@ -51,6 +52,7 @@ func (s *Service) UpdateSettings(ctx context.Context, p *auth.Principal, in Sett
 	if err != nil {
 		return nil, err
 	}
+	s.forget(store.Changes{OrgIDs: []int64{org.ID}})
 	// Later fields of the same request see the new policy.
 	*p.Org = *org
 	return org, nil

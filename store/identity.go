@@ -39,26 +39,27 @@ type userWithOrg struct {
 
 // Provision returns the caller's organization and user, creating them on
 // first sight and refreshing the user's name, email and account type when
-// the claims changed. In the steady state it is one SELECT and no write.
-func (s *Store) Provision(ctx context.Context, id Identity, defaults OrgDefaults, now model.Time) (*model.Organization, *model.User, error) {
+// the claims changed (refreshed reports that). In the steady state it is
+// one SELECT and no write.
+func (s *Store) Provision(ctx context.Context, id Identity, defaults OrgDefaults, now model.Time) (org *model.Organization, user *model.User, refreshed bool, err error) {
 	row, err := s.findUserWithOrg(ctx, id.OrgExternalID, id.Subject)
 	if err != nil && err != ErrNotFound {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	if err == ErrNotFound {
 		if err := s.createIdentity(ctx, id, defaults, now); err != nil {
-			return nil, nil, err
+			return nil, nil, false, err
 		}
 		if row, err = s.findUserWithOrg(ctx, id.OrgExternalID, id.Subject); err != nil {
-			return nil, nil, fmt.Errorf("provision: read back: %w", err)
+			return nil, nil, false, fmt.Errorf("provision: read back: %w", err)
 		}
 	}
-	org := &model.Organization{
+	org = &model.Organization{
 		ID: row.OrganizationID, ExternalID: row.OrgExternalID, PatEnabled: row.OrgPatEnabled,
 		MaxLifespanDays: row.OrgMaxLifespanDays, SettingsUpdatedAt: row.OrgSettingsUpdatedAt,
 		SettingsUpdatedByID: row.OrgSettingsUpdatedByID, CreatedAt: row.OrgCreatedAt,
 	}
-	user := row.User
+	user = &row.User
 	if user.Email != id.Email || user.Name != id.Name || user.AccountType != id.AccountType {
 		user.Email, user.Name, user.AccountType = id.Email, id.Name, id.AccountType
 		user.EmailKey, user.NameKey = strings.ToLower(id.Email), strings.ToLower(id.Name)
@@ -70,10 +71,11 @@ func (s *Store) Provision(ctx context.Context, id Identity, defaults OrgDefaults
 				"email_key": user.EmailKey, "name_key": user.NameKey, "updated_at": now,
 			}).Error
 		if err != nil {
-			return nil, nil, fmt.Errorf("provision: update user: %w", err)
+			return nil, nil, false, fmt.Errorf("provision: update user: %w", err)
 		}
+		refreshed = true
 	}
-	return org, &user, nil
+	return org, user, refreshed, nil
 }
 
 func (s *Store) findUserWithOrg(ctx context.Context, orgExternalID, subject string) (*userWithOrg, error) {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/patgov/pats/model"
 )
@@ -11,10 +12,11 @@ import (
 // and to describe it to a resource server, read in one statement.
 type Credential struct {
 	TokenID            string
+	OrganizationID     int64
+	OwnerID            int64
 	Scopes             string
 	CreatedAt          model.Time
 	ExpiresAt          model.Time
-	LastUsedAt         *model.Time
 	RevokedAt          *model.Time
 	OwnerSubject       string
 	OwnerEmail         string
@@ -28,8 +30,8 @@ type Credential struct {
 // digest, in any organization (the digest itself identifies it).
 func (s *Store) CredentialByDigest(ctx context.Context, digest []byte) (*Credential, error) {
 	var rows []Credential
-	err := s.db.WithContext(ctx).Raw(`SELECT t.id AS token_id, t.scopes, t.created_at, t.expires_at,
-  t.last_used_at, t.revoked_at, u.subject AS owner_subject, u.email AS owner_email,
+	err := s.db.WithContext(ctx).Raw(`SELECT t.id AS token_id, t.organization_id, t.owner_id, t.scopes,
+  t.created_at, t.expires_at, t.revoked_at, u.subject AS owner_subject, u.email AS owner_email,
   u.account_type AS owner_account_type, o.external_id AS org_external_id,
   o.pat_enabled AS org_pat_enabled, o.max_lifespan_days AS org_max_lifespan_days
 FROM personal_access_tokens t
@@ -45,15 +47,68 @@ WHERE t.token_digest = ?`, digest).Scan(&rows).Error
 	return &rows[0], nil
 }
 
-// TouchLastUsed records a use of the token at now, unless one was recorded
-// within the last minute. The condition also keeps racing writers from
-// moving last_used_at backwards.
-func (s *Store) TouchLastUsed(ctx context.Context, tokenID string, now model.Time) error {
-	err := s.db.WithContext(ctx).Exec(`UPDATE personal_access_tokens SET last_used_at = ?
-WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`,
-		now, tokenID, now.Millis()-60_000).Error
+// Changes are the facts that changed since a point in time: they tell the
+// validation caches of every instance what to forget.
+type Changes struct {
+	RevokedDigests [][]byte
+	OrgIDs         []int64
+	UserIDs        []int64
+}
+
+// ChangesSince returns what changed at or after since: tokens revoked,
+// organization policies updated, users refreshed (their account type may
+// have changed). One statement, on indexed columns.
+func (s *Store) ChangesSince(ctx context.Context, since model.Time) (*Changes, error) {
+	var rows []struct {
+		Kind   string
+		Digest []byte
+		ID     int64
+	}
+	err := s.db.WithContext(ctx).Raw(`/* change poll */ SELECT 't' AS kind, token_digest AS digest, 0 AS id
+  FROM personal_access_tokens WHERE revoked_at >= ?
+UNION ALL SELECT 'o', NULL, id FROM organizations WHERE settings_updated_at >= ?
+UNION ALL SELECT 'u', NULL, id FROM users WHERE updated_at >= ?`, since, since, since).Scan(&rows).Error
 	if err != nil {
-		return fmt.Errorf("touch last used: %w", err)
+		return nil, fmt.Errorf("poll changes: %w", err)
+	}
+	var c Changes
+	for _, r := range rows {
+		switch r.Kind {
+		case "t":
+			c.RevokedDigests = append(c.RevokedDigests, r.Digest)
+		case "o":
+			c.OrgIDs = append(c.OrgIDs, r.ID)
+		case "u":
+			c.UserIDs = append(c.UserIDs, r.ID)
+		}
+	}
+	return &c, nil
+}
+
+// RecordUses writes the last use of several tokens in one statement
+// (uses maps token ID to the time of its latest use). The condition keeps
+// racing instances from moving last_used_at backwards. Callers bound the
+// batch size and how often a token is written.
+func (s *Store) RecordUses(ctx context.Context, uses map[string]model.Time) error {
+	if len(uses) == 0 {
+		return nil
+	}
+	var (
+		cases strings.Builder
+		args  []any
+		ids   []string
+	)
+	for id, at := range uses {
+		cases.WriteString(" WHEN ? THEN ?")
+		args = append(args, id, at)
+		ids = append(ids, id)
+	}
+	newValue := "CASE id" + cases.String() + " END"
+	query := "UPDATE personal_access_tokens SET last_used_at = " + newValue +
+		" WHERE id IN ? AND (last_used_at IS NULL OR last_used_at < " + newValue + ")"
+	all := append(append(append([]any{}, args...), ids), args...)
+	if err := s.db.WithContext(ctx).Exec(query, all...).Error; err != nil {
+		return fmt.Errorf("record uses: %w", err)
 	}
 	return nil
 }

@@ -221,7 +221,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				rows:  provisionRows("a@example.com", "A", model.AccountTypeLocal),
 				scope: "o.external_id = ?", scopeArg: "ext-org"}},
 			call: func(s *Store) error {
-				_, _, err := s.Provision(ctx, Identity{OrgExternalID: "ext-org", Subject: "sub", Email: "a@example.com",
+				_, _, _, err := s.Provision(ctx, Identity{OrgExternalID: "ext-org", Subject: "sub", Email: "a@example.com",
 					Name: "A", AccountType: model.AccountTypeLocal}, OrgDefaults{Enabled: true, MaxLifespanDays: 90}, now)
 				return err
 			},
@@ -240,7 +240,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				commit(),
 			},
 			call: func(s *Store) error {
-				_, u, err := s.Provision(ctx, Identity{OrgExternalID: "ext-org", Subject: "sub", Email: "New@Example.com",
+				_, u, _, err := s.Provision(ctx, Identity{OrgExternalID: "ext-org", Subject: "sub", Email: "New@Example.com",
 					Name: "New", AccountType: model.AccountTypeDirectory}, OrgDefaults{Enabled: true, MaxLifespanDays: 90}, now)
 				if err == nil && (u.Email != "New@Example.com" || u.EmailKey != "new@example.com" || u.AccountType != model.AccountTypeDirectory) {
 					t.Errorf("Provision user: got %+v, want the refreshed claims", u)
@@ -296,7 +296,7 @@ func TestProvisionFirstSight(t *testing.T) {
 		{kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"),
 			rows: provisionRows("A@Example.com", "Ann", model.AccountTypeLocal)},
 	})
-	org, user, err := s.Provision(context.Background(), Identity{OrgExternalID: "ext-org", Subject: "sub",
+	org, user, _, err := s.Provision(context.Background(), Identity{OrgExternalID: "ext-org", Subject: "sub",
 		Email: "A@Example.com", Name: "Ann", AccountType: model.AccountTypeLocal},
 		OrgDefaults{Enabled: true, MaxLifespanDays: 60}, now)
 	if err != nil {

@@ -285,7 +285,7 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 			name:  "Provision find",
 			steps: []step{{kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"), err: errDB}},
 			call: func(s *Store) error {
-				_, _, err := s.Provision(ctx, Identity{OrgExternalID: "ext-org", Subject: "sub"}, OrgDefaults{}, now)
+				_, _, _, err := s.Provision(ctx, Identity{OrgExternalID: "ext-org", Subject: "sub"}, OrgDefaults{}, now)
 				return err
 			},
 		},

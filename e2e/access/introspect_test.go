@@ -224,7 +224,11 @@ func TestIntrospectionRecordsUse(t *testing.T) {
 		alice := env.Member(t, org, "alice")
 		secret, tok := mustCreate(t, alice, simpleInput("ci"))
 		id := tok["id"].(string)
-		lastUsed := func() any { return tokenByID(t, alice, id)["lastUsedAt"] }
+		// Uses are written in batches: flush as the background loop would.
+		lastUsed := func() any {
+			env.FlushUses(t)
+			return tokenByID(t, alice, id)["lastUsedAt"]
+		}
 		if got := lastUsed(); got != nil {
 			t.Fatalf("lastUsedAt before use: got %v, want null", got)
 		}

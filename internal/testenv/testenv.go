@@ -85,9 +85,12 @@ func (c *Clock) Advance(d time.Duration) {
 type Env struct {
 	URL     string
 	Dialect string
-	DB      *database.DB
-	Clock   *Clock
-	Service *pat.Service
+	// DatabaseURL is the database this instance uses (for a second
+	// instance on the same database, see Options.DatabaseURL).
+	DatabaseURL string
+	DB          *database.DB
+	Clock       *Clock
+	Service     *pat.Service
 	// Statements records the SQL the service issues (see Record).
 	Statements *StatementLog
 	server     *httptest.Server
@@ -101,6 +104,11 @@ type Options struct {
 	JWTIssuer, JWTAudience string
 	// Scopes replaces the default scope list (as PATS_SCOPES does).
 	Scopes []string
+	// DisableCache turns the validation cache off.
+	DisableCache bool
+	// DatabaseURL, when set, is used instead of a fresh database: two
+	// Envs on one URL are two instances sharing a database.
+	DatabaseURL string
 }
 
 // New starts the service on a database of the given dialect.
@@ -112,11 +120,12 @@ func New(t testing.TB, dialect string) *Env {
 // NewWith starts the service with opts on a database of the given dialect.
 func NewWith(t testing.TB, dialect string, opts Options) *Env {
 	t.Helper()
-	var dbURL string
-	switch dialect {
-	case "sqlite":
+	dbURL := opts.DatabaseURL
+	switch {
+	case dbURL != "":
+	case dialect == "sqlite":
 		dbURL = "sqlite:" + filepath.Join(t.TempDir(), "pats.db")
-	case "mysql":
+	case dialect == "mysql":
 		dbURL = mysqlDatabase(t)
 	default:
 		t.Fatalf("unknown dialect %q", dialect)
@@ -132,21 +141,64 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 		Scopes:    opts.Scopes,
 		CursorKey: []byte("test-cursor-key-0123456789abcdef-0123"),
 		Now:       clock.Now,
+		CacheSize: cacheSize(opts),
+		// Tests write uses explicitly (Env.FlushUses) or wait for this.
+		UsageInterval: time.Hour,
 	})
 	if err != nil {
 		t.Fatalf("new service: %v", err)
 	}
+	bgCtx, stopBackground := context.WithCancel(context.Background())
+	bgDone := make(chan struct{})
+	go func() {
+		defer close(bgDone)
+		svc.Run(bgCtx)
+	}()
 	srv := httptest.NewServer(httpapi.New(httpapi.Config{
 		Service:             svc,
 		Verifier:            auth.NewVerifier(JWTKey, opts.JWTIssuer, opts.JWTAudience),
 		IntrospectionSecret: IntrospectionSecret,
 	}))
-	env := &Env{URL: srv.URL, Dialect: dialect, DB: db, Clock: clock, Service: svc, Statements: statements, server: srv}
+	env := &Env{URL: srv.URL, Dialect: dialect, DatabaseURL: dbURL, DB: db, Clock: clock, Service: svc, Statements: statements, server: srv}
 	t.Cleanup(func() {
 		srv.Close()
+		stopBackground()
+		<-bgDone
 		_ = db.Close()
 	})
+	if !opts.DisableCache {
+		env.waitCacheFresh(t)
+	}
 	return env
+}
+
+func cacheSize(opts Options) int {
+	if opts.DisableCache {
+		return 0
+	}
+	return 10_000
+}
+
+// waitCacheFresh waits for the first change poll, so tests see the cache
+// in use from their first introspection.
+func (e *Env) waitCacheFresh(t testing.TB) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !e.Service.CacheFresh() {
+		if time.Now().After(deadline) {
+			t.Fatalf("validation cache never became fresh")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// FlushUses writes the token uses recorded so far (as the background loop
+// would), so tests can read lastUsedAt.
+func (e *Env) FlushUses(t testing.TB) {
+	t.Helper()
+	if err := e.Service.FlushUses(context.Background()); err != nil {
+		t.Fatalf("flush uses: %v", err)
+	}
 }
 
 // UniqueOrg returns an organization ID no other test uses.

@@ -1,0 +1,202 @@
+package e2e
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/patgov/pats/internal/testenv"
+)
+
+const inactive = `{"active":false}` + "\n"
+
+// createSecret creates a token for user and returns its secret and ID.
+func createSecret(t *testing.T, user *testenv.Client, name string) (secret, id string) {
+	t.Helper()
+	data := user.MustDo(`mutation($n: String!) { createPersonalAccessToken(input:{name:$n, scopes:["OR.Jobs"]}) { token personalAccessToken { id } } }`,
+		map[string]any{"n": name})
+	created := data["createPersonalAccessToken"].(map[string]any)
+	return created["token"].(string), created["personalAccessToken"].(map[string]any)["id"].(string)
+}
+
+func wantActive(t *testing.T, env *testenv.Env, secret string, active bool) {
+	t.Helper()
+	status, body := env.Introspect(t, testenv.IntrospectionSecret, secret)
+	if status != http.StatusOK {
+		t.Fatalf("introspect: got HTTP %d %s, want 200", status, body)
+	}
+	if got := body != inactive; got != active {
+		t.Fatalf("introspect: got %s, want active=%v", body, active)
+	}
+}
+
+// warm introspects secret until the validation cache answers it.
+func warm(t *testing.T, env *testenv.Env, secret string) {
+	t.Helper()
+	wantActive(t, env, secret, true)
+	hits, _ := env.Service.CacheStats()
+	wantActive(t, env, secret, true)
+	if after, _ := env.Service.CacheStats(); after != hits+1 {
+		t.Fatalf("second introspection: cache hits went %d -> %d, want a hit", hits, after)
+	}
+}
+
+// TestCacheInvalidatedByChangesOnThisInstance warms the cache, changes
+// something, and expects the very next introspection to see the change.
+func TestCacheInvalidatedByChangesOnThisInstance(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
+		org := testenv.UniqueOrg("cache")
+		admin := env.Admin(t, org, "admin")
+		user := env.Member(t, org, "user")
+
+		t.Run("revokeTokens", func(t *testing.T) {
+			secret, id := createSecret(t, user, "bulk")
+			warm(t, env, secret)
+			admin.MustDo(`mutation($ids: [ID!]!) { revokeTokens(ids: $ids) { revokedCount } }`, map[string]any{"ids": []string{id}})
+			wantActive(t, env, secret, false)
+		})
+		t.Run("revokeTokenByValue", func(t *testing.T) {
+			secret, _ := createSecret(t, user, "leaked")
+			warm(t, env, secret)
+			admin.MustDo(`mutation($v: String!) { revokeTokenByValue(token: $v) { outcome } }`, map[string]any{"v": secret})
+			wantActive(t, env, secret, false)
+		})
+		t.Run("updatePatSettings", func(t *testing.T) {
+			secret, _ := createSecret(t, user, "policy")
+			warm(t, env, secret)
+			admin.MustDo(`mutation { updatePatSettings(input: {enabled: false}) { enabled } }`, nil)
+			wantActive(t, env, secret, false)
+			admin.MustDo(`mutation { updatePatSettings(input: {enabled: true}) { enabled } }`, nil)
+			wantActive(t, env, secret, true)
+			// Lowering the lifespan below the token's age expires it at once.
+			env.Clock.Advance(2 * 24 * time.Hour)
+			warm(t, env, secret)
+			admin.MustDo(`mutation { updatePatSettings(input: {maxLifespanDays: 1}) { maxLifespanDays } }`, nil)
+			wantActive(t, env, secret, false)
+			admin.MustDo(`mutation { updatePatSettings(input: {maxLifespanDays: 90}) { maxLifespanDays } }`, nil)
+		})
+		t.Run("owner becomes a directory account", func(t *testing.T) {
+			owner := env.Member(t, org, "soon-directory")
+			secret, _ := createSecret(t, owner, "owner")
+			warm(t, env, secret)
+			env.As(t, testenv.Identity{Org: org, Subject: "soon-directory", AccountType: "directory"}).MustDo(`{ viewer { id } }`, nil)
+			wantActive(t, env, secret, false)
+		})
+		t.Run("expiry is evaluated at request time", func(t *testing.T) {
+			secret, _ := createSecret(t, user, "expiring")
+			warm(t, env, secret)
+			env.Clock.Advance(91 * 24 * time.Hour)
+			wantActive(t, env, secret, false)
+		})
+	})
+}
+
+// TestCacheStalenessAcrossInstances runs two instances on one database: a
+// revocation or policy change through one is seen by the other, whose
+// cache was warm, within one second.
+func TestCacheStalenessAcrossInstances(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, a *testenv.Env) {
+		b := testenv.NewWith(t, a.Dialect, testenv.Options{DatabaseURL: a.DatabaseURL})
+		org := testenv.UniqueOrg("two-instances")
+		admin := a.Admin(t, org, "admin")
+		user := a.Member(t, org, "user")
+
+		within := func(t *testing.T, secret string) time.Duration {
+			t.Helper()
+			start := time.Now()
+			for {
+				_, body := b.Introspect(t, testenv.IntrospectionSecret, secret)
+				if body == inactive {
+					return time.Since(start)
+				}
+				if time.Since(start) > 3*time.Second {
+					t.Fatalf("instance B still reports %s after 3 s", body)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+		t.Run("revocation", func(t *testing.T) {
+			secret, id := createSecret(t, user, "shared")
+			warm(t, b, secret)
+			admin.MustDo(`mutation($ids: [ID!]!) { revokeTokens(ids: $ids) { revokedCount } }`, map[string]any{"ids": []string{id}})
+			if d := within(t, secret); d > time.Second {
+				t.Fatalf("instance B saw the revocation after %v, want within 1 s", d)
+			}
+		})
+		t.Run("policy change", func(t *testing.T) {
+			secret, _ := createSecret(t, user, "policy")
+			warm(t, b, secret)
+			admin.MustDo(`mutation { updatePatSettings(input: {enabled: false}) { enabled } }`, nil)
+			if d := within(t, secret); d > time.Second {
+				t.Fatalf("instance B saw the policy change after %v, want within 1 s", d)
+			}
+		})
+	})
+}
+
+// TestIntrospectionDuringOutage: when the database cannot be reached, an
+// uncached token gets HTTP 503 (never "inactive"); a cached one is served
+// only while the cache's freshness lasts, then 503 too.
+func TestIntrospectionDuringOutage(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
+		org := testenv.UniqueOrg("outage")
+		user := env.Member(t, org, "user")
+		cached, _ := createSecret(t, user, "cached")
+		uncached, _ := createSecret(t, user, "uncached")
+		warm(t, env, cached)
+
+		if err := env.DB.Close(); err != nil {
+			t.Fatalf("close database: %v", err)
+		}
+		status, body := env.Introspect(t, testenv.IntrospectionSecret, uncached)
+		if status != http.StatusServiceUnavailable || strings.Contains(body, "active") {
+			t.Fatalf("uncached token during outage: got %d %s, want 503 with a JSON error", status, body)
+		}
+		if !strings.Contains(body, `"error"`) {
+			t.Fatalf("503 body: got %s, want a JSON error", body)
+		}
+		// The cached token may be answered from the cache until the last
+		// successful poll is a second old; after that, 503 as well.
+		time.Sleep(1500 * time.Millisecond)
+		status, body = env.Introspect(t, testenv.IntrospectionSecret, cached)
+		if status != http.StatusServiceUnavailable {
+			t.Fatalf("cached token 1.5 s into the outage: got %d %s, want 503", status, body)
+		}
+	})
+}
+
+// TestUsesAreBatched: a thousand introspections of one token within a
+// minute cause at most one write of lastUsedAt, and an inactive token
+// causes none.
+func TestUsesAreBatched(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
+		org := testenv.UniqueOrg("uses")
+		admin := env.Admin(t, org, "admin")
+		user := env.Member(t, org, "user")
+		secret, _ := createSecret(t, user, "busy")
+		revoked, revokedID := createSecret(t, user, "revoked")
+		admin.MustDo(`mutation($ids: [ID!]!) { revokeTokens(ids: $ids) { revokedCount } }`, map[string]any{"ids": []string{revokedID}})
+
+		writes := 0
+		for round := 0; round < 10; round++ {
+			sqls := env.Statements.Record(func() {
+				for range 100 {
+					wantActive(t, env, secret, true)
+					wantActive(t, env, revoked, false)
+				}
+				env.Clock.Advance(5 * time.Second) // 50 s in all: within a minute
+				env.FlushUses(t)
+			})
+			writes += countMatching(sqls, "LAST_USED_AT =")
+		}
+		if writes != 1 {
+			t.Fatalf("got %d writes of lastUsedAt for 1,000 uses within a minute, want 1", writes)
+		}
+		var revokedUse *int64
+		env.DB.Raw("SELECT last_used_at FROM personal_access_tokens WHERE id = ?", revokedID).Scan(&revokedUse)
+		if revokedUse != nil {
+			t.Fatalf("revoked token's last_used_at: got %v, want NULL", *revokedUse)
+		}
+	})
+}

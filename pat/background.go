@@ -1,0 +1,90 @@
+package pat
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/store"
+)
+
+// Change polling: every instance asks the database what changed (tokens
+// revoked, policies updated, users refreshed) every pollInterval, looking
+// back pollOverlap so that a change committed late (a transaction takes at
+// most the store's deadline) or stamped by a slightly skewed clock is still
+// seen. Invalidation is idempotent, so seeing a change twice is harmless.
+const (
+	pollInterval = 250 * time.Millisecond
+	pollOverlap  = 10 * time.Second
+	pollTimeout  = 500 * time.Millisecond
+	// CacheStaleness bounds how long a change on another instance can go
+	// unseen here: cached facts are trusted only this long after the last
+	// successful poll.
+	CacheStaleness = time.Second
+)
+
+// Run runs the service's background work until ctx ends: the change poll
+// that keeps the validation cache fresh and the batched writing of token
+// uses. After it returns, call Close to write the uses still pending.
+func (s *Service) Run(ctx context.Context) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.uses.Run(ctx)
+	}()
+	if s.cache != nil {
+		s.pollChanges(ctx)
+	}
+	<-ctx.Done()
+	<-done
+}
+
+// Close writes the token uses still pending (graceful shutdown).
+func (s *Service) Close(ctx context.Context) error { return s.uses.Flush(ctx) }
+
+// FlushUses writes pending token uses now (tests and shutdown).
+func (s *Service) FlushUses(ctx context.Context) error { return s.uses.Flush(ctx) }
+
+// pollChanges polls until ctx ends.
+func (s *Service) pollChanges(ctx context.Context) {
+	var since model.Time // zero: the first poll only marks the cache fresh
+	first := true
+	t := time.NewTicker(pollInterval)
+	defer t.Stop()
+	for {
+		started := time.Now()
+		clock := s.clock()
+		if first {
+			since = clock // nothing is cached yet
+		}
+		pctx, cancel := context.WithTimeout(ctx, pollTimeout)
+		ch, err := s.store.ChangesSince(pctx, model.TimeFromMillis(since.Millis()-pollOverlap.Milliseconds()))
+		cancel()
+		if err == nil {
+			s.cache.Invalidate(*ch)
+			s.cache.MarkFresh(started)
+			since, first = clock, false
+		} else if ctx.Err() == nil {
+			slog.WarnContext(ctx, "validation cache: change poll failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// forget drops changed facts from this instance's cache at once, so the
+// next introspection here sees the change (other instances see it at
+// their next poll).
+func (s *Service) forget(ch store.Changes) { s.cache.Invalidate(ch) }
+
+// CacheFresh reports whether the validation cache is enabled and trusted.
+func (s *Service) CacheFresh() bool { return s.cache.Fresh() }
+
+// CacheStats returns the validation cache's hits and misses so far.
+func (s *Service) CacheStats() (hits, misses int64) {
+	return s.cacheHits.Load(), s.cacheMisses.Load()
+}
