@@ -60,7 +60,9 @@ func (t Time) MarshalGQL(w io.Writer) {
 	_, _ = io.WriteString(w, strconv.Quote(t.String()))
 }
 
-// UnmarshalGQL accepts an RFC 3339 string. A bad value is a user input error.
+// UnmarshalGQL accepts an RFC 3339 string, keeping its full precision so
+// that comparisons with stored (millisecond) times stay exact; storage
+// truncates to milliseconds. A bad value is a user input error.
 func (t *Time) UnmarshalGQL(v any) error {
 	s, ok := v.(string)
 	if !ok {
@@ -70,8 +72,19 @@ func (t *Time) UnmarshalGQL(v any) error {
 	if err != nil {
 		return ErrInvalidTime
 	}
-	*t = TimeOf(parsed)
+	*t = Time{parsed.UTC()}
 	return nil
+}
+
+// CeilMillis returns the Unix milliseconds of t rounded up: stored times
+// (whole milliseconds) are strictly before t exactly when they are before
+// CeilMillis.
+func (t Time) CeilMillis() int64 {
+	ms := t.UnixMilli()
+	if t.Sub(time.UnixMilli(ms)) > 0 {
+		ms++
+	}
+	return ms
 }
 
 // ErrInvalidTime reports a Time input that is not an RFC 3339 string. The

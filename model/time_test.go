@@ -23,7 +23,7 @@ func TestTimeUnmarshalGQL(t *testing.T) {
 		{"positive offset", "2026-01-31T14:00:00+02:00", time.Date(2026, 1, 31, 12, 0, 0, 0, time.UTC)},
 		{"negative offset crosses midnight", "2026-01-31T20:30:00-05:00", time.Date(2026, 2, 1, 1, 30, 0, 0, time.UTC)},
 		{"milliseconds kept", "2026-01-31T12:00:00.123Z", time.Date(2026, 1, 31, 12, 0, 0, 123_000_000, time.UTC)},
-		{"sub-millisecond truncated", "2026-01-31T12:00:00.123999999+01:00", time.Date(2026, 1, 31, 11, 0, 0, 123_000_000, time.UTC)},
+		{"sub-millisecond kept (storage truncates)", "2026-01-31T12:00:00.123999999+01:00", time.Date(2026, 1, 31, 11, 0, 0, 123_999_999, time.UTC)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,5 +118,25 @@ func TestTimeRoundTrip(t *testing.T) {
 	v.MarshalGQL(&buf)
 	if got, want := buf.String(), `"2026-07-05T06:59:59.999Z"`; got != want {
 		t.Errorf("round trip: got %s, want %s", got, want)
+	}
+}
+
+func TestTimeCeilMillis(t *testing.T) {
+	tests := []struct {
+		name string
+		in   time.Time
+		want int64
+	}{
+		{"whole millisecond", time.UnixMilli(1_000), 1_000},
+		{"half a millisecond rounds up", time.UnixMilli(1_000).Add(500 * time.Microsecond), 1_001},
+		{"one nanosecond rounds up", time.UnixMilli(1_000).Add(time.Nanosecond), 1_001},
+		{"before the epoch", time.UnixMilli(-1_000).Add(time.Nanosecond), -999},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := (model.Time{Time: tt.in}).CeilMillis(); got != tt.want {
+				t.Errorf("CeilMillis: got %d, want %d", got, tt.want)
+			}
+		})
 	}
 }

@@ -114,12 +114,12 @@ func validExpiry(requested *model.Time, now model.Time, maxDays int) (model.Time
 	if requested == nil {
 		return latest, nil
 	}
-	if requested.Millis() <= now.Millis() || requested.Millis() > latest.Millis() {
+	if !requested.After(now.Time) || requested.After(latest.Time) {
 		return model.Time{}, apperr.New(apperr.BadUserInput,
 			"expiresAt must be in the future and no later than %s (the maximum lifespan is %d days)", latest, maxDays).
 			With("field", "expiresAt").With("latestAllowed", latest.String())
 	}
-	return *requested, nil
+	return model.TimeOf(requested.Time), nil
 }
 
 // truncate shortens s to at most n runes for echoing in a message.

@@ -131,9 +131,11 @@ func listQuery(p *auth.Principal, req ListRequest, now model.Time) (store.ListQu
 	q.Scopes = slices.Clone(f.Scopes)
 	slices.Sort(q.Scopes)
 	q.Scopes = slices.Compact(q.Scopes)
-	q.ExpiresBefore = millisOrNil(f.ExpiresBefore)
-	q.ExpiresAfter = millisOrNil(f.ExpiresAfter)
-	q.LastUsedBefore = millisOrNil(f.LastUsedBefore)
+	// Stored times are whole milliseconds: "before T" means before T
+	// rounded up, "after T" after T rounded down.
+	q.ExpiresBefore = millisOrNil(f.ExpiresBefore, model.Time.CeilMillis)
+	q.ExpiresAfter = millisOrNil(f.ExpiresAfter, model.Time.Millis)
+	q.LastUsedBefore = millisOrNil(f.LastUsedBefore, model.Time.CeilMillis)
 	q.NeverUsed = f.NeverUsed
 	return q, nil
 }
@@ -149,11 +151,11 @@ func scopeOf(p *auth.Principal) store.Scope {
 	return sc
 }
 
-func millisOrNil(t *model.Time) *int64 {
+func millisOrNil(t *model.Time, millis func(model.Time) int64) *int64 {
 	if t == nil {
 		return nil
 	}
-	ms := t.Millis()
+	ms := millis(*t)
 	return &ms
 }
 

@@ -94,10 +94,9 @@ func Run(ctx context.Context, st *store.Store, opts Options, out io.Writer) erro
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for b := range batches {
-				if err := st.InsertTokens(ctx, b); err != nil {
-					errs <- err
-					return
+			if err := st.LoadTokens(ctx, batches); err != nil {
+				errs <- err
+				for range batches { // let the producer finish
 				}
 			}
 		}()

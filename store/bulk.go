@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/patgov/pats/migrations"
 	"github.com/patgov/pats/model"
 )
 
@@ -57,10 +59,25 @@ func (s *Store) InsertUsers(ctx context.Context, orgID int64, users []*model.Use
 	return nil
 }
 
-// InsertTokens inserts tokens in one multi-row statement. Callers batch.
-func (s *Store) InsertTokens(ctx context.Context, tokens []*model.PersonalAccessToken) error {
-	if err := s.db.WithContext(ctx).Create(tokens).Error; err != nil {
-		return fmt.Errorf("insert tokens: %w", err)
-	}
-	return nil
+// LoadTokens inserts every batch it receives, each in one multi-row
+// statement, on one connection, until batches is closed. It is for seeding
+// only: on MySQL it turns off the session's unique and foreign-key checks
+// (the standard bulk-load settings, letting InnoDB buffer secondary-index
+// changes), so the caller must guarantee unique digests and valid
+// references.
+func (s *Store) LoadTokens(ctx context.Context, batches <-chan []*model.PersonalAccessToken) error {
+	return s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		if s.dialect == migrations.MySQL {
+			if err := conn.Exec("SET SESSION unique_checks = 0, foreign_key_checks = 0").Error; err != nil {
+				return fmt.Errorf("load tokens: %w", err)
+			}
+			defer conn.Exec("SET SESSION unique_checks = 1, foreign_key_checks = 1")
+		}
+		for batch := range batches {
+			if err := conn.Create(batch).Error; err != nil {
+				return fmt.Errorf("load tokens: %w", err)
+			}
+		}
+		return nil
+	})
 }
