@@ -13,4 +13,11 @@ type Organization struct {
 	SettingsUpdatedAt   *Time
 	SettingsUpdatedByID *int64
 	CreatedAt           Time `gorm:"autoCreateTime:false"`
+	// UnrevokedTokenCount is maintained with every creation and
+	// revocation: the unfiltered totalCount of the inventory.
+	UnrevokedTokenCount int64
+	// MaxLifespanDaysEver is the highest MaxLifespanDays the organization
+	// ever had: no token lives longer, so while the current maximum is at
+	// least this, no token is capped by it.
+	MaxLifespanDaysEver int
 }

@@ -68,6 +68,10 @@ func (s *Service) ListTokens(ctx context.Context, p *auth.Principal, req ListReq
 		Nodes:    tokens,
 		PageInfo: &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: req.After != nil},
 		Count: func(ctx context.Context) (int, error) {
+			if unfiltered(q) {
+				// Maintained with every creation and revocation.
+				return int(p.Org.UnrevokedTokenCount), nil
+			}
 			n, err := s.store.CountTokens(ctx, q)
 			return int(n), err
 		},
@@ -91,6 +95,7 @@ func listQuery(p *auth.Principal, req ListRequest, now model.Time) (store.ListQu
 		Statuses:       []model.TokenStatus{model.TokenStatusActive, model.TokenStatusExpired},
 		Order:          store.OrderCreatedAt,
 		Desc:           true,
+		CapPossible:    p.Org.MaxLifespanDays < p.Org.MaxLifespanDaysEver,
 	}
 	if o := req.OrderBy; o != nil {
 		q.Order = store.OrderField(o.Field)
@@ -138,6 +143,14 @@ func listQuery(p *auth.Principal, req ListRequest, now model.Time) (store.ListQu
 	q.LastUsedBefore = millisOrNil(f.LastUsedBefore, model.Time.CeilMillis)
 	q.NeverUsed = f.NeverUsed
 	return q, nil
+}
+
+// unfiltered reports whether q is an admin's list with no filter but the
+// default status (not revoked), whose count the organization maintains.
+func unfiltered(q store.ListQuery) bool {
+	return q.Scope.OwnerID == nil && q.OwnerSubjects == nil && q.Search == "" && len(q.Scopes) == 0 &&
+		q.ExpiresBefore == nil && q.ExpiresAfter == nil && q.LastUsedBefore == nil && q.NeverUsed == nil &&
+		slices.Equal(q.Statuses, []model.TokenStatus{model.TokenStatusActive, model.TokenStatusExpired})
 }
 
 // scopeOf is the reach of the caller: the organization, and for members

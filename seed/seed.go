@@ -144,6 +144,9 @@ produce:
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if err := st.RecountTokens(ctx, org.ID); err != nil {
+		return err
+	}
 	fmt.Fprintf(out, "seed: done: %d users, %d tokens, %d secrets written, in %s\n",
 		len(users), opts.Tokens, written, time.Since(start).Round(time.Millisecond))
 	return nil

@@ -15,12 +15,9 @@ import (
 // creating it with defaults if it does not exist. The seeding command
 // uses it; requests go through Provision.
 func (s *Store) EnsureOrganization(ctx context.Context, externalID string, defaults OrgDefaults, now model.Time) (*model.Organization, error) {
-	org := model.Organization{
-		ExternalID: externalID, PatEnabled: defaults.Enabled,
-		MaxLifespanDays: defaults.MaxLifespanDays, CreatedAt: now,
-	}
+	org := newOrganization(externalID, defaults, now)
 	db := s.db.WithContext(ctx)
-	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&org).Error; err != nil {
+	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(org).Error; err != nil {
 		return nil, fmt.Errorf("ensure organization: %w", err)
 	}
 	var stored model.Organization
@@ -80,4 +77,16 @@ func (s *Store) LoadTokens(ctx context.Context, batches <-chan []*model.Personal
 		}
 		return nil
 	})
+}
+
+// RecountTokens sets the organization's unrevoked-token counter from the
+// rows themselves, after a bulk load that bypassed CreateToken.
+func (s *Store) RecountTokens(ctx context.Context, orgID int64) error {
+	err := s.db.WithContext(ctx).Exec(`UPDATE organizations SET unrevoked_token_count =
+  (SELECT COUNT(*) FROM personal_access_tokens t WHERE t.organization_id = ? AND t.revoked_at IS NULL)
+WHERE id = ?`, orgID, orgID).Error
+	if err != nil {
+		return fmt.Errorf("recount tokens: %w", err)
+	}
+	return nil
 }

@@ -35,6 +35,8 @@ type userWithOrg struct {
 	OrgSettingsUpdatedAt   *model.Time
 	OrgSettingsUpdatedByID *int64
 	OrgCreatedAt           model.Time
+	OrgUnrevokedTokenCount int64
+	OrgMaxLifespanDaysEver int
 }
 
 // Provision returns the caller's organization and user, creating them on
@@ -58,6 +60,7 @@ func (s *Store) Provision(ctx context.Context, id Identity, defaults OrgDefaults
 		ID: row.OrganizationID, ExternalID: row.OrgExternalID, PatEnabled: row.OrgPatEnabled,
 		MaxLifespanDays: row.OrgMaxLifespanDays, SettingsUpdatedAt: row.OrgSettingsUpdatedAt,
 		SettingsUpdatedByID: row.OrgSettingsUpdatedByID, CreatedAt: row.OrgCreatedAt,
+		UnrevokedTokenCount: row.OrgUnrevokedTokenCount, MaxLifespanDaysEver: row.OrgMaxLifespanDaysEver,
 	}
 	user = &row.User
 	if user.Email != id.Email || user.Name != id.Name || user.AccountType != id.AccountType {
@@ -83,7 +86,8 @@ func (s *Store) findUserWithOrg(ctx context.Context, orgExternalID, subject stri
 	err := s.db.WithContext(ctx).Raw(`SELECT u.*, o.external_id AS org_external_id,
   o.pat_enabled AS org_pat_enabled, o.max_lifespan_days AS org_max_lifespan_days,
   o.settings_updated_at AS org_settings_updated_at,
-  o.settings_updated_by_id AS org_settings_updated_by_id, o.created_at AS org_created_at
+  o.settings_updated_by_id AS org_settings_updated_by_id, o.created_at AS org_created_at,
+  o.unrevoked_token_count AS org_unrevoked_token_count, o.max_lifespan_days_ever AS org_max_lifespan_days_ever
 FROM users u JOIN organizations o ON o.id = u.organization_id
 WHERE o.external_id = ? AND u.subject = ?`, orgExternalID, subject).Scan(&rows).Error
 	if err != nil {
@@ -100,11 +104,8 @@ WHERE o.external_id = ? AND u.subject = ?`, orgExternalID, subject).Scan(&rows).
 // caller reads back whatever row won.
 func (s *Store) createIdentity(ctx context.Context, id Identity, defaults OrgDefaults, now model.Time) error {
 	return s.transaction(ctx, func(tx *gorm.DB) error {
-		org := model.Organization{
-			ExternalID: id.OrgExternalID, PatEnabled: defaults.Enabled,
-			MaxLifespanDays: defaults.MaxLifespanDays, CreatedAt: now,
-		}
-		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&org).Error; err != nil {
+		org := newOrganization(id.OrgExternalID, defaults, now)
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(org).Error; err != nil {
 			return fmt.Errorf("provision: create organization: %w", err)
 		}
 		var orgID int64
@@ -122,6 +123,14 @@ func (s *Store) createIdentity(ctx context.Context, id Identity, defaults OrgDef
 		}
 		return nil
 	})
+}
+
+// newOrganization is a new organization row with the default policy.
+func newOrganization(externalID string, defaults OrgDefaults, now model.Time) *model.Organization {
+	return &model.Organization{
+		ExternalID: externalID, PatEnabled: defaults.Enabled, MaxLifespanDays: defaults.MaxLifespanDays,
+		MaxLifespanDaysEver: defaults.MaxLifespanDays, CreatedAt: now,
+	}
 }
 
 // UsersByIDs returns the users of the organization with the given IDs, in

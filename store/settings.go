@@ -36,10 +36,12 @@ func (s *Store) UpdateSettings(ctx context.Context, orgID int64, apply func(org 
 			"max_lifespan_days":      org.MaxLifespanDays,
 			"settings_updated_at":    org.SettingsUpdatedAt,
 			"settings_updated_by_id": org.SettingsUpdatedByID,
+			"max_lifespan_days_ever": max(org.MaxLifespanDaysEver, org.MaxLifespanDays),
 		}).Error
 		if err != nil {
 			return fmt.Errorf("update settings: %w", err)
 		}
+		org.MaxLifespanDaysEver = max(org.MaxLifespanDaysEver, org.MaxLifespanDays)
 		return nil
 	})
 	if err != nil {

@@ -54,16 +54,6 @@ func (s *Store) forUpdate(q *gorm.DB) *gorm.DB {
 	return q
 }
 
-// shareLock is the suffix of a SELECT that takes a shared lock on its rows
-// until the transaction ends: LOCK IN SHARE MODE, which both MySQL and
-// MariaDB accept (MariaDB has no FOR SHARE).
-func (s *Store) shareLock() string {
-	if s.dialect == migrations.MySQL {
-		return " LOCK IN SHARE MODE"
-	}
-	return ""
-}
-
 // notFound maps GORM's not-found error to ErrNotFound.
 func notFound(err error, what string) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {

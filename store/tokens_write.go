@@ -29,10 +29,11 @@ func (sc Scope) where(q *gorm.DB, t string) *gorm.DB {
 }
 
 // CreateToken inserts the token that build returns, inside a transaction
-// that holds a shared lock on the organization (so the policy cannot change
-// underneath) and an exclusive lock on the owner (so concurrent creations
-// by one user cannot both pass the quota). build receives the current
-// organization and the owner's count of active tokens at now.
+// that locks the organization (so the policy cannot change underneath, and
+// its token counter is updated in the same transaction) and the owner (so
+// concurrent creations by one user cannot both pass the quota). build
+// receives the current organization and the owner's count of active tokens
+// at now.
 func (s *Store) CreateToken(ctx context.Context, orgID, ownerID int64, now model.Time,
 	build func(org *model.Organization, activeTokens int64) (*model.PersonalAccessToken, error),
 ) (*model.PersonalAccessToken, *model.Organization, error) {
@@ -41,14 +42,9 @@ func (s *Store) CreateToken(ctx context.Context, orgID, ownerID int64, now model
 		org model.Organization
 	)
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		var orgs []model.Organization
-		if err := tx.Raw("SELECT * FROM organizations WHERE id = ?"+s.shareLock(), orgID).Scan(&orgs).Error; err != nil {
-			return fmt.Errorf("create token: read organization: %w", err)
+		if err := s.forUpdate(tx).Where("id = ?", orgID).Take(&org).Error; err != nil {
+			return notFound(err, "create token: lock organization")
 		}
-		if len(orgs) == 0 {
-			return ErrNotFound
-		}
-		org = orgs[0]
 		var owner model.User
 		if err := s.forUpdate(tx).Where("id = ? AND organization_id = ?", ownerID, orgID).Take(&owner).Error; err != nil {
 			return notFound(err, "create token: lock owner")
@@ -65,7 +61,7 @@ func (s *Store) CreateToken(ctx context.Context, orgID, ownerID int64, now model
 		if err := tx.Create(tok).Error; err != nil {
 			return fmt.Errorf("create token: insert: %w", err)
 		}
-		return nil
+		return countUnrevoked(tx, orgID, +1)
 	})
 	if err != nil {
 		return nil, nil, err
@@ -100,7 +96,7 @@ func (s *Store) RevokeTokens(ctx context.Context, scope Scope, ids []string, by 
 			return fmt.Errorf("revoke tokens: update: %w", res.Error)
 		}
 		revoked = res.RowsAffected
-		return nil
+		return countUnrevoked(tx, scope.OrgID, -revoked)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -132,7 +128,7 @@ func (s *Store) RevokeByDigest(ctx context.Context, orgID int64, digest []byte, 
 			return fmt.Errorf("revoke by value: update: %w", res.Error)
 		}
 		revoked = res.RowsAffected == 1
-		return nil
+		return countUnrevoked(tx, orgID, -res.RowsAffected)
 	})
 	if err != nil {
 		return nil, false, err
@@ -150,4 +146,18 @@ func markRevoked(tokens []*model.PersonalAccessToken, by int64, now model.Time) 
 			t.RevokedAt, t.RevokedByID = &at, &who
 		}
 	}
+}
+
+// countUnrevoked adds delta to the organization's unrevoked-token counter
+// (nothing to do for 0).
+func countUnrevoked(tx *gorm.DB, orgID, delta int64) error {
+	if delta == 0 {
+		return nil
+	}
+	err := tx.Model(&model.Organization{}).Where("id = ?", orgID).
+		Update("unrevoked_token_count", gorm.Expr("unrevoked_token_count + ?", delta)).Error
+	if err != nil {
+		return fmt.Errorf("count tokens: %w", err)
+	}
+	return nil
 }

@@ -14,21 +14,36 @@ const ChangePollMarker = "/* change poll */"
 // StatementLog records the SQL statements the service issues through GORM,
 // so tests can bound the statements of an operation (no N+1 queries).
 type StatementLog struct {
-	mu   sync.Mutex
-	on   bool
-	sqls []string
+	mu    sync.Mutex
+	on    bool
+	stmts []Statement
 }
 
-// Record runs fn and returns the statements issued meanwhile.
+// Statement is one statement sent to the database, with its arguments.
+type Statement struct {
+	SQL  string
+	Vars []any
+}
+
+// Record runs fn and returns the SQL of the statements issued meanwhile.
 func (l *StatementLog) Record(fn func()) []string {
+	var sqls []string
+	for _, s := range l.RecordStatements(fn) {
+		sqls = append(sqls, s.SQL)
+	}
+	return sqls
+}
+
+// RecordStatements runs fn and returns the statements issued meanwhile.
+func (l *StatementLog) RecordStatements(fn func()) []Statement {
 	l.mu.Lock()
-	l.on, l.sqls = true, nil
+	l.on, l.stmts = true, nil
 	l.mu.Unlock()
 	fn()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.on = false
-	return l.sqls
+	return l.stmts
 }
 
 func (l *StatementLog) add(db *gorm.DB) {
@@ -36,8 +51,10 @@ func (l *StatementLog) add(db *gorm.DB) {
 	defer l.mu.Unlock()
 	// The validation cache's change poll runs in the background on its
 	// own schedule; it belongs to no request.
-	if l.on && db.Error == nil && !strings.HasPrefix(db.Statement.SQL.String(), ChangePollMarker) {
-		l.sqls = append(l.sqls, db.Statement.SQL.String())
+	// Subqueries are rendered through the callbacks in dry-run mode; only
+	// statements sent to the database count.
+	if l.on && db.Error == nil && !db.DryRun && !strings.HasPrefix(db.Statement.SQL.String(), ChangePollMarker) {
+		l.stmts = append(l.stmts, Statement{SQL: db.Statement.SQL.String(), Vars: append([]any(nil), db.Statement.Vars...)})
 	}
 }
 
