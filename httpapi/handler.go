@@ -5,8 +5,10 @@
 package httpapi
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
 
@@ -27,6 +29,9 @@ type Config struct {
 	// /introspect; empty disables the endpoint (always 401).
 	IntrospectionSecret string
 	Logger              *slog.Logger
+	// RequestTimeout bounds each GraphQL request, database calls included
+	// (default 15 s).
+	RequestTimeout time.Duration
 }
 
 // New returns the service's HTTP handler.
@@ -34,10 +39,13 @@ func New(cfg Config) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 15 * time.Second
+	}
 	mux := http.NewServeMux()
 	authenticated := auth.Middleware(cfg.Verifier, cfg.Service, rejecter(cfg.Logger))
-	mux.Handle("POST /query", limitBody(requireJSONObject(authenticated(resolvers.WithLoaders(cfg.Service)(
-		newGraphQLHandler(cfg.Service, cfg.Logger))))))
+	mux.Handle("POST /query", deadline(cfg.RequestTimeout, limitBody(requireJSONObject(authenticated(resolvers.WithLoaders(cfg.Service)(
+		newGraphQLHandler(cfg.Service, cfg.Logger)))))))
 	mux.Handle("GET /{$}", playground.Handler("Personal access tokens", "/query"))
 	mux.Handle("POST /introspect", limitBody(introspectHandler(cfg.Service, cfg.IntrospectionSecret, cfg.Logger)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -45,6 +53,16 @@ func New(cfg Config) http.Handler {
 	})
 	mux.Handle("GET /readyz", readyHandler(cfg.Service, cfg.Logger))
 	return mux
+}
+
+// deadline gives every request a context deadline, which every database
+// call made for it inherits.
+func deadline(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // limitBody refuses bodies over MaxBodyBytes: a declared length up front,
