@@ -101,7 +101,7 @@ func Run(ctx context.Context, st *store.Store, opts Options, out io.Writer) erro
 			}
 		}()
 	}
-	gen := generator{org: org.ID, users: users, now: now, rng: rng}
+	gen := generator{org: org.ID, users: users, now: now, rng: rng, total: opts.Tokens}
 	written, wanted := 0, opts.Secrets
 produce:
 	for done := 0; done < opts.Tokens; {
@@ -174,13 +174,16 @@ func makeUsers(orgID int64, org string, n int, now model.Time, rng *rand.Rand) [
 	return users
 }
 
-// generator makes one realistic token at a time.
+// generator makes one realistic token at a time, in creation order: the
+// primary key (a ULID of the creation time) and the creation index then
+// grow at their end, which keeps a million-row load fast.
 type generator struct {
 	org   int64
 	users []*model.User
 	now   model.Time
 	rng   *rand.Rand
 	n     int
+	total int
 }
 
 const day = int64(24 * time.Hour / time.Millisecond)
@@ -192,7 +195,9 @@ func (g *generator) token() (*model.PersonalAccessToken, string, error) {
 	}
 	g.n++
 	now := g.now.Millis()
-	created := now - g.rng.Int64N(365*day)
+	// Spread over the past year, in order, with a little jitter.
+	step := 365 * day / int64(max(g.total, 1))
+	created := now - 365*day + int64(g.n-1)*step + g.rng.Int64N(max(step, 1))
 	expires := created + int64(lifespans[g.rng.IntN(len(lifespans))])*day
 	name := fmt.Sprintf("%s %s %d", purposes[g.rng.IntN(len(purposes))], environments[g.rng.IntN(len(environments))], g.n)
 	owner := g.users[g.rng.IntN(len(g.users))]
@@ -202,7 +207,7 @@ func (g *generator) token() (*model.PersonalAccessToken, string, error) {
 	}
 	scopes, _ = pat.NormalizeScopeList(scopes)
 	tok := &model.PersonalAccessToken{
-		ID: ulid.Make().String(), OrganizationID: g.org, OwnerID: owner.ID,
+		ID: ulid.MustNew(uint64(created), g.entropy()).String(), OrganizationID: g.org, OwnerID: owner.ID,
 		Name: name, NameKey: strings.ToLower(name), Scopes: model.JoinScopes(scopes),
 		TokenDigest: secret.Digest[:], Hint: secret.Hint,
 		CreatedAt: model.TimeFromMillis(created), ExpiresAt: model.TimeFromMillis(expires),
@@ -219,6 +224,19 @@ func (g *generator) token() (*model.PersonalAccessToken, string, error) {
 		tok.LastUsedAt = &at
 	}
 	return tok, secret.Value, nil
+}
+
+// entropy is the ULIDs' random part, from the seeded generator: the same
+// seed gives the same IDs.
+func (g *generator) entropy() io.Reader { return rngReader{g.rng} }
+
+type rngReader struct{ r *rand.Rand }
+
+func (r rngReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(r.r.Uint32())
+	}
+	return len(p), nil
 }
 
 // secretFile writes benchmark secrets, one per line.

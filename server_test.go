@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/database"
+	"github.com/patgov/pats/model"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's concurrent logging.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestShutdownWritesPendingUses starts the real server, authenticates a
+// token (its use waits in memory for the next batch), stops the server as
+// SIGTERM would, and finds the use written.
+func TestShutdownWritesPendingUses(t *testing.T) {
+	const jwtSecret = "shutdown-test-jwt-secret-0123456789abcdef"
+	const introspectionSecret = "shutdown-test-introspection-0123456789ab"
+	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "pats.db")
+	env := map[string]string{
+		"PATS_ADDR": "127.0.0.1:0", "PATS_DATABASE_URL": dbURL, "PATS_JWT_SECRET": jwtSecret,
+		"PATS_INTROSPECTION_SECRET": introspectionSecret, "PATS_LOG_FORMAT": "json",
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, &out) }()
+
+	base := waitServing(t, &out)
+	bearer, err := auth.Sign([]byte(jwtSecret), &auth.Claims{
+		RegisteredClaims: jwt.RegisteredClaims{Subject: "u1", ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour))},
+		Org:              "org-1", Role: auth.RoleMember, Email: "u1@example.test", Name: "U1", AccountType: model.AccountTypeLocal,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"query":"mutation { createPersonalAccessToken(input:{name:\"ci\", scopes:[\"OR.Jobs\"]}) { token personalAccessToken { id } } }"}`
+	req, _ := http.NewRequest(http.MethodPost, base+"/query", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+bearer)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created struct {
+		Data struct {
+			CreatePersonalAccessToken struct {
+				Token               string
+				PersonalAccessToken struct{ ID string }
+			}
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&created); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	secret := created.Data.CreatePersonalAccessToken.Token
+	req, _ = http.NewRequest(http.MethodPost, base+"/introspect", strings.NewReader(url.Values{"token": {secret}}.Encode()))
+	req.Header.Set("Authorization", "Bearer "+introspectionSecret)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info struct{ Active bool }
+	_ = json.NewDecoder(resp.Body).Decode(&info)
+	resp.Body.Close()
+	if !info.Active {
+		t.Fatalf("introspection: got inactive, want active")
+	}
+
+	stop() // as SIGTERM does
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v, want a clean exit", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("server did not stop")
+	}
+	db, err := database.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var lastUsed *int64
+	if err := db.Raw("SELECT last_used_at FROM personal_access_tokens WHERE id = ?", created.Data.CreatePersonalAccessToken.PersonalAccessToken.ID).Scan(&lastUsed).Error; err != nil {
+		t.Fatal(err)
+	}
+	if lastUsed == nil {
+		t.Fatalf("last_used_at after shutdown: got NULL, want the pending use written")
+	}
+	if strings.Contains(out.String(), secret) || strings.Contains(out.String(), bearer) {
+		t.Fatalf("the log contains a secret:\n%s", out.String())
+	}
+}
+
+// waitServing waits for the server's "serving" log line and returns its
+// base URL.
+func waitServing(t *testing.T, out *syncBuffer) string {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, line := range strings.Split(out.String(), "\n") {
+			var entry struct{ Msg, Addr string }
+			if json.Unmarshal([]byte(line), &entry) == nil && entry.Msg == "serving" {
+				return "http://" + entry.Addr
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("server did not start:\n%s", out.String())
+	return ""
+}
