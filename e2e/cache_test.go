@@ -200,3 +200,20 @@ func TestUsesAreBatched(t *testing.T) {
 		}
 	})
 }
+
+// TestMalformedTokensNeverReachTheDatabase: values that fail the format or
+// the checksum are answered without a single statement.
+func TestMalformedTokensNeverReachTheDatabase(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
+		user := env.Member(t, testenv.UniqueOrg("malformed"), "user")
+		secret, _ := createSecret(t, user, "real")
+		flipped := []byte(secret)
+		flipped[10] ^= 1 // a body character: the checksum no longer matches
+		for _, value := range []string{"", "garbage", "opat_", secret[:len(secret)-1], string(flipped), strings.ToUpper(secret)} {
+			sqls := env.Statements.Record(func() { wantActive(t, env, value, false) })
+			if len(sqls) != 0 {
+				t.Errorf("introspect %q: got %d statements, want none:\n%s", value, len(sqls), strings.Join(sqls, "\n"))
+			}
+		}
+	})
+}
