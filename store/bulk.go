@@ -64,14 +64,19 @@ func (s *Store) InsertUsers(ctx context.Context, orgID int64, users []*model.Use
 // references.
 func (s *Store) LoadTokens(ctx context.Context, batches <-chan []*model.PersonalAccessToken) error {
 	return s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		// Each statement gets its own session on the one connection: a
+		// shared handle would carry one statement's error to the next, and
+		// an implicit transaction would hand later statements back to the
+		// pool.
+		on := func() *gorm.DB { return conn.Session(&gorm.Session{SkipDefaultTransaction: true}) }
 		if s.dialect == migrations.MySQL {
-			if err := conn.Exec("SET SESSION unique_checks = 0, foreign_key_checks = 0").Error; err != nil {
+			if err := on().Exec("SET SESSION unique_checks = 0, foreign_key_checks = 0").Error; err != nil {
 				return fmt.Errorf("load tokens: %w", err)
 			}
-			defer conn.Exec("SET SESSION unique_checks = 1, foreign_key_checks = 1")
+			defer on().Exec("SET SESSION unique_checks = 1, foreign_key_checks = 1")
 		}
 		for batch := range batches {
-			if err := conn.Create(batch).Error; err != nil {
+			if err := on().Create(batch).Error; err != nil {
 				return fmt.Errorf("load tokens: %w", err)
 			}
 		}

@@ -14,7 +14,8 @@ import (
 )
 
 // revokeSteps are the statements of a bulk revocation of ids by an admin:
-// the same four round trips whatever the number of IDs.
+// the same round trips whatever the number of IDs (the counter update
+// only when the UPDATE revoked some).
 func revokeSteps(ids []string, found []string, affected int64) []step {
 	lockArgs := argsOf(testOrgID)
 	updArgs := argsOf(testNow, testOwnerID, testOrgID)
@@ -22,7 +23,7 @@ func revokeSteps(ids []string, found []string, affected int64) []step {
 		lockArgs = append(lockArgs, id)
 		updArgs = append(updArgs, id)
 	}
-	return []step{
+	steps := []step{
 		begin(),
 		{kind: "query",
 			sql:  "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND id IN (" + placeholders(len(ids)) + ") FOR UPDATE",
@@ -31,8 +32,11 @@ func revokeSteps(ids []string, found []string, affected int64) []step {
 			sql:    "UPDATE `personal_access_tokens` SET `revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND (id IN (" + placeholders(len(ids)) + ") AND revoked_at IS NULL)",
 			args:   updArgs,
 			result: sqlmock.NewResult(0, affected)},
-		commit(),
 	}
+	if affected != 0 {
+		steps = append(steps, counterStep(-affected))
+	}
+	return append(steps, commit())
 }
 
 func TestRevokeTokensSingleTransaction(t *testing.T) {
@@ -43,7 +47,9 @@ func TestRevokeTokensSingleTransaction(t *testing.T) {
 		}
 		return ids
 	}
-	wantKinds := []string{"begin", "query", "exec", "commit"}
+	// BEGIN, SELECT ... FOR UPDATE, UPDATE ... revoked_at IS NULL, UPDATE
+	// of the organization's counter, COMMIT.
+	wantKinds := []string{"begin", "query", "exec", "exec", "commit"}
 	for _, n := range []int{1, 3, 1000} {
 		t.Run(fmt.Sprintf("%d IDs", n), func(t *testing.T) {
 			ids := makeIDs(n)
@@ -94,6 +100,7 @@ func TestRevokeTokensKeepsEarlierRevocation(t *testing.T) {
 		WithArgs(testOrgID, "A", "B").WillReturnRows(rows)
 	mock.ExpectExec("UPDATE `personal_access_tokens` SET `revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND (id IN (?,?) AND revoked_at IS NULL)").
 		WithArgs(testNow, testOwnerID, testOrgID, "A", "B").WillReturnResult(sqlmock.NewResult(0, 1))
+	mock.ExpectExec(counterSQL).WithArgs(-1, testOrgID).WillReturnResult(sqlmock.NewResult(0, 1))
 	mock.ExpectCommit()
 	found, count, err := s.RevokeTokens(context.Background(), Scope{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID,
 		model.TimeFromMillis(testNow), func([]*model.PersonalAccessToken) error { return nil })
@@ -127,8 +134,11 @@ func TestRevokeTokensCheckVeto(t *testing.T) {
 				ids[i] = fmt.Sprintf("01TOKEN%05d", i)
 			}
 			steps := revokeSteps(ids, ids[:n-1], 0)
-			// BEGIN, the lock, then ROLLBACK instead of UPDATE and COMMIT.
+			// BEGIN, the lock, then ROLLBACK instead of the UPDATEs and COMMIT.
 			steps = []step{steps[0], steps[1], rollback()}
+			if got, want := kinds(steps), []string{"begin", "query", "rollback"}; !slices.Equal(got, want) {
+				t.Fatalf("statements: got %v, want %v", got, want)
+			}
 			s, mock := newMockStore(t)
 			expectSteps(mock, steps)
 			veto := apperr.New(apperr.NotFound, "tokens not found: %s; nothing was revoked", ids[n-1])
@@ -171,9 +181,22 @@ func TestRevokeByDigest(t *testing.T) {
 				begin(),
 				{kind: "query", sql: selectSQL, args: argsOf(testOrgID, digest, 1), rows: tokenRows(nil, "A")},
 				{kind: "exec", sql: updateSQL, args: argsOf(testNow, testOwnerID, testOrgID, "A"), result: sqlmock.NewResult(0, 1)},
+				counterStep(-1),
 				commit(),
 			},
 			wantRevoked: true, wantAt: testNow,
+		},
+		{
+			// Cannot happen under the row lock; the counter must still not
+			// move when the UPDATE changed nothing.
+			name: "update revoking nothing leaves the counter alone",
+			steps: []step{
+				begin(),
+				{kind: "query", sql: selectSQL, args: argsOf(testOrgID, digest, 1), rows: tokenRows(nil, "A")},
+				{kind: "exec", sql: updateSQL, args: argsOf(testNow, testOwnerID, testOrgID, "A"), result: sqlmock.NewResult(0, 0)},
+				commit(),
+			},
+			wantRevoked: false, wantAt: testNow,
 		},
 		{
 			name: "already revoked token is not written",
@@ -198,6 +221,84 @@ func TestRevokeByDigest(t *testing.T) {
 			}
 			if tok.RevokedAt == nil || tok.RevokedAt.Millis() != tt.wantAt {
 				t.Errorf("RevokedAt: got %v, want %d", tok.RevokedAt, tt.wantAt)
+			}
+			assertMet(t, mock)
+		})
+	}
+}
+
+// TestRevokeTokensCounter checks that the organization's unrevoked-token
+// counter goes down by the number of tokens this call newly revoked, in
+// the revocation's transaction, whatever the caller's scope, and that no
+// counter statement is sent when nothing was newly revoked.
+func TestRevokeTokensCounter(t *testing.T) {
+	owner := testOwnerID
+	const (
+		lockAdmin    = "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND id IN (?,?,?) FOR UPDATE"
+		updateAdmin  = "UPDATE `personal_access_tokens` SET `revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND (id IN (?,?,?) AND revoked_at IS NULL)"
+		lockMember   = "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND owner_id = ? AND id IN (?,?,?) FOR UPDATE"
+		updateMember = "UPDATE `personal_access_tokens` SET `revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND owner_id = ? AND (id IN (?,?,?) AND revoked_at IS NULL)"
+	)
+	tests := []struct {
+		name      string
+		scope     Scope
+		steps     []step
+		wantKinds []string
+		wantCount int64
+	}{
+		{
+			name:  "admin revoking two of three counts two",
+			scope: Scope{OrgID: testOrgID},
+			steps: []step{
+				begin(),
+				{kind: "query", sql: lockAdmin, args: argsOf(testOrgID, "A", "B", "C"), rows: tokenRows(nil, "A", "B", "C")},
+				{kind: "exec", sql: updateAdmin, args: argsOf(testNow, testOwnerID, testOrgID, "A", "B", "C"), result: sqlmock.NewResult(0, 2)},
+				counterStep(-2),
+				commit(),
+			},
+			wantKinds: []string{"begin", "query", "exec", "exec", "commit"},
+			wantCount: 2,
+		},
+		{
+			name:  "member revocation updates the organization's counter",
+			scope: Scope{OrgID: testOrgID, OwnerID: &owner},
+			steps: []step{
+				begin(),
+				{kind: "query", sql: lockMember, args: argsOf(testOrgID, testOwnerID, "A", "B", "C"), rows: tokenRows(nil, "A", "B", "C")},
+				{kind: "exec", sql: updateMember, args: argsOf(testNow, testOwnerID, testOrgID, testOwnerID, "A", "B", "C"), result: sqlmock.NewResult(0, 3)},
+				counterStep(-3),
+				commit(),
+			},
+			wantKinds: []string{"begin", "query", "exec", "exec", "commit"},
+			wantCount: 3,
+		},
+		{
+			name:  "nothing newly revoked sends no counter statement",
+			scope: Scope{OrgID: testOrgID},
+			steps: []step{
+				begin(),
+				{kind: "query", sql: lockAdmin, args: argsOf(testOrgID, "A", "B", "C"), rows: tokenRows(testNow-60_000, "A", "B", "C")},
+				{kind: "exec", sql: updateAdmin, args: argsOf(testNow, testOwnerID, testOrgID, "A", "B", "C"), result: sqlmock.NewResult(0, 0)},
+				commit(),
+			},
+			wantKinds: []string{"begin", "query", "exec", "commit"},
+			wantCount: 0,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := kinds(tt.steps); !slices.Equal(got, tt.wantKinds) {
+				t.Fatalf("statements: got %v, want %v", got, tt.wantKinds)
+			}
+			s, mock := newMockStore(t)
+			expectSteps(mock, tt.steps)
+			found, count, err := s.RevokeTokens(context.Background(), tt.scope, []string{"A", "B", "C"}, testOwnerID,
+				model.TimeFromMillis(testNow), func([]*model.PersonalAccessToken) error { return nil })
+			if err != nil {
+				t.Fatalf("RevokeTokens: got %v, want nil", err)
+			}
+			if count != tt.wantCount || len(found) != 3 {
+				t.Errorf("RevokeTokens: got count %d and %d tokens, want %d and 3", count, len(found), tt.wantCount)
 			}
 			assertMet(t, mock)
 		})

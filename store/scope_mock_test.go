@@ -2,6 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
+	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,8 +16,13 @@ import (
 
 // TestOrgScopingEveryStatement runs each store method against the exact
 // statements it must send and checks that every one of them names the
-// caller's organization and binds its ID (Provision, which runs before
-// the organization ID is known, binds the external ID).
+// caller's organization and binds its ID (Provision and
+// EnsureOrganization, which run before the organization ID is known, bind
+// the external ID). Every aliased reference to the tokens table (the
+// outer query and each index scan of a page) must carry its own condition.
+// ChangesSince and RecordUses span all organizations by design (cache
+// invalidation and batched last-use writes have no caller); they are
+// pinned in introspect_mock_test.go.
 func TestOrgScopingEveryStatement(t *testing.T) {
 	ctx := context.Background()
 	now := model.TimeFromMillis(testNow)
@@ -29,14 +38,19 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		name  string
 		steps []step
 		call  func(s *Store) error
+		// member: every statement on the tokens table must also bind the
+		// caller's user ID to its owner_id condition.
+		member bool
 	}{
 		{
 			name: "ListTokens admin",
 			steps: []step{{kind: "query",
-				sql:   "SELECT t.* FROM personal_access_tokens AS t WHERE t.organization_id = ? ORDER BY t.created_at DESC, t.id DESC LIMIT ?",
-				args:  argsOf(testOrgID, 51),
+				sql: "SELECT t.* FROM personal_access_tokens AS t JOIN (SELECT k.id FROM personal_access_tokens AS k " +
+					"WHERE k.organization_id = ? ORDER BY k.created_at DESC, k.id DESC LIMIT ?) page ON page.id = t.id " +
+					"WHERE t.organization_id = ? ORDER BY t.created_at DESC, t.id DESC LIMIT ?",
+				args:  argsOf(testOrgID, 51, testOrgID, 51),
 				rows:  tokenRows(nil, "A"),
-				scope: "t.organization_id = ?", scopeArg: testOrgID}},
+				scope: "t.organization_id = ?", scopeArg: testOrgID, moreScopes: []string{"k.organization_id = ?"}}},
 			call: func(s *Store) error {
 				toks, err := s.ListTokens(ctx, ListQuery{Scope: adminScope, Order: OrderCreatedAt, Desc: true, Limit: 51})
 				if err == nil && (len(toks) != 1 || toks[0].ID != "A" || toks[0].OrganizationID != testOrgID) {
@@ -46,7 +60,68 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 			},
 		},
 		{
-			name: "ListTokens member with every filter",
+			name: "ListTokens admin filtered, effective expiry while capping is possible",
+			steps: []step{{kind: "query",
+				sql: "SELECT t.* FROM personal_access_tokens AS t JOIN (" +
+					"SELECT id FROM (SELECT k.id FROM personal_access_tokens AS k WHERE k.organization_id = ? " +
+					"AND (k.owner_id IN (SELECT o.id FROM users o WHERE o.organization_id = ? AND o.subject IN (?,?))) " +
+					"AND k.expires_at <= k.created_at + 7776000000 " +
+					"AND ((k.expires_at > ? OR (k.expires_at = ? AND k.id > ?))) ORDER BY k.expires_at ASC, k.id ASC LIMIT ?) a " +
+					"UNION ALL SELECT id FROM (SELECT k.id FROM personal_access_tokens AS k WHERE k.organization_id = ? " +
+					"AND (k.owner_id IN (SELECT o.id FROM users o WHERE o.organization_id = ? AND o.subject IN (?,?))) " +
+					"AND k.expires_at > k.created_at + 7776000000 " +
+					"AND ((k.created_at > ? OR (k.created_at = ? AND k.id > ?))) ORDER BY k.created_at ASC, k.id ASC LIMIT ?) b" +
+					") page ON page.id = t.id WHERE t.organization_id = ? " +
+					"ORDER BY (CASE WHEN t.expires_at < t.created_at + 7776000000 THEN t.expires_at ELSE t.created_at + 7776000000 END) ASC, t.id ASC LIMIT ?",
+				args: argsOf(testOrgID, testOrgID, "alice", "bob", testNow, testNow, "X", 11,
+					testOrgID, testOrgID, "alice", "bob", testNow-lifespan, testNow-lifespan, "X", 11,
+					testOrgID, 11),
+				rows:  tokenRows(nil, "A"),
+				scope: "t.organization_id = ?", scopeArg: testOrgID,
+				moreScopes: []string{"k.organization_id = ?", "o.organization_id = ?"}}},
+			call: func(s *Store) error {
+				_, err := s.ListTokens(ctx, ListQuery{Scope: adminScope, Now: testNow, LifespanMillis: lifespan,
+					OwnerSubjects: &subjects, Order: OrderExpiresAt, CapPossible: true,
+					After: afterKey(testNow, false, "", "X"), Limit: 11})
+				return err
+			},
+		},
+		{
+			name: "ListTokens admin last use ascending",
+			steps: []step{{kind: "query",
+				sql: "SELECT t.* FROM personal_access_tokens AS t JOIN (" +
+					"SELECT id FROM (SELECT k.id FROM personal_access_tokens AS k WHERE k.organization_id = ? AND k.last_used_at IS NOT NULL " +
+					"AND ((k.last_used_at > ? OR (k.last_used_at = ? AND k.id > ?) OR k.last_used_at IS NULL)) ORDER BY k.last_used_at ASC, k.id ASC LIMIT ?) a " +
+					"UNION ALL SELECT id FROM (SELECT k.id FROM personal_access_tokens AS k WHERE k.organization_id = ? AND k.last_used_at IS NULL " +
+					"ORDER BY k.id ASC LIMIT ?) b" +
+					") page ON page.id = t.id WHERE t.organization_id = ? " +
+					"ORDER BY (t.last_used_at IS NULL) ASC, t.last_used_at ASC, t.id ASC LIMIT ?",
+				args:  argsOf(testOrgID, 700, 700, "X", 11, testOrgID, 11, testOrgID, 11),
+				rows:  tokenRows(nil, "A"),
+				scope: "t.organization_id = ?", scopeArg: testOrgID, moreScopes: []string{"k.organization_id = ?"}}},
+			call: func(s *Store) error {
+				_, err := s.ListTokens(ctx, ListQuery{Scope: adminScope, Order: OrderLastUsedAt,
+					After: afterKey(700, false, "", "X"), Limit: 11})
+				return err
+			},
+		},
+		{
+			name: "ListTokens admin search reads rows",
+			steps: []step{{kind: "query",
+				sql: "SELECT t.* FROM personal_access_tokens AS t JOIN users u ON u.id = t.owner_id " +
+					"WHERE t.organization_id = ? AND ((INSTR(t.name_key, ?) > 0 OR INSTR(u.name_key, ?) > 0 OR INSTR(u.email_key, ?) > 0)) " +
+					"ORDER BY t.created_at DESC, t.id DESC LIMIT ?",
+				args:  argsOf(testOrgID, "deploy", "deploy", "deploy", 11),
+				rows:  tokenRows(nil, "A"),
+				scope: "t.organization_id = ?", scopeArg: testOrgID}},
+			call: func(s *Store) error {
+				_, err := s.ListTokens(ctx, ListQuery{Scope: adminScope, Search: "Deploy", Order: OrderCreatedAt, Desc: true, Limit: 11})
+				return err
+			},
+		},
+		{
+			name:   "ListTokens member with every filter",
+			member: true,
 			steps: []step{{kind: "query",
 				sql: "SELECT t.* FROM personal_access_tokens AS t JOIN users u ON u.id = t.owner_id " +
 					"WHERE t.organization_id = ? AND t.owner_id = ? " +
@@ -91,7 +166,8 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 			},
 		},
 		{
-			name: "CountTokens member",
+			name:   "CountTokens member",
+			member: true,
 			steps: []step{{kind: "query",
 				sql:   "SELECT count(*) FROM personal_access_tokens AS t WHERE t.organization_id = ? AND t.owner_id = ?",
 				args:  argsOf(testOrgID, testOwnerID),
@@ -143,6 +219,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				{kind: "exec", sql: "UPDATE `personal_access_tokens` SET `revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND (id IN (?,?) AND revoked_at IS NULL)",
 					args: argsOf(testNow, testOwnerID, testOrgID, "A", "B"), result: sqlmock.NewResult(0, 2),
 					scope: "organization_id = ?", scopeArg: testOrgID},
+				counterStep(-2),
 				commit(),
 			},
 			call: func(s *Store) error {
@@ -151,15 +228,17 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 			},
 		},
 		{
-			name: "RevokeTokens member",
+			name:   "RevokeTokens member",
+			member: true,
 			steps: []step{
 				begin(),
 				{kind: "query", sql: "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND owner_id = ? AND id IN (?,?) FOR UPDATE",
 					args: argsOf(testOrgID, testOwnerID, "A", "B"), rows: tokenRows(nil, "A", "B"),
-					scope: "organization_id = ? AND owner_id = ?", scopeArg: testOrgID},
+					scope: "organization_id = ?", scopeArg: testOrgID},
 				{kind: "exec", sql: "UPDATE `personal_access_tokens` SET `revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND owner_id = ? AND (id IN (?,?) AND revoked_at IS NULL)",
 					args: argsOf(testNow, testOwnerID, testOrgID, testOwnerID, "A", "B"), result: sqlmock.NewResult(0, 2),
-					scope: "organization_id = ? AND owner_id = ?", scopeArg: testOrgID},
+					scope: "organization_id = ?", scopeArg: testOrgID},
+				counterStep(-2),
 				commit(),
 			},
 			call: func(s *Store) error {
@@ -177,6 +256,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				{kind: "exec", sql: "UPDATE `personal_access_tokens` SET `revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND id = ? AND revoked_at IS NULL",
 					args: argsOf(testNow, testOwnerID, testOrgID, "A"), result: sqlmock.NewResult(0, 1),
 					scope: "organization_id = ?", scopeArg: testOrgID},
+				counterStep(-1),
 				commit(),
 			},
 			call: func(s *Store) error {
@@ -189,9 +269,9 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 			steps: []step{
 				begin(),
 				{kind: "query", sql: "SELECT * FROM `organizations` WHERE id = ? LIMIT ? FOR UPDATE",
-					args: argsOf(testOrgID, 1), rows: orgRows(), scope: "`organizations` WHERE id = ?", scopeArg: testOrgID},
-				{kind: "exec", sql: "UPDATE `organizations` SET `max_lifespan_days`=?,`pat_enabled`=?,`settings_updated_at`=?,`settings_updated_by_id`=? WHERE id = ?",
-					args: argsOf(30, false, testNow, testOwnerID, testOrgID), result: sqlmock.NewResult(0, 1),
+					args: argsOf(testOrgID, 1), rows: orgRows(), scope: "WHERE id = ?", scopeArg: testOrgID},
+				{kind: "exec", sql: updateSettingsSQL,
+					args: argsOf(30, 365, false, testNow, testOwnerID, testOrgID), result: sqlmock.NewResult(0, 1),
 					scope: "WHERE id = ?", scopeArg: testOrgID},
 				commit(),
 			},
@@ -209,6 +289,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 			steps: append(createTokenReadSteps(),
 				step{kind: "exec", sql: createTokenInsertSQL, args: createTokenInsertArgs(), result: sqlmock.NewResult(0, 1),
 					scope: "`organization_id`", scopeArg: testOrgID},
+				counterStep(+1),
 				commit()),
 			call: func(s *Store) error {
 				_, _, err := s.CreateToken(ctx, testOrgID, testOwnerID, now, buildTestToken)
@@ -221,8 +302,11 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				rows:  provisionRows("a@example.com", "A", model.AccountTypeLocal),
 				scope: "o.external_id = ?", scopeArg: "ext-org"}},
 			call: func(s *Store) error {
-				_, _, _, err := s.Provision(ctx, Identity{OrgExternalID: "ext-org", Subject: "sub", Email: "a@example.com",
+				org, _, refreshed, err := s.Provision(ctx, Identity{OrgExternalID: "ext-org", Subject: "sub", Email: "a@example.com",
 					Name: "A", AccountType: model.AccountTypeLocal}, OrgDefaults{Enabled: true, MaxLifespanDays: 90}, now)
+				if err == nil && (refreshed || org.UnrevokedTokenCount != 12 || org.MaxLifespanDaysEver != 120) {
+					t.Errorf("Provision: got refreshed %v, org %+v, want false and 12 unrevoked tokens, 120 days ever", refreshed, org)
+				}
 				return err
 			},
 		},
@@ -240,10 +324,72 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				commit(),
 			},
 			call: func(s *Store) error {
-				_, u, _, err := s.Provision(ctx, Identity{OrgExternalID: "ext-org", Subject: "sub", Email: "New@Example.com",
+				_, u, refreshed, err := s.Provision(ctx, Identity{OrgExternalID: "ext-org", Subject: "sub", Email: "New@Example.com",
 					Name: "New", AccountType: model.AccountTypeDirectory}, OrgDefaults{Enabled: true, MaxLifespanDays: 90}, now)
-				if err == nil && (u.Email != "New@Example.com" || u.EmailKey != "new@example.com" || u.AccountType != model.AccountTypeDirectory) {
-					t.Errorf("Provision user: got %+v, want the refreshed claims", u)
+				if err == nil && (!refreshed || u.Email != "New@Example.com" || u.EmailKey != "new@example.com" || u.AccountType != model.AccountTypeDirectory) {
+					t.Errorf("Provision user: got refreshed %v, %+v, want true and the refreshed claims", refreshed, u)
+				}
+				return err
+			},
+		},
+		{
+			name: "RecountTokens",
+			steps: []step{{kind: "exec", sql: recountSQL, args: argsOf(testOrgID, testOrgID), result: sqlmock.NewResult(0, 1),
+				scope: "t.organization_id = ?", scopeArg: testOrgID, moreScopes: []string{"WHERE id = ?"}}},
+			call: func(s *Store) error { return s.RecountTokens(ctx, testOrgID) },
+		},
+		{
+			name: "EnsureOrganization",
+			steps: []step{
+				begin(),
+				{kind: "exec", sql: insertOrgSQL, args: argsOf("ext-org", true, 60, nil, nil, testNow, 0, 60),
+					result: sqlmock.NewResult(testOrgID, 1), scope: "`external_id`", scopeArg: "ext-org"},
+				commit(),
+				{kind: "query", sql: "SELECT * FROM `organizations` WHERE external_id = ? LIMIT ?", args: argsOf("ext-org", 1),
+					rows: orgRows(), scope: "external_id = ?", scopeArg: "ext-org"},
+			},
+			call: func(s *Store) error {
+				org, err := s.EnsureOrganization(ctx, "ext-org", OrgDefaults{Enabled: true, MaxLifespanDays: 60}, now)
+				if err == nil && org.ID != testOrgID {
+					t.Errorf("EnsureOrganization: got org %d, want %d", org.ID, testOrgID)
+				}
+				return err
+			},
+		},
+		{
+			name: "InsertUsers",
+			steps: []step{
+				begin(),
+				{kind: "exec", sql: insertUsersSQL(2),
+					args: argsOf(testOrgID, "s1", "", "", "local", "", "", testNow, testNow,
+						testOrgID, "s2", "", "", "local", "", "", testNow, testNow),
+					result: sqlmock.NewResult(100, 2), scope: "`organization_id`", scopeArg: testOrgID},
+				commit(),
+				{kind: "query", sql: "SELECT `id`,`subject` FROM `users` WHERE organization_id = ? AND subject IN (?,?)",
+					args:  argsOf(testOrgID, "s1", "s2"),
+					rows:  sqlmock.NewRows([]string{"id", "subject"}).AddRow(5, "s2").AddRow(4, "s1"),
+					scope: "organization_id = ?", scopeArg: testOrgID},
+				begin(),
+				{kind: "exec", sql: insertUsersSQL(1),
+					args:   argsOf(testOrgID, "s3", "", "", "local", "", "", testNow, testNow),
+					result: sqlmock.NewResult(6, 1), scope: "`organization_id`", scopeArg: testOrgID},
+				commit(),
+				{kind: "query", sql: "SELECT `id`,`subject` FROM `users` WHERE organization_id = ? AND subject IN (?)",
+					args:  argsOf(testOrgID, "s3"),
+					rows:  sqlmock.NewRows([]string{"id", "subject"}).AddRow(6, "s3"),
+					scope: "organization_id = ?", scopeArg: testOrgID},
+			},
+			call: func(s *Store) error {
+				users := make([]*model.User, 3)
+				for i := range users {
+					users[i] = &model.User{OrganizationID: testOrgID, Subject: fmt.Sprintf("s%d", i+1),
+						AccountType: model.AccountTypeLocal, CreatedAt: now, UpdatedAt: now}
+				}
+				err := s.InsertUsers(ctx, testOrgID, users, 2)
+				for i, want := range []int64{4, 5, 6} {
+					if err == nil && users[i].ID != want {
+						t.Errorf("InsertUsers: got ID %d for %s, want %d", users[i].ID, users[i].Subject, want)
+					}
 				}
 				return err
 			},
@@ -258,11 +404,16 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				if st.scope == "" {
 					t.Fatalf("step %d (%s) declares no organization condition", i, st.sql)
 				}
-				if !strings.Contains(st.sql, st.scope) {
-					t.Errorf("step %d: got SQL %q, want it to contain %q", i, st.sql, st.scope)
+				for _, cond := range append([]string{st.scope}, st.moreScopes...) {
+					if strings.HasPrefix(cond, "`") {
+						checkInsertColumn(t, st.sql, st.args, cond, st.scopeArg)
+					} else {
+						checkBound(t, st.sql, st.args, cond, st.scopeArg, 1)
+					}
 				}
-				if !containsArg(st.args, st.scopeArg) {
-					t.Errorf("step %d: got args %v, want %v among them", i, st.args, st.scopeArg)
+				checkTokenRefsScoped(t, st.sql, st.args, testOrgID)
+				if tt.member && strings.Contains(st.sql, "personal_access_tokens") {
+					checkBound(t, st.sql, st.args, "owner_id = ?", testOwnerID, 1)
 				}
 			}
 			s, mock := newMockStore(t)
@@ -275,6 +426,17 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 	}
 }
 
+// insertOrgSQL inserts a new organization, ignoring a conflict on its
+// external ID; a new organization's highest lifespan ever is its default.
+const insertOrgSQL = "INSERT INTO `organizations` (`external_id`,`pat_enabled`,`max_lifespan_days`,`settings_updated_at`,`settings_updated_by_id`,`created_at`,`unrevoked_token_count`,`max_lifespan_days_ever`) VALUES (?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE `id`=`id`"
+
+// insertUsersSQL inserts n users in one statement, ignoring conflicts.
+func insertUsersSQL(n int) string {
+	rows := strings.TrimSuffix(strings.Repeat("(?,?,?,?,?,?,?,?,?),", n), ",")
+	return "INSERT INTO `users` (`organization_id`,`subject`,`email`,`name`,`account_type`,`name_key`,`email_key`,`created_at`,`updated_at`) VALUES " +
+		rows + " ON DUPLICATE KEY UPDATE `id`=`id`"
+}
+
 // TestProvisionFirstSight covers the creation path: the organization and
 // the user are inserted (conflicts ignored) in one transaction, the user
 // row carries the organization read back by its external ID, and the
@@ -285,22 +447,25 @@ func TestProvisionFirstSight(t *testing.T) {
 	expectSteps(mock, []step{
 		{kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"), rows: sqlmock.NewRows(userColumns)},
 		begin(),
-		{kind: "exec", sql: "INSERT INTO `organizations` (`external_id`,`pat_enabled`,`max_lifespan_days`,`settings_updated_at`,`settings_updated_by_id`,`created_at`) VALUES (?,?,?,?,?,?) ON DUPLICATE KEY UPDATE `id`=`id`",
-			args: argsOf("ext-org", true, 60, nil, nil, testNow), result: sqlmock.NewResult(testOrgID, 1)},
+		{kind: "exec", sql: insertOrgSQL,
+			args: argsOf("ext-org", true, 60, nil, nil, testNow, 0, 60), result: sqlmock.NewResult(testOrgID, 1)},
 		{kind: "query", sql: "SELECT `id` FROM `organizations` WHERE external_id = ? LIMIT ?",
 			args: argsOf("ext-org", 1), rows: sqlmock.NewRows([]string{"id"}).AddRow(testOrgID)},
-		{kind: "exec", sql: "INSERT INTO `users` (`organization_id`,`subject`,`email`,`name`,`account_type`,`name_key`,`email_key`,`created_at`,`updated_at`) VALUES (?,?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE `id`=`id`",
+		{kind: "exec", sql: insertUsersSQL(1),
 			args:   argsOf(testOrgID, "sub", "A@Example.com", "Ann", "local", "ann", "a@example.com", testNow, testNow),
 			result: sqlmock.NewResult(testOwnerID, 1)},
 		commit(),
 		{kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"),
 			rows: provisionRows("A@Example.com", "Ann", model.AccountTypeLocal)},
 	})
-	org, user, _, err := s.Provision(context.Background(), Identity{OrgExternalID: "ext-org", Subject: "sub",
+	org, user, refreshed, err := s.Provision(context.Background(), Identity{OrgExternalID: "ext-org", Subject: "sub",
 		Email: "A@Example.com", Name: "Ann", AccountType: model.AccountTypeLocal},
 		OrgDefaults{Enabled: true, MaxLifespanDays: 60}, now)
 	if err != nil {
 		t.Fatalf("Provision: got %v, want nil", err)
+	}
+	if refreshed {
+		t.Errorf("Provision refreshed: got true, want false (the row read back has the claims)")
 	}
 	if org.ID != testOrgID || org.ExternalID != "ext-org" || org.MaxLifespanDays != 90 || org.CreatedAt.Millis() != testNow-9000 {
 		t.Errorf("Provision org: got %+v, want the row read back (id %d, ext-org, 90 days)", org, testOrgID)
@@ -309,4 +474,26 @@ func TestProvisionFirstSight(t *testing.T) {
 		t.Errorf("Provision user: got %+v, want user %d of org %d", user, testOwnerID, testOrgID)
 	}
 	assertMet(t, mock)
+}
+
+// checkInsertColumn checks that every row an INSERT writes binds want to
+// column col (backquoted, as GORM names it).
+func checkInsertColumn(t *testing.T, sql string, args []driver.Value, col string, want driver.Value) {
+	t.Helper()
+	open, end := strings.Index(sql, "("), strings.Index(sql, ")")
+	if !strings.HasPrefix(sql, "INSERT INTO ") || open < 0 || end < open {
+		t.Errorf("statement %q: got no INSERT column list, want one naming %s", sql, col)
+		return
+	}
+	cols := strings.Split(sql[open+1:end], ",")
+	idx := slices.Index(cols, col)
+	if idx < 0 || len(args)%len(cols) != 0 {
+		t.Errorf("statement %q: got columns %v and %d arguments, want %s among the columns and whole rows", sql, cols, len(args), col)
+		return
+	}
+	for row := 0; row < len(args)/len(cols); row++ {
+		if got := driverValue(args[row*len(cols)+idx]); !reflect.DeepEqual(got, driverValue(want)) {
+			t.Errorf("row %d column %s: got %v, want %v", row, col, got, want)
+		}
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -70,6 +71,8 @@ type step struct {
 	// scopeArg the value bound to it, for the org-scoping checks.
 	scope    string
 	scopeArg driver.Value
+	// moreScopes are further conditions of the statement bound to scopeArg.
+	moreScopes []string
 }
 
 func begin() step    { return step{kind: "begin"} }
@@ -124,35 +127,93 @@ func argsOf(vs ...any) []driver.Value {
 	return out
 }
 
-// containsArg reports whether want is among args, after the conversion
-// database/sql applies (model.Time becomes Unix milliseconds, int becomes
-// int64).
-func containsArg(args []driver.Value, want driver.Value) bool {
-	for _, a := range args {
-		v, err := driver.DefaultParameterConverter.ConvertValue(a)
-		if err != nil {
-			v = a
-		}
-		if reflect.DeepEqual(v, want) {
-			return true
-		}
+// driverValue is v after the conversion database/sql applies (model.Time
+// becomes Unix milliseconds, int becomes int64).
+func driverValue(v driver.Value) driver.Value {
+	c, err := driver.DefaultParameterConverter.ConvertValue(v)
+	if err != nil {
+		return v
 	}
-	return false
+	return c
+}
+
+// checkBound checks that cond (a condition ending in a "?" placeholder,
+// e.g. "k.organization_id = ?") occurs at least min times in sql and that
+// each occurrence's placeholder is bound to want in args (by position).
+func checkBound(t *testing.T, sql string, args []driver.Value, cond string, want driver.Value, min int) {
+	t.Helper()
+	if !strings.HasSuffix(cond, "?") {
+		t.Fatalf("condition %q: got no trailing placeholder, want one", cond)
+	}
+	if n := strings.Count(sql, "?"); n != len(args) {
+		t.Errorf("placeholders: got %d in %q, want %d (one per argument)", n, sql, len(args))
+		return
+	}
+	found := 0
+	for rest, offset := sql, 0; ; {
+		i := strings.Index(rest, cond)
+		if i < 0 {
+			break
+		}
+		end := offset + i + len(cond) // just past the condition's "?"
+		pos := strings.Count(sql[:end], "?") - 1
+		if got := driverValue(args[pos]); !reflect.DeepEqual(got, driverValue(want)) {
+			t.Errorf("argument %d bound to %q: got %v, want %v", pos, cond, got, want)
+		}
+		found++
+		rest, offset = sql[end:], end
+	}
+	if found < min {
+		t.Errorf("occurrences of %q: got %d in %q, want at least %d", cond, found, sql, min)
+	}
+}
+
+// tableRef matches an aliased reference to the tokens table or to users
+// under alias o (the owner filter's subquery).
+var tableRef = regexp.MustCompile(`personal_access_tokens (?:AS )?([a-z])\b|users (o)\b`)
+
+// checkTokenRefsScoped checks that every aliased reference to the tokens
+// table (t, k) and to users under alias o carries its alias's organization
+// condition, bound to the organization ID: one condition per reference.
+func checkTokenRefsScoped(t *testing.T, sql string, args []driver.Value, orgID int64) {
+	t.Helper()
+	refs := map[string]int{}
+	for _, m := range tableRef.FindAllStringSubmatch(sql, -1) {
+		refs[m[1]+m[2]]++
+	}
+	for alias, n := range refs {
+		cond := alias + ".organization_id = ?"
+		if got := strings.Count(sql, cond); got != n {
+			t.Errorf("alias %s: got %d references and %d conditions %q, want one condition per reference", alias, n, got, cond)
+		}
+		checkBound(t, sql, args, cond, orgID, n)
+	}
 }
 
 // Column lists of the three tables, in model field order.
 var (
 	orgColumns = []string{"id", "external_id", "pat_enabled", "max_lifespan_days",
-		"settings_updated_at", "settings_updated_by_id", "created_at"}
+		"settings_updated_at", "settings_updated_by_id", "created_at", "unrevoked_token_count", "max_lifespan_days_ever"}
 	userColumns = []string{"id", "organization_id", "subject", "email", "name", "account_type",
 		"name_key", "email_key", "created_at", "updated_at"}
 	tokenColumns = []string{"id", "organization_id", "owner_id", "name", "name_key", "scopes",
 		"token_digest", "hint", "created_at", "expires_at", "last_used_at", "revoked_at", "revoked_by_id"}
 )
 
-// orgRows is one organization row with a 90-day lifespan.
+// orgRows is one organization row with a 90-day lifespan (365 days at
+// most ever) and 5 unrevoked tokens.
 func orgRows() *sqlmock.Rows {
-	return sqlmock.NewRows(orgColumns).AddRow(testOrgID, "ext-org", true, 90, nil, nil, testNow-1000)
+	return sqlmock.NewRows(orgColumns).AddRow(testOrgID, "ext-org", true, 90, nil, nil, testNow-1000, 5, 365)
+}
+
+// counterSQL adds its first argument to the organization's
+// unrevoked-token counter.
+const counterSQL = "UPDATE `organizations` SET `unrevoked_token_count`=unrevoked_token_count + ? WHERE id = ?"
+
+// counterStep is the counter update by delta of the test organization.
+func counterStep(delta int64) step {
+	return step{kind: "exec", sql: counterSQL, args: argsOf(delta, testOrgID),
+		result: sqlmock.NewResult(0, 1), scope: "WHERE id = ?", scopeArg: testOrgID}
 }
 
 // userRows is one user row of the test organization.
@@ -194,8 +255,9 @@ func TestOrganization(t *testing.T) {
 			t.Fatalf("Organization: got %v, want nil", err)
 		}
 		if org.ID != testOrgID || org.ExternalID != "ext-org" || !org.PatEnabled || org.MaxLifespanDays != 90 ||
-			org.SettingsUpdatedAt != nil || org.CreatedAt.Millis() != testNow-1000 {
-			t.Errorf("Organization: got %+v, want org %d ext-org enabled 90 days", org, testOrgID)
+			org.SettingsUpdatedAt != nil || org.CreatedAt.Millis() != testNow-1000 ||
+			org.UnrevokedTokenCount != 5 || org.MaxLifespanDaysEver != 365 {
+			t.Errorf("Organization: got %+v, want org %d ext-org enabled 90 days (365 ever), 5 unrevoked tokens", org, testOrgID)
 		}
 		assertMet(t, mock)
 	})
@@ -246,11 +308,24 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 		wantIs error
 	}{
 		{
-			name: "ListTokens",
-			steps: []step{{kind: "query", sql: "SELECT t.* FROM personal_access_tokens AS t WHERE t.organization_id = ? ORDER BY t.created_at ASC, t.id ASC LIMIT ?",
-				args: argsOf(testOrgID, 10), err: errDB}},
+			name: "ListTokens admin page from the index",
+			steps: []step{{kind: "query",
+				sql: "SELECT t.* FROM personal_access_tokens AS t JOIN (SELECT k.id FROM personal_access_tokens AS k WHERE k.organization_id = ? " +
+					"ORDER BY k.created_at ASC, k.id ASC LIMIT ?) page ON page.id = t.id " +
+					"WHERE t.organization_id = ? ORDER BY t.created_at ASC, t.id ASC LIMIT ?",
+				args: argsOf(testOrgID, 10, testOrgID, 10), err: errDB}},
 			call: func(s *Store) error {
 				_, err := s.ListTokens(ctx, ListQuery{Scope: Scope{OrgID: testOrgID}, Order: OrderCreatedAt, Limit: 10})
+				return err
+			},
+		},
+		{
+			name: "ListTokens member direct read",
+			steps: []step{{kind: "query", sql: "SELECT t.* FROM personal_access_tokens AS t WHERE t.organization_id = ? AND t.owner_id = ? ORDER BY t.created_at ASC, t.id ASC LIMIT ?",
+				args: argsOf(testOrgID, testOwnerID, 10), err: errDB}},
+			call: func(s *Store) error {
+				owner := testOwnerID
+				_, err := s.ListTokens(ctx, ListQuery{Scope: Scope{OrgID: testOrgID, OwnerID: &owner}, Order: OrderCreatedAt, Limit: 10})
 				return err
 			},
 		},
@@ -339,8 +414,8 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 			steps: []step{
 				begin(),
 				{kind: "query", sql: "SELECT * FROM `organizations` WHERE id = ? LIMIT ? FOR UPDATE", args: argsOf(testOrgID, 1), rows: orgRows()},
-				{kind: "exec", sql: "UPDATE `organizations` SET `max_lifespan_days`=?,`pat_enabled`=?,`settings_updated_at`=?,`settings_updated_by_id`=? WHERE id = ?",
-					args: argsOf(30, true, testNow, testOwnerID, testOrgID), err: errDB},
+				{kind: "exec", sql: updateSettingsSQL,
+					args: argsOf(30, 365, true, testNow, testOwnerID, testOrgID), err: errDB},
 				rollback(),
 			},
 			call: func(s *Store) error {
@@ -350,6 +425,72 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 					return true, nil
 				})
 				return err
+			},
+		},
+		{
+			name: "RevokeTokens counter",
+			steps: []step{
+				begin(),
+				{kind: "query", sql: "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND id IN (?,?) FOR UPDATE",
+					args: argsOf(testOrgID, "A", "B"), rows: tokenRows(nil, "A", "B")},
+				{kind: "exec", sql: "UPDATE `personal_access_tokens` SET `revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND (id IN (?,?) AND revoked_at IS NULL)",
+					args: argsOf(testNow, testOwnerID, testOrgID, "A", "B"), result: sqlmock.NewResult(0, 2)},
+				{kind: "exec", sql: counterSQL, args: argsOf(-2, testOrgID), err: errDB},
+				rollback(),
+			},
+			call: func(s *Store) error {
+				_, _, err := s.RevokeTokens(ctx, Scope{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID, now,
+					func([]*model.PersonalAccessToken) error { return nil })
+				return err
+			},
+		},
+		{
+			name: "RevokeByDigest counter",
+			steps: []step{
+				begin(),
+				{kind: "query", sql: "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND token_digest = ? LIMIT ? FOR UPDATE",
+					args: argsOf(testOrgID, digest, 1), rows: tokenRows(nil, "A")},
+				{kind: "exec", sql: "UPDATE `personal_access_tokens` SET `revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND id = ? AND revoked_at IS NULL",
+					args: argsOf(testNow, testOwnerID, testOrgID, "A"), result: sqlmock.NewResult(0, 1)},
+				{kind: "exec", sql: counterSQL, args: argsOf(-1, testOrgID), err: errDB},
+				rollback(),
+			},
+			call: func(s *Store) error {
+				_, _, err := s.RevokeByDigest(ctx, testOrgID, digest, testOwnerID, now)
+				return err
+			},
+		},
+		{
+			name: "CreateToken counter",
+			steps: append(createTokenReadSteps(),
+				step{kind: "exec", sql: createTokenInsertSQL, args: createTokenInsertArgs(), result: sqlmock.NewResult(0, 1)},
+				step{kind: "exec", sql: counterSQL, args: argsOf(1, testOrgID), err: errDB},
+				rollback()),
+			call: func(s *Store) error {
+				_, _, err := s.CreateToken(ctx, testOrgID, testOwnerID, now, buildTestToken)
+				return err
+			},
+		},
+		{
+			name:  "ChangesSince",
+			steps: []step{{kind: "query", sql: changesSQL, args: argsOf(testNow, testNow, testNow), err: errDB}},
+			call: func(s *Store) error {
+				_, err := s.ChangesSince(ctx, now)
+				return err
+			},
+		},
+		{
+			name:  "RecordUses",
+			steps: []step{{kind: "exec", sql: recordUsesSQL(1), args: argsOf("A", testNow, "A", "A", testNow), err: errDB}},
+			call: func(s *Store) error {
+				return s.RecordUses(ctx, map[string]model.Time{"A": now})
+			},
+		},
+		{
+			name:  "RecountTokens",
+			steps: []step{{kind: "exec", sql: recountSQL, args: argsOf(testOrgID, testOrgID), err: errDB}},
+			call: func(s *Store) error {
+				return s.RecountTokens(ctx, testOrgID)
 			},
 		},
 		{
@@ -398,25 +539,35 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 const provisionSelectSQL = `SELECT u.*, o.external_id AS org_external_id,
   o.pat_enabled AS org_pat_enabled, o.max_lifespan_days AS org_max_lifespan_days,
   o.settings_updated_at AS org_settings_updated_at,
-  o.settings_updated_by_id AS org_settings_updated_by_id, o.created_at AS org_created_at
+  o.settings_updated_by_id AS org_settings_updated_by_id, o.created_at AS org_created_at,
+  o.unrevoked_token_count AS org_unrevoked_token_count, o.max_lifespan_days_ever AS org_max_lifespan_days_ever
 FROM users u JOIN organizations o ON o.id = u.organization_id
 WHERE o.external_id = ? AND u.subject = ?`
 
-// provisionRows is the joined row of user 7 in organization 42.
+// provisionRows is the joined row of user 7 in organization 42 (90-day
+// lifespan, 120 days at most ever, 12 unrevoked tokens).
 func provisionRows(email, name string, accountType model.AccountType) *sqlmock.Rows {
 	cols := append(append([]string{}, userColumns...), "org_external_id", "org_pat_enabled",
-		"org_max_lifespan_days", "org_settings_updated_at", "org_settings_updated_by_id", "org_created_at")
+		"org_max_lifespan_days", "org_settings_updated_at", "org_settings_updated_by_id", "org_created_at",
+		"org_unrevoked_token_count", "org_max_lifespan_days_ever")
 	return sqlmock.NewRows(cols).AddRow(testOwnerID, testOrgID, "sub", email, name, string(accountType),
 		strings.ToLower(name), strings.ToLower(email), testNow-5000, testNow-5000,
-		"ext-org", true, 90, nil, nil, testNow-9000)
+		"ext-org", true, 90, nil, nil, testNow-9000, 12, 120)
 }
+
+// updateSettingsSQL writes the policy and the highest lifespan ever.
+const updateSettingsSQL = "UPDATE `organizations` SET `max_lifespan_days`=?,`max_lifespan_days_ever`=?,`pat_enabled`=?,`settings_updated_at`=?,`settings_updated_by_id`=? WHERE id = ?"
+
+// createTokenOrgLockSQL locks the organization for writing: its policy
+// is read and its token counter updated in the same transaction.
+const createTokenOrgLockSQL = "SELECT * FROM `organizations` WHERE id = ? LIMIT ? FOR UPDATE"
 
 // The statements of CreateToken before its INSERT.
 func createTokenReadSteps() []step {
 	return []step{
 		begin(),
-		{kind: "query", sql: "SELECT * FROM organizations WHERE id = ? LOCK IN SHARE MODE",
-			args: argsOf(testOrgID), rows: orgRows(), scope: "id = ?", scopeArg: testOrgID},
+		{kind: "query", sql: createTokenOrgLockSQL,
+			args: argsOf(testOrgID, 1), rows: orgRows(), scope: "WHERE id = ?", scopeArg: testOrgID},
 		{kind: "query", sql: "SELECT * FROM `users` WHERE id = ? AND organization_id = ? LIMIT ? FOR UPDATE",
 			args: argsOf(testOwnerID, testOrgID, 1), rows: userRows(testOwnerID), scope: "organization_id = ?", scopeArg: testOrgID},
 		{kind: "query", sql: "SELECT count(*) FROM `personal_access_tokens` WHERE (revoked_at IS NULL AND expires_at > ? AND created_at > ?) AND (organization_id = ? AND owner_id = ?)",

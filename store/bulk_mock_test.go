@@ -1,0 +1,152 @@
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/DATA-DOG/go-sqlmock"
+	mysqldriver "github.com/go-sql-driver/mysql"
+	"gorm.io/gorm"
+
+	"github.com/patgov/pats/model"
+)
+
+// recountSQL sets the organization's unrevoked-token counter from its rows.
+const recountSQL = `UPDATE organizations SET unrevoked_token_count =
+  (SELECT COUNT(*) FROM personal_access_tokens t WHERE t.organization_id = ? AND t.revoked_at IS NULL)
+WHERE id = ?`
+
+// The session settings LoadTokens turns off for a bulk load on MySQL, and
+// back on afterwards.
+const (
+	bulkChecksOffSQL = "SET SESSION unique_checks = 0, foreign_key_checks = 0"
+	bulkChecksOnSQL  = "SET SESSION unique_checks = 1, foreign_key_checks = 1"
+)
+
+// loadBatch is a batch of tokens with the given IDs, and the exact
+// multi-row INSERT that writes it with its arguments.
+func loadBatch(ids ...string) ([]*model.PersonalAccessToken, step) {
+	batch := make([]*model.PersonalAccessToken, len(ids))
+	var args []driver.Value
+	for i, id := range ids {
+		batch[i] = &model.PersonalAccessToken{
+			ID: id, OrganizationID: testOrgID, OwnerID: testOwnerID, Name: "n", NameKey: "n", Scopes: " a ",
+			TokenDigest: []byte("digest-" + id), Hint: "pat_" + id,
+			CreatedAt: model.TimeFromMillis(testNow), ExpiresAt: model.TimeFromMillis(testNow + 1000),
+		}
+		args = append(args, argsOf(id, testOrgID, testOwnerID, "n", "n", " a ", []byte("digest-"+id), "pat_"+id,
+			testNow, testNow+1000, nil, nil, nil)...)
+	}
+	rows := strings.TrimSuffix(strings.Repeat("("+placeholders(13)+"),", len(ids)), ",")
+	sql := strings.Replace(createTokenInsertSQL, "("+placeholders(13)+")", rows, 1)
+	return batch, step{kind: "exec", sql: sql, args: args, result: sqlmock.NewResult(0, int64(len(ids)))}
+}
+
+// TestLoadTokens pins the statements of a bulk load on MySQL: the
+// session's unique and foreign-key checks off, one multi-row INSERT per
+// batch, the checks back on.
+func TestLoadTokens(t *testing.T) {
+	b1, insert1 := loadBatch("01A")
+	b2, insert2 := loadBatch("01B", "01C", "01D")
+	off := step{kind: "exec", sql: bulkChecksOffSQL, result: sqlmock.NewResult(0, 0)}
+	on := step{kind: "exec", sql: bulkChecksOnSQL, result: sqlmock.NewResult(0, 0)}
+	tests := []struct {
+		name    string
+		batches [][]*model.PersonalAccessToken
+		steps   []step
+	}{
+		{name: "no batches", steps: []step{off, on}},
+		{
+			name:    "one statement per batch",
+			batches: [][]*model.PersonalAccessToken{b1, b2},
+			// A multi-row INSERT is atomic on its own: no transaction.
+			steps: []step{off, insert1, insert2, on},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, mock := newMockStore(t)
+			expectSteps(mock, tt.steps)
+			if err := s.LoadTokens(context.Background(), batchesOf(tt.batches...)); err != nil {
+				t.Errorf("LoadTokens: got %v, want nil", err)
+			}
+			assertMet(t, mock)
+		})
+	}
+}
+
+// batchesOf is a closed channel holding batches.
+func batchesOf(batches ...[]*model.PersonalAccessToken) <-chan []*model.PersonalAccessToken {
+	ch := make(chan []*model.PersonalAccessToken, len(batches))
+	for _, b := range batches {
+		ch <- b
+	}
+	close(ch)
+	return ch
+}
+
+// TestLoadTokensOneConnection checks that every statement of a bulk load
+// runs on the one connection whose session checks were turned off, and that the checks are turned back on
+// on that connection before it returns to the pool, also after a failed
+// batch. (gorm's Connection hands over a *gorm.DB whose Statement is shared
+// by every call made on it: an implicit transaction would move later
+// statements to the pool, and a failed one would silence the restoring SET.)
+func TestLoadTokensOneConnection(t *testing.T) {
+	b1, insert1 := loadBatch("01A")
+	b2, insert2 := loadBatch("01B")
+	b3, failing := loadBatch("01C")
+	failing.err, failing.result = errDB, nil
+	off := step{kind: "exec", sql: bulkChecksOffSQL, result: sqlmock.NewResult(0, 0)}
+	on := step{kind: "exec", sql: bulkChecksOnSQL, result: sqlmock.NewResult(0, 0)}
+	tests := []struct {
+		name      string
+		batches   [][]*model.PersonalAccessToken
+		steps     []step
+		wantPools []string
+		wantErr   bool
+	}{
+		{
+			name:      "two batches",
+			batches:   [][]*model.PersonalAccessToken{b1, b2},
+			steps:     []step{off, insert1, insert2, on},
+			wantPools: []string{"raw on *sql.Conn", "create on *sql.Conn", "create on *sql.Conn", "raw on *sql.Conn"},
+		},
+		{
+			name:      "failed batch restores the checks",
+			batches:   [][]*model.PersonalAccessToken{b3},
+			steps:     []step{off, failing, on},
+			wantPools: []string{"raw on *sql.Conn", "create on *sql.Conn", "raw on *sql.Conn"},
+			wantErr:   true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, mock := newMockStore(t)
+			var pools []string
+			record := func(what string) func(*gorm.DB) {
+				return func(db *gorm.DB) { pools = append(pools, fmt.Sprintf("%s on %T", what, db.Statement.ConnPool)) }
+			}
+			if err := s.db.Callback().Raw().Before("gorm:raw").Register("test:pool", record("raw")); err != nil {
+				t.Fatalf("register callback: got %v, want nil", err)
+			}
+			if err := s.db.Callback().Create().Before("gorm:begin_transaction").Register("test:pool", record("create")); err != nil {
+				t.Fatalf("register callback: got %v, want nil", err)
+			}
+			expectSteps(mock, tt.steps)
+			err := s.LoadTokens(context.Background(), batchesOf(tt.batches...))
+			var myErr *mysqldriver.MySQLError
+			if got := errors.As(err, &myErr); got != tt.wantErr {
+				t.Errorf("LoadTokens: got %v, want database error %v", err, tt.wantErr)
+			}
+			if !slices.Equal(pools, tt.wantPools) {
+				t.Errorf("connections: got %v, want %v", pools, tt.wantPools)
+			}
+			assertMet(t, mock)
+		})
+	}
+}

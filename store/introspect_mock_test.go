@@ -1,0 +1,160 @@
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/DATA-DOG/go-sqlmock"
+
+	"github.com/patgov/pats/model"
+)
+
+// changesSQL is the change poll: one statement over the three tables, on
+// their change-time indexes. It spans every organization on purpose (it
+// feeds the validation caches of every instance), so the organization
+// scoping test does not cover it.
+const changesSQL = `/* change poll */ SELECT 't' AS kind, token_digest AS digest, 0 AS id
+  FROM personal_access_tokens WHERE revoked_at >= ?
+UNION ALL SELECT 'o', NULL, id FROM organizations WHERE settings_updated_at >= ?
+UNION ALL SELECT 'u', NULL, id FROM users WHERE updated_at >= ?`
+
+// recordUsesSQL writes the last use of n tokens in one statement: a CASE
+// on the token ID for the new value, and the same CASE in the condition
+// that keeps last_used_at from moving backwards.
+func recordUsesSQL(n int) string {
+	cases := "CASE id" + strings.Repeat(" WHEN ? THEN ?", n) + " END"
+	return "UPDATE personal_access_tokens SET last_used_at = " + cases +
+		" WHERE id IN (" + placeholders(n) + ") AND (last_used_at IS NULL OR last_used_at < " + cases + ")"
+}
+
+func TestChangesSince(t *testing.T) {
+	cols := []string{"kind", "digest", "id"}
+	tests := []struct {
+		name string
+		rows *sqlmock.Rows
+		want Changes
+	}{
+		{
+			name: "rows are split by kind",
+			rows: sqlmock.NewRows(cols).
+				AddRow("t", []byte("digest-1"), 0).
+				AddRow("t", []byte("digest-2"), 0).
+				AddRow("o", nil, testOrgID).
+				AddRow("u", nil, testOwnerID).
+				AddRow("u", nil, int64(8)),
+			want: Changes{
+				RevokedDigests: [][]byte{[]byte("digest-1"), []byte("digest-2")},
+				OrgIDs:         []int64{testOrgID},
+				UserIDs:        []int64{testOwnerID, 8},
+			},
+		},
+		{
+			name: "only organizations changed",
+			rows: sqlmock.NewRows(cols).AddRow("o", nil, int64(1)).AddRow("o", nil, int64(2)),
+			want: Changes{OrgIDs: []int64{1, 2}},
+		},
+		{
+			name: "nothing changed",
+			rows: sqlmock.NewRows(cols),
+			want: Changes{},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.HasPrefix(changesSQL, "/* change poll */ ") {
+				t.Fatalf("change poll SQL: got %q, want the /* change poll */ marker first", changesSQL)
+			}
+			s, mock := newMockStore(t)
+			mock.ExpectQuery(changesSQL).WithArgs(testNow, testNow, testNow).WillReturnRows(tt.rows)
+			got, err := s.ChangesSince(context.Background(), model.TimeFromMillis(testNow))
+			if err != nil {
+				t.Fatalf("ChangesSince: got %v, want nil", err)
+			}
+			if !reflect.DeepEqual(*got, tt.want) {
+				t.Errorf("ChangesSince: got %+v, want %+v", *got, tt.want)
+			}
+			assertMet(t, mock)
+		})
+	}
+}
+
+// capture is a sqlmock argument matcher that accepts any value and
+// records it, for statements whose argument order follows map iteration.
+type capture struct{ got *[]driver.Value }
+
+func (c capture) Match(v driver.Value) bool {
+	*c.got = append(*c.got, v)
+	return true
+}
+
+// TestRecordUses checks that the last uses of several tokens are written
+// in one statement, that each token's CASE branch binds its own time (in
+// the new value and in the never-backwards condition alike), and that an
+// empty batch sends nothing.
+func TestRecordUses(t *testing.T) {
+	tests := []struct {
+		name string
+		uses map[string]model.Time
+	}{
+		{name: "no uses sends no statement", uses: map[string]model.Time{}},
+		{name: "one token", uses: map[string]model.Time{"01A": model.TimeFromMillis(testNow)}},
+		{name: "several tokens in one statement", uses: map[string]model.Time{
+			"01A": model.TimeFromMillis(testNow),
+			"01B": model.TimeFromMillis(testNow - 1),
+			"01C": model.TimeFromMillis(testNow + 60_000),
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := len(tt.uses)
+			s, mock := newMockStore(t)
+			var args []driver.Value
+			if n > 0 {
+				sql := recordUsesSQL(n)
+				if want := "(last_used_at IS NULL OR last_used_at < CASE id WHEN ? THEN ?"; !strings.Contains(sql, want) {
+					t.Fatalf("RecordUses SQL: got %q, want the never-backwards condition %q", sql, want)
+				}
+				matchers := make([]driver.Value, 5*n)
+				for i := range matchers {
+					matchers[i] = capture{&args}
+				}
+				mock.ExpectExec(sql).WithArgs(matchers...).WillReturnResult(sqlmock.NewResult(0, int64(n)))
+			}
+			if err := s.RecordUses(context.Background(), tt.uses); err != nil {
+				t.Fatalf("RecordUses: got %v, want nil", err)
+			}
+			assertMet(t, mock)
+			if len(args) != 5*n {
+				t.Fatalf("arguments: got %d, want %d", len(args), 5*n)
+			}
+			// args: n (id, time) pairs, the n IDs of IN, the n pairs again.
+			pairs, ids, again := args[:2*n], args[2*n:3*n], args[3*n:]
+			got := map[string]int64{}
+			for i := 0; i < n; i++ {
+				id, at := fmt.Sprint(pairs[2*i]), pairs[2*i+1]
+				ms, ok := at.(int64)
+				if !ok {
+					t.Errorf("time of %s: got %T %v, want int64 milliseconds", id, at, at)
+				}
+				got[id] = ms
+				if ids[i] != pairs[2*i] {
+					t.Errorf("IN argument %d: got %v, want %v (the CASE order)", i, ids[i], pairs[2*i])
+				}
+			}
+			want := map[string]int64{}
+			for id, at := range tt.uses {
+				want[id] = at.Millis()
+			}
+			if n > 0 && !reflect.DeepEqual(got, want) {
+				t.Errorf("new values: got %v, want %v", got, want)
+			}
+			if !reflect.DeepEqual(again, pairs) {
+				t.Errorf("condition's CASE arguments: got %v, want %v (the new values')", again, pairs)
+			}
+		})
+	}
+}
