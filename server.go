@@ -100,6 +100,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			Verifier:            auth.NewVerifier(jwtKey, cfg.JWTIssuer, cfg.JWTAudience),
 			IntrospectionSecret: cfg.IntrospectionSecret,
 			Logger:              log,
+			Limits: httpapi.Limits{
+				MaxDepth: cfg.GraphQLMaxDepth, MaxAliases: cfg.GraphQLMaxAliases,
+				MaxComplexity: cfg.GraphQLMaxComplexity, ParserTokens: cfg.GraphQLTokenLimit,
+				DisableIntrospection: !cfg.GraphQLIntrospection,
+			},
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,

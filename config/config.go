@@ -31,6 +31,12 @@ type Config struct {
 	// ValidationCacheSize bounds the introspection cache in tokens
 	// (PATS_VALIDATION_CACHE_SIZE, default 100000); 0 disables it.
 	ValidationCacheSize int
+	// GraphQL document limits (PATS_GRAPHQL_MAX_DEPTH, _MAX_ALIASES,
+	// _MAX_COMPLEXITY, _TOKEN_LIMIT); 0 takes the default.
+	GraphQLMaxDepth, GraphQLMaxAliases, GraphQLMaxComplexity, GraphQLTokenLimit int
+	// GraphQLIntrospection serves schema introspection (to authenticated
+	// callers) unless PATS_GRAPHQL_INTROSPECTION=false.
+	GraphQLIntrospection bool
 }
 
 // DefaultValidationCacheSize is the default bound of the validation cache.
@@ -64,6 +70,27 @@ func Load(getenv func(string) string) (Config, error) {
 			return c, errors.New("PATS_VALIDATION_CACHE_SIZE must be a whole number >= 0 (0 disables the cache)")
 		}
 		c.ValidationCacheSize = n
+	}
+	for name, dst := range map[string]*int{
+		"PATS_GRAPHQL_MAX_DEPTH":      &c.GraphQLMaxDepth,
+		"PATS_GRAPHQL_MAX_ALIASES":    &c.GraphQLMaxAliases,
+		"PATS_GRAPHQL_MAX_COMPLEXITY": &c.GraphQLMaxComplexity,
+		"PATS_GRAPHQL_TOKEN_LIMIT":    &c.GraphQLTokenLimit,
+	} {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return c, fmt.Errorf("%s must be a whole number >= 1", name)
+			}
+			*dst = n
+		}
+	}
+	switch v := getenv("PATS_GRAPHQL_INTROSPECTION"); v {
+	case "", "true":
+		c.GraphQLIntrospection = true
+	case "false":
+	default:
+		return c, errors.New("PATS_GRAPHQL_INTROSPECTION must be true or false")
 	}
 	if s := getenv("PATS_SCOPES"); s != "" {
 		for _, scope := range strings.Split(s, ",") {

@@ -554,7 +554,7 @@ typed clients can generate a closed set; no field returns this enum.
 enum ErrorCode {
   "Missing, expired, badly signed or malformed session token (HTTP 401)."
   UNAUTHENTICATED
-  "The caller's role may not perform this operation."
+  "The caller's role may not perform this operation (or schema introspection is switched off)."
   FORBIDDEN
   "An object does not exist in the caller's organization (or reach)."
   NOT_FOUND
@@ -576,6 +576,8 @@ enum ErrorCode {
   BAD_REQUEST
   "An automatic persisted query's hash is unknown: send the query text with it."
   PERSISTED_QUERY_NOT_FOUND
+  "The operation costs more than the limit: list fields cost their page size times their children."
+  COMPLEXITY_LIMIT_EXCEEDED
 }
 
 "The lifecycle state of a personal access token."

@@ -20,22 +20,67 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/patgov/pats/apperr"
+	"github.com/patgov/pats/gqllimits"
 	"github.com/patgov/pats/graph"
 	"github.com/patgov/pats/model"
 	"github.com/patgov/pats/pat"
 	"github.com/patgov/pats/resolvers"
 )
 
+// Limits bound GraphQL documents; zero fields take the defaults.
+type Limits struct {
+	// MaxDepth bounds selection nesting (default 12).
+	MaxDepth int
+	// MaxAliases bounds aliased fields per operation (default 20).
+	MaxAliases int
+	// MaxComplexity bounds an operation's cost, where a list field costs
+	// its page size times its children (default 30,000: a page of 100
+	// tokens with everything selected costs about 4,000).
+	MaxComplexity int
+	// ParserTokens bounds the lexical tokens of a document (default 5,000).
+	ParserTokens int
+	// DisableIntrospection turns schema introspection off, and with it
+	// the "Did you mean" suggestions of validation errors.
+	DisableIntrospection bool
+}
+
+func (l Limits) withDefaults() Limits {
+	l.MaxDepth = or(l.MaxDepth, 12)
+	l.MaxAliases = or(l.MaxAliases, 20)
+	l.MaxComplexity = or(l.MaxComplexity, 30_000)
+	l.ParserTokens = or(l.ParserTokens, 5_000)
+	return l
+}
+
+func or(v, def int) int {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
 // newGraphQLHandler builds the production GraphQL handler: POST only (no
 // GET, websocket or multipart), a parsed-query cache, persisted queries,
-// and the allowlist error presenter.
-func newGraphQLHandler(svc *pat.Service, log *slog.Logger) http.Handler {
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Service: svc}}))
+// the document limits, and the allowlist error presenter.
+func newGraphQLHandler(svc *pat.Service, lim Limits, log *slog.Logger) http.Handler {
+	lim = lim.withDefaults()
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{
+		Resolvers:  &resolvers.Resolver{Service: svc},
+		Complexity: gqllimits.Complexity(),
+	}))
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
+	srv.SetParserTokenLimit(lim.ParserTokens)
+	srv.SetValidationRulesFn(func() *rules.Rules { return gqllimits.Rules(lim.MaxDepth, lim.MaxAliases) })
+	srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
+	if lim.DisableIntrospection {
+		srv.SetDisableSuggestion(true)
+	} else {
+		srv.Use(extension.Introspection{})
+	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.SetErrorPresenter(presenter(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
@@ -73,7 +118,11 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		case code == errcode.ValidationFailed && len(gqlErr.Path) > 0 && gqlErr.Path[0] == ast.PathName("variable"):
 			gqlErr.Extensions["code"] = string(apperr.BadUserInput)
 			return gqlErr
-		case code == errcode.ValidationFailed || code == errcode.ParseFailed || code == persistedQueryNotFound:
+		case code == errcode.ValidationFailed || code == errcode.ParseFailed || code == persistedQueryNotFound || code == complexityLimitExceeded:
+			return gqlErr
+		case gqlErr.Message == "introspection disabled": // gqlgen, for __schema and __type
+			gqlErr.Message = "schema introspection is disabled"
+			gqlErr.Extensions = map[string]any{"code": string(apperr.Forbidden)}
 			return gqlErr
 		case gqlErr.Err == nil && apqInputErrors[gqlErr.Message]:
 			gqlErr.Extensions = map[string]any{"code": string(apperr.BadUserInput)}
@@ -97,8 +146,9 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 
 // Errors gqlgen raises itself that are the client's doing.
 const (
-	persistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND"
-	jsonDecodeFailed       = "json request body could not be decoded"
+	persistedQueryNotFound  = "PERSISTED_QUERY_NOT_FOUND"
+	complexityLimitExceeded = "COMPLEXITY_LIMIT_EXCEEDED"
+	jsonDecodeFailed        = "json request body could not be decoded"
 )
 
 // apqInputErrors are gqlgen's messages for bad persisted-query extensions.

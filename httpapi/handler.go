@@ -32,6 +32,8 @@ type Config struct {
 	// RequestTimeout bounds each GraphQL request, database calls included
 	// (default 15 s).
 	RequestTimeout time.Duration
+	// Limits bound GraphQL documents.
+	Limits Limits
 }
 
 // New returns the service's HTTP handler.
@@ -45,7 +47,7 @@ func New(cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	authenticated := auth.Middleware(cfg.Verifier, cfg.Service, rejecter(cfg.Logger))
 	mux.Handle("POST /query", deadline(cfg.RequestTimeout, limitBody(requireJSONObject(authenticated(resolvers.WithLoaders(cfg.Service)(
-		newGraphQLHandler(cfg.Service, cfg.Logger)))))))
+		newGraphQLHandler(cfg.Service, cfg.Limits, cfg.Logger)))))))
 	mux.Handle("GET /{$}", playground.Handler("Personal access tokens", "/query"))
 	mux.Handle("POST /introspect", limitBody(introspectHandler(cfg.Service, cfg.IntrospectionSecret, cfg.Logger)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

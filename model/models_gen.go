@@ -96,7 +96,7 @@ type ErrorCode string
 const (
 	// Missing, expired, badly signed or malformed session token (HTTP 401).
 	ErrorCodeUnauthenticated ErrorCode = "UNAUTHENTICATED"
-	// The caller's role may not perform this operation.
+	// The caller's role may not perform this operation (or schema introspection is switched off).
 	ErrorCodeForbidden ErrorCode = "FORBIDDEN"
 	// An object does not exist in the caller's organization (or reach).
 	ErrorCodeNotFound ErrorCode = "NOT_FOUND"
@@ -118,6 +118,8 @@ const (
 	ErrorCodeBadRequest ErrorCode = "BAD_REQUEST"
 	// An automatic persisted query's hash is unknown: send the query text with it.
 	ErrorCodePersistedQueryNotFound ErrorCode = "PERSISTED_QUERY_NOT_FOUND"
+	// The operation costs more than the limit: list fields cost their page size times their children.
+	ErrorCodeComplexityLimitExceeded ErrorCode = "COMPLEXITY_LIMIT_EXCEEDED"
 )
 
 var AllErrorCode = []ErrorCode{
@@ -133,11 +135,12 @@ var AllErrorCode = []ErrorCode{
 	ErrorCodeGraphqlValidationFailed,
 	ErrorCodeBadRequest,
 	ErrorCodePersistedQueryNotFound,
+	ErrorCodeComplexityLimitExceeded,
 }
 
 func (e ErrorCode) IsValid() bool {
 	switch e {
-	case ErrorCodeUnauthenticated, ErrorCodeForbidden, ErrorCodeNotFound, ErrorCodeBadUserInput, ErrorCodePatDisabled, ErrorCodeLocalAccountRequired, ErrorCodeQuotaExceeded, ErrorCodeInternal, ErrorCodeGraphqlParseFailed, ErrorCodeGraphqlValidationFailed, ErrorCodeBadRequest, ErrorCodePersistedQueryNotFound:
+	case ErrorCodeUnauthenticated, ErrorCodeForbidden, ErrorCodeNotFound, ErrorCodeBadUserInput, ErrorCodePatDisabled, ErrorCodeLocalAccountRequired, ErrorCodeQuotaExceeded, ErrorCodeInternal, ErrorCodeGraphqlParseFailed, ErrorCodeGraphqlValidationFailed, ErrorCodeBadRequest, ErrorCodePersistedQueryNotFound, ErrorCodeComplexityLimitExceeded:
 		return true
 	}
 	return false

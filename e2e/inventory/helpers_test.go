@@ -209,9 +209,22 @@ type tokenSpec struct {
 	ExpiresAt *time.Time
 }
 
-// createMany creates the tokens of specs for c in one request (aliased
-// mutations, which GraphQL runs one after the other).
+// maxAliases is the service's default alias limit per operation.
+const maxAliases = 20
+
+// createMany creates the tokens of specs for c, maxAliases per request
+// (aliased mutations, which GraphQL runs one after the other).
 func createMany(t testing.TB, c *testenv.Client, specs []tokenSpec) []created {
+	t.Helper()
+	var out []created
+	for start := 0; start < len(specs); start += maxAliases {
+		out = append(out, createBatch(t, c, specs[start:min(start+maxAliases, len(specs))])...)
+	}
+	return out
+}
+
+// createBatch creates the tokens of specs for c in one request.
+func createBatch(t testing.TB, c *testenv.Client, specs []tokenSpec) []created {
 	t.Helper()
 	var decl, body strings.Builder
 	vars := map[string]any{}

@@ -109,6 +109,8 @@ type Options struct {
 	// DatabaseURL, when set, is used instead of a fresh database: two
 	// Envs on one URL are two instances sharing a database.
 	DatabaseURL string
+	// Limits bound GraphQL documents (zero fields: the defaults).
+	Limits httpapi.Limits
 }
 
 // New starts the service on a database of the given dialect.
@@ -158,6 +160,7 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 		Service:             svc,
 		Verifier:            auth.NewVerifier(JWTKey, opts.JWTIssuer, opts.JWTAudience),
 		IntrospectionSecret: IntrospectionSecret,
+		Limits:              opts.Limits,
 	}))
 	env := &Env{URL: srv.URL, Dialect: dialect, DatabaseURL: dbURL, DB: db, Clock: clock, Service: svc, Statements: statements, server: srv}
 	t.Cleanup(func() {

@@ -1,0 +1,99 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/patgov/pats/httpapi"
+	"github.com/patgov/pats/internal/testenv"
+)
+
+// TestDocumentLimits: documents over the depth, alias, complexity and
+// token limits are refused before any resolver runs, with a GraphQL code;
+// documents just within them are served.
+func TestDocumentLimits(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
+		admin := env.Admin(t, testenv.UniqueOrg("limits"), "admin")
+		aliased := func(n int) string {
+			var b strings.Builder
+			b.WriteString("{")
+			for i := range n {
+				fmt.Fprintf(&b, " a%d: viewer { id }", i)
+			}
+			b.WriteString(" }")
+			return b.String()
+		}
+		// Aliases.
+		for _, c := range []struct {
+			n    int
+			code string
+		}{{20, ""}, {21, "GRAPHQL_VALIDATION_FAILED"}} {
+			r := admin.Do(aliased(c.n), nil)
+			if r.Code() != c.code {
+				t.Errorf("%d aliases: got code %q (%s), want %q", c.n, r.Code(), r.Raw, c.code)
+			}
+		}
+		// Complexity: 16 aliased full pages of 100 cost about 16 x 100 x 22.
+		var heavy strings.Builder
+		heavy.WriteString("{")
+		for i := range 16 {
+			fmt.Fprintf(&heavy, ` p%d: personalAccessTokens(first: 100) { nodes { id name scopes createdAt expiresAt lastUsedAt status revokedAt hint owner { id name email accountType } revokedBy { id name email accountType } } }`, i)
+		}
+		heavy.WriteString(" }")
+		if r := admin.Do(heavy.String(), nil); r.Code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+			t.Errorf("16 full pages of 100: got code %q (%s), want COMPLEXITY_LIMIT_EXCEEDED", r.Code(), r.Raw)
+		}
+		if r := admin.Do(`{ personalAccessTokens(first: 100) { totalCount edges { cursor node { id name scopes createdAt expiresAt lastUsedAt status revokedAt hint owner { id name email accountType } revokedBy { id name email accountType } } } } }`, nil); len(r.Errors) > 0 {
+			t.Errorf("one full page of 100: got %s, want it served", r.Raw)
+		}
+		// Parser tokens: a document of 6,000 tokens.
+		big := "{ " + strings.Repeat("viewer { id } ", 1500) + "}"
+		if r := admin.Do(big, nil); r.Code() != "GRAPHQL_PARSE_FAILED" {
+			t.Errorf("6,000-token document: got code %q, want GRAPHQL_PARSE_FAILED", r.Code())
+		}
+	})
+}
+
+// TestDepthLimit uses a low configured limit, since the schema's own
+// depth is small: a document within it is served, one past it refused.
+func TestDepthLimit(t *testing.T) {
+	env := testenv.NewWith(t, "sqlite", testenv.Options{Limits: httpapi.Limits{MaxDepth: 4}})
+	admin := env.Admin(t, testenv.UniqueOrg("depth"), "admin")
+	// personalAccessTokens(1) > nodes(2) > owner(3) > id(4)
+	if r := admin.Do(`{ personalAccessTokens { nodes { owner { id } } } }`, nil); len(r.Errors) > 0 {
+		t.Fatalf("depth 4: got %s, want served", r.Raw)
+	}
+	// ... > edges(2) > node(3) > owner(4) > id(5), also through a fragment.
+	for _, q := range []string{
+		`{ personalAccessTokens { edges { node { owner { id } } } } }`,
+		`{ personalAccessTokens { edges { ...N } } } fragment N on PersonalAccessTokenEdge { node { owner { id } } }`,
+		`{ personalAccessTokens { edges { ... on PersonalAccessTokenEdge { node { owner { id } } } } } }`,
+	} {
+		if r := admin.Do(q, nil); r.Code() != "GRAPHQL_VALIDATION_FAILED" || !strings.Contains(r.Raw, "deeper than 4") {
+			t.Errorf("depth 5 %q: got %s, want GRAPHQL_VALIDATION_FAILED", q, r.Raw)
+		}
+	}
+}
+
+// TestIntrospectionSwitch: schema introspection is served by default and
+// refused when configured off, and then validation errors make no
+// suggestions (they would reveal field names).
+func TestIntrospectionSwitch(t *testing.T) {
+	on := testenv.New(t, "sqlite")
+	admin := on.Admin(t, testenv.UniqueOrg("intro"), "admin")
+	if r := admin.Do(`{ __schema { queryType { name } } }`, nil); len(r.Errors) > 0 {
+		t.Fatalf("introspection on: got %s, want served", r.Raw)
+	}
+	if r := admin.Do(`{ viewr { id } }`, nil); !strings.Contains(r.Raw, "Did you mean") {
+		t.Errorf("suggestions with introspection on: got %s, want a suggestion", r.Raw)
+	}
+	off := testenv.NewWith(t, "sqlite", testenv.Options{Limits: httpapi.Limits{DisableIntrospection: true}})
+	admin = off.Admin(t, testenv.UniqueOrg("intro"), "admin")
+	if r := admin.Do(`{ __schema { queryType { name } } }`, nil); r.Code() != "FORBIDDEN" {
+		t.Errorf("introspection off: got %s, want FORBIDDEN", r.Raw)
+	}
+	if r := admin.Do(`{ viewr { id } }`, nil); strings.Contains(r.Raw, "Did you mean") {
+		t.Errorf("suggestions with introspection off: got %s, want none", r.Raw)
+	}
+}

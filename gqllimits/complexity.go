@@ -1,0 +1,29 @@
+package gqllimits
+
+import (
+	"github.com/patgov/pats/graph"
+	"github.com/patgov/pats/model"
+)
+
+// DefaultPageSize is what a list field costs when its size is not given
+// (the schema's default for personalAccessTokens(first:)).
+const DefaultPageSize = 50
+
+// Complexity sets the cost of the list fields of the schema: the number of
+// items they may return times the cost of one item. Other fields cost 1
+// plus their children (gqlgen's default). Pair it with
+// extension.FixedComplexityLimit.
+func Complexity() graph.ComplexityRoot {
+	var c graph.ComplexityRoot
+	c.Query.PersonalAccessTokens = func(child int, first *int, _ *string, _ *model.PersonalAccessTokenFilter, _ *model.PersonalAccessTokenOrder) int {
+		size := DefaultPageSize
+		if first != nil && *first > 0 {
+			size = *first
+		}
+		return 1 + size*child
+	}
+	c.Mutation.RevokeTokens = func(child int, ids []string) int {
+		return 1 + max(len(ids), 1)*child
+	}
+	return c
+}
