@@ -26,6 +26,7 @@ import (
 	"github.com/patgov/pats/httpapi"
 	"github.com/patgov/pats/model"
 	"github.com/patgov/pats/pat"
+	"github.com/patgov/pats/requestid"
 	"github.com/patgov/pats/store"
 )
 
@@ -142,11 +143,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	return nil
 }
 
+// newLogger logs JSON in production and text in development, each line
+// with the request ID of its context.
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var h slog.Handler = slog.NewTextHandler(w, nil)
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, nil))
+		h = slog.NewJSONHandler(w, nil)
 	}
-	return slog.New(slog.NewTextHandler(w, nil))
+	return slog.New(requestid.LogHandler{Handler: h})
 }
 
 // deriveKey derives a purpose-specific key from the master secret, so a

@@ -27,6 +27,7 @@ import (
 	"github.com/patgov/pats/graph"
 	"github.com/patgov/pats/model"
 	"github.com/patgov/pats/pat"
+	"github.com/patgov/pats/requestid"
 	"github.com/patgov/pats/resolvers"
 )
 
@@ -98,49 +99,61 @@ func newGraphQLHandler(svc *pat.Service, lim Limits, log *slog.Logger) http.Hand
 // secrets never reach a client.
 func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
-		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
-		if ae, ok := apperr.As(err); ok {
-			gqlErr.Message = ae.Message
-			gqlErr.Extensions = map[string]any{"code": string(ae.Code)}
-			for k, v := range ae.Extensions {
-				gqlErr.Extensions[k] = v
+		gqlErr := present(ctx, err, log)
+		if id := requestid.FromContext(ctx); id != "" {
+			if gqlErr.Extensions == nil {
+				gqlErr.Extensions = map[string]any{}
 			}
-			return gqlErr
+			gqlErr.Extensions["requestId"] = id
 		}
-		var inputErr model.InputError
-		if errors.As(err, &inputErr) {
-			gqlErr.Message = inputErr.Error()
-			gqlErr.Extensions = map[string]any{"code": string(apperr.BadUserInput)}
-			return gqlErr
+		return gqlErr
+	}
+}
+
+// present maps one error (see presenter).
+func present(ctx context.Context, err error, log *slog.Logger) *gqlerror.Error {
+	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+	if ae, ok := apperr.As(err); ok {
+		gqlErr.Message = ae.Message
+		gqlErr.Extensions = map[string]any{"code": string(ae.Code)}
+		for k, v := range ae.Extensions {
+			gqlErr.Extensions[k] = v
 		}
-		code, _ := gqlErr.Extensions["code"].(string)
-		switch {
-		case code == errcode.ValidationFailed && len(gqlErr.Path) > 0 && gqlErr.Path[0] == ast.PathName("variable"):
-			gqlErr.Extensions["code"] = string(apperr.BadUserInput)
-			return gqlErr
-		case code == errcode.ValidationFailed || code == errcode.ParseFailed || code == persistedQueryNotFound || code == complexityLimitExceeded:
-			return gqlErr
-		case gqlErr.Message == "introspection disabled": // gqlgen, for __schema and __type
-			gqlErr.Message = "schema introspection is disabled"
-			gqlErr.Extensions = map[string]any{"code": string(apperr.Forbidden)}
-			return gqlErr
-		case gqlErr.Err == nil && apqInputErrors[gqlErr.Message]:
-			gqlErr.Extensions = map[string]any{"code": string(apperr.BadUserInput)}
-			return gqlErr
-		case gqlErr.Err == nil && strings.HasPrefix(gqlErr.Message, jsonDecodeFailed):
-			// gqlgen's message echoes the whole body, which may hold a
-			// token value: neither show nor log it.
-			return &gqlerror.Error{
-				Message:    "request body is not a valid GraphQL request",
-				Extensions: map[string]any{"code": string(apperr.BadRequest)},
-			}
-		}
-		log.ErrorContext(ctx, "request failed", "err", err.Error(), "path", gqlErr.Path.String())
+		return gqlErr
+	}
+	var inputErr model.InputError
+	if errors.As(err, &inputErr) {
+		gqlErr.Message = inputErr.Error()
+		gqlErr.Extensions = map[string]any{"code": string(apperr.BadUserInput)}
+		return gqlErr
+	}
+	code, _ := gqlErr.Extensions["code"].(string)
+	switch {
+	case code == errcode.ValidationFailed && len(gqlErr.Path) > 0 && gqlErr.Path[0] == ast.PathName("variable"):
+		gqlErr.Extensions["code"] = string(apperr.BadUserInput)
+		return gqlErr
+	case code == errcode.ValidationFailed || code == errcode.ParseFailed || code == persistedQueryNotFound || code == complexityLimitExceeded:
+		return gqlErr
+	case gqlErr.Message == "introspection disabled": // gqlgen, for __schema and __type
+		gqlErr.Message = "schema introspection is disabled"
+		gqlErr.Extensions = map[string]any{"code": string(apperr.Forbidden)}
+		return gqlErr
+	case gqlErr.Err == nil && apqInputErrors[gqlErr.Message]:
+		gqlErr.Extensions = map[string]any{"code": string(apperr.BadUserInput)}
+		return gqlErr
+	case gqlErr.Err == nil && strings.HasPrefix(gqlErr.Message, jsonDecodeFailed):
+		// gqlgen's message echoes the whole body, which may hold a
+		// token value: neither show nor log it.
 		return &gqlerror.Error{
-			Message:    "internal error",
-			Path:       gqlErr.Path,
-			Extensions: map[string]any{"code": string(apperr.Internal)},
+			Message:    "request body is not a valid GraphQL request",
+			Extensions: map[string]any{"code": string(apperr.BadRequest)},
 		}
+	}
+	log.ErrorContext(ctx, "request failed", "err", err.Error(), "path", gqlErr.Path.String())
+	return &gqlerror.Error{
+		Message:    "internal error",
+		Path:       gqlErr.Path,
+		Extensions: map[string]any{"code": string(apperr.Internal)},
 	}
 }
 

@@ -6,8 +6,10 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -15,6 +17,7 @@ import (
 	"github.com/patgov/pats/apperr"
 	"github.com/patgov/pats/auth"
 	"github.com/patgov/pats/pat"
+	"github.com/patgov/pats/requestid"
 	"github.com/patgov/pats/resolvers"
 )
 
@@ -54,7 +57,25 @@ func New(cfg Config) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.Handle("GET /readyz", readyHandler(cfg.Service, cfg.Logger))
-	return mux
+	return requestid.Middleware(recoverPanics(cfg.Logger, mux))
+}
+
+// recoverPanics turns a panic in a handler into a logged INTERNAL error
+// (HTTP 500) instead of a dropped connection; the process keeps serving.
+// Panics inside resolvers are recovered by gqlgen (SetRecoverFunc).
+func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.ErrorContext(r.Context(), "panic in handler", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				writeGraphQLError(w, http.StatusInternalServerError, string(apperr.Internal), "internal error")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
 }
 
 // deadline gives every request a context deadline, which every database

@@ -8,6 +8,7 @@ import (
 
 	"github.com/patgov/pats/apperr"
 	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/requestid"
 )
 
 // writeJSON writes v as a JSON response that no cache may keep.
@@ -30,11 +31,13 @@ type graphQLError struct {
 }
 
 // writeGraphQLError answers outside gqlgen in the GraphQL response shape,
-// so clients find the code where they always do.
+// so clients find the code (and the request ID) where they always do.
 func writeGraphQLError(w http.ResponseWriter, status int, code, message string) {
-	writeJSON(w, status, graphQLErrorBody{Errors: []graphQLError{{
-		Message: message, Extensions: map[string]any{"code": code},
-	}}})
+	ext := map[string]any{"code": code}
+	if id := w.Header().Get(requestid.Header); id != "" {
+		ext["requestId"] = id
+	}
+	writeJSON(w, status, graphQLErrorBody{Errors: []graphQLError{{Message: message, Extensions: ext}}})
 }
 
 // rejecter answers requests the auth middleware refuses: 401 for a bad
