@@ -37,7 +37,8 @@ func TestQuotaHoldsUnderConcurrentCreates(t *testing.T) {
 			t.Fatalf("got outcomes %v, want 50 successes and %d QUOTA_EXCEEDED", counts, attempts-50)
 		}
 		var stored int64
-		env.DB.Raw("SELECT COUNT(*) FROM personal_access_tokens t JOIN users u ON u.id = t.owner_id WHERE u.subject = ?", "racer").Scan(&stored)
+		env.DB.Raw(`SELECT COUNT(*) FROM personal_access_tokens t JOIN users u ON u.id = t.owner_id
+JOIN organizations o ON o.id = u.organization_id WHERE o.external_id = ? AND u.subject = ?`, org, "racer").Scan(&stored)
 		if stored != 50 {
 			t.Fatalf("stored tokens: got %d, want 50", stored)
 		}

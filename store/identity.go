@@ -2,10 +2,10 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/patgov/pats/model"
@@ -99,30 +99,47 @@ WHERE o.external_id = ? AND u.subject = ?`, orgExternalID, subject).Scan(&rows).
 	return &rows[0], nil
 }
 
-// createIdentity inserts the organization and the user if they are missing.
-// Concurrent first requests race benignly: conflicts are ignored and the
-// caller reads back whatever row won.
+// createIdentity inserts the organization if it is missing, then the
+// user. Concurrent first requests race benignly: conflicts are ignored and
+// the caller reads back whatever row won. The organization is looked up
+// before inserting, and nothing runs in a transaction, because MySQL's
+// upsert would lock the existing organization row, which every creation
+// and revocation in the organization also locks.
 func (s *Store) createIdentity(ctx context.Context, id Identity, defaults OrgDefaults, now model.Time) error {
-	return s.transaction(ctx, func(tx *gorm.DB) error {
-		org := newOrganization(id.OrgExternalID, defaults, now)
-		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(org).Error; err != nil {
+	db := s.db.WithContext(ctx)
+	orgID, err := s.organizationID(ctx, id.OrgExternalID)
+	if errors.Is(err, ErrNotFound) {
+		if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(newOrganization(id.OrgExternalID, defaults, now)).Error; err != nil {
 			return fmt.Errorf("provision: create organization: %w", err)
 		}
-		var orgID int64
-		if err := tx.Model(&model.Organization{}).Select("id").
-			Where("external_id = ?", id.OrgExternalID).Take(&orgID).Error; err != nil {
-			return fmt.Errorf("provision: read organization: %w", err)
-		}
-		user := model.User{
-			OrganizationID: orgID, Subject: id.Subject, Email: id.Email, Name: id.Name,
-			AccountType: id.AccountType, NameKey: strings.ToLower(id.Name),
-			EmailKey: strings.ToLower(id.Email), CreatedAt: now, UpdatedAt: now,
-		}
-		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&user).Error; err != nil {
-			return fmt.Errorf("provision: create user: %w", err)
-		}
-		return nil
-	})
+		orgID, err = s.organizationID(ctx, id.OrgExternalID)
+	}
+	if err != nil {
+		return err
+	}
+	user := model.User{
+		OrganizationID: orgID, Subject: id.Subject, Email: id.Email, Name: id.Name,
+		AccountType: id.AccountType, NameKey: strings.ToLower(id.Name),
+		EmailKey: strings.ToLower(id.Email), CreatedAt: now, UpdatedAt: now,
+	}
+	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&user).Error; err != nil {
+		return fmt.Errorf("provision: create user: %w", err)
+	}
+	return nil
+}
+
+// organizationID returns the ID of the organization with the given
+// external ID, or ErrNotFound.
+func (s *Store) organizationID(ctx context.Context, externalID string) (int64, error) {
+	var ids []int64
+	if err := s.db.WithContext(ctx).Model(&model.Organization{}).Where("external_id = ?", externalID).
+		Limit(1).Pluck("id", &ids).Error; err != nil {
+		return 0, fmt.Errorf("provision: read organization: %w", err)
+	}
+	if len(ids) == 0 {
+		return 0, ErrNotFound
+	}
+	return ids[0], nil
 }
 
 // newOrganization is a new organization row with the default policy.

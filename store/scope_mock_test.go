@@ -437,20 +437,25 @@ func insertUsersSQL(n int) string {
 		rows + " ON DUPLICATE KEY UPDATE `id`=`id`"
 }
 
-// TestProvisionFirstSight covers the creation path: the organization and
-// the user are inserted (conflicts ignored) in one transaction, the user
-// row carries the organization read back by its external ID, and the
-// joined row is read again.
+// orgIDSQL reads an organization's ID by its external ID.
+const orgIDSQL = "SELECT `id` FROM `organizations` WHERE external_id = ? LIMIT ?"
+
+// TestProvisionFirstSight covers the creation path: the organization is
+// looked up first and inserted (conflicts ignored) only when missing, so an
+// existing organization row is never locked; the user row carries the
+// organization read back by its external ID; the joined row is read again.
 func TestProvisionFirstSight(t *testing.T) {
 	s, mock := newMockStore(t)
 	now := model.TimeFromMillis(testNow)
 	expectSteps(mock, []step{
 		{kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"), rows: sqlmock.NewRows(userColumns)},
+		{kind: "query", sql: orgIDSQL, args: argsOf("ext-org", 1), rows: sqlmock.NewRows([]string{"id"})},
 		begin(),
 		{kind: "exec", sql: insertOrgSQL,
 			args: argsOf("ext-org", true, 60, nil, nil, testNow, 0, 60), result: sqlmock.NewResult(testOrgID, 1)},
-		{kind: "query", sql: "SELECT `id` FROM `organizations` WHERE external_id = ? LIMIT ?",
-			args: argsOf("ext-org", 1), rows: sqlmock.NewRows([]string{"id"}).AddRow(testOrgID)},
+		commit(),
+		{kind: "query", sql: orgIDSQL, args: argsOf("ext-org", 1), rows: sqlmock.NewRows([]string{"id"}).AddRow(testOrgID)},
+		begin(),
 		{kind: "exec", sql: insertUsersSQL(1),
 			args:   argsOf(testOrgID, "sub", "A@Example.com", "Ann", "local", "ann", "a@example.com", testNow, testNow),
 			result: sqlmock.NewResult(testOwnerID, 1)},

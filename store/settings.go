@@ -24,6 +24,7 @@ func (s *Store) Organization(ctx context.Context, orgID int64) (*model.Organizat
 func (s *Store) UpdateSettings(ctx context.Context, orgID int64, apply func(org *model.Organization) (changed bool, err error)) (*model.Organization, error) {
 	var org model.Organization
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		org = model.Organization{}
 		if err := s.forUpdate(tx).Where("id = ?", orgID).Take(&org).Error; err != nil {
 			return notFound(err, "update settings: read organization")
 		}

@@ -9,7 +9,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
+	mysqldriver "github.com/go-sql-driver/mysql"
+	"github.com/sethvargo/go-retry"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -39,9 +42,27 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// transaction runs fn in one transaction on a handle bound to ctx.
+// transaction runs fn in one transaction on a handle bound to ctx. A
+// transaction that MySQL aborts for a deadlock (1213) or a lock-wait
+// timeout (1205) is retried whole, up to four more times with jittered
+// exponential backoff, within ctx's deadline; fn must therefore set all
+// its results afresh on every run.
 func (s *Store) transaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(fn)
+	backoff := retry.WithMaxRetries(4, retry.WithFullJitter(retry.NewExponential(10*time.Millisecond)))
+	return retry.Do(ctx, backoff, func(ctx context.Context) error {
+		err := s.db.WithContext(ctx).Transaction(fn)
+		if retryable(err) {
+			return retry.RetryableError(err)
+		}
+		return err
+	})
+}
+
+// retryable reports whether err is a MySQL error that aborted the whole
+// transaction and may not happen again: a deadlock or a lock-wait timeout.
+func retryable(err error) bool {
+	var me *mysqldriver.MySQLError
+	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205)
 }
 
 // forUpdate locks the selected rows until the transaction ends. SQLite has

@@ -42,6 +42,7 @@ func (s *Store) CreateToken(ctx context.Context, orgID, ownerID int64, now model
 		org model.Organization
 	)
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		tok, org = nil, model.Organization{}
 		if err := s.forUpdate(tx).Where("id = ?", orgID).Take(&org).Error; err != nil {
 			return notFound(err, "create token: lock organization")
 		}
@@ -82,6 +83,7 @@ func (s *Store) RevokeTokens(ctx context.Context, scope Scope, ids []string, by 
 		revoked int64
 	)
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		found, revoked = nil, 0
 		q := scope.where(s.forUpdate(tx), "").Where("id IN ?", ids)
 		if err := q.Find(&found).Error; err != nil {
 			return fmt.Errorf("revoke tokens: lock: %w", err)
@@ -114,6 +116,7 @@ func (s *Store) RevokeByDigest(ctx context.Context, orgID int64, digest []byte, 
 		revoked bool
 	)
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		tok, revoked = model.PersonalAccessToken{}, false
 		err := s.forUpdate(tx).Where("organization_id = ? AND token_digest = ?", orgID, digest).Take(&tok).Error
 		if err != nil {
 			return notFound(err, "revoke by value: find")

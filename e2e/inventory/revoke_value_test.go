@@ -90,8 +90,9 @@ func TestRevokeTokenByValue(t *testing.T) {
 					if got := r.Errors[0].Message; got != "token not found" {
 						t.Fatalf("message: got %q, want %q", got, "token not found")
 					}
-					if len(r.Errors[0].Extensions) != 1 {
-						t.Fatalf("extensions: got %v, want only the code", r.Errors[0].Extensions)
+					// Only the code, and the request ID every error carries.
+					if _, hasID := r.Errors[0].Extensions["requestId"]; len(r.Errors[0].Extensions) != 2 || !hasID {
+						t.Fatalf("extensions: got %v, want only the code and the request ID", r.Errors[0].Extensions)
 					}
 					expectUnchanged(t, env, before, orgs...)
 				})
