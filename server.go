@@ -24,6 +24,7 @@ import (
 	"github.com/patgov/pats/config"
 	"github.com/patgov/pats/database"
 	"github.com/patgov/pats/httpapi"
+	"github.com/patgov/pats/metrics"
 	"github.com/patgov/pats/model"
 	"github.com/patgov/pats/pat"
 	"github.com/patgov/pats/requestid"
@@ -70,10 +71,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	defer db.Close()
 
-	svc, err := pat.NewService(store.New(db.DB, db.Dialect), pat.Config{
-		Scopes:    cfg.Scopes,
-		CursorKey: deriveKey(jwtKey, "pats cursor key v1"),
-		CacheSize: cfg.ValidationCacheSize,
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		return err
+	}
+	var svc *pat.Service
+	m := metrics.New(metrics.Sources{DB: sqlDB, CacheStats: func() (int64, int64) { return svc.CacheStats() }})
+	svc, err = pat.NewService(store.New(db.DB, db.Dialect), pat.Config{
+		Scopes:        cfg.Scopes,
+		CursorKey:     deriveKey(jwtKey, "pats cursor key v1"),
+		CacheSize:     cfg.ValidationCacheSize,
+		OnUsesFlushed: m.ObserveFlush,
 	})
 	if err != nil {
 		return err
@@ -101,6 +109,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			Verifier:            auth.NewVerifier(jwtKey, cfg.JWTIssuer, cfg.JWTAudience),
 			IntrospectionSecret: cfg.IntrospectionSecret,
 			Logger:              log,
+			Metrics:             m,
 			Limits: httpapi.Limits{
 				MaxDepth: cfg.GraphQLMaxDepth, MaxAliases: cfg.GraphQLMaxAliases,
 				MaxComplexity: cfg.GraphQLMaxComplexity, ParserTokens: cfg.GraphQLTokenLimit,

@@ -25,6 +25,7 @@ import (
 	"github.com/patgov/pats/apperr"
 	"github.com/patgov/pats/gqllimits"
 	"github.com/patgov/pats/graph"
+	"github.com/patgov/pats/metrics"
 	"github.com/patgov/pats/model"
 	"github.com/patgov/pats/pat"
 	"github.com/patgov/pats/requestid"
@@ -66,7 +67,7 @@ func or(v, def int) int {
 // newGraphQLHandler builds the production GraphQL handler: POST only (no
 // GET, websocket or multipart), a parsed-query cache, persisted queries,
 // the document limits, and the allowlist error presenter.
-func newGraphQLHandler(svc *pat.Service, lim Limits, log *slog.Logger) http.Handler {
+func newGraphQLHandler(svc *pat.Service, lim Limits, m *metrics.Metrics, log *slog.Logger) http.Handler {
 	lim = lim.withDefaults()
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{
 		Resolvers:  &resolvers.Resolver{Service: svc},
@@ -83,6 +84,9 @@ func newGraphQLHandler(svc *pat.Service, lim Limits, log *slog.Logger) http.Hand
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	if m != nil {
+		srv.Use(m.GraphQL())
+	}
 	srv.SetErrorPresenter(presenter(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))

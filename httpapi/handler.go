@@ -16,6 +16,7 @@ import (
 
 	"github.com/patgov/pats/apperr"
 	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/metrics"
 	"github.com/patgov/pats/pat"
 	"github.com/patgov/pats/requestid"
 	"github.com/patgov/pats/resolvers"
@@ -37,6 +38,8 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Limits bound GraphQL documents.
 	Limits Limits
+	// Metrics, when set, are recorded and served at GET /metrics.
+	Metrics *metrics.Metrics
 }
 
 // New returns the service's HTTP handler.
@@ -50,9 +53,12 @@ func New(cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	authenticated := auth.Middleware(cfg.Verifier, cfg.Service, rejecter(cfg.Logger))
 	mux.Handle("POST /query", deadline(cfg.RequestTimeout, limitBody(requireJSONObject(authenticated(resolvers.WithLoaders(cfg.Service)(
-		newGraphQLHandler(cfg.Service, cfg.Limits, cfg.Logger)))))))
+		newGraphQLHandler(cfg.Service, cfg.Limits, cfg.Metrics, cfg.Logger)))))))
 	mux.Handle("GET /{$}", playground.Handler("Personal access tokens", "/query"))
-	mux.Handle("POST /introspect", limitBody(introspectHandler(cfg.Service, cfg.IntrospectionSecret, cfg.Logger)))
+	mux.Handle("POST /introspect", limitBody(introspectHandler(cfg.Service, cfg.IntrospectionSecret, cfg.Metrics, cfg.Logger)))
+	if cfg.Metrics != nil {
+		mux.Handle("GET /metrics", cfg.Metrics.Handler())
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

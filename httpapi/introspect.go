@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/metrics"
 	"github.com/patgov/pats/pat"
 )
 
@@ -32,14 +33,18 @@ type introspectionResponse struct {
 
 // introspectHandler answers POST /introspect (RFC 7662) for resource
 // servers that present the shared secret.
-func introspectHandler(svc *pat.Service, secret string, log *slog.Logger) http.Handler {
+func introspectHandler(svc *pat.Service, secret string, m *metrics.Metrics, log *slog.Logger) http.Handler {
 	want := sha256.Sum256([]byte(secret))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		outcome := "inactive"
+		defer func() { m.ObserveIntrospection(outcome, time.Since(start)) }()
 		presented, ok := auth.BearerToken(r.Header.Get("Authorization"))
 		got := sha256.Sum256([]byte(presented))
 		// Comparing fixed-size digests in constant time reveals neither the
 		// secret nor its length.
 		if secret == "" || !ok || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			outcome = "unauthorized"
 			w.Header().Set("WWW-Authenticate", `Bearer realm="pats-introspection"`)
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client"})
 			return
@@ -59,6 +64,7 @@ func introspectHandler(svc *pat.Service, secret string, log *slog.Logger) http.H
 		if err != nil {
 			// Unknown is not inactive: a resource server must not treat an
 			// outage as a revocation.
+			outcome = "error"
 			log.ErrorContext(ctx, "introspection failed", "err", err)
 			w.Header().Set("Retry-After", "1")
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "temporarily_unavailable"})
@@ -70,6 +76,7 @@ func introspectHandler(svc *pat.Service, secret string, log *slog.Logger) http.H
 			_, _ = w.Write(inactiveBody)
 			return
 		}
+		outcome = "active"
 		_ = json.NewEncoder(w).Encode(introspectionResponse{
 			Active: true, Scope: info.Scope, Sub: info.Subject, Username: info.Username,
 			Org: info.Org, Exp: info.Exp, Iat: info.Iat, TokenType: "personal_access_token",

@@ -50,6 +50,9 @@ type Config struct {
 	CacheSize int
 	// UsageInterval is how often token uses are written (default 5 s).
 	UsageInterval time.Duration
+	// OnUsesFlushed, when set, is told the size and outcome of every
+	// batched write of token uses (metrics).
+	OnUsesFlushed func(size int, err error)
 }
 
 // NewService returns a service over st.
@@ -77,7 +80,7 @@ func NewService(st *store.Store, cfg Config) (*Service, error) {
 	return &Service{
 		store: st, cursors: codec, scopes: scopes, known: known, now: now,
 		cache: credcache.New(cfg.CacheSize, CacheStaleness),
-		uses:  usage.NewRecorder(st, usage.Options{Interval: cfg.UsageInterval, Now: now}),
+		uses:  usage.NewRecorder(st, usage.Options{Interval: cfg.UsageInterval, Now: now, OnFlush: cfg.OnUsesFlushed}),
 	}, nil
 }
 

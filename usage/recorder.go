@@ -35,6 +35,8 @@ type Options struct {
 	// Now is the clock (default time.Now).
 	Now    func() time.Time
 	Logger *slog.Logger
+	// OnFlush, when set, is told the size and outcome of every batch.
+	OnFlush func(size int, err error)
 }
 
 // Recorder batches token uses.
@@ -103,7 +105,11 @@ func (r *Recorder) Flush(ctx context.Context) error {
 				break
 			}
 		}
-		if err := r.w.RecordUses(ctx, batch); err != nil {
+		err := r.w.RecordUses(ctx, batch)
+		if r.opts.OnFlush != nil {
+			r.opts.OnFlush(len(batch), err)
+		}
+		if err != nil {
 			r.Failures.Add(1)
 			r.requeue(batch)
 			if firstErr == nil {

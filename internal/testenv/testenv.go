@@ -26,6 +26,7 @@ import (
 	"github.com/patgov/pats/auth"
 	"github.com/patgov/pats/database"
 	"github.com/patgov/pats/httpapi"
+	"github.com/patgov/pats/metrics"
 	"github.com/patgov/pats/pat"
 	"github.com/patgov/pats/store"
 )
@@ -139,11 +140,18 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 	statements := &StatementLog{}
 	installStatementLog(t, db.DB, statements)
 	clock := &Clock{}
-	svc, err := pat.NewService(store.New(db.DB, db.Dialect), pat.Config{
-		Scopes:    opts.Scopes,
-		CursorKey: []byte("test-cursor-key-0123456789abcdef-0123"),
-		Now:       clock.Now,
-		CacheSize: cacheSize(opts),
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		t.Fatalf("database pool: %v", err)
+	}
+	var svc *pat.Service
+	m := metrics.New(metrics.Sources{DB: sqlDB, CacheStats: func() (int64, int64) { return svc.CacheStats() }})
+	svc, err = pat.NewService(store.New(db.DB, db.Dialect), pat.Config{
+		OnUsesFlushed: m.ObserveFlush,
+		Scopes:        opts.Scopes,
+		CursorKey:     []byte("test-cursor-key-0123456789abcdef-0123"),
+		Now:           clock.Now,
+		CacheSize:     cacheSize(opts),
 		// Tests write uses explicitly (Env.FlushUses) or wait for this.
 		UsageInterval: time.Hour,
 	})
@@ -161,6 +169,7 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 		Verifier:            auth.NewVerifier(JWTKey, opts.JWTIssuer, opts.JWTAudience),
 		IntrospectionSecret: IntrospectionSecret,
 		Limits:              opts.Limits,
+		Metrics:             m,
 	}))
 	env := &Env{URL: srv.URL, Dialect: dialect, DatabaseURL: dbURL, DB: db, Clock: clock, Service: svc, Statements: statements, server: srv}
 	t.Cleanup(func() {
