@@ -82,6 +82,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		CursorKey:     deriveKey(jwtKey, "pats cursor key v1"),
 		CacheSize:     cfg.ValidationCacheSize,
 		OnUsesFlushed: m.ObserveFlush,
+
+		RevokeByValuePerMinute: cfg.RevokeByValuePerMinute,
 	})
 	if err != nil {
 		return err
@@ -110,6 +112,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			IntrospectionSecret: cfg.IntrospectionSecret,
 			Logger:              log,
 			Metrics:             m,
+
+			IntrospectionPerSecond: cfg.IntrospectionPerSecond,
 			Limits: httpapi.Limits{
 				MaxDepth: cfg.GraphQLMaxDepth, MaxAliases: cfg.GraphQLMaxAliases,
 				MaxComplexity: cfg.GraphQLMaxComplexity, ParserTokens: cfg.GraphQLTokenLimit,

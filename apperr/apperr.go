@@ -22,6 +22,9 @@ const (
 	LocalAccountRequired Code = "LOCAL_ACCOUNT_REQUIRED"
 	QuotaExceeded        Code = "QUOTA_EXCEEDED"
 	Internal             Code = "INTERNAL"
+	// RateLimited carries extensions.retryAfter (seconds); the HTTP
+	// response also has a Retry-After header.
+	RateLimited Code = "RATE_LIMITED"
 	// BadRequest is a transport-level refusal: a body that is not one JSON
 	// object (HTTP 400) or is too large (HTTP 413).
 	BadRequest Code = "BAD_REQUEST"

@@ -37,7 +37,16 @@ type Config struct {
 	// GraphQLIntrospection serves schema introspection (to authenticated
 	// callers) unless PATS_GRAPHQL_INTROSPECTION=false.
 	GraphQLIntrospection bool
+	// RevokeByValuePerMinute bounds each admin's revokeTokenByValue calls
+	// (PATS_REVOKE_BY_VALUE_PER_MINUTE, default 30).
+	RevokeByValuePerMinute int
+	// IntrospectionPerSecond bounds introspections per client credential
+	// (PATS_INTROSPECTION_PER_SECOND, default 20000; 0: no limit).
+	IntrospectionPerSecond int
 }
+
+// DefaultIntrospectionPerSecond bounds introspections per credential.
+const DefaultIntrospectionPerSecond = 20_000
 
 // DefaultValidationCacheSize is the default bound of the validation cache.
 const DefaultValidationCacheSize = 100_000
@@ -81,6 +90,19 @@ func Load(getenv func(string) string) (Config, error) {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 {
 				return c, fmt.Errorf("%s must be a whole number >= 1", name)
+			}
+			*dst = n
+		}
+	}
+	c.RevokeByValuePerMinute, c.IntrospectionPerSecond = 30, DefaultIntrospectionPerSecond
+	for name, dst := range map[string]*int{
+		"PATS_REVOKE_BY_VALUE_PER_MINUTE": &c.RevokeByValuePerMinute,
+		"PATS_INTROSPECTION_PER_SECOND":   &c.IntrospectionPerSecond,
+	} {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || (n == 0 && name == "PATS_REVOKE_BY_VALUE_PER_MINUTE") {
+				return c, fmt.Errorf("%s must be a whole number >= 1 (introspection: 0 for no limit)", name)
 			}
 			*dst = n
 		}

@@ -568,6 +568,8 @@ enum ErrorCode {
   QUOTA_EXCEEDED
   "An unexpected server error; details are in the server log only."
   INTERNAL
+  "Too many calls; extensions.retryAfter (and the Retry-After header) say when to try again."
+  RATE_LIMITED
   "The document could not be parsed (HTTP 422)."
   GRAPHQL_PARSE_FAILED
   "The document does not validate against the schema (HTTP 422)."
@@ -770,7 +772,7 @@ type Mutation {
   updatePatSettings(input: UpdatePatSettingsInput!): OrganizationPatSettings!
   "Admins may revoke any token of the organization; members only their own. 1..1000 IDs; all or nothing."
   revokeTokens(ids: [ID!]!): RevokeTokensPayload!
-  "Admins only. Revokes the token whose secret value is given (e.g. a leaked one)."
+  "Admins only, 30 a minute by default. Revokes the token whose secret value is given (e.g. a leaked one)."
   revokeTokenByValue(token: String!): RevokeTokenByValuePayload!
   "Local accounts only. The secret is returned once, in ` + "`" + `token` + "`" + `."
   createPersonalAccessToken(input: CreatePersonalAccessTokenInput!): CreatePersonalAccessTokenPayload!

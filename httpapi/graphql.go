@@ -123,6 +123,9 @@ func present(ctx context.Context, err error, log *slog.Logger) *gqlerror.Error {
 		for k, v := range ae.Extensions {
 			gqlErr.Extensions[k] = v
 		}
+		if secs, ok := ae.Extensions["retryAfter"].(int); ok && ae.Code == apperr.RateLimited {
+			setRetryAfter(ctx, secs)
+		}
 		return gqlErr
 	}
 	var inputErr model.InputError

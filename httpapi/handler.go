@@ -18,6 +18,7 @@ import (
 	"github.com/patgov/pats/auth"
 	"github.com/patgov/pats/metrics"
 	"github.com/patgov/pats/pat"
+	"github.com/patgov/pats/ratelimit"
 	"github.com/patgov/pats/requestid"
 	"github.com/patgov/pats/resolvers"
 )
@@ -40,6 +41,9 @@ type Config struct {
 	Limits Limits
 	// Metrics, when set, are recorded and served at GET /metrics.
 	Metrics *metrics.Metrics
+	// IntrospectionPerSecond bounds introspections per client credential
+	// (0: no limit); beyond it, HTTP 429 with Retry-After.
+	IntrospectionPerSecond int
 }
 
 // New returns the service's HTTP handler.
@@ -53,9 +57,10 @@ func New(cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	authenticated := auth.Middleware(cfg.Verifier, cfg.Service, rejecter(cfg.Logger))
 	mux.Handle("POST /query", deadline(cfg.RequestTimeout, limitBody(requireJSONObject(authenticated(resolvers.WithLoaders(cfg.Service)(
-		newGraphQLHandler(cfg.Service, cfg.Limits, cfg.Metrics, cfg.Logger)))))))
+		withHeaderSink(newGraphQLHandler(cfg.Service, cfg.Limits, cfg.Metrics, cfg.Logger))))))))
 	mux.Handle("GET /{$}", playground.Handler("Personal access tokens", "/query"))
-	mux.Handle("POST /introspect", limitBody(introspectHandler(cfg.Service, cfg.IntrospectionSecret, cfg.Metrics, cfg.Logger)))
+	introspectLimit := ratelimit.New(cfg.IntrospectionPerSecond, time.Second, 1000)
+	mux.Handle("POST /introspect", limitBody(introspectHandler(cfg.Service, cfg.IntrospectionSecret, introspectLimit, cfg.Metrics, cfg.Logger)))
 	if cfg.Metrics != nil {
 		mux.Handle("GET /metrics", cfg.Metrics.Handler())
 	}

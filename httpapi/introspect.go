@@ -8,11 +8,13 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/patgov/pats/auth"
 	"github.com/patgov/pats/metrics"
 	"github.com/patgov/pats/pat"
+	"github.com/patgov/pats/ratelimit"
 )
 
 // inactiveBody is the one answer for every token that does not
@@ -33,7 +35,7 @@ type introspectionResponse struct {
 
 // introspectHandler answers POST /introspect (RFC 7662) for resource
 // servers that present the shared secret.
-func introspectHandler(svc *pat.Service, secret string, m *metrics.Metrics, log *slog.Logger) http.Handler {
+func introspectHandler(svc *pat.Service, secret string, limit *ratelimit.Limiter, m *metrics.Metrics, log *slog.Logger) http.Handler {
 	want := sha256.Sum256([]byte(secret))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -47,6 +49,13 @@ func introspectHandler(svc *pat.Service, secret string, m *metrics.Metrics, log 
 			outcome = "unauthorized"
 			w.Header().Set("WWW-Authenticate", `Bearer realm="pats-introspection"`)
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_client"})
+			return
+		}
+		// Per client credential: the key is the credential's digest.
+		if ok, wait := limit.Allow(string(got[:])); !ok {
+			outcome = "rate_limited"
+			w.Header().Set("Retry-After", strconv.Itoa(ratelimit.RetryAfterSeconds(wait)))
+			writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "rate_limited"})
 			return
 		}
 		if err := r.ParseForm(); err != nil {

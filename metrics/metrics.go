@@ -50,7 +50,7 @@ func New(src Sources) *Metrics {
 		}, []string{"field"}),
 		introspections: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "pats_introspections_total",
-			Help: "Token introspections, by outcome: active, inactive, error (HTTP 503), unauthorized (bad client secret).",
+			Help: "Token introspections, by outcome: active, inactive, error (HTTP 503), unauthorized (bad client secret), rate_limited (HTTP 429).",
 		}, []string{"outcome"}),
 		introspectionLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "pats_introspection_duration_seconds",

@@ -110,6 +110,8 @@ const (
 	ErrorCodeQuotaExceeded ErrorCode = "QUOTA_EXCEEDED"
 	// An unexpected server error; details are in the server log only.
 	ErrorCodeInternal ErrorCode = "INTERNAL"
+	// Too many calls; extensions.retryAfter (and the Retry-After header) say when to try again.
+	ErrorCodeRateLimited ErrorCode = "RATE_LIMITED"
 	// The document could not be parsed (HTTP 422).
 	ErrorCodeGraphqlParseFailed ErrorCode = "GRAPHQL_PARSE_FAILED"
 	// The document does not validate against the schema (HTTP 422).
@@ -131,6 +133,7 @@ var AllErrorCode = []ErrorCode{
 	ErrorCodeLocalAccountRequired,
 	ErrorCodeQuotaExceeded,
 	ErrorCodeInternal,
+	ErrorCodeRateLimited,
 	ErrorCodeGraphqlParseFailed,
 	ErrorCodeGraphqlValidationFailed,
 	ErrorCodeBadRequest,
@@ -140,7 +143,7 @@ var AllErrorCode = []ErrorCode{
 
 func (e ErrorCode) IsValid() bool {
 	switch e {
-	case ErrorCodeUnauthenticated, ErrorCodeForbidden, ErrorCodeNotFound, ErrorCodeBadUserInput, ErrorCodePatDisabled, ErrorCodeLocalAccountRequired, ErrorCodeQuotaExceeded, ErrorCodeInternal, ErrorCodeGraphqlParseFailed, ErrorCodeGraphqlValidationFailed, ErrorCodeBadRequest, ErrorCodePersistedQueryNotFound, ErrorCodeComplexityLimitExceeded:
+	case ErrorCodeUnauthenticated, ErrorCodeForbidden, ErrorCodeNotFound, ErrorCodeBadUserInput, ErrorCodePatDisabled, ErrorCodeLocalAccountRequired, ErrorCodeQuotaExceeded, ErrorCodeInternal, ErrorCodeRateLimited, ErrorCodeGraphqlParseFailed, ErrorCodeGraphqlValidationFailed, ErrorCodeBadRequest, ErrorCodePersistedQueryNotFound, ErrorCodeComplexityLimitExceeded:
 		return true
 	}
 	return false

@@ -17,6 +17,8 @@ const (
 	MaxNameLength          = 100
 	// MaxRevokeIDs bounds one revokeTokens call, counted before de-duplication.
 	MaxRevokeIDs = 1000
+	// DefaultRevokeByValuePerMinute bounds each admin's revocations by value.
+	DefaultRevokeByValuePerMinute = 30
 	// DefaultPageSize and MaxPageSize bound personalAccessTokens(first:).
 	DefaultPageSize = 50
 	MaxPageSize     = 100

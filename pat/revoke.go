@@ -3,12 +3,14 @@ package pat
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/patgov/pats/apperr"
 	"github.com/patgov/pats/auth"
 	"github.com/patgov/pats/model"
 	"github.com/patgov/pats/pattoken"
+	"github.com/patgov/pats/ratelimit"
 	"github.com/patgov/pats/store"
 )
 
@@ -105,6 +107,11 @@ func errTokenNotFound() error { return apperr.New(apperr.NotFound, "token not fo
 func (s *Service) RevokeTokenByValue(ctx context.Context, p *auth.Principal, value string) (Outcome, *model.PersonalAccessToken, error) {
 	if !p.IsAdmin() {
 		return "", nil, errForbiddenAdmin()
+	}
+	if ok, wait := s.byValue.Allow(fmt.Sprintf("%d/%d", p.Org.ID, p.User.ID)); !ok {
+		secs := ratelimit.RetryAfterSeconds(wait)
+		return "", nil, apperr.New(apperr.RateLimited, "too many revocations by value; try again in %d s", secs).
+			With("retryAfter", secs)
 	}
 	digest, err := pattoken.Parse(CleanTokenValue(value))
 	if err != nil {

@@ -6,6 +6,7 @@
 package pat
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -20,6 +21,7 @@ import (
 	"github.com/patgov/pats/credcache"
 	"github.com/patgov/pats/cursor"
 	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/ratelimit"
 	"github.com/patgov/pats/store"
 	"github.com/patgov/pats/usage"
 )
@@ -36,6 +38,8 @@ type Service struct {
 	cacheHits, cacheMisses atomic.Int64
 	// uses batches the recording of token uses.
 	uses *usage.Recorder
+	// byValue limits each admin's revocations by value.
+	byValue *ratelimit.Limiter
 }
 
 // Config configures a Service.
@@ -53,6 +57,10 @@ type Config struct {
 	// OnUsesFlushed, when set, is told the size and outcome of every
 	// batched write of token uses (metrics).
 	OnUsesFlushed func(size int, err error)
+	// RevokeByValuePerMinute bounds each admin's revokeTokenByValue calls
+	// (default 30; negative: no limit): pasting values is how a stolen
+	// admin session would probe for valid tokens.
+	RevokeByValuePerMinute int
 }
 
 // NewService returns a service over st.
@@ -79,8 +87,9 @@ func NewService(st *store.Store, cfg Config) (*Service, error) {
 	}
 	return &Service{
 		store: st, cursors: codec, scopes: scopes, known: known, now: now,
-		cache: credcache.New(cfg.CacheSize, CacheStaleness),
-		uses:  usage.NewRecorder(st, usage.Options{Interval: cfg.UsageInterval, Now: now, OnFlush: cfg.OnUsesFlushed}),
+		cache:   credcache.New(cfg.CacheSize, CacheStaleness),
+		uses:    usage.NewRecorder(st, usage.Options{Interval: cfg.UsageInterval, Now: now, OnFlush: cfg.OnUsesFlushed}),
+		byValue: ratelimit.New(cmp.Or(cfg.RevokeByValuePerMinute, DefaultRevokeByValuePerMinute), time.Minute, 100_000),
 	}, nil
 }
 

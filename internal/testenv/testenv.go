@@ -6,6 +6,7 @@
 package testenv
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -112,6 +113,9 @@ type Options struct {
 	DatabaseURL string
 	// Limits bound GraphQL documents (zero fields: the defaults).
 	Limits httpapi.Limits
+	// RevokeByValuePerMinute and IntrospectionPerSecond turn the rate
+	// limits on (tests run without them unless they set these).
+	RevokeByValuePerMinute, IntrospectionPerSecond int
 }
 
 // New starts the service on a database of the given dialect.
@@ -147,11 +151,12 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 	var svc *pat.Service
 	m := metrics.New(metrics.Sources{DB: sqlDB, CacheStats: func() (int64, int64) { return svc.CacheStats() }})
 	svc, err = pat.NewService(store.New(db.DB, db.Dialect), pat.Config{
-		OnUsesFlushed: m.ObserveFlush,
-		Scopes:        opts.Scopes,
-		CursorKey:     []byte("test-cursor-key-0123456789abcdef-0123"),
-		Now:           clock.Now,
-		CacheSize:     cacheSize(opts),
+		OnUsesFlushed:          m.ObserveFlush,
+		RevokeByValuePerMinute: cmp.Or(opts.RevokeByValuePerMinute, -1),
+		Scopes:                 opts.Scopes,
+		CursorKey:              []byte("test-cursor-key-0123456789abcdef-0123"),
+		Now:                    clock.Now,
+		CacheSize:              cacheSize(opts),
 		// Tests write uses explicitly (Env.FlushUses) or wait for this.
 		UsageInterval: time.Hour,
 	})
@@ -170,6 +175,8 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 		IntrospectionSecret: IntrospectionSecret,
 		Limits:              opts.Limits,
 		Metrics:             m,
+
+		IntrospectionPerSecond: opts.IntrospectionPerSecond,
 	}))
 	env := &Env{URL: srv.URL, Dialect: dialect, DatabaseURL: dbURL, DB: db, Clock: clock, Service: svc, Statements: statements, server: srv}
 	t.Cleanup(func() {
