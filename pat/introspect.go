@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/patgov/pats/model"
 	"github.com/patgov/pats/pattoken"
 	"github.com/patgov/pats/store"
 )
+
+// IntrospectionTimeout bounds the database read of an introspection.
+const IntrospectionTimeout = 5 * time.Second
 
 // Introspection describes an active token to a resource server (RFC 7662).
 type Introspection struct {
@@ -61,6 +65,10 @@ func (s *Service) credential(ctx context.Context, digest [32]byte) (*store.Crede
 	}
 	s.cacheMisses.Add(1)
 	generation := s.cache.Generation()
+	// The deadline is set here, on the database path only, so a cache
+	// hit pays for no timer.
+	ctx, cancel := context.WithTimeout(ctx, IntrospectionTimeout)
+	defer cancel()
 	cred, err := s.store.CredentialByDigest(ctx, digest[:])
 	if err != nil {
 		return nil, err

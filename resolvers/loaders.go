@@ -63,9 +63,12 @@ func loadUser(ctx context.Context, id *int64) (*model.User, error) {
 	return usersFrom(ctx).Load(ctx, *id)
 }
 
-// prefetchUsers loads, in one batch, every owner and revoker of tokens, so
-// the per-field resolvers that follow hit the loader's cache.
-func prefetchUsers(ctx context.Context, tokens []*model.PersonalAccessToken) error {
+// prefetchUsers loads every owner and revoker of tokens in one query and
+// primes the request's loader with them, so the per-field resolvers that
+// follow hit its cache. It queries directly rather than through the
+// loader, which would first wait for more keys to batch.
+func prefetchUsers(ctx context.Context, svc *pat.Service, orgID int64, tokens []*model.PersonalAccessToken) error {
+	loader := usersFrom(ctx)
 	ids := make([]int64, 0, len(tokens))
 	seen := make(map[int64]bool, len(tokens))
 	add := func(id int64) {
@@ -83,6 +86,14 @@ func prefetchUsers(ctx context.Context, tokens []*model.PersonalAccessToken) err
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := usersFrom(ctx).LoadAll(ctx, ids)
-	return err
+	users, err := svc.UsersByIDs(ctx, orgID, ids)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if u != nil {
+			loader.Prime(u.ID, u)
+		}
+	}
+	return nil
 }

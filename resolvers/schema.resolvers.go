@@ -32,7 +32,7 @@ func (r *mutationResolver) RevokeTokens(ctx context.Context, ids []string) (*mod
 	if err != nil {
 		return nil, err
 	}
-	if err := prefetchUsers(ctx, res.Tokens); err != nil {
+	if err := prefetchUsers(ctx, r.Service, p.Org.ID, res.Tokens); err != nil {
 		return nil, err
 	}
 	return &model.RevokeTokensPayload{RevokedCount: res.Count, Tokens: res.Tokens}, nil
@@ -89,7 +89,7 @@ func (r *queryResolver) PersonalAccessTokens(ctx context.Context, first *int, af
 	if err != nil {
 		return nil, err
 	}
-	if err := prefetchUsers(ctx, conn.Nodes); err != nil {
+	if err := prefetchUsers(ctx, r.Service, p.Org.ID, conn.Nodes); err != nil {
 		return nil, err
 	}
 	return conn, nil

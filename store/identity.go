@@ -83,7 +83,7 @@ func (s *Store) Provision(ctx context.Context, id Identity, defaults OrgDefaults
 
 func (s *Store) findUserWithOrg(ctx context.Context, orgExternalID, subject string) (*userWithOrg, error) {
 	var rows []userWithOrg
-	err := s.db.WithContext(ctx).Raw(`SELECT u.*, o.external_id AS org_external_id,
+	err := s.prepared.WithContext(ctx).Raw(`SELECT u.*, o.external_id AS org_external_id,
   o.pat_enabled AS org_pat_enabled, o.max_lifespan_days AS org_max_lifespan_days,
   o.settings_updated_at AS org_settings_updated_at,
   o.settings_updated_by_id AS org_settings_updated_by_id, o.created_at AS org_created_at,

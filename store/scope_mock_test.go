@@ -298,7 +298,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		},
 		{
 			name: "Provision steady state",
-			steps: []step{{kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"),
+			steps: []step{prepare(provisionSelectSQL), {kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"),
 				rows:  provisionRows("a@example.com", "A", model.AccountTypeLocal),
 				scope: "o.external_id = ?", scopeArg: "ext-org"}},
 			call: func(s *Store) error {
@@ -313,6 +313,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		{
 			name: "Provision refreshes changed claims",
 			steps: []step{
+				prepare(provisionSelectSQL),
 				{kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"),
 					rows:  provisionRows("old@example.com", "Old", model.AccountTypeLocal),
 					scope: "o.external_id = ?", scopeArg: "ext-org"},
@@ -448,6 +449,7 @@ func TestProvisionFirstSight(t *testing.T) {
 	s, mock := newMockStore(t)
 	now := model.TimeFromMillis(testNow)
 	expectSteps(mock, []step{
+		prepare(provisionSelectSQL),
 		{kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"), rows: sqlmock.NewRows(userColumns)},
 		{kind: "query", sql: orgIDSQL, args: argsOf("ext-org", 1), rows: sqlmock.NewRows([]string{"id"})},
 		begin(),

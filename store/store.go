@@ -24,13 +24,18 @@ var ErrNotFound = errors.New("not found")
 
 // Store runs the service's queries on one database.
 type Store struct {
-	db      *gorm.DB
-	dialect migrations.Dialect
+	db *gorm.DB
+	// prepared runs the fixed-shape queries of the hot paths (token
+	// introspection, caller identity) as server-side prepared statements,
+	// cached per connection: the server does not parse them again. Other
+	// statements are interpolated (see package database).
+	prepared *gorm.DB
+	dialect  migrations.Dialect
 }
 
 // New returns a store over db, which speaks dialect.
 func New(db *gorm.DB, dialect migrations.Dialect) *Store {
-	return &Store{db: db, dialect: dialect}
+	return &Store{db: db, prepared: db.Session(&gorm.Session{PrepareStmt: true}), dialect: dialect}
 }
 
 // Ping checks that the database answers.

@@ -76,6 +76,9 @@ type step struct {
 }
 
 func begin() step    { return step{kind: "begin"} }
+
+// prepare expects a server-side prepared statement of sql.
+func prepare(sql string) step { return step{kind: "prepare", sql: sql} }
 func commit() step   { return step{kind: "commit"} }
 func rollback() step { return step{kind: "rollback"} }
 
@@ -89,6 +92,10 @@ func expectSteps(mock sqlmock.Sqlmock, steps []step) {
 			mock.ExpectCommit()
 		case "rollback":
 			mock.ExpectRollback()
+		case "prepare":
+			// A hot-path query's first run on a connection prepares it
+			// server-side; later runs reuse the statement.
+			mock.ExpectPrepare(st.sql)
 		case "query":
 			e := mock.ExpectQuery(st.sql).WithArgs(st.args...)
 			if st.err != nil {
@@ -359,7 +366,7 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 		},
 		{
 			name:  "Provision find",
-			steps: []step{{kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"), err: errDB}},
+			steps: []step{prepare(provisionSelectSQL), {kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"), err: errDB}},
 			call: func(s *Store) error {
 				_, _, _, err := s.Provision(ctx, Identity{OrgExternalID: "ext-org", Subject: "sub"}, OrgDefaults{}, now)
 				return err
