@@ -75,12 +75,12 @@ type step struct {
 	moreScopes []string
 }
 
-func begin() step    { return step{kind: "begin"} }
+func begin() step { return step{kind: "begin"} }
 
 // prepare expects a server-side prepared statement of sql.
 func prepare(sql string) step { return step{kind: "prepare", sql: sql} }
-func commit() step   { return step{kind: "commit"} }
-func rollback() step { return step{kind: "rollback"} }
+func commit() step            { return step{kind: "commit"} }
+func rollback() step          { return step{kind: "rollback"} }
 
 // expectSteps registers steps on mock, in order.
 func expectSteps(mock sqlmock.Sqlmock, steps []step) {
