@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -105,6 +106,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			log.Error("writing pending token uses failed", "err", err)
 		}
 	}()
+	var draining atomic.Bool
 	srv := &http.Server{
 		Handler: httpapi.New(httpapi.Config{
 			Service:             svc,
@@ -114,6 +116,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			Metrics:             m,
 
 			IntrospectionPerSecond: cfg.IntrospectionPerSecond,
+			Draining:               draining.Load,
 			Limits: httpapi.Limits{
 				MaxDepth: cfg.GraphQLMaxDepth, MaxAliases: cfg.GraphQLMaxAliases,
 				MaxComplexity: cfg.GraphQLMaxComplexity, ParserTokens: cfg.GraphQLTokenLimit,
@@ -144,7 +147,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
+	// Shutdown: readiness fails first (and, for PATS_SHUTDOWN_DELAY, the
+	// server keeps serving so load balancers notice), then new
+	// connections are refused while in-flight requests finish (bounded);
+	// the deferred steps then stop the background work and write the
+	// pending token uses.
+	log.Info("shutting down", "delay", cfg.ShutdownDelay.String())
+	draining.Store(true)
+	time.Sleep(cfg.ShutdownDelay)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {

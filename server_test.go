@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -139,4 +143,69 @@ func waitServing(t *testing.T, out *syncBuffer) string {
 	}
 	t.Fatalf("server did not start:\n%s", out.String())
 	return ""
+}
+
+// TestShutdownDrainsInFlightRequests stops the server while a request is
+// in flight (its body still arriving): readiness fails at once, the
+// request still completes with 200, and run returns cleanly.
+func TestShutdownDrainsInFlightRequests(t *testing.T) {
+	const jwtSecret = "shutdown-test-jwt-secret-0123456789abcdef"
+	env := map[string]string{
+		"PATS_ADDR": "127.0.0.1:0", "PATS_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "pats.db"),
+		"PATS_JWT_SECRET": jwtSecret, "PATS_LOG_FORMAT": "json", "PATS_SHUTDOWN_DELAY": "1s",
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, &out) }()
+	base := waitServing(t, &out)
+	bearer, err := auth.Sign([]byte(jwtSecret), &auth.Claims{
+		RegisteredClaims: jwt.RegisteredClaims{Subject: "u1", ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour))},
+		Org:              "org-1", Role: auth.RoleMember, Email: "u1@example.test", Name: "U1", AccountType: model.AccountTypeLocal,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A request whose body arrives in two halves, with the shutdown
+	// between them.
+	body := `{"query":"{ viewer { id } }"}`
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /query HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+		bearer, len(body), body[:10])
+	time.Sleep(100 * time.Millisecond)
+	stop()
+	time.Sleep(300 * time.Millisecond) // within the 1 s shutdown delay
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatalf("readyz during the shutdown delay: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("readyz while shutting down: got %d, want 503", resp.StatusCode)
+	}
+	if _, err := io.WriteString(conn, body[10:]); err != nil {
+		t.Fatal(err)
+	}
+	reply, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("in-flight request: %v", err)
+	}
+	got, _ := io.ReadAll(reply.Body)
+	if reply.StatusCode != http.StatusOK || !strings.Contains(string(got), `"viewer":{"id":"u1"}`) {
+		t.Fatalf("in-flight request: got %d %s, want 200 with the viewer", reply.StatusCode, got)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v, want a clean exit", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("server did not stop")
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is the service configuration.
@@ -43,6 +44,10 @@ type Config struct {
 	// IntrospectionPerSecond bounds introspections per client credential
 	// (PATS_INTROSPECTION_PER_SECOND, default 20000; 0: no limit).
 	IntrospectionPerSecond int
+	// ShutdownDelay is how long a stopping server keeps serving with
+	// /readyz failing before it stops accepting requests, so load
+	// balancers can notice (PATS_SHUTDOWN_DELAY, a Go duration, default 0).
+	ShutdownDelay time.Duration
 }
 
 // DefaultIntrospectionPerSecond bounds introspections per credential.
@@ -106,6 +111,13 @@ func Load(getenv func(string) string) (Config, error) {
 			}
 			*dst = n
 		}
+	}
+	if v := getenv("PATS_SHUTDOWN_DELAY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > time.Minute {
+			return c, errors.New("PATS_SHUTDOWN_DELAY must be a duration between 0s and 1m")
+		}
+		c.ShutdownDelay = d
 	}
 	switch v := getenv("PATS_GRAPHQL_INTROSPECTION"); v {
 	case "", "true":

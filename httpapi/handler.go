@@ -44,6 +44,9 @@ type Config struct {
 	// IntrospectionPerSecond bounds introspections per client credential
 	// (0: no limit); beyond it, HTTP 429 with Retry-After.
 	IntrospectionPerSecond int
+	// Draining, when it reports true, makes /readyz fail: the server is
+	// shutting down and load balancers should stop sending requests.
+	Draining func() bool
 }
 
 // New returns the service's HTTP handler.
@@ -67,7 +70,7 @@ func New(cfg Config) http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	mux.Handle("GET /readyz", readyHandler(cfg.Service, cfg.Logger))
+	mux.Handle("GET /readyz", readyHandler(cfg.Service, cfg.Draining, cfg.Logger))
 	return requestid.Middleware(recoverPanics(cfg.Logger, mux))
 }
 

@@ -92,9 +92,14 @@ func introspectHandler(svc *pat.Service, secret string, limit *ratelimit.Limiter
 	})
 }
 
-// readyHandler answers 200 while the database answers, 503 otherwise.
-func readyHandler(svc *pat.Service, log *slog.Logger) http.Handler {
+// readyHandler answers 200 while the database answers, 503 otherwise, and
+// 503 from the moment the server starts shutting down.
+func readyHandler(svc *pat.Service, draining func() bool, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if draining != nil && draining() {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "shutting down"})
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := svc.Ping(ctx); err != nil {
