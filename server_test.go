@@ -209,3 +209,89 @@ func TestShutdownDrainsInFlightRequests(t *testing.T) {
 		t.Fatal("server did not stop")
 	}
 }
+
+// TestLogsHoldNoSecrets drives the real server through the paths that
+// handle secrets (creating, introspecting, revoking by value, with good
+// and bad values, bad session tokens, a body that gqlgen cannot decode)
+// with debug logging, and finds none of the secrets in its log.
+func TestLogsHoldNoSecrets(t *testing.T) {
+	const jwtSecret = "logs-test-jwt-secret-0123456789abcdef0123"
+	const introspectionSecret = "logs-test-introspection-0123456789abcdef"
+	env := map[string]string{
+		"PATS_ADDR": "127.0.0.1:0", "PATS_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "pats.db"),
+		"PATS_JWT_SECRET": jwtSecret, "PATS_INTROSPECTION_SECRET": introspectionSecret, "PATS_LOG_FORMAT": "json",
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, &out) }()
+	base := waitServing(t, &out)
+	sign := func(key string, role auth.Role) string {
+		s, err := auth.Sign([]byte(key), &auth.Claims{
+			RegisteredClaims: jwt.RegisteredClaims{Subject: "admin", ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour))},
+			Org:              "org-1", Role: role, Email: "a@example.test", Name: "A", AccountType: model.AccountTypeLocal,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	admin := sign(jwtSecret, auth.RoleAdmin)
+	forged := sign("another-key-0123456789abcdef-0123456789", auth.RoleAdmin)
+	post := func(bearer, body string) string {
+		req, _ := http.NewRequest(http.MethodPost, base+"/query", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+bearer)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	introspect := func(secret, token string) {
+		req, _ := http.NewRequest(http.MethodPost, base+"/introspect", strings.NewReader(url.Values{"token": {token}}.Encode()))
+		req.Header.Set("Authorization", "Bearer "+secret)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	var created struct {
+		Data struct{ CreatePersonalAccessToken struct{ Token string } }
+	}
+	if err := json.Unmarshal([]byte(post(admin, `{"query":"mutation { createPersonalAccessToken(input:{name:\"ci\", scopes:[\"OR.Jobs\"]}) { token } }"}`)), &created); err != nil {
+		t.Fatal(err)
+	}
+	secret := created.Data.CreatePersonalAccessToken.Token
+	if secret == "" {
+		t.Fatal("no token created")
+	}
+	introspect(introspectionSecret, secret)
+	introspect("wrong-"+introspectionSecret, secret)
+	introspect(introspectionSecret, secret+"x")
+	post(forged, `{"query":"{ viewer { id } }"}`)
+	post(admin, `{"query": 42, "variables": {"leak": "`+secret+`"}}`)
+	post(admin, `{"query":"mutation($v: String!) { revokeTokenByValue(token: $v) { outcome } }","variables":{"v":"Bearer `+secret+`"}}`)
+	post(admin, `{"query":"mutation($v: String!) { revokeTokenByValue(token: $v) { outcome } }","variables":{"v":"`+secret+`zz"}}`)
+
+	stop()
+	<-done
+	logs := out.String()
+	for name, value := range map[string]string{
+		"token": secret, "session token": admin, "forged session token": forged,
+		"JWT secret": jwtSecret, "introspection secret": introspectionSecret,
+		"token body": secret[5:30],
+	} {
+		if strings.Contains(logs, value) {
+			t.Errorf("the log contains the %s", name)
+		}
+	}
+	if !strings.Contains(logs, "session token rejected") {
+		t.Errorf("the log lacks the rejected session token line, so the test did not exercise it:\n%s", logs)
+	}
+}
