@@ -102,7 +102,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		<-bgDone
 		flushCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if err := svc.Close(flushCtx); err != nil {
+		if err := svc.FlushUses(flushCtx); err != nil {
 			log.Error("writing pending token uses failed", "err", err)
 		}
 	}()

@@ -48,24 +48,10 @@ func TestShutdownWritesPendingUses(t *testing.T) {
 	const jwtSecret = "shutdown-test-jwt-secret-0123456789abcdef"
 	const introspectionSecret = "shutdown-test-introspection-0123456789ab"
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "pats.db")
-	env := map[string]string{
-		"PATS_ADDR": "127.0.0.1:0", "PATS_DATABASE_URL": dbURL, "PATS_JWT_SECRET": jwtSecret,
-		"PATS_INTROSPECTION_SECRET": introspectionSecret, "PATS_LOG_FORMAT": "json",
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	var out syncBuffer
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, &out) }()
-
-	base := waitServing(t, &out)
-	bearer, err := auth.Sign([]byte(jwtSecret), &auth.Claims{
-		RegisteredClaims: jwt.RegisteredClaims{Subject: "u1", ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour))},
-		Org:              "org-1", Role: auth.RoleMember, Email: "u1@example.test", Name: "U1", AccountType: model.AccountTypeLocal,
+	base, stop, out := startServer(t, map[string]string{
+		"PATS_DATABASE_URL": dbURL, "PATS_JWT_SECRET": jwtSecret, "PATS_INTROSPECTION_SECRET": introspectionSecret,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	bearer := signSession(t, jwtSecret, "u1", auth.RoleMember)
 	body := `{"query":"mutation { createPersonalAccessToken(input:{name:\"ci\", scopes:[\"OR.Jobs\"]}) { token personalAccessToken { id } } }"}`
 	req, _ := http.NewRequest(http.MethodPost, base+"/query", strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+bearer)
@@ -101,14 +87,8 @@ func TestShutdownWritesPendingUses(t *testing.T) {
 		t.Fatalf("introspection: got inactive, want active")
 	}
 
-	stop() // as SIGTERM does
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run returned %v, want a clean exit", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("server did not stop")
+	if err := stop(); err != nil {
+		t.Fatalf("run returned %v, want a clean exit", err)
 	}
 	db, err := database.Open(context.Background(), dbURL)
 	if err != nil {
@@ -125,6 +105,43 @@ func TestShutdownWritesPendingUses(t *testing.T) {
 	if strings.Contains(out.String(), secret) || strings.Contains(out.String(), bearer) {
 		t.Fatalf("the log contains a secret:\n%s", out.String())
 	}
+}
+
+// startServer runs the real server with env (plus a free loopback address
+// and JSON logs) until the returned stop is called; stop waits for run to
+// return and reports its error. out collects the log.
+func startServer(t *testing.T, env map[string]string) (base string, stop func() error, out *syncBuffer) {
+	t.Helper()
+	env["PATS_ADDR"], env["PATS_LOG_FORMAT"] = "127.0.0.1:0", "json"
+	ctx, cancel := context.WithCancel(context.Background())
+	out = &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, out) }()
+	t.Cleanup(cancel)
+	stop = func() error {
+		cancel() // as SIGTERM does
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(30 * time.Second):
+			t.Fatal("server did not stop")
+			return nil
+		}
+	}
+	return waitServing(t, out), stop, out
+}
+
+// signSession signs a session token for subject in org-1 with key.
+func signSession(t *testing.T, key, subject string, role auth.Role) string {
+	t.Helper()
+	s, err := auth.Sign([]byte(key), &auth.Claims{
+		RegisteredClaims: jwt.RegisteredClaims{Subject: subject, ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour))},
+		Org:              "org-1", Role: role, Email: subject + "@example.test", Name: subject, AccountType: model.AccountTypeLocal,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // waitServing waits for the server's "serving" log line and returns its
@@ -150,23 +167,11 @@ func waitServing(t *testing.T, out *syncBuffer) string {
 // request still completes with 200, and run returns cleanly.
 func TestShutdownDrainsInFlightRequests(t *testing.T) {
 	const jwtSecret = "shutdown-test-jwt-secret-0123456789abcdef"
-	env := map[string]string{
-		"PATS_ADDR": "127.0.0.1:0", "PATS_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "pats.db"),
-		"PATS_JWT_SECRET": jwtSecret, "PATS_LOG_FORMAT": "json", "PATS_SHUTDOWN_DELAY": "1s",
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	var out syncBuffer
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, &out) }()
-	base := waitServing(t, &out)
-	bearer, err := auth.Sign([]byte(jwtSecret), &auth.Claims{
-		RegisteredClaims: jwt.RegisteredClaims{Subject: "u1", ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour))},
-		Org:              "org-1", Role: auth.RoleMember, Email: "u1@example.test", Name: "U1", AccountType: model.AccountTypeLocal,
+	base, stop, _ := startServer(t, map[string]string{
+		"PATS_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "pats.db"),
+		"PATS_JWT_SECRET":   jwtSecret, "PATS_SHUTDOWN_DELAY": "1s",
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	bearer := signSession(t, jwtSecret, "u1", auth.RoleMember)
 
 	// A request whose body arrives in two halves, with the shutdown
 	// between them.
@@ -179,7 +184,8 @@ func TestShutdownDrainsInFlightRequests(t *testing.T) {
 	fmt.Fprintf(conn, "POST /query HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
 		bearer, len(body), body[:10])
 	time.Sleep(100 * time.Millisecond)
-	stop()
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
 	time.Sleep(300 * time.Millisecond) // within the 1 s shutdown delay
 	resp, err := http.Get(base + "/readyz")
 	if err != nil {
@@ -200,13 +206,8 @@ func TestShutdownDrainsInFlightRequests(t *testing.T) {
 	if reply.StatusCode != http.StatusOK || !strings.Contains(string(got), `"viewer":{"id":"u1"}`) {
 		t.Fatalf("in-flight request: got %d %s, want 200 with the viewer", reply.StatusCode, got)
 	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run returned %v, want a clean exit", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("server did not stop")
+	if err := <-stopped; err != nil {
+		t.Fatalf("run returned %v, want a clean exit", err)
 	}
 }
 
@@ -217,28 +218,12 @@ func TestShutdownDrainsInFlightRequests(t *testing.T) {
 func TestLogsHoldNoSecrets(t *testing.T) {
 	const jwtSecret = "logs-test-jwt-secret-0123456789abcdef0123"
 	const introspectionSecret = "logs-test-introspection-0123456789abcdef"
-	env := map[string]string{
-		"PATS_ADDR": "127.0.0.1:0", "PATS_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "pats.db"),
-		"PATS_JWT_SECRET": jwtSecret, "PATS_INTROSPECTION_SECRET": introspectionSecret, "PATS_LOG_FORMAT": "json",
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	var out syncBuffer
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, &out) }()
-	base := waitServing(t, &out)
-	sign := func(key string, role auth.Role) string {
-		s, err := auth.Sign([]byte(key), &auth.Claims{
-			RegisteredClaims: jwt.RegisteredClaims{Subject: "admin", ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour))},
-			Org:              "org-1", Role: role, Email: "a@example.test", Name: "A", AccountType: model.AccountTypeLocal,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
-	admin := sign(jwtSecret, auth.RoleAdmin)
-	forged := sign("another-key-0123456789abcdef-0123456789", auth.RoleAdmin)
+	base, stop, out := startServer(t, map[string]string{
+		"PATS_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "pats.db"),
+		"PATS_JWT_SECRET":   jwtSecret, "PATS_INTROSPECTION_SECRET": introspectionSecret,
+	})
+	admin := signSession(t, jwtSecret, "admin", auth.RoleAdmin)
+	forged := signSession(t, "another-key-0123456789abcdef-0123456789", "admin", auth.RoleAdmin)
 	post := func(bearer, body string) string {
 		req, _ := http.NewRequest(http.MethodPost, base+"/query", strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+bearer)
@@ -279,8 +264,9 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	post(admin, `{"query":"mutation($v: String!) { revokeTokenByValue(token: $v) { outcome } }","variables":{"v":"Bearer `+secret+`"}}`)
 	post(admin, `{"query":"mutation($v: String!) { revokeTokenByValue(token: $v) { outcome } }","variables":{"v":"`+secret+`zz"}}`)
 
-	stop()
-	<-done
+	if err := stop(); err != nil {
+		t.Fatalf("run returned %v, want a clean exit", err)
+	}
 	logs := out.String()
 	for name, value := range map[string]string{
 		"token": secret, "session token": admin, "forged session token": forged,

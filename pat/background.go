@@ -26,7 +26,7 @@ const (
 
 // Run runs the service's background work until ctx ends: the change poll
 // that keeps the validation cache fresh and the batched writing of token
-// uses. After it returns, call Close to write the uses still pending.
+// uses. After it returns, call FlushUses to write the uses still pending.
 func (s *Service) Run(ctx context.Context) {
 	done := make(chan struct{})
 	go func() {
@@ -40,10 +40,7 @@ func (s *Service) Run(ctx context.Context) {
 	<-done
 }
 
-// Close writes the token uses still pending (graceful shutdown).
-func (s *Service) Close(ctx context.Context) error { return s.uses.Flush(ctx) }
-
-// FlushUses writes pending token uses now (tests and shutdown).
+// FlushUses writes pending token uses now (graceful shutdown, tests).
 func (s *Service) FlushUses(ctx context.Context) error { return s.uses.Flush(ctx) }
 
 // pollChanges polls until ctx ends.
