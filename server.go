@@ -27,6 +27,7 @@ import (
 	"github.com/patgov/pats/httpapi"
 	"github.com/patgov/pats/metrics"
 	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/origin"
 	"github.com/patgov/pats/pat"
 	"github.com/patgov/pats/requestid"
 	"github.com/patgov/pats/store"
@@ -106,6 +107,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			log.Error("writing pending token uses failed", "err", err)
 		}
 	}()
+	origins, err := origin.NewResolver(cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
 	var draining atomic.Bool
 	srv := &http.Server{
 		Handler: httpapi.New(httpapi.Config{
@@ -117,6 +122,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 			IntrospectionPerSecond: cfg.IntrospectionPerSecond,
 			Draining:               draining.Load,
+			Origins:                origins,
 			Limits: httpapi.Limits{
 				MaxDepth: cfg.GraphQLMaxDepth, MaxAliases: cfg.GraphQLMaxAliases,
 				MaxComplexity: cfg.GraphQLMaxComplexity, ParserTokens: cfg.GraphQLTokenLimit,

@@ -3,6 +3,8 @@
 package config
 
 import (
+	"github.com/patgov/pats/origin"
+
 	"errors"
 	"fmt"
 	"strconv"
@@ -48,6 +50,11 @@ type Config struct {
 	// /readyz failing before it stops accepting requests, so load
 	// balancers can notice (PATS_SHUTDOWN_DELAY, a Go duration, default 0).
 	ShutdownDelay time.Duration
+	// TrustedProxies are the reverse proxies (IP addresses or CIDR ranges,
+	// comma-separated in PATS_TRUSTED_PROXIES) whose X-Forwarded-For
+	// entries name the client for the audit trail; none by default, so
+	// the header is ignored and the TCP peer is the client.
+	TrustedProxies []string
 }
 
 // DefaultIntrospectionPerSecond bounds introspections per credential.
@@ -134,6 +141,16 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		if len(c.Scopes) == 0 {
 			return c, errors.New("PATS_SCOPES lists no scope")
+		}
+	}
+	if s := getenv("PATS_TRUSTED_PROXIES"); s != "" {
+		for _, p := range strings.Split(s, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				c.TrustedProxies = append(c.TrustedProxies, p)
+			}
+		}
+		if _, err := origin.NewResolver(c.TrustedProxies); err != nil || len(c.TrustedProxies) == 0 {
+			return c, errors.New("PATS_TRUSTED_PROXIES must list IP addresses or CIDR ranges, comma-separated")
 		}
 	}
 	if c.LogFormat == "" {

@@ -114,6 +114,18 @@ func TestLoad(t *testing.T) {
 				}
 			},
 		},
+		{
+			name: "PATS_TRUSTED_PROXIES lists addresses and ranges",
+			env:  map[string]string{"PATS_TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.1 ,,2001:db8::/32"},
+			check: func(t *testing.T, c Config) {
+				if want := []string{"10.0.0.0/8", "192.0.2.1", "2001:db8::/32"}; !slices.Equal(c.TrustedProxies, want) {
+					t.Errorf("TrustedProxies: got %q, want %q", c.TrustedProxies, want)
+				}
+			},
+		},
+		{name: "PATS_TRUSTED_PROXIES with a bad range", env: map[string]string{"PATS_TRUSTED_PROXIES": "10.0.0.0/8,10.0.0.0/99"}, wantErr: "PATS_TRUSTED_PROXIES"},
+		{name: "PATS_TRUSTED_PROXIES with a name", env: map[string]string{"PATS_TRUSTED_PROXIES": "proxy.internal"}, wantErr: "PATS_TRUSTED_PROXIES"},
+		{name: "PATS_TRUSTED_PROXIES empty list", env: map[string]string{"PATS_TRUSTED_PROXIES": " , "}, wantErr: "PATS_TRUSTED_PROXIES"},
 		{name: "PATS_LOG_FORMAT unknown", env: map[string]string{"PATS_LOG_FORMAT": "xml"}, wantErr: "PATS_LOG_FORMAT"},
 		{name: "PATS_LOG_FORMAT is case-sensitive", env: map[string]string{"PATS_LOG_FORMAT": "JSON"}, wantErr: "PATS_LOG_FORMAT"},
 	}

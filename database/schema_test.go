@@ -34,7 +34,7 @@ import (
 const mysqlEnv = "PATS_TEST_MYSQL_DSN"
 
 // models are the GORM table structs the migrations must match.
-var models = []any{&model.Organization{}, &model.User{}, &model.PersonalAccessToken{}}
+var models = []any{&model.Organization{}, &model.User{}, &model.PersonalAccessToken{}, &model.AuditEvent{}}
 
 func TestSchemaMatchesModels(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) {
@@ -212,6 +212,7 @@ type (
 		CreatedAt, ExpiresAt            model.Time
 		LastUsedAt, RevokedAt           *model.Time
 		RevokedByID                     *int64
+		RevocationSource                *model.RevocationSource
 		EffectiveExpiresAt, IgnoredInDB model.Time `gorm:"-"`
 	}
 	tokenWithNullableName struct {

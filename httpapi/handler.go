@@ -17,6 +17,7 @@ import (
 	"github.com/patgov/pats/apperr"
 	"github.com/patgov/pats/auth"
 	"github.com/patgov/pats/metrics"
+	"github.com/patgov/pats/origin"
 	"github.com/patgov/pats/pat"
 	"github.com/patgov/pats/ratelimit"
 	"github.com/patgov/pats/requestid"
@@ -47,6 +48,9 @@ type Config struct {
 	// Draining, when it reports true, makes /readyz fail: the server is
 	// shutting down and load balancers should stop sending requests.
 	Draining func() bool
+	// Origins derives each request's client IP and User-Agent for the
+	// audit trail (default: the TCP peer, no proxies trusted).
+	Origins *origin.Resolver
 }
 
 // New returns the service's HTTP handler.
@@ -71,7 +75,10 @@ func New(cfg Config) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.Handle("GET /readyz", readyHandler(cfg.Service, cfg.Draining, cfg.Logger))
-	return requestid.Middleware(recoverPanics(cfg.Logger, mux))
+	if cfg.Origins == nil {
+		cfg.Origins, _ = origin.NewResolver(nil) // cannot fail without proxies
+	}
+	return requestid.Middleware(cfg.Origins.Middleware(recoverPanics(cfg.Logger, mux)))
 }
 
 // recoverPanics turns a panic in a handler into a logged INTERNAL error

@@ -9,6 +9,20 @@ import (
 	"strconv"
 )
 
+// Narrows the audit trail. Every given condition must hold. An empty list
+// matches nothing.
+type AuditEventFilter struct {
+	Actions []AuditAction `json:"actions,omitempty"`
+	// Actors' user IDs (the `sub` claim).
+	ActorIds []string `json:"actorIds,omitempty"`
+	// Tokens the events are about.
+	TokenIds []string `json:"tokenIds,omitempty"`
+	// Events at or after this time.
+	Since *Time `json:"since,omitempty"`
+	// Events strictly before this time.
+	Until *Time `json:"until,omitempty"`
+}
+
 type CreatePersonalAccessTokenInput struct {
 	// 1..100 characters after trimming.
 	Name string `json:"name"`

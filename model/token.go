@@ -24,6 +24,8 @@ type PersonalAccessToken struct {
 	LastUsedAt  *Time
 	RevokedAt   *Time
 	RevokedByID *int64
+	// RevocationSource says how the token was revoked; nil while it is not.
+	RevocationSource *RevocationSource
 
 	// EffectiveExpiresAt and Status are derived at read time by the domain
 	// (package pat) from the organization policy and the clock.
@@ -32,7 +34,10 @@ type PersonalAccessToken struct {
 }
 
 // ScopeList returns the scopes as a list.
-func (t *PersonalAccessToken) ScopeList() []string { return strings.Fields(t.Scopes) }
+func (t *PersonalAccessToken) ScopeList() []string { return splitScopes(t.Scopes) }
+
+// splitScopes decodes a Scopes column.
+func splitScopes(s string) []string { return strings.Fields(s) }
 
 // JoinScopes encodes scopes for the Scopes column.
 func JoinScopes(scopes []string) string { return " " + strings.Join(scopes, " ") + " " }

@@ -51,24 +51,27 @@ func (s *Service) CreateToken(ctx context.Context, p *auth.Principal, req Create
 	}
 	now := s.clock()
 	tok, org, err := s.store.CreateToken(ctx, p.Org.ID, p.User.ID, now,
-		func(org *model.Organization, active int64) (*model.PersonalAccessToken, error) {
+		func(org *model.Organization, active int64) (*model.PersonalAccessToken, *model.AuditEvent, error) {
 			if !org.PatEnabled {
-				return nil, apperr.New(apperr.PatDisabled, "personal access tokens are disabled for this organization")
+				return nil, nil, apperr.New(apperr.PatDisabled, "personal access tokens are disabled for this organization")
 			}
 			expiresAt, err := validExpiry(req.ExpiresAt, now, org.MaxLifespanDays)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if active >= MaxActiveTokensPerUser {
-				return nil, apperr.New(apperr.QuotaExceeded, "a user may hold at most %d active personal access tokens", MaxActiveTokensPerUser).
+				return nil, nil, apperr.New(apperr.QuotaExceeded, "a user may hold at most %d active personal access tokens", MaxActiveTokensPerUser).
 					With("limit", MaxActiveTokensPerUser)
 			}
-			return &model.PersonalAccessToken{
+			tok := &model.PersonalAccessToken{
 				ID: ulid.Make().String(), OrganizationID: org.ID, OwnerID: p.User.ID,
 				Name: name, NameKey: strings.ToLower(name), Scopes: model.JoinScopes(scopes),
 				TokenDigest: secret.Digest[:], Hint: secret.Hint,
 				CreatedAt: now, ExpiresAt: expiresAt,
-			}, nil
+			}
+			event := withToken(newAuditEvent(ctx, p, model.AuditTokenCreated, now), tok,
+				EffectiveExpiry(now, expiresAt, org.MaxLifespanDays))
+			return tok, event, nil
 		})
 	if err != nil {
 		return nil, err

@@ -40,11 +40,11 @@ func (s *Service) RevokeTokens(ctx context.Context, p *auth.Principal, ids []str
 	}
 	now := s.clock()
 	found, count, err := s.store.RevokeTokens(ctx, scopeOf(p), distinct, p.User.ID, now,
-		func(found []*model.PersonalAccessToken) error {
-			if len(found) == len(distinct) {
-				return nil
+		func(found []*model.PersonalAccessToken) ([]*model.AuditEvent, error) {
+			if len(found) != len(distinct) {
+				return nil, errMissing(distinct, found)
 			}
-			return errMissing(distinct, found)
+			return revocationEvents(ctx, p, now, found), nil
 		})
 	if err != nil {
 		return nil, err
@@ -118,7 +118,10 @@ func (s *Service) RevokeTokenByValue(ctx context.Context, p *auth.Principal, val
 		return "", nil, errTokenNotFound()
 	}
 	now := s.clock()
-	tok, revoked, err := s.store.RevokeByDigest(ctx, p.Org.ID, digest[:], p.User.ID, now)
+	tok, revoked, err := s.store.RevokeByDigest(ctx, p.Org.ID, digest[:], p.User.ID, now,
+		func(tok *model.PersonalAccessToken) *model.AuditEvent {
+			return revocationEvent(ctx, p, now, tok, model.RevokedByValue)
+		})
 	if errors.Is(err, store.ErrNotFound) {
 		return "", nil, errTokenNotFound()
 	}

@@ -35,19 +35,20 @@ func (s *Service) UpdateSettings(ctx context.Context, p *auth.Principal, in Sett
 			With("field", "maxLifespanDays")
 	}
 	now := s.clock()
-	org, err := s.store.UpdateSettings(ctx, p.Org.ID, func(org *model.Organization) (bool, error) {
-		changed := false
-		if in.Enabled != nil && *in.Enabled != org.PatEnabled {
-			org.PatEnabled, changed = *in.Enabled, true
+	org, err := s.store.UpdateSettings(ctx, p.Org.ID, func(org *model.Organization) (*model.AuditEvent, error) {
+		before := *org
+		if in.Enabled != nil {
+			org.PatEnabled = *in.Enabled
 		}
-		if in.MaxLifespanDays != nil && *in.MaxLifespanDays != org.MaxLifespanDays {
-			org.MaxLifespanDays, changed = *in.MaxLifespanDays, true
+		if in.MaxLifespanDays != nil {
+			org.MaxLifespanDays = *in.MaxLifespanDays
 		}
-		if changed {
-			by := p.User.ID
-			org.SettingsUpdatedAt, org.SettingsUpdatedByID = &now, &by
+		if org.PatEnabled == before.PatEnabled && org.MaxLifespanDays == before.MaxLifespanDays {
+			return nil, nil
 		}
-		return changed, nil
+		by := p.User.ID
+		org.SettingsUpdatedAt, org.SettingsUpdatedByID = &now, &by
+		return settingsEvent(ctx, p, now, before, *org), nil
 	})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -64,25 +65,38 @@ func loadUser(ctx context.Context, id *int64) (*model.User, error) {
 }
 
 // prefetchUsers loads every owner and revoker of tokens in one query and
+// primes the request's loader with them (see prefetchUserIDs).
+func prefetchUsers(ctx context.Context, svc *pat.Service, orgID int64, tokens []*model.PersonalAccessToken) error {
+	ids := make([]int64, 0, len(tokens))
+	for _, t := range tokens {
+		ids = append(ids, t.OwnerID)
+		if t.RevokedByID != nil {
+			ids = append(ids, *t.RevokedByID)
+		}
+	}
+	return prefetchUserIDs(ctx, svc, orgID, ids)
+}
+
+// auditUserIDs are the actors and token owners of events.
+func auditUserIDs(events []*model.AuditEvent) []int64 {
+	ids := make([]int64, 0, 2*len(events))
+	for _, e := range events {
+		ids = append(ids, e.ActorID)
+		if e.TokenOwnerID != nil {
+			ids = append(ids, *e.TokenOwnerID)
+		}
+	}
+	return ids
+}
+
+// prefetchUserIDs loads the users with the given IDs in one query and
 // primes the request's loader with them, so the per-field resolvers that
 // follow hit its cache. It queries directly rather than through the
 // loader, which would first wait for more keys to batch.
-func prefetchUsers(ctx context.Context, svc *pat.Service, orgID int64, tokens []*model.PersonalAccessToken) error {
+func prefetchUserIDs(ctx context.Context, svc *pat.Service, orgID int64, ids []int64) error {
 	loader := usersFrom(ctx)
-	ids := make([]int64, 0, len(tokens))
-	seen := make(map[int64]bool, len(tokens))
-	add := func(id int64) {
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
-	for _, t := range tokens {
-		add(t.OwnerID)
-		if t.RevokedByID != nil {
-			add(*t.RevokedByID)
-		}
-	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	if len(ids) == 0 {
 		return nil
 	}

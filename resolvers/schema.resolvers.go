@@ -13,6 +13,16 @@ import (
 	"github.com/patgov/pats/pat"
 )
 
+// Actor is the resolver for the actor field.
+func (r *auditEventResolver) Actor(ctx context.Context, obj *model.AuditEvent) (*model.User, error) {
+	return loadUser(ctx, &obj.ActorID)
+}
+
+// Owner is the resolver for the owner field.
+func (r *auditedTokenResolver) Owner(ctx context.Context, obj *model.AuditedToken) (*model.User, error) {
+	return loadUser(ctx, &obj.OwnerID)
+}
+
 // UpdatePatSettings is the resolver for the updatePatSettings field.
 func (r *mutationResolver) UpdatePatSettings(ctx context.Context, input model.UpdatePatSettingsInput) (*model.Organization, error) {
 	p, err := principal(ctx)
@@ -118,6 +128,28 @@ func (r *queryResolver) AvailableScopes(ctx context.Context) ([]string, error) {
 	return r.Service.AvailableScopes(), nil
 }
 
+// AuditEvents is the resolver for the auditEvents field.
+func (r *queryResolver) AuditEvents(ctx context.Context, first *int, after *string, filter *model.AuditEventFilter) (*model.AuditEventConnection, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := r.Service.ListAuditEvents(ctx, p, pat.AuditRequest{First: first, After: after, Filter: filter})
+	if err != nil {
+		return nil, err
+	}
+	if err := prefetchUserIDs(ctx, r.Service, p.Org.ID, auditUserIDs(conn.Nodes)); err != nil {
+		return nil, err
+	}
+	return conn, nil
+}
+
+// AuditEvent returns graph.AuditEventResolver implementation.
+func (r *Resolver) AuditEvent() graph.AuditEventResolver { return &auditEventResolver{r} }
+
+// AuditedToken returns graph.AuditedTokenResolver implementation.
+func (r *Resolver) AuditedToken() graph.AuditedTokenResolver { return &auditedTokenResolver{r} }
+
 // Mutation returns graph.MutationResolver implementation.
 func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
 
@@ -135,6 +167,8 @@ func (r *Resolver) PersonalAccessToken() graph.PersonalAccessTokenResolver {
 func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 
 type (
+	auditEventResolver              struct{ *Resolver }
+	auditedTokenResolver            struct{ *Resolver }
 	mutationResolver                struct{ *Resolver }
 	organizationPatSettingsResolver struct{ *Resolver }
 	personalAccessTokenResolver     struct{ *Resolver }

@@ -18,18 +18,20 @@ func (s *Store) Organization(ctx context.Context, orgID int64) (*model.Organizat
 	return &org, nil
 }
 
-// UpdateSettings locks the organization row, lets apply change the policy
-// fields of org, and writes them if apply reports a change. The lock makes
-// concurrent updates and token creations see one order of events.
-func (s *Store) UpdateSettings(ctx context.Context, orgID int64, apply func(org *model.Organization) (changed bool, err error)) (*model.Organization, error) {
+// UpdateSettings locks the organization row and lets apply change the
+// policy fields of org. If apply returns an audit event (it changed
+// something), the policy and the event are written in the same
+// transaction. The lock makes concurrent updates and token creations see
+// one order of events.
+func (s *Store) UpdateSettings(ctx context.Context, orgID int64, apply func(org *model.Organization) (*model.AuditEvent, error)) (*model.Organization, error) {
 	var org model.Organization
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		org = model.Organization{}
 		if err := s.forUpdate(tx).Where("id = ?", orgID).Take(&org).Error; err != nil {
 			return notFound(err, "update settings: read organization")
 		}
-		changed, err := apply(&org)
-		if err != nil || !changed {
+		event, err := apply(&org)
+		if err != nil || event == nil {
 			return err
 		}
 		err = tx.Model(&model.Organization{}).Where("id = ?", orgID).Updates(map[string]any{
@@ -41,6 +43,9 @@ func (s *Store) UpdateSettings(ctx context.Context, orgID int64, apply func(org 
 		}).Error
 		if err != nil {
 			return fmt.Errorf("update settings: %w", err)
+		}
+		if err := insertAuditEvents(tx, []*model.AuditEvent{event}); err != nil {
+			return err
 		}
 		org.MaxLifespanDaysEver = max(org.MaxLifespanDaysEver, org.MaxLifespanDays)
 		return nil

@@ -33,9 +33,10 @@ func (sc Scope) where(q *gorm.DB, t string) *gorm.DB {
 // its token counter is updated in the same transaction) and the owner (so
 // concurrent creations by one user cannot both pass the quota). build
 // receives the current organization and the owner's count of active tokens
-// at now.
+// at now, and returns the token and its audit event, written in the same
+// transaction.
 func (s *Store) CreateToken(ctx context.Context, orgID, ownerID int64, now model.Time,
-	build func(org *model.Organization, activeTokens int64) (*model.PersonalAccessToken, error),
+	build func(org *model.Organization, activeTokens int64) (*model.PersonalAccessToken, *model.AuditEvent, error),
 ) (*model.PersonalAccessToken, *model.Organization, error) {
 	var (
 		tok *model.PersonalAccessToken
@@ -56,11 +57,15 @@ func (s *Store) CreateToken(ctx context.Context, orgID, ownerID int64, now model
 		if err != nil {
 			return fmt.Errorf("create token: count active: %w", err)
 		}
-		if tok, err = build(&org, active); err != nil {
+		var event *model.AuditEvent
+		if tok, event, err = build(&org, active); err != nil {
 			return err
 		}
 		if err := tx.Create(tok).Error; err != nil {
 			return fmt.Errorf("create token: insert: %w", err)
+		}
+		if err := insertAuditEvents(tx, []*model.AuditEvent{event}); err != nil {
+			return err
 		}
 		return countUnrevoked(tx, orgID, +1)
 	})
@@ -70,13 +75,15 @@ func (s *Store) CreateToken(ctx context.Context, orgID, ownerID int64, now model
 	return tok, &org, nil
 }
 
-// RevokeTokens locks the tokens of scope with the given (distinct) IDs,
-// lets check inspect them (and veto the revocation by returning an error),
-// then revokes those not yet revoked, all in one transaction and a fixed
+// RevokeTokens locks the tokens of scope with the given (distinct) IDs and
+// lets plan inspect them: plan vetoes the revocation by returning an error,
+// or returns the audit events of revoking those not yet revoked. Those are
+// then revoked (the source is OWNER for the caller's own tokens, ADMIN for
+// others') and the events written, all in one transaction and a fixed
 // number of statements. It returns the tokens as they now stand, in no
 // particular order, and how many this call revoked.
 func (s *Store) RevokeTokens(ctx context.Context, scope Scope, ids []string, by int64, now model.Time,
-	check func(found []*model.PersonalAccessToken) error,
+	plan func(found []*model.PersonalAccessToken) ([]*model.AuditEvent, error),
 ) ([]*model.PersonalAccessToken, int64, error) {
 	var (
 		found   []*model.PersonalAccessToken
@@ -88,29 +95,47 @@ func (s *Store) RevokeTokens(ctx context.Context, scope Scope, ids []string, by 
 		if err := q.Find(&found).Error; err != nil {
 			return fmt.Errorf("revoke tokens: lock: %w", err)
 		}
-		if err := check(found); err != nil {
+		events, err := plan(found)
+		if err != nil {
 			return err
 		}
 		res := scope.where(tx.Model(&model.PersonalAccessToken{}), "").
 			Where("id IN ? AND revoked_at IS NULL", ids).
-			Updates(map[string]any{"revoked_at": now, "revoked_by_id": by})
+			Updates(map[string]any{"revoked_at": now, "revoked_by_id": by, "revocation_source": gorm.Expr(
+				"CASE WHEN owner_id = ? THEN ? ELSE ? END", by, model.RevokedByOwner, model.RevokedByAdmin)})
 		if res.Error != nil {
 			return fmt.Errorf("revoke tokens: update: %w", res.Error)
 		}
 		revoked = res.RowsAffected
+		if revoked != int64(len(events)) {
+			// The rows are locked: this cannot happen unless a lock failed.
+			return fmt.Errorf("revoke tokens: revoked %d rows, audited %d", revoked, len(events))
+		}
+		if err := insertAuditEvents(tx, events); err != nil {
+			return err
+		}
 		return countUnrevoked(tx, scope.OrgID, -revoked)
 	})
 	if err != nil {
 		return nil, 0, err
 	}
-	markRevoked(found, by, now)
+	markRevoked(found, by, now, func(t *model.PersonalAccessToken) model.RevocationSource {
+		if t.OwnerID == by {
+			return model.RevokedByOwner
+		}
+		return model.RevokedByAdmin
+	})
 	return found, revoked, nil
 }
 
-// RevokeByDigest revokes the organization's token with the given digest.
-// It returns the token as it now stands and whether this call revoked it
-// (false: it was revoked before). ErrNotFound if no such token.
-func (s *Store) RevokeByDigest(ctx context.Context, orgID int64, digest []byte, by int64, now model.Time) (*model.PersonalAccessToken, bool, error) {
+// RevokeByDigest revokes the organization's token with the given digest
+// (source BY_VALUE) and writes the audit event that audit returns for it,
+// in one transaction. It returns the token as it now stands and whether
+// this call revoked it (false: it was revoked before, and nothing is
+// written). ErrNotFound if no such token.
+func (s *Store) RevokeByDigest(ctx context.Context, orgID int64, digest []byte, by int64, now model.Time,
+	audit func(tok *model.PersonalAccessToken) *model.AuditEvent,
+) (*model.PersonalAccessToken, bool, error) {
 	var (
 		tok     model.PersonalAccessToken
 		revoked bool
@@ -126,27 +151,38 @@ func (s *Store) RevokeByDigest(ctx context.Context, orgID int64, digest []byte, 
 		}
 		res := tx.Model(&model.PersonalAccessToken{}).
 			Where("organization_id = ? AND id = ? AND revoked_at IS NULL", orgID, tok.ID).
-			Updates(map[string]any{"revoked_at": now, "revoked_by_id": by})
+			Updates(map[string]any{"revoked_at": now, "revoked_by_id": by, "revocation_source": model.RevokedByValue})
 		if res.Error != nil {
 			return fmt.Errorf("revoke by value: update: %w", res.Error)
 		}
-		revoked = res.RowsAffected == 1
-		return countUnrevoked(tx, orgID, -res.RowsAffected)
+		if res.RowsAffected != 1 {
+			// The row is locked: this cannot happen unless a lock failed.
+			return fmt.Errorf("revoke by value: revoked %d rows, want 1", res.RowsAffected)
+		}
+		revoked = true
+		if err := insertAuditEvents(tx, []*model.AuditEvent{audit(&tok)}); err != nil {
+			return err
+		}
+		return countUnrevoked(tx, orgID, -1)
 	})
 	if err != nil {
 		return nil, false, err
 	}
-	markRevoked([]*model.PersonalAccessToken{&tok}, by, now)
+	markRevoked([]*model.PersonalAccessToken{&tok}, by, now, func(*model.PersonalAccessToken) model.RevocationSource {
+		return model.RevokedByValue
+	})
 	return &tok, revoked, nil
 }
 
 // markRevoked applies, in memory, the revocation just written to the
 // locked rows that were not revoked before.
-func markRevoked(tokens []*model.PersonalAccessToken, by int64, now model.Time) {
+func markRevoked(tokens []*model.PersonalAccessToken, by int64, now model.Time,
+	source func(*model.PersonalAccessToken) model.RevocationSource,
+) {
 	for _, t := range tokens {
 		if t.RevokedAt == nil {
-			at, who := now, by
-			t.RevokedAt, t.RevokedByID = &at, &who
+			at, who, how := now, by, source(t)
+			t.RevokedAt, t.RevokedByID, t.RevocationSource = &at, &who, &how
 		}
 	}
 }

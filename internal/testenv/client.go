@@ -32,6 +32,8 @@ type Client struct {
 	t      testing.TB
 	Bearer string
 	ID     Identity
+	// Header holds extra request headers (e.g. User-Agent, X-Request-ID).
+	Header http.Header
 }
 
 // As returns a client for id, signing a session token valid for an hour.
@@ -103,7 +105,11 @@ func (r *Response) Code() string {
 // Do posts a GraphQL operation and decodes the response.
 func (c *Client) Do(query string, vars map[string]any) *Response {
 	c.t.Helper()
-	return c.env.Post(c.t, c.Bearer, query, vars)
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		c.t.Fatalf("marshal: %v", err)
+	}
+	return c.env.post(c.t, c.Bearer, c.Header, body)
 }
 
 // MustDo is Do that fails the test on any GraphQL error.
@@ -129,9 +135,18 @@ func (e *Env) Post(t testing.TB, bearer, query string, vars map[string]any) *Res
 // PostRaw sends body as-is to /query.
 func (e *Env) PostRaw(t testing.TB, bearer string, body []byte) *Response {
 	t.Helper()
+	return e.post(t, bearer, nil, body)
+}
+
+// post sends body to /query with the bearer token and extra headers.
+func (e *Env) post(t testing.TB, bearer string, header http.Header, body []byte) *Response {
+	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, e.URL+"/query", bytes.NewReader(body))
 	if err != nil {
 		t.Fatalf("request: %v", err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if bearer != "" {

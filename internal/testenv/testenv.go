@@ -116,6 +116,9 @@ type Options struct {
 	// RevokeByValuePerMinute and IntrospectionPerSecond turn the rate
 	// limits on (tests run without them unless they set these).
 	RevokeByValuePerMinute, IntrospectionPerSecond int
+	// RequestTimeout bounds each GraphQL request, database calls included
+	// (zero: the service's default, 15 s).
+	RequestTimeout time.Duration
 }
 
 // New starts the service on a database of the given dialect.
@@ -175,6 +178,7 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 		IntrospectionSecret: IntrospectionSecret,
 		Limits:              opts.Limits,
 		Metrics:             m,
+		RequestTimeout:      opts.RequestTimeout,
 
 		IntrospectionPerSecond: opts.IntrospectionPerSecond,
 	}))
