@@ -1,0 +1,121 @@
+package isolation
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/patgov/pats/internal/testenv"
+	"github.com/patgov/pats/model"
+)
+
+// tenant is one organization's people and objects. Every name, subject
+// and token name of a tenant starts with its tag, so a response that
+// mentions the other tenant's tag has leaked.
+type tenant struct {
+	org, tag     string
+	admin, alice *testenv.Client
+	// shared has the same subject ("shared") in both organizations.
+	shared  *testenv.Client
+	tokens  []token // alice's and shared's, active
+	revoked token   // revoked by the admin
+	cursor  string  // a personalAccessTokens cursor of the admin
+	audit   string  // an auditEvents cursor of the admin
+}
+
+type token struct{ ID, Secret, Hint string }
+
+// newTenant creates an organization with tokens, a revocation and a
+// settings change, so every kind of object and audit event exists.
+func newTenant(t *testing.T, env *testenv.Env, tag string) *tenant {
+	t.Helper()
+	org := testenv.UniqueOrg(tag)
+	tn := &tenant{org: org, tag: tag}
+	id := func(subject string, admin bool) testenv.Identity {
+		i := testenv.Identity{Org: org, Subject: subject, Name: tag + " " + subject, Email: subject + "@" + tag + ".test"}
+		if admin {
+			i.Role = "admin"
+		}
+		return i
+	}
+	tn.admin = env.As(t, id(tag+"-admin", true))
+	tn.alice = env.As(t, id(tag+"-alice", false))
+	tn.shared = env.As(t, id("shared", false))
+	for i, c := range []*testenv.Client{tn.alice, tn.alice, tn.shared} {
+		tn.tokens = append(tn.tokens, create(t, c, fmt.Sprintf("%s-token-%d", tag, i)))
+	}
+	tn.revoked = create(t, tn.shared, tag+"-revoked")
+	tn.admin.MustDo(`mutation($ids: [ID!]!) { revokeTokens(ids: $ids) { revokedCount } }`, map[string]any{"ids": []string{tn.revoked.ID}})
+	tn.admin.MustDo(`mutation { updatePatSettings(input: {maxLifespanDays: 80}) { enabled } }`, nil)
+	var page struct {
+		PersonalAccessTokens struct{ PageInfo struct{ EndCursor string } }
+		AuditEvents          struct{ PageInfo struct{ EndCursor string } }
+	}
+	decode(t, tn.admin.MustDo(`{ personalAccessTokens(first: 1) { pageInfo { endCursor } }
+  auditEvents(first: 1) { pageInfo { endCursor } } }`, nil), &page)
+	tn.cursor, tn.audit = page.PersonalAccessTokens.PageInfo.EndCursor, page.AuditEvents.PageInfo.EndCursor
+	return tn
+}
+
+func create(t *testing.T, c *testenv.Client, name string) token {
+	t.Helper()
+	d := c.MustDo(`mutation($name: String!) { createPersonalAccessToken(input: {name: $name, scopes: ["OR.Jobs"]}) {
+  token personalAccessToken { id hint } } }`, map[string]any{"name": name})
+	var out struct {
+		CreatePersonalAccessToken struct {
+			Token               string
+			PersonalAccessToken struct{ ID, Hint string }
+		}
+	}
+	decode(t, d, &out)
+	p := out.CreatePersonalAccessToken
+	return token{ID: p.PersonalAccessToken.ID, Secret: p.Token, Hint: p.PersonalAccessToken.Hint}
+}
+
+func decode(t testing.TB, v any, out any) {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("marshal: %v", err)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
+}
+
+// snapshot is everything stored about some organizations.
+type snapshot struct {
+	Orgs   []model.Organization
+	Tokens []model.PersonalAccessToken
+	Users  []model.User
+	Events []model.AuditEvent
+}
+
+// takeSnapshot reads every row of the organizations, in a fixed order.
+func takeSnapshot(t testing.TB, env *testenv.Env, orgs ...string) snapshot {
+	t.Helper()
+	var s snapshot
+	read := func(out any, q string) {
+		if err := env.DB.Raw(q, orgs).Scan(out).Error; err != nil {
+			t.Fatalf("snapshot: %v", err)
+		}
+	}
+	read(&s.Orgs, `SELECT o.* FROM organizations o WHERE o.external_id IN ? ORDER BY o.id`)
+	read(&s.Tokens, `SELECT t.* FROM personal_access_tokens t JOIN organizations o ON o.id = t.organization_id
+WHERE o.external_id IN ? ORDER BY t.id`)
+	read(&s.Users, `SELECT u.* FROM users u JOIN organizations o ON o.id = u.organization_id
+WHERE o.external_id IN ? ORDER BY u.id`)
+	read(&s.Events, `SELECT e.* FROM audit_events e JOIN organizations o ON o.id = e.organization_id
+WHERE o.external_id IN ? ORDER BY e.id`)
+	return s
+}
+
+// expectSame fails t if the stored state changed.
+func expectSame(t testing.TB, before, after snapshot) {
+	t.Helper()
+	if !reflect.DeepEqual(before, after) {
+		t.Fatalf("the database changed: %d/%d tokens, %d/%d events, organizations %v -> %v",
+			len(before.Tokens), len(after.Tokens), len(before.Events), len(after.Events), before.Orgs, after.Orgs)
+	}
+}
