@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -70,11 +71,19 @@ func inOrNothing[T any](db *gorm.DB, cond string, values *[]T) *gorm.DB {
 	}
 }
 
-// insertAuditEvents writes events in one statement of the transaction tx.
-// It is the only way audit rows are written: the table is append-only.
-func insertAuditEvents(tx *gorm.DB, events []*model.AuditEvent) error {
+// insertAuditEvents writes events, all of the organization orgID (the
+// store sets it: the transaction's scope decides, not the caller), in one
+// statement of the transaction tx. It is the only way audit rows are
+// written: the table is append-only.
+func insertAuditEvents(tx *gorm.DB, orgID int64, events []*model.AuditEvent) error {
 	if len(events) == 0 {
 		return nil
+	}
+	for _, e := range events {
+		if e == nil {
+			return errors.New("write audit events: missing event")
+		}
+		e.OrganizationID = orgID
 	}
 	if err := tx.Create(events).Error; err != nil {
 		return fmt.Errorf("write audit events: %w", err)

@@ -40,10 +40,10 @@ func loadBatch(ids ...string) ([]*model.PersonalAccessToken, step) {
 			CreatedAt: model.TimeFromMillis(testNow), ExpiresAt: model.TimeFromMillis(testNow + 1000),
 		}
 		args = append(args, argsOf(id, testOrgID, testOwnerID, "n", "n", " a ", []byte("digest-"+id), "pat_"+id,
-			testNow, testNow+1000, nil, nil, nil)...)
+			testNow, testNow+1000, nil, nil, nil, nil)...)
 	}
-	rows := strings.TrimSuffix(strings.Repeat("("+placeholders(13)+"),", len(ids)), ",")
-	sql := strings.Replace(createTokenInsertSQL, "("+placeholders(13)+")", rows, 1)
+	rows := strings.TrimSuffix(strings.Repeat("("+placeholders(tokenInsertColumns)+"),", len(ids)), ",")
+	sql := strings.Replace(createTokenInsertSQL, "("+placeholders(tokenInsertColumns)+")", rows, 1)
 	return batch, step{kind: "exec", sql: sql, args: args, result: sqlmock.NewResult(0, int64(len(ids)))}
 }
 

@@ -20,9 +20,11 @@ import (
 // EnsureOrganization, which run before the organization ID is known, bind
 // the external ID). Every aliased reference to the tokens table (the
 // outer query and each index scan of a page) must carry its own condition.
-// ChangesSince and RecordUses span all organizations by design (cache
-// invalidation and batched last-use writes have no caller); they are
-// pinned in introspect_mock_test.go.
+// Every audit INSERT must write the caller's organization in each row, and
+// every audited change must send exactly one. ChangesSince and RecordUses
+// span all organizations by design (cache invalidation and batched
+// last-use writes have no caller); they are pinned in
+// introspect_mock_test.go.
 func TestOrgScopingEveryStatement(t *testing.T) {
 	ctx := context.Background()
 	now := model.TimeFromMillis(testNow)
@@ -31,8 +33,12 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 	adminScope := Scope{OrgID: testOrgID}
 	digest := []byte("0123456789abcdef0123456789abcdef")
 	subjects := []string{"alice", "bob"}
-	noop := func([]*model.PersonalAccessToken) error { return nil }
 	const lifespan = int64(90 * 24 * 3600 * 1000)
+	actions := []model.AuditAction{model.AuditTokenCreated, model.AuditTokenRevoked}
+	tokenIDs := []string{"01A"}
+	none := []string{}
+	noActions := []model.AuditAction{}
+	since, until, after := testNow-86_400_000, testNow, testNow-1000
 
 	tests := []struct {
 		name  string
@@ -41,6 +47,8 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		// member: every statement on the tokens table must also bind the
 		// caller's user ID to its owner_id condition.
 		member bool
+		// audited: the call is a change and sends one audit INSERT.
+		audited bool
 	}{
 		{
 			name: "ListTokens admin",
@@ -210,62 +218,69 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 			},
 		},
 		{
-			name: "RevokeTokens admin",
+			name:    "RevokeTokens admin",
+			audited: true,
 			steps: []step{
 				begin(),
-				{kind: "query", sql: "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND id IN (?,?) FOR UPDATE",
+				{kind: "query", sql: bulkLockSQL(false, 2),
 					args: argsOf(testOrgID, "A", "B"), rows: tokenRows(nil, "A", "B"),
 					scope: "organization_id = ?", scopeArg: testOrgID},
-				{kind: "exec", sql: "UPDATE `personal_access_tokens` SET `revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND (id IN (?,?) AND revoked_at IS NULL)",
-					args: argsOf(testNow, testOwnerID, testOrgID, "A", "B"), result: sqlmock.NewResult(0, 2),
+				{kind: "exec", sql: bulkRevokeSQL(false, 2),
+					args: bulkRevokeArgs(nil, "A", "B"), result: sqlmock.NewResult(0, 2),
 					scope: "organization_id = ?", scopeArg: testOrgID},
+				auditInsertStep(revokedEvents("A", "B")...),
 				counterStep(-2),
 				commit(),
 			},
 			call: func(s *Store) error {
-				_, _, err := s.RevokeTokens(ctx, adminScope, []string{"A", "B"}, testOwnerID, now, noop)
+				_, _, err := s.RevokeTokens(ctx, adminScope, []string{"A", "B"}, testOwnerID, now, planEvents(revokedEvents("A", "B")))
 				return err
 			},
 		},
 		{
-			name:   "RevokeTokens member",
-			member: true,
+			name:    "RevokeTokens member",
+			member:  true,
+			audited: true,
 			steps: []step{
 				begin(),
-				{kind: "query", sql: "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND owner_id = ? AND id IN (?,?) FOR UPDATE",
+				{kind: "query", sql: bulkLockSQL(true, 2),
 					args: argsOf(testOrgID, testOwnerID, "A", "B"), rows: tokenRows(nil, "A", "B"),
 					scope: "organization_id = ?", scopeArg: testOrgID},
-				{kind: "exec", sql: "UPDATE `personal_access_tokens` SET `revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND owner_id = ? AND (id IN (?,?) AND revoked_at IS NULL)",
-					args: argsOf(testNow, testOwnerID, testOrgID, testOwnerID, "A", "B"), result: sqlmock.NewResult(0, 2),
+				{kind: "exec", sql: bulkRevokeSQL(true, 2),
+					args: bulkRevokeArgs(&owner, "A", "B"), result: sqlmock.NewResult(0, 2),
 					scope: "organization_id = ?", scopeArg: testOrgID},
+				auditInsertStep(revokedEvents("A", "B")...),
 				counterStep(-2),
 				commit(),
 			},
 			call: func(s *Store) error {
-				_, _, err := s.RevokeTokens(ctx, memberScope, []string{"A", "B"}, testOwnerID, now, noop)
+				_, _, err := s.RevokeTokens(ctx, memberScope, []string{"A", "B"}, testOwnerID, now, planEvents(revokedEvents("A", "B")))
 				return err
 			},
 		},
 		{
-			name: "RevokeByDigest",
+			name:    "RevokeByDigest",
+			audited: true,
 			steps: []step{
 				begin(),
-				{kind: "query", sql: "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND token_digest = ? LIMIT ? FOR UPDATE",
+				{kind: "query", sql: digestLockSQL,
 					args: argsOf(testOrgID, digest, 1), rows: tokenRows(nil, "A"),
 					scope: "organization_id = ?", scopeArg: testOrgID},
-				{kind: "exec", sql: "UPDATE `personal_access_tokens` SET `revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND id = ? AND revoked_at IS NULL",
-					args: argsOf(testNow, testOwnerID, testOrgID, "A"), result: sqlmock.NewResult(0, 1),
+				{kind: "exec", sql: digestRevokeSQL,
+					args: digestRevokeArgs("A"), result: sqlmock.NewResult(0, 1),
 					scope: "organization_id = ?", scopeArg: testOrgID},
+				auditInsertStep(byValueEvent("A")),
 				counterStep(-1),
 				commit(),
 			},
 			call: func(s *Store) error {
-				_, _, err := s.RevokeByDigest(ctx, testOrgID, digest, testOwnerID, now)
+				_, _, err := s.RevokeByDigest(ctx, testOrgID, digest, testOwnerID, now, byValueAudit)
 				return err
 			},
 		},
 		{
-			name: "UpdateSettings",
+			name:    "UpdateSettings",
+			audited: true,
 			steps: []step{
 				begin(),
 				{kind: "query", sql: "SELECT * FROM `organizations` WHERE id = ? LIMIT ? FOR UPDATE",
@@ -273,26 +288,75 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				{kind: "exec", sql: updateSettingsSQL,
 					args: argsOf(30, 365, false, testNow, testOwnerID, testOrgID), result: sqlmock.NewResult(0, 1),
 					scope: "WHERE id = ?", scopeArg: testOrgID},
+				auditInsertStep(settingsChangedEvent(settingsAuditID, true, false, 90, 30)),
 				commit(),
 			},
 			call: func(s *Store) error {
-				_, err := s.UpdateSettings(ctx, testOrgID, func(org *model.Organization) (bool, error) {
+				_, err := s.UpdateSettings(ctx, testOrgID, func(org *model.Organization) (*model.AuditEvent, error) {
 					at, by := now, testOwnerID
 					org.PatEnabled, org.MaxLifespanDays, org.SettingsUpdatedAt, org.SettingsUpdatedByID = false, 30, &at, &by
-					return true, nil
+					return settingsChangedEvent(settingsAuditID, true, false, 90, 30), nil
 				})
 				return err
 			},
 		},
 		{
-			name: "CreateToken",
-			steps: append(createTokenReadSteps(),
-				step{kind: "exec", sql: createTokenInsertSQL, args: createTokenInsertArgs(), result: sqlmock.NewResult(0, 1),
-					scope: "`organization_id`", scopeArg: testOrgID},
-				counterStep(+1),
-				commit()),
+			name:    "CreateToken",
+			audited: true,
+			steps:   append(append(createTokenReadSteps(), createTokenWriteSteps()...), commit()),
 			call: func(s *Store) error {
 				_, _, err := s.CreateToken(ctx, testOrgID, testOwnerID, now, buildTestToken)
+				return err
+			},
+		},
+		{
+			name: "ListAuditEvents without filter",
+			steps: []step{{kind: "query", sql: auditListSQL(""), args: argsOf(testOrgID, 51), rows: auditListRows(),
+				scope: "e.organization_id = ?", scopeArg: testOrgID}},
+			call: func(s *Store) error {
+				events, err := s.ListAuditEvents(ctx, AuditQuery{OrgID: testOrgID, Limit: 51})
+				if err == nil && (len(events) != 2 || events[0].OrganizationID != testOrgID || events[1].OrganizationID != testOrgID) {
+					t.Errorf("ListAuditEvents: got %+v, want the 2 events of org %d", events, testOrgID)
+				}
+				return err
+			},
+		},
+		{
+			name: "ListAuditEvents with every filter after a cursor",
+			steps: []step{{kind: "query",
+				sql: auditListSQL(" AND e.action IN (?,?)" +
+					" AND (e.actor_id IN (SELECT a.id FROM users a WHERE a.organization_id = ? AND a.subject IN (?,?)))" +
+					" AND e.token_id IN (?) AND e.occurred_at >= ? AND e.occurred_at < ?" + auditCursorCond),
+				args: argsOf(testOrgID, "TOKEN_CREATED", "TOKEN_REVOKED", testOrgID, "alice", "bob", "01A",
+					since, until, after, after, "01E", 11),
+				rows:  sqlmock.NewRows(auditColumns),
+				scope: "e.organization_id = ?", scopeArg: testOrgID, moreScopes: []string{"a.organization_id = ?"}}},
+			call: func(s *Store) error {
+				_, err := s.ListAuditEvents(ctx, AuditQuery{OrgID: testOrgID, Actions: &actions, ActorSubjects: &subjects,
+					TokenIDs: &tokenIDs, Since: &since, Until: &until, AfterTime: &after, AfterID: "01E", Limit: 11})
+				return err
+			},
+		},
+		{
+			name: "ListAuditEvents cursor only",
+			steps: []step{{kind: "query", sql: auditListSQL(auditCursorCond),
+				args:  argsOf(testOrgID, after, after, "01E", 11),
+				rows:  sqlmock.NewRows(auditColumns),
+				scope: "e.organization_id = ?", scopeArg: testOrgID}},
+			call: func(s *Store) error {
+				_, err := s.ListAuditEvents(ctx, AuditQuery{OrgID: testOrgID, AfterTime: &after, AfterID: "01E", Limit: 11})
+				return err
+			},
+		},
+		{
+			name: "ListAuditEvents empty lists match nothing",
+			steps: []step{{kind: "query", sql: auditListSQL(" AND 1 = 0 AND 1 = 0 AND 1 = 0"),
+				args:  argsOf(testOrgID, 11),
+				rows:  sqlmock.NewRows(auditColumns),
+				scope: "e.organization_id = ?", scopeArg: testOrgID}},
+			call: func(s *Store) error {
+				_, err := s.ListAuditEvents(ctx, AuditQuery{OrgID: testOrgID, Actions: &noActions, ActorSubjects: &none,
+					TokenIDs: &none, Limit: 11})
 				return err
 			},
 		},
@@ -398,12 +462,18 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			audits := 0
 			for i, st := range tt.steps {
 				if st.kind != "query" && st.kind != "exec" {
 					continue
 				}
 				if st.scope == "" {
 					t.Fatalf("step %d (%s) declares no organization condition", i, st.sql)
+				}
+				if strings.HasPrefix(st.sql, "INSERT INTO `audit_events` ") {
+					// Whatever the step declares: every row names the caller's organization.
+					audits++
+					checkInsertColumn(t, st.sql, st.args, "`organization_id`", testOrgID)
 				}
 				for _, cond := range append([]string{st.scope}, st.moreScopes...) {
 					if strings.HasPrefix(cond, "`") {
@@ -416,6 +486,9 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				if tt.member && strings.Contains(st.sql, "personal_access_tokens") {
 					checkBound(t, st.sql, st.args, "owner_id = ?", testOwnerID, 1)
 				}
+			}
+			if want := map[bool]int{true: 1, false: 0}[tt.audited]; audits != want {
+				t.Errorf("audit INSERTs: got %d, want %d", audits, want)
 			}
 			s, mock := newMockStore(t)
 			expectSteps(mock, tt.steps)

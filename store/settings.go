@@ -44,7 +44,7 @@ func (s *Store) UpdateSettings(ctx context.Context, orgID int64, apply func(org 
 		if err != nil {
 			return fmt.Errorf("update settings: %w", err)
 		}
-		if err := insertAuditEvents(tx, []*model.AuditEvent{event}); err != nil {
+		if err := insertAuditEvents(tx, orgID, []*model.AuditEvent{event}); err != nil {
 			return err
 		}
 		org.MaxLifespanDaysEver = max(org.MaxLifespanDaysEver, org.MaxLifespanDays)

@@ -175,13 +175,15 @@ func checkBound(t *testing.T, sql string, args []driver.Value, cond string, want
 	}
 }
 
-// tableRef matches an aliased reference to the tokens table or to users
-// under alias o (the owner filter's subquery).
-var tableRef = regexp.MustCompile(`personal_access_tokens (?:AS )?([a-z])\b|users (o)\b`)
+// tableRef matches an aliased reference to the tokens or audit table, or
+// to users under alias o (the owner filter's subquery) or a (the actor
+// filter's subquery).
+var tableRef = regexp.MustCompile(`(?:personal_access_tokens|audit_events) (?:AS )?([a-z])\b|users ([oa])\b`)
 
 // checkTokenRefsScoped checks that every aliased reference to the tokens
-// table (t, k) and to users under alias o carries its alias's organization
-// condition, bound to the organization ID: one condition per reference.
+// table (t, k), the audit table (e) and to users under alias o or a
+// carries its alias's organization condition, bound to the organization
+// ID: one condition per reference.
 func checkTokenRefsScoped(t *testing.T, sql string, args []driver.Value, orgID int64) {
 	t.Helper()
 	refs := map[string]int{}
@@ -204,7 +206,7 @@ var (
 	userColumns = []string{"id", "organization_id", "subject", "email", "name", "account_type",
 		"name_key", "email_key", "created_at", "updated_at"}
 	tokenColumns = []string{"id", "organization_id", "owner_id", "name", "name_key", "scopes",
-		"token_digest", "hint", "created_at", "expires_at", "last_used_at", "revoked_at", "revoked_by_id"}
+		"token_digest", "hint", "created_at", "expires_at", "last_used_at", "revoked_at", "revoked_by_id", "revocation_source"}
 )
 
 // orgRows is one organization row with a 90-day lifespan (365 days at
@@ -229,17 +231,17 @@ func userRows(id int64) *sqlmock.Rows {
 		AddRow(id, testOrgID, "sub", "a@example.com", "A", "local", "a", "a@example.com", testNow-1000, testNow-1000)
 }
 
-// tokenRows holds one active, never-used token per ID; revokedAt (if not
-// nil) marks them revoked.
+// tokenRows holds one active, never-used token of the test caller per
+// ID; revokedAt (if not nil) marks them revoked by their owner.
 func tokenRows(revokedAt any, ids ...string) *sqlmock.Rows {
 	rows := sqlmock.NewRows(tokenColumns)
 	for _, id := range ids {
-		var by any
+		var by, source any
 		if revokedAt != nil {
-			by = testOwnerID
+			by, source = testOwnerID, "OWNER"
 		}
 		rows.AddRow(id, testOrgID, testOwnerID, "Name "+id, "name "+id, " a b ", []byte("digest-"+id),
-			"pat_"+id, testNow-1000, testNow+1000, nil, revokedAt, by)
+			"pat_"+id, testNow-1000, testNow+1000, nil, revokedAt, by, source)
 	}
 	return rows
 }
@@ -289,7 +291,11 @@ func TestRevokeByDigestNotFound(t *testing.T) {
 			args: argsOf(testOrgID, digest, 1), rows: sqlmock.NewRows(tokenColumns)},
 		rollback(),
 	})
-	tok, revoked, err := s.RevokeByDigest(context.Background(), testOrgID, digest, testOwnerID, model.TimeFromMillis(testNow))
+	tok, revoked, err := s.RevokeByDigest(context.Background(), testOrgID, digest, testOwnerID, model.TimeFromMillis(testNow),
+		func(*model.PersonalAccessToken) *model.AuditEvent {
+			t.Errorf("audit: got called, want not called for a missing token")
+			return nil
+		})
 	if !errors.Is(err, ErrNotFound) {
 		t.Errorf("RevokeByDigest error: got %v, want ErrNotFound", err)
 	}
@@ -376,13 +382,12 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 			name: "RevokeTokens lock",
 			steps: []step{
 				begin(),
-				{kind: "query", sql: "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND id IN (?,?) FOR UPDATE",
-					args: argsOf(testOrgID, "A", "B"), err: errDB},
+				{kind: "query", sql: bulkLockSQL(false, 2), args: argsOf(testOrgID, "A", "B"), err: errDB},
 				rollback(),
 			},
 			call: func(s *Store) error {
 				_, _, err := s.RevokeTokens(ctx, Scope{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID, now,
-					func([]*model.PersonalAccessToken) error { return nil })
+					planEvents(revokedEvents("A", "B")))
 				return err
 			},
 		},
@@ -390,15 +395,44 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 			name: "RevokeTokens update",
 			steps: []step{
 				begin(),
-				{kind: "query", sql: "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND id IN (?,?) FOR UPDATE",
-					args: argsOf(testOrgID, "A", "B"), rows: tokenRows(nil, "A", "B")},
-				{kind: "exec", sql: "UPDATE `personal_access_tokens` SET `revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND (id IN (?,?) AND revoked_at IS NULL)",
-					args: argsOf(testNow, testOwnerID, testOrgID, "A", "B"), err: errDB},
+				{kind: "query", sql: bulkLockSQL(false, 2), args: argsOf(testOrgID, "A", "B"), rows: tokenRows(nil, "A", "B")},
+				{kind: "exec", sql: bulkRevokeSQL(false, 2), args: bulkRevokeArgs(nil, "A", "B"), err: errDB},
 				rollback(),
 			},
 			call: func(s *Store) error {
 				_, _, err := s.RevokeTokens(ctx, Scope{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID, now,
-					func([]*model.PersonalAccessToken) error { return nil })
+					planEvents(revokedEvents("A", "B")))
+				return err
+			},
+		},
+		{
+			name: "RevokeTokens audit insert",
+			steps: []step{
+				begin(),
+				{kind: "query", sql: bulkLockSQL(false, 2), args: argsOf(testOrgID, "A", "B"), rows: tokenRows(nil, "A", "B")},
+				{kind: "exec", sql: bulkRevokeSQL(false, 2), args: bulkRevokeArgs(nil, "A", "B"), result: sqlmock.NewResult(0, 2)},
+				failedAuditInsert(errDB, revokedEvents("A", "B")...),
+				rollback(),
+			},
+			call: func(s *Store) error {
+				_, _, err := s.RevokeTokens(ctx, Scope{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID, now,
+					planEvents(revokedEvents("A", "B")))
+				return err
+			},
+		},
+		{
+			name: "RevokeTokens counter",
+			steps: []step{
+				begin(),
+				{kind: "query", sql: bulkLockSQL(false, 2), args: argsOf(testOrgID, "A", "B"), rows: tokenRows(nil, "A", "B")},
+				{kind: "exec", sql: bulkRevokeSQL(false, 2), args: bulkRevokeArgs(nil, "A", "B"), result: sqlmock.NewResult(0, 2)},
+				auditInsertStep(revokedEvents("A", "B")...),
+				{kind: "exec", sql: counterSQL, args: argsOf(-2, testOrgID), err: errDB},
+				rollback(),
+			},
+			call: func(s *Store) error {
+				_, _, err := s.RevokeTokens(ctx, Scope{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID, now,
+					planEvents(revokedEvents("A", "B")))
 				return err
 			},
 		},
@@ -406,14 +440,41 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 			name: "RevokeByDigest update",
 			steps: []step{
 				begin(),
-				{kind: "query", sql: "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND token_digest = ? LIMIT ? FOR UPDATE",
-					args: argsOf(testOrgID, digest, 1), rows: tokenRows(nil, "A")},
-				{kind: "exec", sql: "UPDATE `personal_access_tokens` SET `revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND id = ? AND revoked_at IS NULL",
-					args: argsOf(testNow, testOwnerID, testOrgID, "A"), err: errDB},
+				{kind: "query", sql: digestLockSQL, args: argsOf(testOrgID, digest, 1), rows: tokenRows(nil, "A")},
+				{kind: "exec", sql: digestRevokeSQL, args: digestRevokeArgs("A"), err: errDB},
 				rollback(),
 			},
 			call: func(s *Store) error {
-				_, _, err := s.RevokeByDigest(ctx, testOrgID, digest, testOwnerID, now)
+				_, _, err := s.RevokeByDigest(ctx, testOrgID, digest, testOwnerID, now, byValueAudit)
+				return err
+			},
+		},
+		{
+			name: "RevokeByDigest audit insert",
+			steps: []step{
+				begin(),
+				{kind: "query", sql: digestLockSQL, args: argsOf(testOrgID, digest, 1), rows: tokenRows(nil, "A")},
+				{kind: "exec", sql: digestRevokeSQL, args: digestRevokeArgs("A"), result: sqlmock.NewResult(0, 1)},
+				failedAuditInsert(errDB, byValueEvent("A")),
+				rollback(),
+			},
+			call: func(s *Store) error {
+				_, _, err := s.RevokeByDigest(ctx, testOrgID, digest, testOwnerID, now, byValueAudit)
+				return err
+			},
+		},
+		{
+			name: "RevokeByDigest counter",
+			steps: []step{
+				begin(),
+				{kind: "query", sql: digestLockSQL, args: argsOf(testOrgID, digest, 1), rows: tokenRows(nil, "A")},
+				{kind: "exec", sql: digestRevokeSQL, args: digestRevokeArgs("A"), result: sqlmock.NewResult(0, 1)},
+				auditInsertStep(byValueEvent("A")),
+				{kind: "exec", sql: counterSQL, args: argsOf(-1, testOrgID), err: errDB},
+				rollback(),
+			},
+			call: func(s *Store) error {
+				_, _, err := s.RevokeByDigest(ctx, testOrgID, digest, testOwnerID, now, byValueAudit)
 				return err
 			},
 		},
@@ -427,44 +488,33 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 				rollback(),
 			},
 			call: func(s *Store) error {
-				_, err := s.UpdateSettings(ctx, testOrgID, func(org *model.Organization) (bool, error) {
-					at, by := now, testOwnerID
-					org.MaxLifespanDays, org.SettingsUpdatedAt, org.SettingsUpdatedByID = 30, &at, &by
-					return true, nil
-				})
+				_, err := s.UpdateSettings(ctx, testOrgID, setTestLifespan(30))
 				return err
 			},
 		},
 		{
-			name: "RevokeTokens counter",
+			name: "UpdateSettings audit insert",
 			steps: []step{
 				begin(),
-				{kind: "query", sql: "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND id IN (?,?) FOR UPDATE",
-					args: argsOf(testOrgID, "A", "B"), rows: tokenRows(nil, "A", "B")},
-				{kind: "exec", sql: "UPDATE `personal_access_tokens` SET `revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND (id IN (?,?) AND revoked_at IS NULL)",
-					args: argsOf(testNow, testOwnerID, testOrgID, "A", "B"), result: sqlmock.NewResult(0, 2)},
-				{kind: "exec", sql: counterSQL, args: argsOf(-2, testOrgID), err: errDB},
+				{kind: "query", sql: "SELECT * FROM `organizations` WHERE id = ? LIMIT ? FOR UPDATE", args: argsOf(testOrgID, 1), rows: orgRows()},
+				{kind: "exec", sql: updateSettingsSQL,
+					args: argsOf(30, 365, true, testNow, testOwnerID, testOrgID), result: sqlmock.NewResult(0, 1)},
+				failedAuditInsert(errDB, lifespanEvent(30)),
 				rollback(),
 			},
 			call: func(s *Store) error {
-				_, _, err := s.RevokeTokens(ctx, Scope{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID, now,
-					func([]*model.PersonalAccessToken) error { return nil })
+				_, err := s.UpdateSettings(ctx, testOrgID, setTestLifespan(30))
 				return err
 			},
 		},
 		{
-			name: "RevokeByDigest counter",
-			steps: []step{
-				begin(),
-				{kind: "query", sql: "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND token_digest = ? LIMIT ? FOR UPDATE",
-					args: argsOf(testOrgID, digest, 1), rows: tokenRows(nil, "A")},
-				{kind: "exec", sql: "UPDATE `personal_access_tokens` SET `revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND id = ? AND revoked_at IS NULL",
-					args: argsOf(testNow, testOwnerID, testOrgID, "A"), result: sqlmock.NewResult(0, 1)},
-				{kind: "exec", sql: counterSQL, args: argsOf(-1, testOrgID), err: errDB},
-				rollback(),
-			},
+			name: "CreateToken audit insert",
+			steps: append(createTokenReadSteps(),
+				step{kind: "exec", sql: createTokenInsertSQL, args: createTokenInsertArgs(), result: sqlmock.NewResult(0, 1)},
+				failedAuditInsert(errDB, createdEvent(createTokenAuditID)),
+				rollback()),
 			call: func(s *Store) error {
-				_, _, err := s.RevokeByDigest(ctx, testOrgID, digest, testOwnerID, now)
+				_, _, err := s.CreateToken(ctx, testOrgID, testOwnerID, now, buildTestToken)
 				return err
 			},
 		},
@@ -472,10 +522,19 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 			name: "CreateToken counter",
 			steps: append(createTokenReadSteps(),
 				step{kind: "exec", sql: createTokenInsertSQL, args: createTokenInsertArgs(), result: sqlmock.NewResult(0, 1)},
+				auditInsertStep(createdEvent(createTokenAuditID)),
 				step{kind: "exec", sql: counterSQL, args: argsOf(1, testOrgID), err: errDB},
 				rollback()),
 			call: func(s *Store) error {
 				_, _, err := s.CreateToken(ctx, testOrgID, testOwnerID, now, buildTestToken)
+				return err
+			},
+		},
+		{
+			name:  "ListAuditEvents",
+			steps: []step{{kind: "query", sql: auditListSQL(""), args: argsOf(testOrgID, 51), err: errDB}},
+			call: func(s *Store) error {
+				_, err := s.ListAuditEvents(ctx, AuditQuery{OrgID: testOrgID, Limit: 51})
 				return err
 			},
 		},
@@ -585,19 +644,38 @@ func createTokenReadSteps() []step {
 	}
 }
 
-const createTokenInsertSQL = "INSERT INTO `personal_access_tokens` (`id`,`organization_id`,`owner_id`,`name`,`name_key`,`scopes`,`token_digest`,`hint`,`created_at`,`expires_at`,`last_used_at`,`revoked_at`,`revoked_by_id`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+// createTokenInsertSQL inserts one token; tokenInsertColumns is the
+// number of its columns.
+const (
+	createTokenInsertSQL = "INSERT INTO `personal_access_tokens` (`id`,`organization_id`,`owner_id`,`name`,`name_key`,`scopes`,`token_digest`,`hint`,`created_at`,`expires_at`,`last_used_at`,`revoked_at`,`revoked_by_id`,`revocation_source`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	tokenInsertColumns   = 14
+)
 
 func createTokenInsertArgs() []driver.Value {
 	return argsOf("01TOKEN", testOrgID, testOwnerID, "CI", "ci", " a ", []byte("digest"), "pat_x",
-		testNow, testNow+86_400_000, nil, nil, nil)
+		testNow, testNow+86_400_000, nil, nil, nil, nil)
 }
 
+// createTokenAuditID is the ID of the event buildTestToken returns.
+const createTokenAuditID = "01EVENTCREATE"
+
 // buildTestToken is a CreateToken callback that builds the token
-// createTokenInsertArgs describes.
-func buildTestToken(org *model.Organization, _ int64) (*model.PersonalAccessToken, error) {
+// createTokenInsertArgs describes, and its event createdEvent(createTokenAuditID).
+func buildTestToken(org *model.Organization, _ int64) (*model.PersonalAccessToken, *model.AuditEvent, error) {
 	return &model.PersonalAccessToken{
 		ID: "01TOKEN", OrganizationID: org.ID, OwnerID: testOwnerID, Name: "CI", NameKey: "ci",
 		Scopes: " a ", TokenDigest: []byte("digest"), Hint: "pat_x",
 		CreatedAt: model.TimeFromMillis(testNow), ExpiresAt: model.TimeFromMillis(testNow + 86_400_000),
-	}, nil
+	}, createdEvent(createTokenAuditID), nil
+}
+
+// createTokenWriteSteps are CreateToken's writes after its reads: the
+// token, its audit event, the counter.
+func createTokenWriteSteps() []step {
+	return []step{
+		{kind: "exec", sql: createTokenInsertSQL, args: createTokenInsertArgs(), result: sqlmock.NewResult(0, 1),
+			scope: "`organization_id`", scopeArg: testOrgID},
+		auditInsertStep(createdEvent(createTokenAuditID)),
+		counterStep(+1),
+	}
 }

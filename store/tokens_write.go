@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -64,7 +65,10 @@ func (s *Store) CreateToken(ctx context.Context, orgID, ownerID int64, now model
 		if err := tx.Create(tok).Error; err != nil {
 			return fmt.Errorf("create token: insert: %w", err)
 		}
-		if err := insertAuditEvents(tx, []*model.AuditEvent{event}); err != nil {
+		if event == nil {
+			return errors.New("create token: no audit event")
+		}
+		if err := insertAuditEvents(tx, orgID, []*model.AuditEvent{event}); err != nil {
 			return err
 		}
 		return countUnrevoked(tx, orgID, +1)
@@ -107,11 +111,18 @@ func (s *Store) RevokeTokens(ctx context.Context, scope Scope, ids []string, by 
 			return fmt.Errorf("revoke tokens: update: %w", res.Error)
 		}
 		revoked = res.RowsAffected
-		if revoked != int64(len(events)) {
-			// The rows are locked: this cannot happen unless a lock failed.
-			return fmt.Errorf("revoke tokens: revoked %d rows, audited %d", revoked, len(events))
+		unrevoked := 0
+		for _, t := range found {
+			if t.RevokedAt == nil {
+				unrevoked++
+			}
 		}
-		if err := insertAuditEvents(tx, events); err != nil {
+		if revoked != int64(unrevoked) || revoked != int64(len(events)) {
+			// The rows are locked: this cannot happen unless a lock failed
+			// or the plan audited other tokens than those revoked.
+			return fmt.Errorf("revoke tokens: %d locked unrevoked, %d revoked, %d audited", unrevoked, revoked, len(events))
+		}
+		if err := insertAuditEvents(tx, scope.OrgID, events); err != nil {
 			return err
 		}
 		return countUnrevoked(tx, scope.OrgID, -revoked)
@@ -160,7 +171,7 @@ func (s *Store) RevokeByDigest(ctx context.Context, orgID int64, digest []byte, 
 			return fmt.Errorf("revoke by value: revoked %d rows, want 1", res.RowsAffected)
 		}
 		revoked = true
-		if err := insertAuditEvents(tx, []*model.AuditEvent{audit(&tok)}); err != nil {
+		if err := insertAuditEvents(tx, orgID, []*model.AuditEvent{audit(&tok)}); err != nil {
 			return err
 		}
 		return countUnrevoked(tx, orgID, -1)
