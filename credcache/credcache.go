@@ -8,7 +8,8 @@
 // applies the same validity predicate to cached facts as to facts read
 // from the database, at request time, so an entry can never outlive the
 // rules (expiry, lifespan cap). Entries are trusted only while the
-// instance's change poll is fresh (see Fresh).
+// instance's change poll is fresh (see Fresh), and live at most TTL after
+// they were read, a backstop should an invalidation ever be missed.
 package credcache
 
 import (
@@ -43,6 +44,11 @@ type ownerFacts struct {
 	accountType model.AccountType
 }
 
+// TTL bounds how long a fact read from the database is kept. The change
+// poll invalidates changed facts within a second; the TTL only bounds the
+// damage of a change the poll could not see (see pat's pollOverlap).
+const TTL = 2 * time.Minute
+
 // Cache holds validated credentials. A nil *Cache is a disabled cache:
 // every lookup misses and every write is dropped.
 type Cache struct {
@@ -63,13 +69,22 @@ type Cache struct {
 // size/10 organizations, at least 1,000), trusted for staleness after each
 // successful change poll. size 0 returns nil: caching disabled.
 func New(size int, staleness time.Duration) *Cache {
+	return newCache(size, staleness, nil)
+}
+
+// newCache is New with the clock the entries' TTL is measured on (nil:
+// the real one).
+func newCache(size int, staleness time.Duration, clock otter.Clock) *Cache {
 	if size <= 0 {
 		return nil
 	}
 	return &Cache{
-		tokens:    otter.Must(&otter.Options[[32]byte, tokenFacts]{MaximumSize: size}),
-		orgs:      otter.Must(&otter.Options[int64, orgFacts]{MaximumSize: max(size/10, 1000)}),
-		owners:    otter.Must(&otter.Options[int64, ownerFacts]{MaximumSize: size}),
+		tokens: otter.Must(&otter.Options[[32]byte, tokenFacts]{MaximumSize: size, Clock: clock,
+			ExpiryCalculator: otter.ExpiryWriting[[32]byte, tokenFacts](TTL)}),
+		orgs: otter.Must(&otter.Options[int64, orgFacts]{MaximumSize: max(size/10, 1000), Clock: clock,
+			ExpiryCalculator: otter.ExpiryWriting[int64, orgFacts](TTL)}),
+		owners: otter.Must(&otter.Options[int64, ownerFacts]{MaximumSize: size, Clock: clock,
+			ExpiryCalculator: otter.ExpiryWriting[int64, ownerFacts](TTL)}),
 		start:     time.Now(),
 		staleness: staleness,
 	}

@@ -41,7 +41,9 @@ func writeGraphQLError(w http.ResponseWriter, status int, code, message string) 
 }
 
 // rejecter answers requests the auth middleware refuses: 401 for a bad
-// session token, 500 (logged) when the caller could not be provisioned.
+// session token; 503 with Retry-After (logged) when the caller could not
+// be read or provisioned, which means the database is unavailable: the
+// request did nothing, and the client may retry.
 func rejecter(log *slog.Logger) func(w http.ResponseWriter, r *http.Request, err error) {
 	return func(w http.ResponseWriter, r *http.Request, err error) {
 		if errors.Is(err, auth.ErrInvalidToken) {
@@ -51,6 +53,7 @@ func rejecter(log *slog.Logger) func(w http.ResponseWriter, r *http.Request, err
 			return
 		}
 		log.ErrorContext(r.Context(), "provision caller failed", "err", err)
-		writeGraphQLError(w, http.StatusInternalServerError, string(apperr.Internal), "internal error")
+		w.Header().Set("Retry-After", "1")
+		writeGraphQLError(w, http.StatusServiceUnavailable, string(apperr.Internal), "internal error")
 	}
 }

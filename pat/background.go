@@ -11,12 +11,15 @@ import (
 
 // Change polling: every instance asks the database what changed (tokens
 // revoked, policies updated, users refreshed) every pollInterval, looking
-// back pollOverlap so that a change committed late (a transaction takes at
-// most the store's deadline) or stamped by a slightly skewed clock is still
-// seen. Invalidation is idempotent, so seeing a change twice is harmless.
+// back pollOverlap. A change is stamped with the time its request began
+// and becomes visible when it commits, which is at most the request's
+// deadline later (15 s; the store's COMMIT is bounded by it too), and the
+// stamping instance's clock may be skewed: the look-back covers both with
+// a wide margin. Invalidation is idempotent, so seeing a change twice is
+// harmless. The cache's own time to live (credcache) is the backstop.
 const (
 	pollInterval = 250 * time.Millisecond
-	pollOverlap  = 10 * time.Second
+	pollOverlap  = time.Minute
 	pollTimeout  = 500 * time.Millisecond
 	// CacheStaleness bounds how long a change on another instance can go
 	// unseen here: cached facts are trusted only this long after the last

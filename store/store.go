@@ -55,12 +55,39 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) transaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	backoff := retry.WithMaxRetries(4, retry.WithFullJitter(retry.NewExponential(10*time.Millisecond)))
 	return retry.Do(ctx, backoff, func(ctx context.Context) error {
-		err := s.db.WithContext(ctx).Transaction(fn)
+		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := fn(tx); err != nil {
+				return err
+			}
+			return s.commit(tx)
+		})
 		if retryable(err) {
 			return retry.RetryableError(err)
 		}
 		return err
 	})
+}
+
+// commitStatement is the COMMIT a MySQL transaction sends as a statement.
+const commitStatement = "COMMIT"
+
+// commit commits tx within its context's deadline on MySQL. database/sql's
+// Tx.Commit takes no context, and the MySQL driver then waits for the
+// server's answer until its read timeout (30 s), long past the request's
+// deadline, when the network drops it. Sent as a statement, COMMIT is
+// bounded by the context like every query: the driver closes the
+// connection when the deadline passes. database/sql's own COMMIT that
+// follows is a no-op. A deadline that passes during COMMIT leaves the
+// outcome unknown to us, as any lost answer does; every write here is
+// idempotent to retry. SQLite commits locally and needs none of this.
+func (s *Store) commit(tx *gorm.DB) error {
+	if s.dialect != migrations.MySQL {
+		return nil
+	}
+	if err := tx.Exec(commitStatement).Error; err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
 }
 
 // retryable reports whether err is a MySQL error that aborted the whole

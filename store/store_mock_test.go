@@ -73,6 +73,8 @@ type step struct {
 	scopeArg driver.Value
 	// moreScopes are further conditions of the statement bound to scopeArg.
 	moreScopes []string
+	// implicit marks the COMMIT of GORM's own single-write transaction.
+	implicit bool
 }
 
 func begin() step { return step{kind: "begin"} }
@@ -80,7 +82,11 @@ func begin() step { return step{kind: "begin"} }
 // prepare expects a server-side prepared statement of sql.
 func prepare(sql string) step { return step{kind: "prepare", sql: sql} }
 func commit() step            { return step{kind: "commit"} }
-func rollback() step          { return step{kind: "rollback"} }
+
+// implicitCommit is the COMMIT of GORM's own transaction around a single
+// write (outside Store.transaction): no COMMIT statement precedes it.
+func implicitCommit() step { return step{kind: "commit", implicit: true} }
+func rollback() step       { return step{kind: "rollback"} }
 
 // expectSteps registers steps on mock, in order.
 func expectSteps(mock sqlmock.Sqlmock, steps []step) {
@@ -89,6 +95,11 @@ func expectSteps(mock sqlmock.Sqlmock, steps []step) {
 		case "begin":
 			mock.ExpectBegin()
 		case "commit":
+			// Store.transaction sends COMMIT as a statement, bounded by
+			// the context (see Store.commit); database/sql's COMMIT follows.
+			if !st.implicit {
+				mock.ExpectExec(commitStatement).WillReturnResult(sqlmock.NewResult(0, 0))
+			}
 			mock.ExpectCommit()
 		case "rollback":
 			mock.ExpectRollback()

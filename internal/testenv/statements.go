@@ -53,7 +53,10 @@ func (l *StatementLog) add(db *gorm.DB) {
 	// own schedule; it belongs to no request.
 	// Subqueries are rendered through the callbacks in dry-run mode; only
 	// statements sent to the database count.
-	if l.on && db.Error == nil && !db.DryRun && !strings.HasPrefix(db.Statement.SQL.String(), ChangePollMarker) {
+	// COMMIT, which the store sends as a statement on MySQL, is a
+	// transaction boundary like BEGIN, which is not recorded either.
+	sql := db.Statement.SQL.String()
+	if l.on && db.Error == nil && !db.DryRun && !strings.HasPrefix(sql, ChangePollMarker) && sql != "COMMIT" {
 		l.stmts = append(l.stmts, Statement{SQL: db.Statement.SQL.String(), Vars: append([]any(nil), db.Statement.Vars...)})
 	}
 }
