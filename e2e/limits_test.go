@@ -76,6 +76,24 @@ func TestDepthLimit(t *testing.T) {
 	}
 }
 
+// TestIntrospectionDepth: with the default limits, the standard
+// introspection query (seven chained ofType) is served, while a document
+// that fans out through introspection (fields of the types of fields ...)
+// past the depth limit is refused like any other.
+func TestIntrospectionDepth(t *testing.T) {
+	env := testenv.New(t, "sqlite")
+	admin := env.Admin(t, testenv.UniqueOrg("intro-depth"), "admin")
+	typeRef := "kind name" + strings.Repeat(" ofType { kind name", 7) + strings.Repeat(" }", 7)
+	standard := `{ __schema { types { fields(includeDeprecated: true) { args { type { ` + typeRef + ` } } type { ` + typeRef + ` } } } } }`
+	if r := admin.Do(standard, nil); len(r.Errors) > 0 {
+		t.Fatalf("standard introspection: got %.300s, want served", r.Raw)
+	}
+	fanOut := `{ __schema { types {` + strings.Repeat(" fields { type {", 6) + " name" + strings.Repeat(" } }", 6) + ` } } }`
+	if r := admin.Do(fanOut, nil); r.Code() != "GRAPHQL_VALIDATION_FAILED" || !strings.Contains(r.Raw, "deeper than 12") {
+		t.Errorf("introspection fanning out 15 levels: got %.300s, want GRAPHQL_VALIDATION_FAILED", r.Raw)
+	}
+}
+
 // TestIntrospectionSwitch: schema introspection is served by default and
 // refused when configured off, and then validation errors make no
 // suggestions (they would reveal field names).

@@ -38,13 +38,24 @@ func depthRule(max int) core.RuleFunc {
 // depth is the nesting depth of set. visiting holds the fragments on the
 // current path, so a fragment cycle (reported by another rule) ends the
 // walk instead of looping.
+//
+// Introspection's __Type.ofType does not count: it unwraps one list or
+// non-null wrapper and returns a single type (or null once unwrapped), so
+// a chain of them costs a few objects, never a fan-out. The standard
+// introspection query of GraphiQL and codegen tools chains seven of them
+// and would otherwise exceed the limit. Fields that fan out (__Type.fields
+// and the types they reach) count as usual. No field of this schema is
+// named ofType.
 func depth(set ast.SelectionSet, visiting map[string]bool) int {
 	deepest := 0
 	for _, sel := range set {
 		d := 0
 		switch s := sel.(type) {
 		case *ast.Field:
-			d = 1 + depth(s.SelectionSet, visiting)
+			d = depth(s.SelectionSet, visiting)
+			if s.Name != "ofType" {
+				d++
+			}
 		case *ast.InlineFragment:
 			d = depth(s.SelectionSet, visiting)
 		case *ast.FragmentSpread:
