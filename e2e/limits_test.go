@@ -47,6 +47,19 @@ func TestDocumentLimits(t *testing.T) {
 		if r := admin.Do(`{ personalAccessTokens(first: 100) { totalCount edges { cursor node { id name scopes createdAt expiresAt lastUsedAt status revokedAt hint owner { id name email accountType } revokedBy { id name email accountType } } } } }`, nil); len(r.Errors) > 0 {
 			t.Errorf("one full page of 100: got %s, want it served", r.Raw)
 		}
+		// The audit trail's pages cost the same way.
+		var audits strings.Builder
+		audits.WriteString("{")
+		for i := range 16 {
+			fmt.Fprintf(&audits, ` a%d: auditEvents(first: 100) { nodes { id action occurredAt requestId clientIp userAgent revocationSource actor { id name email accountType } token { id name scopes expiresAt hint owner { id name email } } settingsChange { enabled maxLifespanDays } } }`, i)
+		}
+		audits.WriteString(" }")
+		if r := admin.Do(audits.String(), nil); r.Code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+			t.Errorf("16 audit pages of 100: got code %q (%.300s), want COMPLEXITY_LIMIT_EXCEEDED", r.Code(), r.Raw)
+		}
+		if r := admin.Do(`{ auditEvents(first: 100) { nodes { id action occurredAt actor { id name } token { id name owner { id } } } } }`, nil); len(r.Errors) > 0 {
+			t.Errorf("one audit page of 100: got %s, want it served", r.Raw)
+		}
 		// Parser tokens: a document of 6,000 tokens.
 		big := "{ " + strings.Repeat("viewer { id } ", 1500) + "}"
 		if r := admin.Do(big, nil); r.Code() != "GRAPHQL_PARSE_FAILED" {

@@ -6,7 +6,8 @@ import (
 )
 
 // DefaultPageSize is what a list field costs when its size is not given
-// (the schema's default for personalAccessTokens(first:)).
+// (the schema's default for personalAccessTokens(first:) and
+// auditEvents(first:)).
 const DefaultPageSize = 50
 
 // Complexity sets the cost of the list fields of the schema: the number of
@@ -16,14 +17,21 @@ const DefaultPageSize = 50
 func Complexity() graph.ComplexityRoot {
 	var c graph.ComplexityRoot
 	c.Query.PersonalAccessTokens = func(child int, first *int, _ *string, _ *model.PersonalAccessTokenFilter, _ *model.PersonalAccessTokenOrder) int {
-		size := DefaultPageSize
-		if first != nil && *first > 0 {
-			size = *first
-		}
-		return 1 + size*child
+		return 1 + pageSize(first)*child
+	}
+	c.Query.AuditEvents = func(child int, first *int, _ *string, _ *model.AuditEventFilter) int {
+		return 1 + pageSize(first)*child
 	}
 	c.Mutation.RevokeTokens = func(child int, ids []string) int {
 		return 1 + max(len(ids), 1)*child
 	}
 	return c
+}
+
+// pageSize is the number of items a page of first items may return.
+func pageSize(first *int) int {
+	if first != nil && *first > 0 {
+		return *first
+	}
+	return DefaultPageSize
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -184,6 +185,16 @@ var apqInputErrors = map[string]bool{
 // batch of operations.
 func requireJSONObject(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// gqlgen answers other media types and upgrade requests itself,
+		// in plain text without a code: refuse them here, in our shape.
+		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+			writeGraphQLError(w, http.StatusUnsupportedMediaType, string(apperr.BadRequest), "Content-Type must be application/json")
+			return
+		}
+		if r.Header.Get("Upgrade") != "" {
+			writeGraphQLError(w, http.StatusBadRequest, string(apperr.BadRequest), "protocol upgrades are not supported: send one POST per operation")
+			return
+		}
 		body, err := io.ReadAll(r.Body)
 		var tooLarge *http.MaxBytesError
 		switch {

@@ -140,6 +140,40 @@ func TestHTTPRequestErrors(t *testing.T) {
 	})
 }
 
+// TestHTTPMediaTypes: only application/json bodies (any parameters) are
+// served; other media types get 415 and upgrade requests 400, both as
+// BAD_REQUEST in the usual JSON error shape.
+func TestHTTPMediaTypes(t *testing.T) {
+	env := testenv.New(t, "sqlite")
+	bearer := "Bearer " + env.Member(t, testenv.UniqueOrg("media"), "alice").Bearer
+	cases := []struct {
+		name   string
+		header http.Header
+		status int
+	}{
+		{"json", http.Header{"Content-Type": {"application/json"}}, http.StatusOK},
+		{"json with charset", http.Header{"Content-Type": {"application/json; charset=utf-8"}}, http.StatusOK},
+		{"text/plain", http.Header{"Content-Type": {"text/plain"}}, http.StatusUnsupportedMediaType},
+		{"form", http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, http.StatusUnsupportedMediaType},
+		{"multipart", http.Header{"Content-Type": {"multipart/form-data; boundary=x"}}, http.StatusUnsupportedMediaType},
+		{"application/graphql", http.Header{"Content-Type": {"application/graphql"}}, http.StatusUnsupportedMediaType},
+		{"none", http.Header{}, http.StatusUnsupportedMediaType},
+		{"websocket upgrade", http.Header{"Content-Type": {"application/json"}, "Upgrade": {"websocket"}}, http.StatusBadRequest},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.header.Set("Authorization", bearer)
+			status, _, raw := doHTTP(t, http.MethodPost, env.URL+"/query", tc.header, bytes.NewReader(viewerBody))
+			if status != tc.status {
+				t.Fatalf("HTTP status: got %d, want %d: %s", status, tc.status, raw)
+			}
+			if tc.status != http.StatusOK && !strings.Contains(raw, `"code":"BAD_REQUEST"`) {
+				t.Errorf("body: got %s, want a BAD_REQUEST error", raw)
+			}
+		})
+	}
+}
+
 // TestHTTPInternalResolverError: a database error inside a resolver (here
 // a trigger that fails one insert) is "internal error" with code INTERNAL,
 // and neither the SQL error nor its text reaches the client.

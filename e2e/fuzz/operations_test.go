@@ -1,0 +1,118 @@
+package fuzz
+
+import (
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// schemaFile is the API contract, relative to this package.
+const schemaFile = "../../schema.graphqls"
+
+// Selections of every field, so every field resolver runs.
+const (
+	userFields  = `id email name accountType`
+	tokenFields = `id name scopes createdAt expiresAt lastUsedAt status revokedAt hint
+  owner { ` + userFields + ` } revokedBy { ` + userFields + ` }`
+	pageFields     = `pageInfo { hasNextPage endCursor hasPreviousPage startCursor }`
+	settingsFields = `enabled maxLifespanDays updatedAt updatedBy { ` + userFields + ` }`
+	auditFields    = `id action occurredAt actor { ` + userFields + ` }
+  token { id name owner { ` + userFields + ` } scopes expiresAt hint }
+  revocationSource
+  settingsChange { previousEnabled enabled previousMaxLifespanDays maxLifespanDays }
+  requestId clientIp userAgent`
+)
+
+// operation is one document FuzzGraphQLOperations sends with fuzzed
+// variables.
+type operation struct {
+	name     string
+	document string
+	mutation bool
+}
+
+// operations covers every root field of the schema (TestOperationsCoverSchema
+// fails otherwise). Append new ones at the end: corpus entries pick an
+// operation by its index.
+var operations = []operation{
+	{"updatePatSettings", `mutation($input: UpdatePatSettingsInput!) { updatePatSettings(input: $input) { ` + settingsFields + ` } }`, true},
+	{"revokeTokens", `mutation($ids: [ID!]!) { revokeTokens(ids: $ids) { revokedCount tokens { ` + tokenFields + ` } } }`, true},
+	{"revokeTokenByValue", `mutation($token: String!) { revokeTokenByValue(token: $token) { outcome token { ` + tokenFields + ` } } }`, true},
+	{"createPersonalAccessToken", `mutation($input: CreatePersonalAccessTokenInput!) { createPersonalAccessToken(input: $input) { token personalAccessToken { ` + tokenFields + ` } } }`, true},
+	{"personalAccessTokens", `query($first: Int, $after: String, $filter: PersonalAccessTokenFilter, $orderBy: PersonalAccessTokenOrder) {
+  personalAccessTokens(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
+    totalCount edges { cursor node { id } } nodes { ` + tokenFields + ` } ` + pageFields + ` } }`, false},
+	{"auditEvents", `query($first: Int, $after: String, $filter: AuditEventFilter) {
+  auditEvents(first: $first, after: $after, filter: $filter) { edges { cursor node { id } } nodes { ` + auditFields + ` } ` + pageFields + ` } }`, false},
+	{"argumentless", `query { viewer { ` + userFields + ` } organizationPatSettings { ` + settingsFields + ` } availableScopes }`, false},
+}
+
+// loadSchema parses the contract.
+func loadSchema(tb testing.TB) *ast.Schema {
+	tb.Helper()
+	src, err := os.ReadFile(schemaFile)
+	if err != nil {
+		tb.Fatalf("read schema: %v", err)
+	}
+	schema, err := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphqls", Input: string(src)})
+	if err != nil {
+		tb.Fatalf("load schema: %v", err)
+	}
+	return schema
+}
+
+// errorCodes returns the values of the schema's ErrorCode enum: the only
+// codes a response may carry.
+func errorCodes(tb testing.TB, schema *ast.Schema) map[string]bool {
+	tb.Helper()
+	enum := schema.Types["ErrorCode"]
+	if enum == nil || enum.Kind != ast.Enum {
+		tb.Fatalf("schema has no ErrorCode enum")
+	}
+	codes := map[string]bool{}
+	for _, v := range enum.EnumValues {
+		codes[v.Name] = true
+	}
+	return codes
+}
+
+// TestOperationsCoverSchema: every root field of the schema (queries and
+// mutations) is sent by some fuzzed operation, and every operation is
+// valid against the schema, so a new or renamed field cannot escape the
+// fuzzer.
+func TestOperationsCoverSchema(t *testing.T) {
+	schema := loadSchema(t)
+	covered := map[string]bool{}
+	for _, op := range operations {
+		doc, errs := gqlparser.LoadQuery(schema, op.document)
+		if len(errs) > 0 {
+			t.Errorf("operation %s: got %v, want a valid document", op.name, errs)
+			continue
+		}
+		if got := len(doc.Operations); got != 1 {
+			t.Errorf("operation %s: got %d operations, want 1", op.name, got)
+			continue
+		}
+		if got, want := doc.Operations[0].Operation == ast.Mutation, op.mutation; got != want {
+			t.Errorf("operation %s: got mutation %v, want %v", op.name, got, want)
+		}
+		for _, sel := range doc.Operations[0].SelectionSet {
+			if f, ok := sel.(*ast.Field); ok {
+				covered[f.Name] = true
+			}
+		}
+	}
+	for _, root := range []*ast.Definition{schema.Query, schema.Mutation} {
+		if root == nil {
+			continue
+		}
+		for _, f := range root.Fields {
+			if !covered[f.Name] && !slices.Contains([]string{"__schema", "__type", "__typename"}, f.Name) {
+				t.Errorf("%s.%s: no fuzzed operation sends it; add a line to operations", root.Name, f.Name)
+			}
+		}
+	}
+}
