@@ -19,14 +19,11 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
-
 	"github.com/patgov/pats/auth"
 	"github.com/patgov/pats/config"
 	"github.com/patgov/pats/database"
 	"github.com/patgov/pats/httpapi"
 	"github.com/patgov/pats/metrics"
-	"github.com/patgov/pats/model"
 	"github.com/patgov/pats/origin"
 	"github.com/patgov/pats/pat"
 	"github.com/patgov/pats/requestid"
@@ -111,6 +108,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
+	// Development mode only: nil in production, where nothing can mint a
+	// session token.
+	devSessions := httpapi.NewDevSessions(cfg, jwtKey)
 	var draining atomic.Bool
 	srv := &http.Server{
 		Handler: httpapi.New(httpapi.Config{
@@ -123,6 +123,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			IntrospectionPerSecond: cfg.IntrospectionPerSecond,
 			Draining:               draining.Load,
 			Origins:                origins,
+			DevSessions:            devSessions,
 			Limits: httpapi.Limits{
 				MaxDepth: cfg.GraphQLMaxDepth, MaxAliases: cfg.GraphQLMaxAliases,
 				MaxComplexity: cfg.GraphQLMaxComplexity, ParserTokens: cfg.GraphQLTokenLimit,
@@ -140,8 +141,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return fmt.Errorf("listen: %w", err)
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "database", string(db.Dialect), "dev_mode", cfg.DevMode())
-	if cfg.DevMode() {
-		if err := printDevCredential(stdout, cfg, jwtKey, ln.Addr()); err != nil {
+	if devSessions != nil {
+		if err := printDevCredential(stdout, devSessions, ln.Addr()); err != nil {
 			return err
 		}
 	}
@@ -191,24 +192,12 @@ func deriveKey(master []byte, purpose string) []byte {
 }
 
 // printDevCredential prints, in development mode, a ready-to-paste header
-// for an admin of a demo organization, and the playground URL.
-func printDevCredential(w io.Writer, cfg config.Config, key []byte, addr net.Addr) error {
-	const lifetime = 12 * time.Hour
-	now := time.Now()
-	registered := jwt.RegisteredClaims{
-		Subject: "demo-admin", Issuer: cfg.JWTIssuer,
-		IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(lifetime)),
-	}
-	if cfg.JWTAudience != "" {
-		registered.Audience = jwt.ClaimStrings{cfg.JWTAudience}
-	}
-	token, err := auth.Sign(key, &auth.Claims{
-		RegisteredClaims: registered,
-		Org:              "demo-org", Role: auth.RoleAdmin,
-		Email: "admin@demo.example", Name: "Demo Admin", AccountType: model.AccountTypeLocal,
-	})
+// for the demo organization's admin (minted by the same code as the
+// console's development sign-in), the playground URL and the console URL.
+func printDevCredential(w io.Writer, mint func(role string) (string, time.Time, error), addr net.Addr) error {
+	token, _, err := mint("admin")
 	if err != nil {
-		return fmt.Errorf("sign development credential: %w", err)
+		return err
 	}
 	port := "8080"
 	if tcp, ok := addr.(*net.TCPAddr); ok {
@@ -216,11 +205,12 @@ func printDevCredential(w io.Writer, cfg config.Config, key []byte, addr net.Add
 	}
 	_, err = fmt.Fprintf(w, `
 Development mode: no PATS_JWT_SECRET, so a random key was kept in the data folder.
-Playground: http://localhost:%s/
-Paste this into the playground's Headers tab (admin of organization "demo-org", valid %s):
+Console:    http://localhost:%[1]s/admin/ (sign in as the demo admin, member or directory user)
+Playground: http://localhost:%[1]s/
+Paste this into the playground's Headers tab (admin of organization %[2]q, valid %[3]s):
 
-{"Authorization": "Bearer %s"}
+{"Authorization": "Bearer %[4]s"}
 
-`, port, lifetime, token)
+`, port, httpapi.DevOrganization, httpapi.DevSessionLifetime, token)
 	return err
 }

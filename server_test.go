@@ -281,3 +281,37 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 		t.Errorf("the log lacks the rejected session token line, so the test did not exercise it:\n%s", logs)
 	}
 }
+
+// TestDevSessionsOnlyInDevelopment: the real server mints console sessions
+// without a JWT secret, and has no such endpoint with one.
+func TestDevSessionsOnlyInDevelopment(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		env    map[string]string
+		status int
+	}{
+		{"development", map[string]string{}, http.StatusOK},
+		{"production", map[string]string{"PATS_JWT_SECRET": strings.Repeat("k", 32)}, http.StatusNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.env["PATS_DATABASE_URL"] = "sqlite:" + filepath.Join(t.TempDir(), "pats.db")
+			_, stop, out := startServer(t, tc.env)
+			base := waitServing(t, out)
+			resp, err := http.Post(base+"/admin/api/dev-session", "application/json", strings.NewReader(`{"role":"admin"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Errorf("POST /admin/api/dev-session: got HTTP %d %s, want %d", resp.StatusCode, body, tc.status)
+			}
+			if tc.status != http.StatusOK && strings.Contains(string(body), "token") {
+				t.Errorf("production answer mentions a token: %s", body)
+			}
+			if err := stop(); err != nil {
+				t.Fatalf("stop: %v", err)
+			}
+		})
+	}
+}

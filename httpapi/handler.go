@@ -1,7 +1,8 @@
 // Package httpapi is the service's HTTP surface: the GraphQL endpoint
 // (POST /query) behind session-token authentication, GraphiQL (GET /),
 // token introspection for resource servers (POST /introspect, RFC 7662),
-// and the probes (GET /healthz, GET /readyz).
+// the probes (GET /healthz, GET /readyz), and the administration console
+// (under /admin/, package console) with its JSON API (/admin/api/).
 package httpapi
 
 import (
@@ -16,6 +17,7 @@ import (
 
 	"github.com/patgov/pats/apperr"
 	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/console"
 	"github.com/patgov/pats/metrics"
 	"github.com/patgov/pats/origin"
 	"github.com/patgov/pats/pat"
@@ -51,6 +53,10 @@ type Config struct {
 	// Origins derives each request's client IP and User-Agent for the
 	// audit trail (default: the TCP peer, no proxies trusted).
 	Origins *origin.Resolver
+	// DevSessions mints the console's development sign-in sessions
+	// (POST /admin/api/dev-session); set only in development mode (see
+	// NewDevSessions). When nil, as in production, that path is unknown.
+	DevSessions func(role string) (token string, expiresAt time.Time, err error)
 }
 
 // New returns the service's HTTP handler.
@@ -75,6 +81,15 @@ func New(cfg Config) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.Handle("GET /readyz", readyHandler(cfg.Service, cfg.Draining, cfg.Logger))
+	// The console: its bundle, and its API, whose unknown paths (and, in
+	// production, the development sign-in) get the console's JSON 404.
+	admin := console.Handler()
+	mux.Handle("/admin", admin)
+	mux.Handle("/admin/", admin)
+	mux.Handle("/admin/api/config", console.Secure(consoleConfigHandler(cfg.DevSessions != nil)))
+	if cfg.DevSessions != nil {
+		mux.Handle("/admin/api/dev-session", console.Secure(devSessionHandler(cfg.DevSessions, cfg.Logger)))
+	}
 	if cfg.Origins == nil {
 		cfg.Origins, _ = origin.NewResolver(nil) // cannot fail without proxies
 	}

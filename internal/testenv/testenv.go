@@ -25,6 +25,7 @@ import (
 	_ "github.com/go-sql-driver/mysql" // the database/sql driver used to create test databases
 
 	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/config"
 	"github.com/patgov/pats/database"
 	"github.com/patgov/pats/httpapi"
 	"github.com/patgov/pats/metrics"
@@ -119,6 +120,10 @@ type Options struct {
 	// RequestTimeout bounds each GraphQL request, database calls included
 	// (zero: the service's default, 15 s).
 	RequestTimeout time.Duration
+	// DevMode runs the service as without PATS_JWT_SECRET: the console's
+	// development sign-in (POST /admin/api/dev-session) mints sessions
+	// signed with JWTKey. Off, the service is in production mode.
+	DevMode bool
 }
 
 // New starts the service on a database of the given dialect.
@@ -181,6 +186,7 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 		RequestTimeout:      opts.RequestTimeout,
 
 		IntrospectionPerSecond: opts.IntrospectionPerSecond,
+		DevSessions:            devSessions(opts),
 	}))
 	env := &Env{URL: srv.URL, Dialect: dialect, DatabaseURL: dbURL, DB: db, Clock: clock, Service: svc, Statements: statements, server: srv}
 	t.Cleanup(func() {
@@ -193,6 +199,17 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 		env.waitCacheFresh(t)
 	}
 	return env
+}
+
+// devSessions mints development sessions as the server does in
+// development mode, or is nil (production).
+func devSessions(opts Options) func(role string) (string, time.Time, error) {
+	if !opts.DevMode {
+		return nil
+	}
+	// No JWT secret is what development mode means; the key is the one
+	// the server would have generated.
+	return httpapi.NewDevSessions(config.Config{JWTIssuer: opts.JWTIssuer, JWTAudience: opts.JWTAudience}, JWTKey)
 }
 
 func cacheSize(opts Options) int {
