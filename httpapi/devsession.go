@@ -1,13 +1,10 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"time"
 
@@ -121,18 +118,12 @@ type devSessionResponse struct {
 // form post cannot reach mint.
 func devSessionHandler(mint func(role string) (string, time.Time, error), log *slog.Logger) http.Handler {
 	issue := limitBody(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(r.Body)
-		var tooLarge *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooLarge):
-			writeGraphQLError(w, http.StatusRequestEntityTooLarge, string(apperr.BadRequest), "request body too large")
-			return
-		case err != nil:
-			writeGraphQLError(w, http.StatusBadRequest, string(apperr.BadRequest), "could not read request body")
+		body, ok := readJSONObject(w, r, `{"role": "admin" | "member" | "directory"}`)
+		if !ok {
 			return
 		}
 		var req devSessionRequest
-		if trimmed := bytes.TrimSpace(body); len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &req) != nil {
+		if json.Unmarshal(body, &req) != nil {
 			writeGraphQLError(w, http.StatusBadRequest, string(apperr.BadRequest), `request body must be one JSON object: {"role": "admin" | "member" | "directory"}`)
 			return
 		}
@@ -153,10 +144,6 @@ func devSessionHandler(mint func(role string) (string, time.Time, error), log *s
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
 			writeGraphQLError(w, http.StatusMethodNotAllowed, string(apperr.BadRequest), "method not allowed: use POST")
-			return
-		}
-		if mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mediaType != "application/json" {
-			writeGraphQLError(w, http.StatusUnsupportedMediaType, string(apperr.BadRequest), "Content-Type must be application/json")
 			return
 		}
 		issue.ServeHTTP(w, r)

@@ -3,12 +3,10 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -187,27 +185,12 @@ func requireJSONObject(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// gqlgen answers other media types and upgrade requests itself,
 		// in plain text without a code: refuse them here, in our shape.
-		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-			writeGraphQLError(w, http.StatusUnsupportedMediaType, string(apperr.BadRequest), "Content-Type must be application/json")
-			return
-		}
 		if r.Header.Get("Upgrade") != "" {
 			writeGraphQLError(w, http.StatusBadRequest, string(apperr.BadRequest), "protocol upgrades are not supported: send one POST per operation")
 			return
 		}
-		body, err := io.ReadAll(r.Body)
-		var tooLarge *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooLarge):
-			writeGraphQLError(w, http.StatusRequestEntityTooLarge, string(apperr.BadRequest), "request body too large")
-			return
-		case err != nil:
-			writeGraphQLError(w, http.StatusBadRequest, string(apperr.BadRequest), "could not read request body")
-			return
-		}
-		trimmed := bytes.TrimSpace(body)
-		if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
-			writeGraphQLError(w, http.StatusBadRequest, string(apperr.BadRequest), "request body must be one JSON object: {\"query\": ..., \"variables\": ...}")
+		body, ok := readJSONObject(w, r, `{"query": ..., "variables": ...}`)
+		if !ok {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))

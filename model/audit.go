@@ -1,10 +1,6 @@
 package model
 
-import (
-	"fmt"
-	"io"
-	"strconv"
-)
+import "io"
 
 // AuditEvent is a row of the append-only audit trail: one change, written
 // in the same transaction as the change. The token columns are a snapshot
@@ -119,17 +115,11 @@ const (
 )
 
 // MarshalGQL writes the GraphQL enum value.
-func (a AuditAction) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(string(a))) }
+func (a AuditAction) MarshalGQL(w io.Writer) { marshalEnum(w, a) }
 
 // UnmarshalGQL reads the GraphQL enum value.
 func (a *AuditAction) UnmarshalGQL(v any) error {
-	str, _ := v.(string)
-	switch AuditAction(str) {
-	case AuditTokenCreated, AuditTokenRevoked, AuditSettingsUpdated:
-		*a = AuditAction(str)
-		return nil
-	}
-	return InputError(fmt.Sprintf("invalid AuditAction %v", v))
+	return unmarshalEnum(a, v, "AuditAction", AuditTokenCreated, AuditTokenRevoked, AuditSettingsUpdated)
 }
 
 // RevocationSource is how a token was revoked, spelled as in the GraphQL
@@ -144,17 +134,9 @@ const (
 )
 
 // MarshalGQL writes the GraphQL enum value.
-func (r RevocationSource) MarshalGQL(w io.Writer) {
-	_, _ = io.WriteString(w, strconv.Quote(string(r)))
-}
+func (r RevocationSource) MarshalGQL(w io.Writer) { marshalEnum(w, r) }
 
 // UnmarshalGQL reads the GraphQL enum value.
 func (r *RevocationSource) UnmarshalGQL(v any) error {
-	str, _ := v.(string)
-	switch RevocationSource(str) {
-	case RevokedByOwner, RevokedByAdmin, RevokedByValue:
-		*r = RevocationSource(str)
-		return nil
-	}
-	return InputError(fmt.Sprintf("invalid RevocationSource %v", v))
+	return unmarshalEnum(r, v, "RevocationSource", RevokedByOwner, RevokedByAdmin, RevokedByValue)
 }

@@ -54,15 +54,25 @@ const (
 )
 
 // MarshalGQL writes the GraphQL enum value.
-func (s TokenStatus) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(string(s))) }
+func (s TokenStatus) MarshalGQL(w io.Writer) { marshalEnum(w, s) }
 
 // UnmarshalGQL reads the GraphQL enum value.
 func (s *TokenStatus) UnmarshalGQL(v any) error {
+	return unmarshalEnum(s, v, "TokenStatus", TokenStatusActive, TokenStatusExpired, TokenStatusRevoked)
+}
+
+// marshalEnum writes an enum whose Go value is its GraphQL name.
+func marshalEnum[T ~string](w io.Writer, v T) { _, _ = io.WriteString(w, strconv.Quote(string(v))) }
+
+// unmarshalEnum sets *dst to v if v names one of valid, else returns the
+// input error naming the enum.
+func unmarshalEnum[T ~string](dst *T, v any, enum string, valid ...T) error {
 	str, _ := v.(string)
-	switch TokenStatus(str) {
-	case TokenStatusActive, TokenStatusExpired, TokenStatusRevoked:
-		*s = TokenStatus(str)
-		return nil
+	for _, ok := range valid {
+		if T(str) == ok {
+			*dst = ok
+			return nil
+		}
 	}
-	return InputError(fmt.Sprintf("invalid TokenStatus %v", v))
+	return InputError(fmt.Sprintf("invalid %s %v", enum, v))
 }
