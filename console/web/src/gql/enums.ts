@@ -1,0 +1,84 @@
+/** How a user signs in to the platform. */
+export type AccountType =
+  /** A directory (federated) account: may not own personal access tokens. */
+  | 'DIRECTORY'
+  /** A local account: may own personal access tokens. */
+  | 'LOCAL';
+
+/** What an audit event records. */
+export type AuditAction =
+  /** The organization's token policy changed; `settingsChange` holds the old and new values. */
+  | 'SETTINGS_UPDATED'
+  /** A token was created. Its secret is never recorded. */
+  | 'TOKEN_CREATED'
+  /** A token was revoked; `revocationSource` says how. */
+  | 'TOKEN_REVOKED';
+
+/**
+ * The codes carried in `errors[].extensions.code`. The schema lists them so
+ * typed clients can generate a closed set; no field returns this enum.
+ */
+export type ErrorCode =
+  /** The HTTP request is unusable: not one JSON object (HTTP 400) or over 1 MiB (HTTP 413). */
+  | 'BAD_REQUEST'
+  /** An argument is invalid; the message says which and why. */
+  | 'BAD_USER_INPUT'
+  /** The operation costs more than the limit: list fields cost their page size times their children. */
+  | 'COMPLEXITY_LIMIT_EXCEEDED'
+  /** The caller's role may not perform this operation (or schema introspection is switched off). */
+  | 'FORBIDDEN'
+  /** The document could not be parsed (HTTP 422). */
+  | 'GRAPHQL_PARSE_FAILED'
+  /** The document does not validate against the schema (HTTP 422). */
+  | 'GRAPHQL_VALIDATION_FAILED'
+  /** An unexpected server error; details are in the server log only. */
+  | 'INTERNAL'
+  /** Only users with a local account may create personal access tokens. */
+  | 'LOCAL_ACCOUNT_REQUIRED'
+  /** An object does not exist in the caller's organization (or reach). */
+  | 'NOT_FOUND'
+  /** Personal access tokens are disabled for the organization. */
+  | 'PAT_DISABLED'
+  /** An automatic persisted query's hash is unknown: send the query text with it. */
+  | 'PERSISTED_QUERY_NOT_FOUND'
+  /** The user already holds the maximum number of active tokens. */
+  | 'QUOTA_EXCEEDED'
+  /** Too many calls; extensions.retryAfter (and the Retry-After header) say when to try again. */
+  | 'RATE_LIMITED'
+  /** Missing, expired, badly signed or malformed session token (HTTP 401). */
+  | 'UNAUTHENTICATED';
+
+export type OrderDirection =
+  | 'ASC'
+  | 'DESC';
+
+export type PersonalAccessTokenOrderField =
+  | 'CREATED_AT'
+  /** The effective expiry. */
+  | 'EXPIRES_AT'
+  /** Never-used tokens sort last in both directions. */
+  | 'LAST_USED_AT'
+  /** Case-insensitive. */
+  | 'NAME';
+
+/** How a token was revoked. */
+export type RevocationSource =
+  /** By an admin, with `revokeTokens`, when the admin is not the owner. */
+  | 'ADMIN'
+  /** By an admin who pasted the token's secret value (`revokeTokenByValue`). */
+  | 'BY_VALUE'
+  /** By its owner, with `revokeTokens`. */
+  | 'OWNER';
+
+export type RevokeOutcome =
+  | 'ALREADY_REVOKED'
+  | 'REVOKED';
+
+/** The lifecycle state of a personal access token. */
+export type TokenStatus =
+  /** Not revoked and its effective expiry is in the future. */
+  | 'ACTIVE'
+  /** Not revoked, but its effective expiry has passed. */
+  | 'EXPIRED'
+  /** Revoked: permanently unusable. */
+  | 'REVOKED';

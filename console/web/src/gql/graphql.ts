@@ -1,0 +1,469 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** How a user signs in to the platform. */
+export type AccountType =
+  /** A directory (federated) account: may not own personal access tokens. */
+  | 'DIRECTORY'
+  /** A local account: may own personal access tokens. */
+  | 'LOCAL';
+
+/** What an audit event records. */
+export type AuditAction =
+  /** The organization's token policy changed; `settingsChange` holds the old and new values. */
+  | 'SETTINGS_UPDATED'
+  /** A token was created. Its secret is never recorded. */
+  | 'TOKEN_CREATED'
+  /** A token was revoked; `revocationSource` says how. */
+  | 'TOKEN_REVOKED';
+
+/**
+ * Narrows the audit trail. Every given condition must hold. An empty list
+ * matches nothing.
+ */
+export type AuditEventFilter = {
+  actions?: Array<AuditAction> | null | undefined;
+  /** Actors' user IDs (the `sub` claim). */
+  actorIds?: Array<string> | null | undefined;
+  /** Events at or after this time. */
+  since?: string | null | undefined;
+  /** Tokens the events are about. */
+  tokenIds?: Array<string> | null | undefined;
+  /** Events strictly before this time. */
+  until?: string | null | undefined;
+};
+
+export type CreatePersonalAccessTokenInput = {
+  /** Defaults to now plus the maximum lifespan; must be in the future and within it. */
+  expiresAt?: string | null | undefined;
+  /** 1..100 characters after trimming. */
+  name: string;
+  /** At least one scope, each from `availableScopes`. */
+  scopes: Array<string>;
+};
+
+export type OrderDirection =
+  | 'ASC'
+  | 'DESC';
+
+/**
+ * Narrows the token list. Every given condition must hold. An empty `status` or
+ * `ownerIds` list matches nothing.
+ */
+export type PersonalAccessTokenFilter = {
+  /** Effective expiry strictly after this time. */
+  expiresAfter?: string | null | undefined;
+  /** Effective expiry strictly before this time. */
+  expiresBefore?: string | null | undefined;
+  /** Last used strictly before this time (never-used tokens never match). */
+  lastUsedBefore?: string | null | undefined;
+  /** true: never used; false: used at least once. */
+  neverUsed?: boolean | null | undefined;
+  /** Owners' user IDs (the `sub` claim). */
+  ownerIds?: Array<string> | null | undefined;
+  /** The token holds every listed scope. */
+  scopes?: Array<string> | null | undefined;
+  /** Case-insensitive substring of the token name or the owner's name or email; % and _ match themselves. */
+  search?: string | null | undefined;
+  /** Default [ACTIVE, EXPIRED]: revoked tokens leave the list unless asked for. */
+  status?: Array<TokenStatus> | null | undefined;
+};
+
+/** Ordering of the token list; ties are broken by ID. */
+export type PersonalAccessTokenOrder = {
+  direction: OrderDirection;
+  field: PersonalAccessTokenOrderField;
+};
+
+export type PersonalAccessTokenOrderField =
+  | 'CREATED_AT'
+  /** The effective expiry. */
+  | 'EXPIRES_AT'
+  /** Never-used tokens sort last in both directions. */
+  | 'LAST_USED_AT'
+  /** Case-insensitive. */
+  | 'NAME';
+
+/** How a token was revoked. */
+export type RevocationSource =
+  /** By an admin, with `revokeTokens`, when the admin is not the owner. */
+  | 'ADMIN'
+  /** By an admin who pasted the token's secret value (`revokeTokenByValue`). */
+  | 'BY_VALUE'
+  /** By its owner, with `revokeTokens`. */
+  | 'OWNER';
+
+export type RevokeOutcome =
+  | 'ALREADY_REVOKED'
+  | 'REVOKED';
+
+/** The lifecycle state of a personal access token. */
+export type TokenStatus =
+  /** Not revoked and its effective expiry is in the future. */
+  | 'ACTIVE'
+  /** Not revoked, but its effective expiry has passed. */
+  | 'EXPIRED'
+  /** Revoked: permanently unusable. */
+  | 'REVOKED';
+
+/** A change to the policy; fields left out keep their value. At least one is required. */
+export type UpdatePatSettingsInput = {
+  enabled?: boolean | null | undefined;
+  maxLifespanDays?: number | null | undefined;
+};
+
+export type AuditEventsQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  filter?: AuditEventFilter | null | undefined;
+}>;
+
+
+export type AuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: AuditAction, occurredAt: string, revocationSource: RevocationSource | null, requestId: string, clientIp: string, actor: { id: string, name: string, email: string, accountType: AccountType }, token: { id: string, name: string, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType } } | null, settingsChange: { previousEnabled: boolean, enabled: boolean, previousMaxLifespanDays: number, maxLifespanDays: number } | null }> } };
+
+export type UserFieldsFragment = { id: string, name: string, email: string, accountType: AccountType };
+
+export type TokenFieldsFragment = { id: string, name: string, scopes: Array<string>, createdAt: string, expiresAt: string, lastUsedAt: string | null, status: TokenStatus, revokedAt: string | null, revocationSource: RevocationSource | null, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType }, revokedBy: { id: string, name: string, email: string, accountType: AccountType } | null };
+
+export type SettingsFieldsFragment = { enabled: boolean, maxLifespanDays: number, updatedAt: string | null, updatedBy: { id: string, name: string, email: string, accountType: AccountType } | null };
+
+export type SessionQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SessionQuery = { availableScopes: Array<string>, viewer: { id: string, name: string, email: string, accountType: AccountType }, organizationPatSettings: { enabled: boolean, maxLifespanDays: number, updatedAt: string | null, updatedBy: { id: string, name: string, email: string, accountType: AccountType } | null } };
+
+export type OrganizationPatSettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OrganizationPatSettingsQuery = { organizationPatSettings: { enabled: boolean, maxLifespanDays: number, updatedAt: string | null, updatedBy: { id: string, name: string, email: string, accountType: AccountType } | null } };
+
+export type UpdatePatSettingsMutationVariables = Exact<{
+  input: UpdatePatSettingsInput;
+}>;
+
+
+export type UpdatePatSettingsMutation = { updatePatSettings: { enabled: boolean, maxLifespanDays: number, updatedAt: string | null, updatedBy: { id: string, name: string, email: string, accountType: AccountType } | null } };
+
+export type PersonalAccessTokensQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  filter?: PersonalAccessTokenFilter | null | undefined;
+  orderBy?: PersonalAccessTokenOrder | null | undefined;
+}>;
+
+
+export type PersonalAccessTokensQuery = { personalAccessTokens: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, scopes: Array<string>, createdAt: string, expiresAt: string, lastUsedAt: string | null, status: TokenStatus, revokedAt: string | null, revocationSource: RevocationSource | null, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType }, revokedBy: { id: string, name: string, email: string, accountType: AccountType } | null }> } };
+
+export type CreatePersonalAccessTokenMutationVariables = Exact<{
+  input: CreatePersonalAccessTokenInput;
+}>;
+
+
+export type CreatePersonalAccessTokenMutation = { createPersonalAccessToken: { token: string, personalAccessToken: { id: string, name: string, scopes: Array<string>, createdAt: string, expiresAt: string, lastUsedAt: string | null, status: TokenStatus, revokedAt: string | null, revocationSource: RevocationSource | null, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType }, revokedBy: { id: string, name: string, email: string, accountType: AccountType } | null } } };
+
+export type RevokeTokensMutationVariables = Exact<{
+  ids: Array<string> | string;
+}>;
+
+
+export type RevokeTokensMutation = { revokeTokens: { revokedCount: number, tokens: Array<{ id: string, status: TokenStatus }> } };
+
+export type RevokeTokenByValueMutationVariables = Exact<{
+  token: string;
+}>;
+
+
+export type RevokeTokenByValueMutation = { revokeTokenByValue: { outcome: RevokeOutcome, token: { id: string, name: string, scopes: Array<string>, createdAt: string, expiresAt: string, lastUsedAt: string | null, status: TokenStatus, revokedAt: string | null, revocationSource: RevocationSource | null, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType }, revokedBy: { id: string, name: string, email: string, accountType: AccountType } | null } } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const UserFieldsFragmentDoc = new TypedDocumentString(`
+    fragment UserFields on User {
+  id
+  name
+  email
+  accountType
+}
+    `, {"fragmentName":"UserFields"}) as unknown as TypedDocumentString<UserFieldsFragment, unknown>;
+export const TokenFieldsFragmentDoc = new TypedDocumentString(`
+    fragment TokenFields on PersonalAccessToken {
+  id
+  name
+  owner {
+    ...UserFields
+  }
+  scopes
+  createdAt
+  expiresAt
+  lastUsedAt
+  status
+  revokedAt
+  revokedBy {
+    ...UserFields
+  }
+  revocationSource
+  hint
+}
+    fragment UserFields on User {
+  id
+  name
+  email
+  accountType
+}`, {"fragmentName":"TokenFields"}) as unknown as TypedDocumentString<TokenFieldsFragment, unknown>;
+export const SettingsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SettingsFields on OrganizationPatSettings {
+  enabled
+  maxLifespanDays
+  updatedAt
+  updatedBy {
+    ...UserFields
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  email
+  accountType
+}`, {"fragmentName":"SettingsFields"}) as unknown as TypedDocumentString<SettingsFieldsFragment, unknown>;
+export const AuditEventsDocument = new TypedDocumentString(`
+    query AuditEvents($first: Int!, $after: String, $filter: AuditEventFilter) {
+  auditEvents(first: $first, after: $after, filter: $filter) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      action
+      occurredAt
+      actor {
+        ...UserFields
+      }
+      token {
+        id
+        name
+        hint
+        owner {
+          ...UserFields
+        }
+      }
+      revocationSource
+      settingsChange {
+        previousEnabled
+        enabled
+        previousMaxLifespanDays
+        maxLifespanDays
+      }
+      requestId
+      clientIp
+    }
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  email
+  accountType
+}`) as unknown as TypedDocumentString<AuditEventsQuery, AuditEventsQueryVariables>;
+export const SessionDocument = new TypedDocumentString(`
+    query Session {
+  viewer {
+    ...UserFields
+  }
+  organizationPatSettings {
+    ...SettingsFields
+  }
+  availableScopes
+}
+    fragment UserFields on User {
+  id
+  name
+  email
+  accountType
+}
+fragment SettingsFields on OrganizationPatSettings {
+  enabled
+  maxLifespanDays
+  updatedAt
+  updatedBy {
+    ...UserFields
+  }
+}`) as unknown as TypedDocumentString<SessionQuery, SessionQueryVariables>;
+export const OrganizationPatSettingsDocument = new TypedDocumentString(`
+    query OrganizationPatSettings {
+  organizationPatSettings {
+    ...SettingsFields
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  email
+  accountType
+}
+fragment SettingsFields on OrganizationPatSettings {
+  enabled
+  maxLifespanDays
+  updatedAt
+  updatedBy {
+    ...UserFields
+  }
+}`) as unknown as TypedDocumentString<OrganizationPatSettingsQuery, OrganizationPatSettingsQueryVariables>;
+export const UpdatePatSettingsDocument = new TypedDocumentString(`
+    mutation UpdatePatSettings($input: UpdatePatSettingsInput!) {
+  updatePatSettings(input: $input) {
+    ...SettingsFields
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  email
+  accountType
+}
+fragment SettingsFields on OrganizationPatSettings {
+  enabled
+  maxLifespanDays
+  updatedAt
+  updatedBy {
+    ...UserFields
+  }
+}`) as unknown as TypedDocumentString<UpdatePatSettingsMutation, UpdatePatSettingsMutationVariables>;
+export const PersonalAccessTokensDocument = new TypedDocumentString(`
+    query PersonalAccessTokens($first: Int!, $after: String, $filter: PersonalAccessTokenFilter, $orderBy: PersonalAccessTokenOrder) {
+  personalAccessTokens(
+    first: $first
+    after: $after
+    filter: $filter
+    orderBy: $orderBy
+  ) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      ...TokenFields
+    }
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  email
+  accountType
+}
+fragment TokenFields on PersonalAccessToken {
+  id
+  name
+  owner {
+    ...UserFields
+  }
+  scopes
+  createdAt
+  expiresAt
+  lastUsedAt
+  status
+  revokedAt
+  revokedBy {
+    ...UserFields
+  }
+  revocationSource
+  hint
+}`) as unknown as TypedDocumentString<PersonalAccessTokensQuery, PersonalAccessTokensQueryVariables>;
+export const CreatePersonalAccessTokenDocument = new TypedDocumentString(`
+    mutation CreatePersonalAccessToken($input: CreatePersonalAccessTokenInput!) {
+  createPersonalAccessToken(input: $input) {
+    token
+    personalAccessToken {
+      ...TokenFields
+    }
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  email
+  accountType
+}
+fragment TokenFields on PersonalAccessToken {
+  id
+  name
+  owner {
+    ...UserFields
+  }
+  scopes
+  createdAt
+  expiresAt
+  lastUsedAt
+  status
+  revokedAt
+  revokedBy {
+    ...UserFields
+  }
+  revocationSource
+  hint
+}`) as unknown as TypedDocumentString<CreatePersonalAccessTokenMutation, CreatePersonalAccessTokenMutationVariables>;
+export const RevokeTokensDocument = new TypedDocumentString(`
+    mutation RevokeTokens($ids: [ID!]!) {
+  revokeTokens(ids: $ids) {
+    revokedCount
+    tokens {
+      id
+      status
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeTokensMutation, RevokeTokensMutationVariables>;
+export const RevokeTokenByValueDocument = new TypedDocumentString(`
+    mutation RevokeTokenByValue($token: String!) {
+  revokeTokenByValue(token: $token) {
+    outcome
+    token {
+      ...TokenFields
+    }
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  email
+  accountType
+}
+fragment TokenFields on PersonalAccessToken {
+  id
+  name
+  owner {
+    ...UserFields
+  }
+  scopes
+  createdAt
+  expiresAt
+  lastUsedAt
+  status
+  revokedAt
+  revokedBy {
+    ...UserFields
+  }
+  revocationSource
+  hint
+}`) as unknown as TypedDocumentString<RevokeTokenByValueMutation, RevokeTokenByValueMutationVariables>;

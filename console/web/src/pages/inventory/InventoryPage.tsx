@@ -1,0 +1,167 @@
+// The "Personal Access Tokens" tab (admins): every token of the
+// organization, searchable, filterable and sortable, revocable one by one
+// or by selection; revoking a leaked token by its value; the policy.
+
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useSession } from '../../app/session';
+import { useAnnounce } from '../../components/Announcer';
+import { plural } from '../../format/plural';
+import type { PersonalAccessTokenOrder, SettingsFieldsFragment, TokenStatus } from '../../gql/graphql';
+import { useDebouncedValue } from '../../hooks/useDebouncedValue';
+import { useSeenOwners } from '../../hooks/useSeenOwners';
+import type { Token } from '../../hooks/useTokenPages';
+import { useFreshSettings } from '../../hooks/useFreshSettings';
+import { useTokenPages } from '../../hooks/useTokenPages';
+import { Pager } from '../../tokens/Pager';
+import { RevokeTokensDialog } from '../../tokens/RevokeTokensDialog';
+import { defaultStatuses } from '../../tokens/StatusFilter';
+import { TokenTable } from '../../tokens/TokenTable';
+import { InventoryFilters } from './InventoryFilters';
+import { PolicySummary } from './PolicySummary';
+import { RevokeByValueDialog } from './RevokeByValueDialog';
+import { SettingsDialog } from './SettingsDialog';
+
+const pageSize = 50;
+const searchDelayMs = 300;
+const defaultOrder: PersonalAccessTokenOrder = { field: 'CREATED_AT', direction: 'DESC' };
+
+const noTokens: Token[] = [];
+
+type OpenDialog = { kind: 'revoke'; tokens: Token[] } | { kind: 'revokeByValue' } | { kind: 'settings' } | null;
+
+export function InventoryPage() {
+  const { setSettings } = useSession();
+  const announce = useAnnounce();
+  useFreshSettings();
+  const [search, setSearch] = useState('');
+  const debouncedSearch = useDebouncedValue(search.trim(), searchDelayMs);
+  const [statuses, setStatuses] = useState<TokenStatus[]>([...defaultStatuses]);
+  const [ownerId, setOwnerId] = useState('');
+  const [order, setOrder] = useState(defaultOrder);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+
+  const query = useMemo(
+    () => ({
+      filter: { status: statuses, search: debouncedSearch || null, ownerIds: ownerId ? [ownerId] : null },
+      orderBy: order,
+    }),
+    [statuses, debouncedSearch, ownerId, order],
+  );
+  const pages = useTokenPages(query, pageSize);
+  const tokens = pages.page?.nodes ?? noTokens;
+  const owners = useSeenOwners(tokens);
+
+  // The selection only ever holds revocable tokens of the page on screen.
+  useEffect(() => {
+    const revocable = new Set(tokens.filter((t) => t.status !== 'REVOKED').map((t) => t.id));
+    setSelected((previous) => {
+      const kept = [...previous].filter((id) => revocable.has(id));
+      return kept.length === previous.size ? previous : new Set(kept);
+    });
+  }, [tokens]);
+
+  const selectedTokens = tokens.filter((t) => selected.has(t.id));
+
+  const revokeSelected = () => {
+    if (selectedTokens.length === 0) {
+      announce('Select the tokens to revoke first.', 'info');
+      return;
+    }
+    setDialog({ kind: 'revoke', tokens: selectedTokens });
+  };
+
+  const onRevoked = (message: string) => {
+    if (dialog?.kind === 'revoke') {
+      const revoked = new Set(dialog.tokens.map((t) => t.id));
+      setSelected((previous) => new Set([...previous].filter((id) => !revoked.has(id))));
+    }
+    setDialog(null);
+    announce(message, 'success');
+    pages.reload();
+  };
+
+  const onSettingsSaved = (settings: SettingsFieldsFragment) => {
+    setDialog(null);
+    setSettings(settings);
+    announce('Settings saved.', 'success');
+    pages.reload(); // a new maximum lifespan changes expiries and statuses
+  };
+
+  return (
+    <section class="page" aria-labelledby="inventory-heading">
+      <div class="page-header">
+        <div>
+          <h2 id="inventory-heading">Personal Access Tokens</h2>
+          <PolicySummary />
+        </div>
+        <div class="button-row">
+          <button type="button" class="button" onClick={() => setDialog({ kind: 'revokeByValue' })}>
+            Revoke token
+          </button>
+          <button type="button" class="button" onClick={() => setDialog({ kind: 'settings' })}>
+            Settings
+          </button>
+        </div>
+      </div>
+
+      <InventoryFilters
+        search={search}
+        onSearchChange={setSearch}
+        statuses={statuses}
+        onStatusesChange={setStatuses}
+        ownerId={ownerId}
+        onOwnerChange={setOwnerId}
+        owners={owners}
+      />
+
+      <div class="list-toolbar">
+        <p class="total" aria-live="polite">
+          {pages.page ? `${plural(pages.page.totalCount, 'token')} found` : ' '}
+          {statuses.length === 0 && ' (choose at least one status)'}
+        </p>
+        <div class="button-row">
+          <span class="muted">{selectedTokens.length > 0 && `${selectedTokens.length} selected`}</span>
+          <button
+            type="button"
+            class="button button-danger"
+            aria-disabled={selectedTokens.length === 0}
+            onClick={revokeSelected}
+          >
+            Revoke
+          </button>
+        </div>
+      </div>
+
+      {pages.error && (
+        <p class="message message-error" role="alert">
+          {pages.error}{' '}
+          <button type="button" class="link-button" onClick={pages.reload}>
+            Try again
+          </button>
+        </p>
+      )}
+
+      <TokenTable
+        caption="Personal access tokens of the organization"
+        tokens={tokens}
+        loading={pages.loading}
+        order={order}
+        onOrderChange={setOrder}
+        showOwner
+        selection={{ selected, onChange: setSelected }}
+        onRevoke={(token) => setDialog({ kind: 'revoke', tokens: [token] })}
+        emptyText="No tokens match these filters."
+      />
+      <Pager pages={pages} />
+
+      {dialog?.kind === 'revoke' && (
+        <RevokeTokensDialog tokens={dialog.tokens} showOwner onClose={() => setDialog(null)} onRevoked={onRevoked} />
+      )}
+      {dialog?.kind === 'revokeByValue' && (
+        <RevokeByValueDialog onClose={() => setDialog(null)} onRevoked={pages.reload} />
+      )}
+      {dialog?.kind === 'settings' && <SettingsDialog onClose={() => setDialog(null)} onSaved={onSettingsSaved} />}
+    </section>
+  );
+}

@@ -1,0 +1,169 @@
+// The token list as a table: sortable headers, optional owner column and
+// row selection, a Revoke button per revocable row. Wide tables scroll
+// sideways inside their own region on narrow screens.
+
+import { useId, useRef } from 'preact/hooks';
+import { DateTime } from '../components/DateTime';
+import { ScopeList } from '../components/ScopeList';
+import { StatusBadge } from '../components/StatusBadge';
+import { UserName } from '../components/UserName';
+import type { PersonalAccessTokenOrder } from '../gql/graphql';
+import type { Token } from '../hooks/useTokenPages';
+import { SortHeader } from './SortHeader';
+import { useFocusRescue } from './useFocusRescue';
+
+export interface Selection {
+  selected: ReadonlySet<string>;
+  onChange: (selected: Set<string>) => void;
+}
+
+interface TokenTableProps {
+  caption: string;
+  tokens: readonly Token[];
+  loading: boolean;
+  order: PersonalAccessTokenOrder;
+  onOrderChange: (order: PersonalAccessTokenOrder) => void;
+  showOwner: boolean;
+  /** Checkboxes per revocable row and for the whole page; none when absent. */
+  selection?: Selection | undefined;
+  onRevoke: (token: Token) => void;
+  emptyText: string;
+}
+
+export function TokenTable(props: TokenTableProps) {
+  const { caption, tokens, loading, order, onOrderChange, showOwner, selection, onRevoke, emptyText } = props;
+  const captionId = useId();
+  const regionRef = useRef<HTMLDivElement>(null);
+  useFocusRescue(regionRef, tokens);
+  const revocable = tokens.filter((t) => t.status !== 'REVOKED');
+  const columns = 7 + (showOwner ? 1 : 0) + (selection ? 1 : 0);
+  const sort = { order, onOrderChange };
+
+  return (
+    <div ref={regionRef} class="table-scroll" role="region" aria-labelledby={captionId} tabIndex={0}>
+      <table class="token-table" aria-busy={loading}>
+        <caption id={captionId} class="visually-hidden">
+          {caption}
+        </caption>
+        <thead>
+          <tr>
+            {selection && (
+              <th scope="col" class="select-cell">
+                <SelectAll tokens={revocable} selection={selection} />
+              </th>
+            )}
+            <SortHeader label="Name" field="NAME" {...sort} />
+            {showOwner && <th scope="col">Owner</th>}
+            <th scope="col">Scopes</th>
+            <SortHeader label="Created" field="CREATED_AT" {...sort} />
+            <SortHeader label="Last used" field="LAST_USED_AT" {...sort} />
+            <SortHeader label="Expires" field="EXPIRES_AT" {...sort} />
+            <th scope="col">Status</th>
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {tokens.length === 0 && (
+            <tr>
+              <td colSpan={columns} class="empty">
+                {loading ? 'Loading tokens…' : emptyText}
+              </td>
+            </tr>
+          )}
+          {tokens.map((token) => (
+            <TokenRow key={token.id} token={token} showOwner={showOwner} selection={selection} onRevoke={onRevoke} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+interface TokenRowProps {
+  token: Token;
+  showOwner: boolean;
+  selection?: Selection | undefined;
+  onRevoke: (token: Token) => void;
+}
+
+function TokenRow({ token, showOwner, selection, onRevoke }: TokenRowProps) {
+  const revoked = token.status === 'REVOKED';
+  const selected = selection?.selected.has(token.id) ?? false;
+  const toggle = () => {
+    if (!selection) return;
+    const next = new Set(selection.selected);
+    if (selected) next.delete(token.id);
+    else next.add(token.id);
+    selection.onChange(next);
+  };
+  return (
+    <tr data-testid="token-row" data-token-id={token.id} class={selected ? 'selected' : undefined}>
+      {selection && (
+        <td class="select-cell">
+          {!revoked && (
+            <input type="checkbox" checked={selected} onChange={toggle} aria-label={`Select ${token.name}`} />
+          )}
+        </td>
+      )}
+      <th scope="row" class="name-cell">
+        <span class="token-name">{token.name}</span>
+        <code class="token-hint">{token.hint}</code>
+      </th>
+      {showOwner && (
+        <td>
+          <UserName user={token.owner} />
+        </td>
+      )}
+      <td>
+        <ScopeList scopes={token.scopes} />
+      </td>
+      <td>
+        <DateTime value={token.createdAt} />
+      </td>
+      <td>
+        <DateTime value={token.lastUsedAt} fallback="Never used" />
+      </td>
+      <td>
+        <DateTime value={token.expiresAt} />
+      </td>
+      <td>
+        <StatusBadge status={token.status} />
+        {revoked && token.revokedAt && (
+          <span class="revoked-detail">
+            <DateTime value={token.revokedAt} />
+            {token.revokedBy && <span class="muted">by {token.revokedBy.name || token.revokedBy.email}</span>}
+          </span>
+        )}
+      </td>
+      <td class="actions-cell">
+        {!revoked && (
+          <button
+            type="button"
+            class="button button-small button-danger-outline"
+            aria-label={`Revoke ${token.name}`}
+            onClick={() => onRevoke(token)}
+          >
+            Revoke
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function SelectAll({ tokens, selection }: { tokens: readonly Token[]; selection: Selection }) {
+  const count = tokens.filter((t) => selection.selected.has(t.id)).length;
+  const all = tokens.length > 0 && count === tokens.length;
+  return (
+    <input
+      type="checkbox"
+      aria-label="Select all tokens on this page"
+      checked={all}
+      indeterminate={count > 0 && !all}
+      disabled={tokens.length === 0}
+      onChange={() => selection.onChange(all ? new Set() : new Set(tokens.map((t) => t.id)))}
+    />
+  );
+}
