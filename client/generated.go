@@ -950,6 +950,21 @@ func (v *RevokedTokens) GetRevokedCount() int { return v.RevokedCount }
 // GetTokens returns RevokedTokens.Tokens, and is useful for accessing the field via an interface.
 func (v *RevokedTokens) GetTokens() []TokenFields { return v.Tokens }
 
+// The caller's role in their organization, as their session token states it.
+type Role string
+
+const (
+	// May change the policy, see and revoke every token, revoke by value, and read the audit trail.
+	RoleAdmin Role = "ADMIN"
+	// May create (local accounts), see and revoke their own tokens, and read the policy.
+	RoleMember Role = "MEMBER"
+)
+
+var AllRole = []Role{
+	RoleAdmin,
+	RoleMember,
+}
+
 // SettingsFields includes the GraphQL fields of OrganizationPatSettings requested by the fragment SettingsFields.
 // The GraphQL type's documentation follows.
 //
@@ -1379,6 +1394,15 @@ type ViewerResponse struct {
 
 // GetViewer returns ViewerResponse.Viewer, and is useful for accessing the field via an interface.
 func (v *ViewerResponse) GetViewer() UserFields { return v.Viewer }
+
+// ViewerRoleResponse is returned by ViewerRole on success.
+type ViewerRoleResponse struct {
+	// The caller's role, so clients can offer what it allows (the server checks it on every call).
+	ViewerRole Role `json:"viewerRole"`
+}
+
+// GetViewerRole returns ViewerRoleResponse.ViewerRole, and is useful for accessing the field via an interface.
+func (v *ViewerRoleResponse) GetViewerRole() Role { return v.ViewerRole }
 
 // __AuditEventsInput is used internally by genqlient
 type __AuditEventsInput struct {
@@ -1937,6 +1961,34 @@ func Viewer(
 	}
 
 	data_ = &ViewerResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by ViewerRole.
+const ViewerRole_Operation = `
+query ViewerRole {
+	viewerRole
+}
+`
+
+func ViewerRole(
+	ctx_ context.Context,
+	client_ graphql.Client,
+) (data_ *ViewerRoleResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "ViewerRole",
+		Query:  ViewerRole_Operation,
+	}
+
+	data_ = &ViewerRoleResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(

@@ -138,6 +138,7 @@ type ComplexityRoot struct {
 		OrganizationPatSettings func(childComplexity int) int
 		PersonalAccessTokens    func(childComplexity int, first *int, after *string, filter *model.PersonalAccessTokenFilter, orderBy *model.PersonalAccessTokenOrder) int
 		Viewer                  func(childComplexity int) int
+		ViewerRole              func(childComplexity int) int
 	}
 
 	RevokeTokenByValuePayload struct {
@@ -186,6 +187,7 @@ type QueryResolver interface {
 	PersonalAccessTokens(ctx context.Context, first *int, after *string, filter *model.PersonalAccessTokenFilter, orderBy *model.PersonalAccessTokenOrder) (*model.PersonalAccessTokenConnection, error)
 	OrganizationPatSettings(ctx context.Context) (*model.Organization, error)
 	Viewer(ctx context.Context) (*model.User, error)
+	ViewerRole(ctx context.Context) (model.Role, error)
 	AvailableScopes(ctx context.Context) ([]string, error)
 	AuditEvents(ctx context.Context, first *int, after *string, filter *model.AuditEventFilter) (*model.AuditEventConnection, error)
 }
@@ -623,6 +625,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+	case "Query.viewerRole":
+		if e.ComplexityRoot.Query.ViewerRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ViewerRole(childComplexity), true
 
 	case "RevokeTokenByValuePayload.outcome":
 		if e.ComplexityRoot.RevokeTokenByValuePayload.Outcome == nil {
@@ -814,6 +822,14 @@ enum TokenStatus {
   EXPIRED
   "Revoked: permanently unusable."
   REVOKED
+}
+
+"The caller's role in their organization, as their session token states it."
+enum Role {
+  "May change the policy, see and revoke every token, revoke by value, and read the audit trail."
+  ADMIN
+  "May create (local accounts), see and revoke their own tokens, and read the policy."
+  MEMBER
 }
 
 "How a user signs in to the platform."
@@ -1083,6 +1099,8 @@ type Query {
   organizationPatSettings: OrganizationPatSettings!
   "The caller."
   viewer: User!
+  "The caller's role, so clients can offer what it allows (the server checks it on every call)."
+  viewerRole: Role!
   "The scopes a token may be granted, in canonical order."
   availableScopes: [String!]!
   "Admins only. The organization's audit trail, newest first. ` + "`" + `first` + "`" + ` is 1..100."
@@ -3286,6 +3304,29 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Query_viewerRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_viewerRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ViewerRole(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Role) graphql.Marshaler {
+			return ec.marshalNRole2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_viewerRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "Role")
 }
 
 func (ec *executionContext) _Query_availableScopes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -5709,6 +5750,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_viewer(ctx, field)
 				})
+		case "viewerRole":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_viewerRole(ctx, field)
+				})
 		case "availableScopes":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -6514,6 +6561,16 @@ func (ec *executionContext) marshalNRevokeTokensPayload2ᚖgithubᚗcomᚋpatgov
 		return graphql.Null
 	}
 	return ec._RevokeTokensPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRole2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
+	var res model.Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {

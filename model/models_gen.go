@@ -369,3 +369,61 @@ func (e RevokeOutcome) MarshalJSON() ([]byte, error) {
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
 }
+
+// The caller's role in their organization, as their session token states it.
+type Role string
+
+const (
+	// May change the policy, see and revoke every token, revoke by value, and read the audit trail.
+	RoleAdmin Role = "ADMIN"
+	// May create (local accounts), see and revoke their own tokens, and read the policy.
+	RoleMember Role = "MEMBER"
+)
+
+var AllRole = []Role{
+	RoleAdmin,
+	RoleMember,
+}
+
+func (e Role) IsValid() bool {
+	switch e {
+	case RoleAdmin, RoleMember:
+		return true
+	}
+	return false
+}
+
+func (e Role) String() string {
+	return string(e)
+}
+
+func (e *Role) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Role(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+func (e Role) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Role) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}

@@ -123,6 +123,18 @@ func (r *queryResolver) Viewer(ctx context.Context) (*model.User, error) {
 	return p.User, nil
 }
 
+// ViewerRole is the resolver for the viewerRole field.
+func (r *queryResolver) ViewerRole(ctx context.Context) (model.Role, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return "", err
+	}
+	if p.IsAdmin() {
+		return model.RoleAdmin, nil
+	}
+	return model.RoleMember, nil
+}
+
 // AvailableScopes is the resolver for the availableScopes field.
 func (r *queryResolver) AvailableScopes(ctx context.Context) ([]string, error) {
 	return r.Service.AvailableScopes(), nil

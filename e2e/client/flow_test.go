@@ -33,6 +33,16 @@ func TestCoreFlow(t *testing.T) {
 		if me.Viewer.Id != "alice" || me.Viewer.AccountType != client.AccountTypeLocal {
 			t.Errorf("viewer: got %+v, want alice, LOCAL", me.Viewer)
 		}
+		for _, tc := range []struct {
+			who  string
+			c    graphql.Client
+			want client.Role
+		}{{"alice", alice, client.RoleMember}, {"root", admin, client.RoleAdmin}} {
+			role, err := client.ViewerRole(ctx, tc.c)
+			if err != nil || role.ViewerRole != tc.want {
+				t.Errorf("viewerRole of %s: got %v (%v), want %v", tc.who, role.GetViewerRole(), err, tc.want)
+			}
+		}
 		scopes, err := client.AvailableScopes(ctx, alice)
 		if err != nil {
 			t.Fatalf("AvailableScopes: %v", err)

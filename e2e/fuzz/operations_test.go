@@ -47,7 +47,7 @@ var operations = []operation{
     totalCount edges { cursor node { id } } nodes { ` + tokenFields + ` } ` + pageFields + ` } }`, false},
 	{"auditEvents", `query($first: Int, $after: String, $filter: AuditEventFilter) {
   auditEvents(first: $first, after: $after, filter: $filter) { edges { cursor node { id } } nodes { ` + auditFields + ` } ` + pageFields + ` } }`, false},
-	{"argumentless", `query { viewer { ` + userFields + ` } organizationPatSettings { ` + settingsFields + ` } availableScopes }`, false},
+	{"argumentless", `query { viewer { ` + userFields + ` } viewerRole organizationPatSettings { ` + settingsFields + ` } availableScopes }`, false},
 }
 
 // loadSchema parses the contract.

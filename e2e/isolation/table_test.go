@@ -111,6 +111,7 @@ func ownOnlies() map[string][]ownOnly {
 	}
 	return map[string][]ownOnly{
 		"viewer":                    {{"viewer", do(member, `{ viewer { id name email } }`, nil), true}},
+		"viewerRole":                {{"role", do(member, `{ viewerRole }`, nil), true}},
 		"organizationPatSettings":   {{"settings", do(member, `{ organizationPatSettings { enabled maxLifespanDays updatedAt updatedBy { id name } } }`, nil), true}},
 		"availableScopes":           {{"scopes", do(member, `{ availableScopes }`, nil), true}},
 		"createPersonalAccessToken": {{"create", do(member, `mutation { createPersonalAccessToken(input: {name: "own-new", scopes: ["OR.Jobs"]}) { personalAccessToken { id owner { id } } } }`, nil), false}},

@@ -74,6 +74,13 @@ export type RevokeOutcome =
   | 'ALREADY_REVOKED'
   | 'REVOKED';
 
+/** The caller's role in their organization, as their session token states it. */
+export type Role =
+  /** May change the policy, see and revoke every token, revoke by value, and read the audit trail. */
+  | 'ADMIN'
+  /** May create (local accounts), see and revoke their own tokens, and read the policy. */
+  | 'MEMBER';
+
 /** The lifecycle state of a personal access token. */
 export type TokenStatus =
   /** Not revoked and its effective expiry is in the future. */
