@@ -1386,6 +1386,29 @@ func (v *UserFields) GetName() string { return v.Name }
 // GetAccountType returns UserFields.AccountType, and is useful for accessing the field via an interface.
 func (v *UserFields) GetAccountType() AccountType { return v.AccountType }
 
+// UserPage includes the requested fields of the GraphQL type UserConnection.
+type UserPage struct {
+	PageInfo PageInfoFields `json:"pageInfo"`
+	Nodes    []UserFields   `json:"nodes"`
+}
+
+// GetPageInfo returns UserPage.PageInfo, and is useful for accessing the field via an interface.
+func (v *UserPage) GetPageInfo() PageInfoFields { return v.PageInfo }
+
+// GetNodes returns UserPage.Nodes, and is useful for accessing the field via an interface.
+func (v *UserPage) GetNodes() []UserFields { return v.Nodes }
+
+// UsersResponse is returned by Users on success.
+type UsersResponse struct {
+	// Admins only. The organization's users (everyone who has signed in at least
+	// once), by name (case-insensitive), then ID. `first` is 1..100; `search` is
+	// a case-insensitive substring of the name or email, at most 200 characters.
+	Users UserPage `json:"users"`
+}
+
+// GetUsers returns UsersResponse.Users, and is useful for accessing the field via an interface.
+func (v *UsersResponse) GetUsers() UserPage { return v.Users }
+
 // ViewerResponse is returned by Viewer on success.
 type ViewerResponse struct {
 	// The caller.
@@ -1471,6 +1494,22 @@ type __UpdatePatSettingsInput struct {
 
 // GetInput returns __UpdatePatSettingsInput.Input, and is useful for accessing the field via an interface.
 func (v *__UpdatePatSettingsInput) GetInput() UpdatePatSettingsInput { return v.Input }
+
+// __UsersInput is used internally by genqlient
+type __UsersInput struct {
+	First  int     `json:"first"`
+	After  *string `json:"after"`
+	Search *string `json:"search"`
+}
+
+// GetFirst returns __UsersInput.First, and is useful for accessing the field via an interface.
+func (v *__UsersInput) GetFirst() int { return v.First }
+
+// GetAfter returns __UsersInput.After, and is useful for accessing the field via an interface.
+func (v *__UsersInput) GetAfter() *string { return v.After }
+
+// GetSearch returns __UsersInput.Search, and is useful for accessing the field via an interface.
+func (v *__UsersInput) GetSearch() *string { return v.Search }
 
 // The query executed by AuditEvents.
 const AuditEvents_Operation = `
@@ -1925,6 +1964,59 @@ func UpdatePatSettings(
 	}
 
 	data_ = &UpdatePatSettingsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by Users.
+const Users_Operation = `
+query Users ($first: Int!, $after: String, $search: String) {
+	users(first: $first, after: $after, search: $search) {
+		pageInfo {
+			... PageInfoFields
+		}
+		nodes {
+			... UserFields
+		}
+	}
+}
+fragment PageInfoFields on PageInfo {
+	hasNextPage
+	endCursor
+}
+fragment UserFields on User {
+	id
+	email
+	name
+	accountType
+}
+`
+
+func Users(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first int,
+	after *string,
+	search *string,
+) (data_ *UsersResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "Users",
+		Query:  Users_Operation,
+		Variables: &__UsersInput{
+			First:  first,
+			After:  after,
+			Search: search,
+		},
+	}
+
+	data_ = &UsersResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(

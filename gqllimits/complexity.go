@@ -19,6 +19,9 @@ func Complexity() graph.ComplexityRoot {
 	c.Query.PersonalAccessTokens = func(child int, first *int, _ *string, _ *model.PersonalAccessTokenFilter, _ *model.PersonalAccessTokenOrder) int {
 		return 1 + pageSize(first)*child
 	}
+	c.Query.Users = func(child int, first *int, _ *string, _ *string) int {
+		return 1 + pageSize(first)*child
+	}
 	c.Query.AuditEvents = func(child int, first *int, _ *string, _ *model.AuditEventFilter) int {
 		return 1 + pageSize(first)*child
 	}

@@ -16,3 +16,16 @@ type PersonalAccessTokenConnection struct {
 func (c *PersonalAccessTokenConnection) TotalCount(ctx context.Context) (int, error) {
 	return c.Count(ctx)
 }
+
+// UserConnection is a Relay page of users.
+type UserConnection struct {
+	Edges    []*UserEdge
+	Nodes    []*User
+	PageInfo *PageInfo
+}
+
+// UserEdge is one user of a page and its cursor.
+type UserEdge struct {
+	Cursor string
+	Node   *User
+}

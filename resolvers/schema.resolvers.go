@@ -140,6 +140,15 @@ func (r *queryResolver) AvailableScopes(ctx context.Context) ([]string, error) {
 	return r.Service.AvailableScopes(), nil
 }
 
+// Users is the resolver for the users field.
+func (r *queryResolver) Users(ctx context.Context, first *int, after *string, search *string) (*model.UserConnection, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.ListUsers(ctx, p, pat.UsersRequest{First: first, After: after, Search: search})
+}
+
 // AuditEvents is the resolver for the auditEvents field.
 func (r *queryResolver) AuditEvents(ctx context.Context, first *int, after *string, filter *model.AuditEventFilter) (*model.AuditEventConnection, error) {
 	p, err := principal(ctx)

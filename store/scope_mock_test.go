@@ -218,6 +218,32 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 			},
 		},
 		{
+			name: "ListUsers",
+			steps: []step{{kind: "query",
+				sql:   "SELECT * FROM `users` WHERE organization_id = ? ORDER BY name_key, subject LIMIT ?",
+				args:  argsOf(testOrgID, 51),
+				rows:  userRows(1),
+				scope: "organization_id = ?", scopeArg: testOrgID}},
+			call: func(s *Store) error {
+				_, err := s.ListUsers(ctx, UserQuery{OrgID: testOrgID, Limit: 51})
+				return err
+			},
+		},
+		{
+			name: "ListUsers search after",
+			steps: []step{{kind: "query",
+				sql: "SELECT * FROM `users` WHERE organization_id = ? AND ((INSTR(name_key, ?) > 0 OR INSTR(email_key, ?) > 0))" +
+					" AND ((name_key > ? OR (name_key = ? AND subject > ?))) ORDER BY name_key, subject LIMIT ?",
+				args:  argsOf(testOrgID, "al%", "al%", "bob", "bob", "u-7", 3),
+				rows:  userRows(1),
+				scope: "organization_id = ?", scopeArg: testOrgID}},
+			call: func(s *Store) error {
+				after := "bob"
+				_, err := s.ListUsers(ctx, UserQuery{OrgID: testOrgID, Search: "AL%", AfterName: &after, AfterSubject: "u-7", Limit: 3})
+				return err
+			},
+		},
+		{
 			name:    "RevokeTokens admin",
 			audited: true,
 			steps: []step{

@@ -45,6 +45,8 @@ var operations = []operation{
 	{"personalAccessTokens", `query($first: Int, $after: String, $filter: PersonalAccessTokenFilter, $orderBy: PersonalAccessTokenOrder) {
   personalAccessTokens(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
     totalCount edges { cursor node { id } } nodes { ` + tokenFields + ` } ` + pageFields + ` } }`, false},
+	{"users", `query($first: Int, $after: String, $search: String) {
+  users(first: $first, after: $after, search: $search) { edges { cursor node { id } } nodes { ` + userFields + ` } ` + pageFields + ` } }`, false},
 	{"auditEvents", `query($first: Int, $after: String, $filter: AuditEventFilter) {
   auditEvents(first: $first, after: $after, filter: $filter) { edges { cursor node { id } } nodes { ` + auditFields + ` } ` + pageFields + ` } }`, false},
 	{"argumentless", `query { viewer { ` + userFields + ` } viewerRole organizationPatSettings { ` + settingsFields + ` } availableScopes }`, false},

@@ -162,6 +162,16 @@ var variableSeeds = map[string][]string{
 		`{"filter":{"actorIds":["%","bystander-fuzz-admin"]}}`,
 		`{"filter":{"since":"0000-01-01T00:00:00Z"}}`,
 	},
+	"users": {
+		`{"first":10}`,
+		`{"first":1,"after":"@CURSOR"}`,
+		`{"first":0}`,
+		`{"first":101}`,
+		`{"search":"fuzz"}`,
+		`{"search":"%_"}`,
+		`{"search":""}`,
+		`{"search":"bystander"}`,
+	},
 	"argumentless": {`{}`},
 }
 

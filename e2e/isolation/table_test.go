@@ -37,6 +37,7 @@ type ownOnly struct {
 
 const (
 	listQ  = `query($first: Int, $after: String, $filter: PersonalAccessTokenFilter) { personalAccessTokens(first: $first, after: $after, filter: $filter) { totalCount nodes { id name owner { id name email } revokedBy { id } } } }`
+	usersQ = `query($first: Int, $after: String, $search: String) { users(first: $first, after: $after, search: $search) { nodes { id name email accountType } pageInfo { endCursor } } }`
 	auditQ = `query($after: String, $filter: AuditEventFilter) { auditEvents(first: 100, after: $after, filter: $filter) { nodes { id action actor { id } token { id name owner { id } } } } }`
 )
 
@@ -75,6 +76,17 @@ func probes(unknownValue string) map[string][]probe {
 			{"after, member", member, func(arg string) (string, map[string]any) {
 				return listQ, map[string]any{"first": 1, "after": arg}
 			}, func(b *tenant) string { return b.cursor }, "bm90LWEtY3Vyc29y"},
+		},
+		"users": {
+			{"search", admin, func(arg string) (string, map[string]any) {
+				return usersQ, map[string]any{"search": arg}
+			}, func(b *tenant) string { return b.tag + " alice" }, "zz-no-such-user"},
+			{"after", admin, func(arg string) (string, map[string]any) {
+				return usersQ, map[string]any{"first": 1, "after": arg}
+			}, func(b *tenant) string { return b.users }, "bm90LWEtY3Vyc29y"},
+			{"after, as a member", member, func(arg string) (string, map[string]any) {
+				return usersQ, map[string]any{"after": arg}
+			}, func(b *tenant) string { return b.users }, "bm90LWEtY3Vyc29y"},
 		},
 		"auditEvents": {
 			{"filter.tokenIds", admin, auditWith("tokenIds"), func(b *tenant) string { return b.tokens[0].ID }, unknownID},

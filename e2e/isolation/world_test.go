@@ -22,6 +22,7 @@ type tenant struct {
 	revoked token   // revoked by the admin
 	cursor  string  // a personalAccessTokens cursor of the admin
 	audit   string  // an auditEvents cursor of the admin
+	users   string  // a users cursor of the admin
 }
 
 type token struct{ ID, Secret, Hint string }
@@ -51,10 +52,12 @@ func newTenant(t *testing.T, env *testenv.Env, tag string) *tenant {
 	var page struct {
 		PersonalAccessTokens struct{ PageInfo struct{ EndCursor string } }
 		AuditEvents          struct{ PageInfo struct{ EndCursor string } }
+		Users                struct{ PageInfo struct{ EndCursor string } }
 	}
 	decode(t, tn.admin.MustDo(`{ personalAccessTokens(first: 1) { pageInfo { endCursor } }
-  auditEvents(first: 1) { pageInfo { endCursor } } }`, nil), &page)
-	tn.cursor, tn.audit = page.PersonalAccessTokens.PageInfo.EndCursor, page.AuditEvents.PageInfo.EndCursor
+  auditEvents(first: 1) { pageInfo { endCursor } } users(first: 1) { pageInfo { endCursor } } }`, nil), &page)
+	tn.cursor, tn.audit, tn.users = page.PersonalAccessTokens.PageInfo.EndCursor, page.AuditEvents.PageInfo.EndCursor,
+		page.Users.PageInfo.EndCursor
 	return tn
 }
 
