@@ -66,7 +66,7 @@ export function App() {
             viewer: data.viewer,
             settings: data.organizationPatSettings,
             availableScopes: data.availableScopes,
-            isAdmin: claims.role === 'admin',
+            isAdmin: data.viewerRole === 'ADMIN',
           },
         });
       } catch (err) {

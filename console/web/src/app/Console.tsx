@@ -41,8 +41,8 @@ export function Console({ onSignOut }: { onSignOut: () => void }) {
 }
 
 function Header({ onSignOut }: { onSignOut: () => void }) {
-  const { viewer, claims } = useSession();
-  const role = roleLabel(claims.role);
+  const { viewer, claims, isAdmin } = useSession();
+  const role = isAdmin ? 'Admin' : 'Member';
   return (
     <header class="header">
       <h1 class="header-title">Personal access tokens</h1>
@@ -50,7 +50,7 @@ function Header({ onSignOut }: { onSignOut: () => void }) {
         <p class="signed-in-as">
           <span class="visually-hidden">Signed in as </span>
           <span class="user-name">{viewer.name || viewer.email}</span> <span class="user-email">{viewer.email}</span>
-          {role && <span class="role-badge">{role}</span>}
+          <span class="role-badge">{role}</span>
           {viewer.accountType === 'DIRECTORY' && <span class="role-badge">Directory account</span>}
           {claims.org && <span class="user-org">{claims.org}</span>}
         </p>
@@ -60,10 +60,4 @@ function Header({ onSignOut }: { onSignOut: () => void }) {
       </div>
     </header>
   );
-}
-
-function roleLabel(role: string | undefined): string | null {
-  if (role === 'admin') return 'Admin';
-  if (role === 'member') return 'Member';
-  return null;
 }

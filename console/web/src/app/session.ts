@@ -15,9 +15,8 @@ export interface Session {
   settings: SettingsFieldsFragment;
   availableScopes: string[];
   /**
-   * Whether to show the admin tabs. Taken from the role claim because the
-   * API has no field for it; an admin-only call by a member still fails
-   * with FORBIDDEN on the server.
+   * Whether to show the admin tabs (Query.viewerRole). The server checks
+   * the role on every call regardless.
    */
   isAdmin: boolean;
   /** Replaces the policy after a change, so every page shows the new one. */

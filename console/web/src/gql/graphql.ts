@@ -100,6 +100,13 @@ export type RevokeOutcome =
   | 'ALREADY_REVOKED'
   | 'REVOKED';
 
+/** The caller's role in their organization, as their session token states it. */
+export type Role =
+  /** May change the policy, see and revoke every token, revoke by value, and read the audit trail. */
+  | 'ADMIN'
+  /** May create (local accounts), see and revoke their own tokens, and read the policy. */
+  | 'MEMBER';
+
 /** The lifecycle state of a personal access token. */
 export type TokenStatus =
   /** Not revoked and its effective expiry is in the future. */
@@ -133,7 +140,7 @@ export type SettingsFieldsFragment = { enabled: boolean, maxLifespanDays: number
 export type SessionQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SessionQuery = { availableScopes: Array<string>, viewer: { id: string, name: string, email: string, accountType: AccountType }, organizationPatSettings: { enabled: boolean, maxLifespanDays: number, updatedAt: string | null, updatedBy: { id: string, name: string, email: string, accountType: AccountType } | null } };
+export type SessionQuery = { viewerRole: Role, availableScopes: Array<string>, viewer: { id: string, name: string, email: string, accountType: AccountType }, organizationPatSettings: { enabled: boolean, maxLifespanDays: number, updatedAt: string | null, updatedBy: { id: string, name: string, email: string, accountType: AccountType } | null } };
 
 export type OrganizationPatSettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -177,6 +184,13 @@ export type RevokeTokenByValueMutationVariables = Exact<{
 
 
 export type RevokeTokenByValueMutation = { revokeTokenByValue: { outcome: RevokeOutcome, token: { id: string, name: string, scopes: Array<string>, createdAt: string, expiresAt: string, lastUsedAt: string | null, status: TokenStatus, revokedAt: string | null, revocationSource: RevocationSource | null, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType }, revokedBy: { id: string, name: string, email: string, accountType: AccountType } | null } } };
+
+export type OrganizationUsersQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type OrganizationUsersQuery = { users: { nodes: Array<{ id: string, name: string, email: string, accountType: AccountType }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -289,6 +303,7 @@ export const SessionDocument = new TypedDocumentString(`
   viewer {
     ...UserFields
   }
+  viewerRole
   organizationPatSettings {
     ...SettingsFields
   }
@@ -467,3 +482,21 @@ fragment TokenFields on PersonalAccessToken {
   revocationSource
   hint
 }`) as unknown as TypedDocumentString<RevokeTokenByValueMutation, RevokeTokenByValueMutationVariables>;
+export const OrganizationUsersDocument = new TypedDocumentString(`
+    query OrganizationUsers($after: String) {
+  users(first: 100, after: $after) {
+    nodes {
+      ...UserFields
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  email
+  accountType
+}`) as unknown as TypedDocumentString<OrganizationUsersQuery, OrganizationUsersQueryVariables>;

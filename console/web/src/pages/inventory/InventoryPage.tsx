@@ -8,7 +8,7 @@ import { useAnnounce } from '../../components/Announcer';
 import { plural } from '../../format/plural';
 import type { PersonalAccessTokenOrder, SettingsFieldsFragment, TokenStatus } from '../../gql/graphql';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue';
-import { useSeenOwners } from '../../hooks/useSeenOwners';
+import { useOwnerChoices } from '../../hooks/useOwnerChoices';
 import type { Token } from '../../hooks/useTokenPages';
 import { useFreshSettings } from '../../hooks/useFreshSettings';
 import { useTokenPages } from '../../hooks/useTokenPages';
@@ -50,7 +50,7 @@ export function InventoryPage() {
   );
   const pages = useTokenPages(query, pageSize);
   const tokens = pages.page?.nodes ?? noTokens;
-  const owners = useSeenOwners(tokens);
+  const owners = useOwnerChoices(tokens);
 
   // The selection only ever holds revocable tokens of the page on screen.
   useEffect(() => {
