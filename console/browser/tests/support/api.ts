@@ -1,0 +1,149 @@
+// The service's API as the tests use it to arrange data: demo sessions from
+// POST /admin/api/dev-session and GraphQL on POST /query, with Node's fetch.
+
+export type Role = 'admin' | 'member' | 'directory';
+
+/** The demo identities of the development organization, as the console shows them. */
+export const demoUsers = {
+  admin: { id: 'demo-admin', name: 'Demo Admin', email: 'admin@demo.example' },
+  member: { id: 'demo-member', name: 'Demo Member', email: 'member@demo.example' },
+  directory: { id: 'demo-directory', name: 'Demo Directory User', email: 'directory@demo.example' },
+} as const;
+
+/** The server under test, started by the global setup. */
+export function baseURL(): string {
+  const url = process.env.PATS_BROWSER_BASE_URL;
+  if (!url) throw new Error('PATS_BROWSER_BASE_URL is not set: run the tests through playwright.config.ts');
+  return url;
+}
+
+const sessions = new Map<Role, Promise<string>>();
+
+/** A session token of a demo identity (one per role and worker). */
+export function devSession(role: Role): Promise<string> {
+  let session = sessions.get(role);
+  if (!session) {
+    session = (async () => {
+      const response = await fetch(`${baseURL()}/admin/api/dev-session`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ role }),
+      });
+      if (!response.ok) throw new Error(`dev-session ${role}: HTTP ${response.status}`);
+      return ((await response.json()) as { token: string }).token;
+    })();
+    sessions.set(role, session);
+  }
+  return session;
+}
+
+interface GraphQLResponse<T> {
+  data?: T;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+/** Runs one GraphQL operation as role; any error fails the test. */
+export async function graphql<T>(role: Role, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(`${baseURL()}/query`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await devSession(role)}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as GraphQLResponse<T>;
+  if (body.errors?.length || !body.data) {
+    throw new Error(`GraphQL as ${role}: HTTP ${response.status}: ${JSON.stringify(body.errors)}`);
+  }
+  return body.data;
+}
+
+export interface CreatedToken {
+  id: string;
+  name: string;
+  hint: string;
+  /** The secret, as the API returns it this once. */
+  token: string;
+}
+
+/** Creates a token as role (a local account) with the default expiry. */
+export async function createToken(
+  role: Role,
+  name: string,
+  scopes: string[] = ['OR.Jobs.Read'],
+): Promise<CreatedToken> {
+  const data = await graphql<{
+    createPersonalAccessToken: { token: string; personalAccessToken: { id: string; name: string; hint: string } };
+  }>(
+    role,
+    `
+      mutation Create($input: CreatePersonalAccessTokenInput!) {
+        createPersonalAccessToken(input: $input) {
+          token
+          personalAccessToken {
+            id
+            name
+            hint
+          }
+        }
+      }
+    `,
+    { input: { name, scopes } },
+  );
+  const { token, personalAccessToken } = data.createPersonalAccessToken;
+  return { ...personalAccessToken, token };
+}
+
+export interface ListedTokens {
+  totalCount: number;
+  names: string[];
+}
+
+/** The first page of the inventory as the admin sees it through the API. */
+export async function listTokens(
+  filter: Record<string, unknown> | null,
+  orderBy: { field: string; direction: 'ASC' | 'DESC' },
+  first = 50,
+): Promise<ListedTokens> {
+  const data = await graphql<{ personalAccessTokens: { totalCount: number; nodes: Array<{ name: string }> } }>(
+    'admin',
+    `
+      query List($first: Int!, $filter: PersonalAccessTokenFilter, $orderBy: PersonalAccessTokenOrder) {
+        personalAccessTokens(first: $first, filter: $filter, orderBy: $orderBy) {
+          totalCount
+          nodes {
+            name
+          }
+        }
+      }
+    `,
+    { first, filter, orderBy },
+  );
+  return {
+    totalCount: data.personalAccessTokens.totalCount,
+    names: data.personalAccessTokens.nodes.map((n) => n.name),
+  };
+}
+
+/** The organization's maximum lifespan, in days. */
+export async function maxLifespanDays(): Promise<number> {
+  const data = await graphql<{ organizationPatSettings: { maxLifespanDays: number } }>(
+    'admin',
+    '{ organizationPatSettings { maxLifespanDays } }',
+  );
+  return data.organizationPatSettings.maxLifespanDays;
+}
+
+/** Sets the maximum lifespan through the API (to restore it after a test). */
+export async function setMaxLifespanDays(days: number): Promise<void> {
+  await graphql(
+    'admin',
+    'mutation Set($days: Int!) { updatePatSettings(input: { maxLifespanDays: $days }) { maxLifespanDays } }',
+    {
+      days,
+    },
+  );
+}
+
+/** Revokes tokens by ID as role. */
+export async function revokeTokens(role: Role, ids: string[]): Promise<void> {
+  await graphql(role, 'mutation Revoke($ids: [ID!]!) { revokeTokens(ids: $ids) { revokedCount } }', { ids });
+}
