@@ -89,12 +89,9 @@ func (s *Service) ListAuditEvents(ctx context.Context, p *auth.Principal, req Au
 	if !p.IsAdmin() {
 		return nil, errForbiddenAdmin()
 	}
-	limit := DefaultPageSize
-	if req.First != nil {
-		limit = *req.First
-	}
-	if limit < 1 || limit > MaxPageSize {
-		return nil, apperr.New(apperr.BadUserInput, "first must be between 1 and %d", MaxPageSize).With("field", "first")
+	limit, err := pageLimit(req.First)
+	if err != nil {
+		return nil, err
 	}
 	q, err := auditQuery(p, req.Filter)
 	if err != nil {
@@ -104,8 +101,7 @@ func (s *Service) ListAuditEvents(ctx context.Context, p *auth.Principal, req Au
 	if req.After != nil {
 		key, err := s.cursors.Decode(shape, *req.After)
 		if err != nil {
-			return nil, apperr.New(apperr.BadUserInput, "invalid cursor: it must come from the same query (filter and caller)").
-				With("field", "after")
+			return nil, errBadCursor("filter")
 		}
 		q.AfterTime, q.AfterID = &key.Int, key.ID
 	}
@@ -114,22 +110,12 @@ func (s *Service) ListAuditEvents(ctx context.Context, p *auth.Principal, req Au
 	if err != nil {
 		return nil, err
 	}
-	hasNext := len(events) > limit
-	if hasNext {
-		events = events[:limit]
-	}
-	conn := &model.AuditEventConnection{
-		Edges:    make([]*model.AuditEventEdge, len(events)),
-		Nodes:    events,
-		PageInfo: &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: req.After != nil},
-	}
+	events, cursors, info := keysetPage(events, limit, req.After != nil, func(e *model.AuditEvent) string {
+		return s.cursors.Encode(shape, cursor.Key{Int: e.OccurredAt.Millis(), ID: e.ID})
+	})
+	conn := &model.AuditEventConnection{Edges: make([]*model.AuditEventEdge, len(events)), Nodes: events, PageInfo: info}
 	for i, e := range events {
-		c := s.cursors.Encode(shape, cursor.Key{Int: e.OccurredAt.Millis(), ID: e.ID})
-		conn.Edges[i] = &model.AuditEventEdge{Cursor: c, Node: e}
-	}
-	if len(conn.Edges) > 0 {
-		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
+		conn.Edges[i] = &model.AuditEventEdge{Cursor: cursors[i], Node: e}
 	}
 	return conn, nil
 }

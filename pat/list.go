@@ -32,12 +32,9 @@ type ListRequest struct {
 // ListTokens returns one page of the tokens the caller may see: every token
 // of the organization for admins, their own for members.
 func (s *Service) ListTokens(ctx context.Context, p *auth.Principal, req ListRequest) (*model.PersonalAccessTokenConnection, error) {
-	limit := DefaultPageSize
-	if req.First != nil {
-		limit = *req.First
-	}
-	if limit < 1 || limit > MaxPageSize {
-		return nil, apperr.New(apperr.BadUserInput, "first must be between 1 and %d", MaxPageSize).With("field", "first")
+	limit, err := pageLimit(req.First)
+	if err != nil {
+		return nil, err
 	}
 	now := s.clock()
 	q, err := listQuery(p, req, now)
@@ -48,8 +45,7 @@ func (s *Service) ListTokens(ctx context.Context, p *auth.Principal, req ListReq
 	if req.After != nil {
 		key, err := s.cursors.Decode(shape, *req.After)
 		if err != nil {
-			return nil, apperr.New(apperr.BadUserInput, "invalid cursor: it must come from the same query (filter, order and caller)").
-				With("field", "after")
+			return nil, errBadCursor("filter, order")
 		}
 		q.After = &key
 	}
@@ -58,15 +54,14 @@ func (s *Service) ListTokens(ctx context.Context, p *auth.Principal, req ListReq
 	if err != nil {
 		return nil, err
 	}
-	hasNext := len(tokens) > limit
-	if hasNext {
-		tokens = tokens[:limit]
-	}
-	decorate(p.Org, now, tokens...)
+	decorate(p.Org, now, tokens[:min(len(tokens), limit)]...)
+	tokens, cursors, info := keysetPage(tokens, limit, req.After != nil, func(t *model.PersonalAccessToken) string {
+		return s.cursors.Encode(shape, sortKey(q.Order, t))
+	})
 	conn := &model.PersonalAccessTokenConnection{
 		Edges:    make([]*model.PersonalAccessTokenEdge, len(tokens)),
 		Nodes:    tokens,
-		PageInfo: &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: req.After != nil},
+		PageInfo: info,
 		Count: func(ctx context.Context) (int, error) {
 			if unfiltered(q) {
 				// Maintained with every creation and revocation.
@@ -77,11 +72,7 @@ func (s *Service) ListTokens(ctx context.Context, p *auth.Principal, req ListReq
 		},
 	}
 	for i, t := range tokens {
-		conn.Edges[i] = &model.PersonalAccessTokenEdge{Cursor: s.cursors.Encode(shape, sortKey(q.Order, t)), Node: t}
-	}
-	if len(conn.Edges) > 0 {
-		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
+		conn.Edges[i] = &model.PersonalAccessTokenEdge{Cursor: cursors[i], Node: t}
 	}
 	return conn, nil
 }

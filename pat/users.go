@@ -26,12 +26,9 @@ func (s *Service) ListUsers(ctx context.Context, p *auth.Principal, req UsersReq
 	if !p.IsAdmin() {
 		return nil, errForbiddenAdmin()
 	}
-	limit := DefaultPageSize
-	if req.First != nil {
-		limit = *req.First
-	}
-	if limit < 1 || limit > MaxPageSize {
-		return nil, apperr.New(apperr.BadUserInput, "first must be between 1 and %d", MaxPageSize).With("field", "first")
+	limit, err := pageLimit(req.First)
+	if err != nil {
+		return nil, err
 	}
 	q := store.UserQuery{OrgID: p.Org.ID}
 	if req.Search != nil {
@@ -44,8 +41,7 @@ func (s *Service) ListUsers(ctx context.Context, p *auth.Principal, req UsersReq
 	if req.After != nil {
 		key, err := s.cursors.Decode(shape, *req.After)
 		if err != nil {
-			return nil, apperr.New(apperr.BadUserInput, "invalid cursor: it must come from the same query (search and caller)").
-				With("field", "after")
+			return nil, errBadCursor("search")
 		}
 		q.AfterName, q.AfterSubject = &key.Str, key.ID
 	}
@@ -54,24 +50,14 @@ func (s *Service) ListUsers(ctx context.Context, p *auth.Principal, req UsersReq
 	if err != nil {
 		return nil, err
 	}
-	hasNext := len(users) > limit
-	if hasNext {
-		users = users[:limit]
-	}
-	conn := &model.UserConnection{
-		Edges:    make([]*model.UserEdge, len(users)),
-		Nodes:    users,
-		PageInfo: &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: req.After != nil},
-	}
+	// The subject, not the internal ID, breaks ties: cursors are readable,
+	// and internal IDs would tell how many users all organizations have.
+	users, cursors, info := keysetPage(users, limit, req.After != nil, func(u *model.User) string {
+		return s.cursors.Encode(shape, cursor.Key{Str: u.NameKey, ID: u.Subject})
+	})
+	conn := &model.UserConnection{Edges: make([]*model.UserEdge, len(users)), Nodes: users, PageInfo: info}
 	for i, u := range users {
-		// The subject, not the internal ID, breaks ties: cursors are
-		// readable, and internal IDs would tell how many users all
-		// organizations have.
-		conn.Edges[i] = &model.UserEdge{Cursor: s.cursors.Encode(shape, cursor.Key{Str: u.NameKey, ID: u.Subject}), Node: u}
-	}
-	if len(conn.Edges) > 0 {
-		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
+		conn.Edges[i] = &model.UserEdge{Cursor: cursors[i], Node: u}
 	}
 	return conn, nil
 }
