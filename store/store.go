@@ -78,8 +78,10 @@ const commitStatement = "COMMIT"
 // bounded by the context like every query: the driver closes the
 // connection when the deadline passes. database/sql's own COMMIT that
 // follows is a no-op. A deadline that passes during COMMIT leaves the
-// outcome unknown to us, as any lost answer does; every write here is
-// idempotent to retry. SQLite commits locally and needs none of this.
+// outcome unknown to us, as any lost answer does: revocations and settings
+// changes are safe to retry; a creation whose answer was lost leaves a
+// token whose secret nobody received, listed for its owner to revoke.
+// SQLite commits locally and needs none of this.
 func (s *Store) commit(tx *gorm.DB) error {
 	if s.dialect != migrations.MySQL {
 		return nil
