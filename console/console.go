@@ -10,16 +10,12 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
-	"encoding/json"
 	"io/fs"
 	"net/http"
 	"path"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/patgov/pats/apperr"
-	"github.com/patgov/pats/requestid"
 )
 
 //go:embed all:dist
@@ -48,14 +44,16 @@ type file struct {
 }
 
 // Handler returns the handler of /admin and everything under /admin/:
-// GET and HEAD only.
-func Handler() http.Handler {
+// GET and HEAD only. Paths under /admin/api/ are never the application:
+// they go to apiNotFound, the API's own "no such path" answer (the API's
+// routes are registered ahead of this handler).
+func Handler(apiNotFound http.Handler) http.Handler {
 	files, err := embedded()
 	if err != nil {
 		// The bundle is compiled in: a failure here is a build defect.
 		panic("console: " + err.Error())
 	}
-	return newHandler(files)
+	return newHandler(files, apiNotFound)
 }
 
 // embedded reads the compiled-in bundle once.
@@ -89,13 +87,13 @@ func load(fsys fs.FS) (map[string]*file, error) {
 	return files, nil
 }
 
-func newHandler(files map[string]*file) http.Handler {
+func newHandler(files map[string]*file, apiNotFound http.Handler) http.Handler {
 	index := files["index.html"]
 	return Secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		switch {
 		case strings.HasPrefix(p, APIPrefix) || p == strings.TrimSuffix(APIPrefix, "/"):
-			NotFoundJSON(w, r)
+			apiNotFound.ServeHTTP(w, r)
 			return
 		case r.Method != http.MethodGet && r.Method != http.MethodHead:
 			w.Header().Set("Allow", "GET, HEAD")
@@ -199,31 +197,4 @@ func Secure(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		next.ServeHTTP(w, r)
 	})
-}
-
-// errorBody is the service's error shape (a GraphQL response carrying one
-// error), so clients read every error's code in one place.
-type errorBody struct {
-	Errors []errorEntry `json:"errors"`
-	Data   any          `json:"data"`
-}
-
-type errorEntry struct {
-	Message    string         `json:"message"`
-	Extensions map[string]any `json:"extensions"`
-}
-
-// NotFoundJSON answers an unknown path under /admin/api/: HTTP 404 in the
-// service's error shape, with code NOT_FOUND and the request ID. It is the
-// one answer for every path the API does not serve, including
-// /admin/api/dev-session in production.
-func NotFoundJSON(w http.ResponseWriter, _ *http.Request) {
-	ext := map[string]any{"code": string(apperr.NotFound)}
-	if id := w.Header().Get(requestid.Header); id != "" {
-		ext["requestId"] = id
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusNotFound)
-	_ = json.NewEncoder(w).Encode(errorBody{Errors: []errorEntry{{Message: "not found", Extensions: ext}}})
 }

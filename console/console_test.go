@@ -1,15 +1,12 @@
 package console
 
 import (
-	"encoding/json"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"testing/fstest"
-
-	"github.com/patgov/pats/requestid"
 )
 
 const (
@@ -36,8 +33,16 @@ func testHandler(t *testing.T) http.Handler {
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}
-	return newHandler(files)
+	return newHandler(files, apiNotFoundStub)
 }
+
+// apiNotFoundStub stands for the API's 404 (package httpapi, which tests
+// its body): it marks the responses it writes.
+var apiNotFoundStub = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("X-Api-Not-Found", "yes")
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusNotFound)
+})
 
 func get(t *testing.T, h http.Handler, method, target string, header http.Header) *httptest.ResponseRecorder {
 	t.Helper()
@@ -150,33 +155,20 @@ func TestMethods(t *testing.T) {
 }
 
 // TestAPIIsNeverTheApplication: every path under /admin/api/, any method,
-// is a JSON 404 with code NOT_FOUND and the request ID.
+// goes to the API's 404 (never index.html), with the security headers.
 func TestAPIIsNeverTheApplication(t *testing.T) {
 	h := testHandler(t)
 	for _, method := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete} {
 		for _, target := range []string{"/admin/api", "/admin/api/", "/admin/api/nope", "/admin/api/dev-session", "/admin/api/config/x", "/admin/api/assets/index-abc123.js"} {
-			rec := httptest.NewRecorder()
-			rec.Header().Set(requestid.Header, "req-1") // as the request ID middleware does
-			h.ServeHTTP(rec, httptest.NewRequest(method, target, nil))
-			if rec.Code != http.StatusNotFound || rec.Header().Get("Content-Type") != "application/json" {
-				t.Errorf("%s %s: got %d %q, want 404 application/json", method, target, rec.Code, rec.Header().Get("Content-Type"))
-				continue
+			rec := get(t, h, method, target, nil)
+			if rec.Code != http.StatusNotFound || rec.Header().Get("X-Api-Not-Found") != "yes" {
+				t.Errorf("%s %s: got %d (API 404: %q), want the API's 404", method, target, rec.Code, rec.Header().Get("X-Api-Not-Found"))
 			}
-			if method == http.MethodHead {
-				continue
+			if strings.Contains(rec.Body.String(), "<html") {
+				t.Errorf("%s %s: got the application", method, target)
 			}
-			var body struct {
-				Errors []struct {
-					Message    string
-					Extensions map[string]any
-				}
-			}
-			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || len(body.Errors) != 1 {
-				t.Errorf("%s %s: body %q, want one error", method, target, rec.Body)
-				continue
-			}
-			if ext := body.Errors[0].Extensions; ext["code"] != "NOT_FOUND" || ext["requestId"] != "req-1" {
-				t.Errorf("%s %s: extensions %v, want code NOT_FOUND and requestId req-1", method, target, ext)
+			if rec.Header().Get("Content-Security-Policy") != ContentSecurityPolicy {
+				t.Errorf("%s %s: no Content-Security-Policy", method, target)
 			}
 		}
 	}
@@ -219,7 +211,7 @@ func TestEmbeddedBundle(t *testing.T) {
 	if err != nil {
 		t.Fatalf("dist/index.html: %v", err)
 	}
-	rec := get(t, Handler(), http.MethodGet, "/admin/", nil)
+	rec := get(t, Handler(apiNotFoundStub), http.MethodGet, "/admin/", nil)
 	if rec.Code != http.StatusOK || rec.Body.String() != string(want) {
 		t.Fatalf("GET /admin/: got %d %q, want 200 with dist/index.html", rec.Code, rec.Body)
 	}

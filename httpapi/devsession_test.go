@@ -267,3 +267,43 @@ func TestConsoleBehindTheMiddleware(t *testing.T) {
 		t.Errorf("GET /admin/tokens: got %d %q, want the application", rec.Code, rec.Header().Get("Content-Type"))
 	}
 }
+
+// TestConsoleAPINotFound: every path under /admin/api/ the API does not
+// serve, any method, is a JSON 404 with code NOT_FOUND and the request ID
+// (in production the development sign-in is one of them), never the
+// console's index.html.
+func TestConsoleAPINotFound(t *testing.T) {
+	h := consoleHandler(t, config.Config{JWTSecret: strings.Repeat("k", 32)})
+	for _, method := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete} {
+		for _, target := range []string{"/admin/api", "/admin/api/", "/admin/api/nope", "/admin/api/dev-session", "/admin/api/config/x", "/admin/api/assets/index-abc123.js"} {
+			req := httptest.NewRequest(method, target, nil)
+			req.Header.Set(requestid.Header, "req-1")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusNotFound || rec.Header().Get("Content-Type") != "application/json" {
+				t.Errorf("%s %s: got %d %q, want 404 application/json", method, target, rec.Code, rec.Header().Get("Content-Type"))
+				continue
+			}
+			if rec.Header().Get("Cache-Control") != "no-store" || rec.Header().Get("Content-Security-Policy") == "" {
+				t.Errorf("%s %s: Cache-Control %q, CSP %q; want no-store and a CSP", method, target,
+					rec.Header().Get("Cache-Control"), rec.Header().Get("Content-Security-Policy"))
+			}
+			if method == http.MethodHead {
+				continue
+			}
+			var body struct {
+				Errors []struct {
+					Message    string
+					Extensions map[string]any
+				}
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || len(body.Errors) != 1 {
+				t.Errorf("%s %s: body %q, want one error", method, target, rec.Body)
+				continue
+			}
+			if ext := body.Errors[0].Extensions; ext["code"] != "NOT_FOUND" || ext["requestId"] != "req-1" {
+				t.Errorf("%s %s: extensions %v, want code NOT_FOUND and requestId req-1", method, target, ext)
+			}
+		}
+	}
+}

@@ -82,8 +82,8 @@ func New(cfg Config) http.Handler {
 	})
 	mux.Handle("GET /readyz", readyHandler(cfg.Service, cfg.Draining, cfg.Logger))
 	// The console: its bundle, and its API, whose unknown paths (and, in
-	// production, the development sign-in) get the console's JSON 404.
-	admin := console.Handler()
+	// production, the development sign-in) get the API's JSON 404.
+	admin := console.Handler(http.HandlerFunc(apiNotFound))
 	mux.Handle("/admin", admin)
 	mux.Handle("/admin/", admin)
 	mux.Handle("/admin/api/config", console.Secure(consoleConfigHandler(cfg.DevSessions != nil)))

@@ -40,6 +40,13 @@ func writeGraphQLError(w http.ResponseWriter, status int, code, message string) 
 	writeJSON(w, status, graphQLErrorBody{Errors: []graphQLError{{Message: message, Extensions: ext}}})
 }
 
+// apiNotFound answers a path under /admin/api/ that the API does not
+// serve: HTTP 404 with code NOT_FOUND, the one answer for every such path,
+// including /admin/api/dev-session in production.
+func apiNotFound(w http.ResponseWriter, _ *http.Request) {
+	writeGraphQLError(w, http.StatusNotFound, string(apperr.NotFound), "not found")
+}
+
 // rejecter answers requests the auth middleware refuses: 401 for a bad
 // session token; 503 with Retry-After (logged) when the caller could not
 // be read or provisioned, which means the database is unavailable: the
