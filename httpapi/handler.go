@@ -67,10 +67,15 @@ func New(cfg Config) http.Handler {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 15 * time.Second
 	}
+	if cfg.Origins == nil {
+		cfg.Origins, _ = origin.NewResolver(nil) // cannot fail without proxies
+	}
 	mux := http.NewServeMux()
 	authenticated := auth.Middleware(cfg.Verifier, cfg.Service, rejecter(cfg.Logger))
-	mux.Handle("POST /query", deadline(cfg.RequestTimeout, limitBody(requireJSONObject(authenticated(resolvers.WithLoaders(cfg.Service)(
-		withHeaderSink(newGraphQLHandler(cfg.Service, cfg.Limits, cfg.Metrics, cfg.Logger))))))))
+	// Only GraphQL changes are audited, so only they need the request's
+	// origin; the introspection hot path does not pay for it.
+	mux.Handle("POST /query", cfg.Origins.Middleware(deadline(cfg.RequestTimeout, limitBody(requireJSONObject(authenticated(
+		resolvers.WithLoaders(cfg.Service)(withHeaderSink(newGraphQLHandler(cfg.Service, cfg.Limits, cfg.Metrics, cfg.Logger)))))))))
 	mux.Handle("GET /{$}", playground.Handler("Personal access tokens", "/query"))
 	introspectLimit := ratelimit.New(cfg.IntrospectionPerSecond, time.Second, 1000)
 	mux.Handle("POST /introspect", limitBody(introspectHandler(cfg.Service, cfg.IntrospectionSecret, introspectLimit, cfg.Metrics, cfg.Logger)))
@@ -90,10 +95,7 @@ func New(cfg Config) http.Handler {
 	if cfg.DevSessions != nil {
 		mux.Handle("/admin/api/dev-session", console.Secure(devSessionHandler(cfg.DevSessions, cfg.Logger)))
 	}
-	if cfg.Origins == nil {
-		cfg.Origins, _ = origin.NewResolver(nil) // cannot fail without proxies
-	}
-	return requestid.Middleware(cfg.Origins.Middleware(recoverPanics(cfg.Logger, mux)))
+	return requestid.Middleware(recoverPanics(cfg.Logger, mux))
 }
 
 // recoverPanics turns a panic in a handler into a logged INTERNAL error
