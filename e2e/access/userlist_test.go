@@ -1,7 +1,6 @@
 package access
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -42,7 +41,7 @@ func listUsers(t *testing.T, c *testenv.Client, vars map[string]any) userPage {
 			}
 		}
 	}
-	decodeData(t, r, &out)
+	testenv.Decode(t, r.Data, &out)
 	p := userPage{HasNext: out.Users.PageInfo.HasNextPage, EndCurs: out.Users.PageInfo.EndCursor, HasPrev: out.Users.PageInfo.HasPreviousPage, Response: r}
 	for _, e := range out.Users.Edges {
 		p.IDs = append(p.IDs, e.Node.ID)
@@ -123,16 +122,4 @@ func TestUserList(t *testing.T) {
 			}
 		}
 	})
-}
-
-// decodeData decodes r's data into out.
-func decodeData(t *testing.T, r *testenv.Response, out any) {
-	t.Helper()
-	b, err := json.Marshal(r.Data)
-	if err != nil {
-		t.Fatalf("marshal: %v", err)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		t.Fatalf("decode %s: %v", b, err)
-	}
 }

@@ -75,7 +75,7 @@ func TestRevocationSources(t *testing.T) {
 				Token   struct{ RevocationSource string }
 			}
 		}
-		decode(t, d, &byValue)
+		testenv.Decode(t, d, &byValue)
 		if byValue.RevokeTokenByValue.Token.RevocationSource != "BY_VALUE" {
 			t.Errorf("revokeTokenByValue: got source %q, want BY_VALUE", byValue.RevokeTokenByValue.Token.RevocationSource)
 		}
@@ -88,7 +88,7 @@ func TestRevocationSources(t *testing.T) {
 				Nodes []struct{ ID, RevocationSource string }
 			}
 		}
-		decode(t, d, &list)
+		testenv.Decode(t, d, &list)
 		if len(list.PersonalAccessTokens.Nodes) != 4 {
 			t.Fatalf("revoked tokens: got %d, want 4", len(list.PersonalAccessTokens.Nodes))
 		}
@@ -116,7 +116,7 @@ func TestRevocationSources(t *testing.T) {
 		before := auditRows(t, env, org)
 		admin.MustDo(revokeMutation, map[string]any{"ids": []string{own.ID, byAdmin.ID}})
 		d = admin.MustDo(revokeByValueMutation, map[string]any{"token": leaked.Secret})
-		decode(t, d, &byValue)
+		testenv.Decode(t, d, &byValue)
 		if byValue.RevokeTokenByValue.Outcome != "ALREADY_REVOKED" {
 			t.Errorf("second revokeTokenByValue: got %q, want ALREADY_REVOKED", byValue.RevokeTokenByValue.Outcome)
 		}
@@ -134,7 +134,7 @@ func TestRevocationSources(t *testing.T) {
 				}
 			}
 		}
-		decode(t, d, &active)
+		testenv.Decode(t, d, &active)
 		if n := active.PersonalAccessTokens.Nodes; len(n) != 1 || n[0].ID != fresh.ID || n[0].RevocationSource != nil {
 			t.Errorf("active tokens: got %+v, want only %s with a null revocationSource", n, fresh.ID)
 		}

@@ -77,7 +77,7 @@ func listEvents(t testing.TB, c *testenv.Client, vars map[string]any) page {
 			PageInfo json.RawMessage
 		}
 	}
-	decode(t, r.Data, &out)
+	testenv.Decode(t, r.Data, &out)
 	var p page
 	for _, e := range out.AuditEvents.Edges {
 		p.Events = append(p.Events, e.Node)
@@ -104,17 +104,6 @@ func allEvents(t testing.TB, c *testenv.Client, filter map[string]any) []event {
 	}
 }
 
-func decode(t testing.TB, v any, out any) {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatalf("marshal: %v", err)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		t.Fatalf("decode %s: %v", b, err)
-	}
-}
-
 // created is a new token: its ID and secret.
 type created struct{ ID, Secret, Hint, ExpiresAt string }
 
@@ -131,7 +120,7 @@ func create(t testing.TB, c *testenv.Client, name string, scopes ...string) crea
 			PersonalAccessToken struct{ ID, Hint, ExpiresAt string }
 		}
 	}
-	decode(t, d, &out)
+	testenv.Decode(t, d, &out)
 	p := out.CreatePersonalAccessToken
 	return created{ID: p.PersonalAccessToken.ID, Secret: p.Token, Hint: p.PersonalAccessToken.Hint, ExpiresAt: p.PersonalAccessToken.ExpiresAt}
 }

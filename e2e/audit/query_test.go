@@ -209,7 +209,7 @@ func TestAuditEventsPagination(t *testing.T) {
 		var tl struct {
 			PersonalAccessTokens struct{ Edges []struct{ Cursor string } }
 		}
-		decode(t, d, &tl)
+		testenv.Decode(t, d, &tl)
 		expectCode(t, admin.Do(eventsQuery, map[string]any{"after": tl.PersonalAccessTokens.Edges[0].Cursor}), "BAD_USER_INPUT")
 	})
 }

@@ -81,7 +81,7 @@ func TestCrossOrganization(t *testing.T) {
 							t.Fatalf("errors: got %s, want none", r.Raw)
 						}
 						var conn connection
-						decodeInto(t, r.Data["personalAccessTokens"], &conn)
+						testenv.Decode(t, r.Data["personalAccessTokens"], &conn)
 						// The ownerIds filter also runs with totalCount.
 						conn2 := mustList(t, c, map[string]any{"filter": map[string]any{"ownerIds": []string{arg}}})
 						if len(conn.Nodes) != 0 || conn2.TotalCount != 0 {

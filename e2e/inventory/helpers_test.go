@@ -114,18 +114,6 @@ type created struct {
 	Secret string
 }
 
-// decodeInto converts a decoded JSON value into out.
-func decodeInto(t testing.TB, v any, out any) {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatalf("marshal: %v", err)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		t.Fatalf("unmarshal %s: %v", b, err)
-	}
-}
-
 // list fetches one page; it returns nil and the response on errors.
 func list(t testing.TB, c *testenv.Client, vars map[string]any) (*connection, *testenv.Response) {
 	t.Helper()
@@ -137,7 +125,7 @@ func list(t testing.TB, c *testenv.Client, vars map[string]any) (*connection, *t
 		t.Fatalf("list: HTTP %d: %s", r.Status, r.Raw)
 	}
 	var conn connection
-	decodeInto(t, r.Data["personalAccessTokens"], &conn)
+	testenv.Decode(t, r.Data["personalAccessTokens"], &conn)
 	return &conn, r
 }
 
@@ -198,7 +186,7 @@ func createToken(t testing.TB, c *testenv.Client, name string, scopes []string, 
 		Token               string
 		PersonalAccessToken token
 	}
-	decodeInto(t, data["createPersonalAccessToken"], &out)
+	testenv.Decode(t, data["createPersonalAccessToken"], &out)
 	return created{token: out.PersonalAccessToken, Secret: out.Token}
 }
 
@@ -249,7 +237,7 @@ func createBatch(t testing.TB, c *testenv.Client, specs []tokenSpec) []created {
 			Token               string
 			PersonalAccessToken token
 		}
-		decodeInto(t, data[fmt.Sprintf("t%d", i)], &one)
+		testenv.Decode(t, data[fmt.Sprintf("t%d", i)], &one)
 		out[i] = created{token: one.PersonalAccessToken, Secret: one.Token}
 	}
 	return out
@@ -269,7 +257,7 @@ func revoke(t testing.TB, c *testenv.Client, ids []string) (*revokePayload, *tes
 		return nil, r
 	}
 	var out revokePayload
-	decodeInto(t, r.Data["revokeTokens"], &out)
+	testenv.Decode(t, r.Data["revokeTokens"], &out)
 	return &out, r
 }
 

@@ -72,7 +72,7 @@ func TestListConnection(t *testing.T) {
 				admin := env.As(t, admin.ID)
 				data := admin.MustDo(`{ personalAccessTokens { nodes { id } pageInfo { hasNextPage } } }`, nil)
 				var conn connection
-				decodeInto(t, data["personalAccessTokens"], &conn)
+				testenv.Decode(t, data["personalAccessTokens"], &conn)
 				if got := conn.ids(); !slices.Equal(got, want[:50]) {
 					t.Fatalf("ids: got %v, want %v", got, want[:50])
 				}

@@ -165,7 +165,7 @@ func walk(t *testing.T, env *testenv.Env, org string, admin *testenv.Client, fie
 			t.Fatalf("page %d: unexpected errors: %s", gaps, r.Raw)
 		}
 		var conn connection
-		decodeInto(t, r.Data["personalAccessTokens"], &conn)
+		testenv.Decode(t, r.Data["personalAccessTokens"], &conn)
 		checkConnection(t, &conn, after != nil)
 		if count && conn.TotalCount != matching {
 			t.Fatalf("page %d totalCount: got %v, want %v", gaps, conn.TotalCount, matching)

@@ -23,7 +23,7 @@ func revokeByValue(t testing.TB, c *testenv.Client, value string) (*revokeByValu
 		return nil, r
 	}
 	var out revokeByValuePayload
-	decodeInto(t, r.Data["revokeTokenByValue"], &out)
+	testenv.Decode(t, r.Data["revokeTokenByValue"], &out)
 	return &out, r
 }
 

@@ -133,7 +133,7 @@ func randomOp(t *testing.T, rng *rand.Rand, reg *registry, self, them *tenant, n
 				PersonalAccessToken struct{ ID string }
 			}
 		}
-		decode(t, r.Data, &out)
+		testenv.Decode(t, r.Data, &out)
 		if p := out.CreatePersonalAccessToken; p != nil {
 			reg.add(self, token{ID: p.PersonalAccessToken.ID, Secret: p.Token})
 		}

@@ -1,7 +1,6 @@
 package isolation
 
 import (
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"testing"
@@ -54,7 +53,7 @@ func newTenant(t *testing.T, env *testenv.Env, tag string) *tenant {
 		AuditEvents          struct{ PageInfo struct{ EndCursor string } }
 		Users                struct{ PageInfo struct{ EndCursor string } }
 	}
-	decode(t, tn.admin.MustDo(`{ personalAccessTokens(first: 1) { pageInfo { endCursor } }
+	testenv.Decode(t, tn.admin.MustDo(`{ personalAccessTokens(first: 1) { pageInfo { endCursor } }
   auditEvents(first: 1) { pageInfo { endCursor } } users(first: 1) { pageInfo { endCursor } } }`, nil), &page)
 	tn.cursor, tn.audit, tn.users = page.PersonalAccessTokens.PageInfo.EndCursor, page.AuditEvents.PageInfo.EndCursor,
 		page.Users.PageInfo.EndCursor
@@ -71,20 +70,9 @@ func create(t *testing.T, c *testenv.Client, name string) token {
 			PersonalAccessToken struct{ ID, Hint string }
 		}
 	}
-	decode(t, d, &out)
+	testenv.Decode(t, d, &out)
 	p := out.CreatePersonalAccessToken
 	return token{ID: p.PersonalAccessToken.ID, Secret: p.Token, Hint: p.PersonalAccessToken.Hint}
-}
-
-func decode(t testing.TB, v any, out any) {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatalf("marshal: %v", err)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		t.Fatalf("decode %s: %v", b, err)
-	}
 }
 
 // snapshot is everything stored about some organizations.

@@ -190,3 +190,16 @@ func (e *Env) Introspect(t testing.TB, secret, token string) (int, string) {
 	raw, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(raw)
 }
+
+// Decode converts v, a part of a decoded response (such as Response.Data
+// or one of its fields), into out, failing t if it does not fit.
+func Decode(t testing.TB, v any, out any) {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("marshal: %v", err)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
+}
