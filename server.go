@@ -115,18 +115,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	srv := &http.Server{
 		Handler: httpapi.New(httpapi.Config{
 			Service:             svc,
-			Verifier:            auth.NewVerifier(jwtKey, cfg.JWTIssuer, cfg.JWTAudience),
+			Verifier:            auth.NewVerifier(jwtKey, cfg.JWTIssuer, cfg.JWTAudience, auth.WithMaxSessionLength(cfg.MaxSessionLength)),
 			IntrospectionSecret: cfg.IntrospectionSecret,
 			Logger:              log,
 			Metrics:             m,
+			ServeMetrics:        cfg.MetricsAddr == "",
 
 			IntrospectionPerSecond: cfg.IntrospectionPerSecond,
 			Draining:               draining.Load,
 			Origins:                origins,
 			DevSessions:            devSessions,
+			Playground:             cfg.Playground,
 			Limits: httpapi.Limits{
-				MaxDepth: cfg.GraphQLMaxDepth, MaxAliases: cfg.GraphQLMaxAliases,
-				MaxComplexity: cfg.GraphQLMaxComplexity, ParserTokens: cfg.GraphQLTokenLimit,
+				MaxDepth: cfg.GraphQLMaxDepth, MaxAliases: cfg.GraphQLMaxAliases, MaxSelections: cfg.GraphQLMaxSelections,
+				MaxValidationCost: cfg.GraphQLMaxValidationCost,
+				MaxComplexity:     cfg.GraphQLMaxComplexity, ParserTokens: cfg.GraphQLTokenLimit,
 				DisableIntrospection: !cfg.GraphQLIntrospection,
 			},
 		}),
@@ -145,6 +148,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := printDevCredential(stdout, devSessions, ln.Addr()); err != nil {
 			return err
 		}
+	}
+
+	if cfg.MetricsAddr != "" {
+		stopMetrics, err := serveMetrics(cfg.MetricsAddr, m, log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
 	}
 
 	errc := make(chan error, 1)
@@ -171,6 +182,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	return nil
+}
+
+// serveMetrics serves GET /metrics on its own listener, so the public one
+// never exposes them; the returned func closes it.
+func serveMetrics(addr string, m *metrics.Metrics, log *slog.Logger) (func(), error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen for metrics: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           httpapi.MetricsHandler(m),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("serving metrics", "addr", ln.Addr().String())
+	go func() { _ = srv.Serve(ln) }()
+	return func() { _ = srv.Close() }, nil
 }
 
 // newLogger logs JSON in production and text in development, each line

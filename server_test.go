@@ -113,6 +113,9 @@ func TestShutdownWritesPendingUses(t *testing.T) {
 func startServer(t *testing.T, env map[string]string) (base string, stop func() error, out *syncBuffer) {
 	t.Helper()
 	env["PATS_ADDR"], env["PATS_LOG_FORMAT"] = "127.0.0.1:0", "json"
+	if _, ok := env["PATS_METRICS_ADDR"]; !ok {
+		env["PATS_METRICS_ADDR"] = "127.0.0.1:0" // production's 9090 may be taken
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	out = &syncBuffer{}
 	done := make(chan error, 1)
@@ -308,6 +311,53 @@ func TestDevSessionsOnlyInDevelopment(t *testing.T) {
 			}
 			if tc.status != http.StatusOK && strings.Contains(string(body), "token") {
 				t.Errorf("production answer mentions a token: %s", body)
+			}
+			if err := stop(); err != nil {
+				t.Fatalf("stop: %v", err)
+			}
+		})
+	}
+}
+
+// TestPlaygroundOnlyWhereEnabled: the real server serves GraphiQL in
+// development mode and, in production, only with PATS_PLAYGROUND=true;
+// where it is served, with its Content-Security-Policy.
+func TestPlaygroundOnlyWhereEnabled(t *testing.T) {
+	production := strings.Repeat("k", 32)
+	for _, tc := range []struct {
+		name   string
+		env    map[string]string
+		status int
+	}{
+		{"development", map[string]string{}, http.StatusOK},
+		{"development, PATS_PLAYGROUND=false", map[string]string{"PATS_PLAYGROUND": "false"}, http.StatusNotFound},
+		{"production", map[string]string{"PATS_JWT_SECRET": production}, http.StatusNotFound},
+		{"production, PATS_PLAYGROUND=true", map[string]string{"PATS_JWT_SECRET": production, "PATS_PLAYGROUND": "true"}, http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.env["PATS_DATABASE_URL"] = "sqlite:" + filepath.Join(t.TempDir(), "pats.db")
+			base, stop, _ := startServer(t, tc.env)
+			for _, target := range []string{"/", "/playground/vendor/graphiql.min.js"} {
+				resp, err := http.Get(base + target)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != tc.status {
+					t.Errorf("GET %s: got HTTP %d, want %d", target, resp.StatusCode, tc.status)
+				}
+				served := strings.Contains(string(body), "GraphiQL")
+				if served != (tc.status == http.StatusOK) {
+					t.Errorf("GET %s: GraphiQL served %v, want %v", target, served, tc.status == http.StatusOK)
+				}
+				// The exact policy is pinned by httpapi's tests.
+				if csp := resp.Header.Get("Content-Security-Policy"); served && !strings.HasPrefix(csp, "default-src 'none'; script-src 'self';") {
+					t.Errorf("GET %s: Content-Security-Policy: got %q, want the playground's", target, csp)
+				}
+				if xfo := resp.Header.Get("X-Frame-Options"); served && xfo != "DENY" {
+					t.Errorf("GET %s: X-Frame-Options: got %q, want DENY", target, xfo)
+				}
 			}
 			if err := stop(); err != nil {
 				t.Fatalf("stop: %v", err)

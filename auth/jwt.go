@@ -3,6 +3,9 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -32,12 +35,27 @@ const (
 // to the wrapped error, which is logged, never shown.
 var ErrInvalidToken = errors.New("invalid or expired session token")
 
+// Reasons a token is refused that jwt/v5 alone would accept; each is
+// wrapped under ErrInvalidToken, so only logs ever tell them apart.
+var (
+	errBlankIdentifier     = errors.New("sub and org must not be blank")
+	errInvisibleIdentifier = errors.New("sub and org must not contain control or format characters")
+	errSessionTooLong      = errors.New("exp is further ahead than the maximum session length")
+)
+
 // Validate checks the service's own claims; jwt calls it after the
-// registered claims (exp, iss, aud) pass.
+// registered claims (exp, nbf, iat, iss, aud) pass.
 func (c *Claims) Validate() error {
 	switch {
 	case c.Subject == "" || c.Org == "":
 		return errors.New("sub and org are required")
+	case strings.TrimSpace(c.Subject) == "" || strings.TrimSpace(c.Org) == "":
+		return errBlankIdentifier
+	case strings.IndexFunc(c.Subject, invisible) >= 0 || strings.IndexFunc(c.Org, invisible) >= 0:
+		// sub and org are keys, compared byte for byte: a zero-width or
+		// bidirectional character would make a look-alike of another
+		// user or organization.
+		return errInvisibleIdentifier
 	case c.Role != RoleAdmin && c.Role != RoleMember:
 		return errors.New("role must be admin or member")
 	case !c.AccountType.Valid():
@@ -52,37 +70,106 @@ func (c *Claims) Validate() error {
 	return nil
 }
 
+// invisible reports whether r is a control (Cc) or format (Cf) character:
+// C0/C1 controls, zero-width characters (U+200B-U+200D, U+FEFF) and
+// bidirectional marks, embeddings, overrides and isolates (U+200E,
+// U+200F, U+202A-U+202E, U+2066-U+2069).
+func invisible(r rune) bool {
+	return unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r)
+}
+
+// DefaultMaxSessionLength bounds how far ahead a session token's exp may
+// be unless WithMaxSessionLength says otherwise.
+const DefaultMaxSessionLength = 24 * time.Hour
+
+// Leeway is the clock skew tolerated between the identity provider and
+// the service for iat and nbf (and the maximum session length). exp has
+// none: a token is refused from the second it expires.
+const Leeway = 60 * time.Second
+
 // Verifier checks HS256 session tokens.
 type Verifier struct {
-	key    []byte
-	parser *jwt.Parser
+	key        []byte
+	parser     *jwt.Parser
+	maxSession time.Duration
+	// now is the clock; tests replace it.
+	now func() time.Time
+}
+
+// VerifierOption configures a Verifier.
+type VerifierOption func(*Verifier)
+
+// WithMaxSessionLength refuses tokens whose exp is more than d ahead of
+// now (beyond Leeway); d <= 0 keeps DefaultMaxSessionLength.
+func WithMaxSessionLength(d time.Duration) VerifierOption {
+	return func(v *Verifier) {
+		if d > 0 {
+			v.maxSession = d
+		}
+	}
 }
 
 // NewVerifier returns a verifier for key. Issuer and audience are checked
 // when non-empty. Only HS256 is accepted and exp is required, so an
-// unsigned ("none") or RS256-confused token never passes.
-func NewVerifier(key []byte, issuer, audience string) *Verifier {
-	opts := []jwt.ParserOption{
+// unsigned ("none") or RS256-confused token never passes; see Verify for
+// the rest.
+func NewVerifier(key []byte, issuer, audience string, opts ...VerifierOption) *Verifier {
+	v := &Verifier{key: key, maxSession: DefaultMaxSessionLength, now: time.Now}
+	for _, o := range opts {
+		o(v)
+	}
+	popts := []jwt.ParserOption{
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		// jwt applies the leeway to exp too; Verify then checks exp
+		// without it.
+		jwt.WithLeeway(Leeway),
+		jwt.WithTimeFunc(func() time.Time { return v.now() }),
 	}
 	if issuer != "" {
-		opts = append(opts, jwt.WithIssuer(issuer))
+		popts = append(popts, jwt.WithIssuer(issuer))
 	}
 	if audience != "" {
-		opts = append(opts, jwt.WithAudience(audience))
+		popts = append(popts, jwt.WithAudience(audience))
 	}
-	return &Verifier{key: key, parser: jwt.NewParser(opts...)}
+	v.parser = jwt.NewParser(popts...)
+	return v
 }
 
-// Verify parses and validates a session token.
+// Verify parses and validates a session token. Beyond jwt's own checks
+// (signature, alg, exp, nbf, iat, iss, aud) and Claims.Validate, it
+// refuses what jwt/v5 would accept silently: a crit header, duplicate
+// keys in the header or the claims, exp/iat/nbf that are not JSON
+// numbers (jwt/v5 also takes "123" as a string), an exp in the past even
+// within the leeway, and an exp beyond the maximum session length.
 func (v *Verifier) Verify(raw string) (*Claims, error) {
 	var claims Claims
 	_, err := v.parser.ParseWithClaims(raw, &claims, func(*jwt.Token) (any, error) { return v.key, nil })
+	if err == nil {
+		err = checkSegments(v.parser, raw)
+	}
+	if err == nil {
+		err = v.checkLifetime(&claims)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
 	return &claims, nil
+}
+
+// checkLifetime checks exp against the clock with no leeway, and against
+// the maximum session length.
+func (v *Verifier) checkLifetime(c *Claims) error {
+	now := v.now()
+	exp := c.ExpiresAt.Time // jwt required it
+	switch {
+	case !now.Before(exp):
+		return jwt.ErrTokenExpired
+	case exp.Sub(now) > v.maxSession+Leeway:
+		return fmt.Errorf("%w (%s)", errSessionTooLong, v.maxSession)
+	}
+	return nil
 }
 
 // Sign issues an HS256 token for claims. The service uses it only to print

@@ -3,13 +3,15 @@
 package config
 
 import (
-	"github.com/patgov/pats/origin"
-
 	"errors"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/origin"
 )
 
 // Config is the service configuration.
@@ -23,6 +25,11 @@ type Config struct {
 	JWTSecret   string
 	JWTIssuer   string
 	JWTAudience string
+	// MaxSessionLength refuses session tokens whose exp is further ahead
+	// than this (PATS_MAX_SESSION_LENGTH, a Go duration from 1m to 720h;
+	// default auth.DefaultMaxSessionLength, 24h): a token minted to last
+	// a year is refused, not honoured for a year.
+	MaxSessionLength time.Duration
 	// IntrospectionSecret is the bearer secret of /introspect callers
 	// (PATS_INTROSPECTION_SECRET); empty disables the endpoint.
 	IntrospectionSecret string
@@ -35,8 +42,9 @@ type Config struct {
 	// (PATS_VALIDATION_CACHE_SIZE, default 100000); 0 disables it.
 	ValidationCacheSize int
 	// GraphQL document limits (PATS_GRAPHQL_MAX_DEPTH, _MAX_ALIASES,
-	// _MAX_COMPLEXITY, _TOKEN_LIMIT); 0 takes the default.
-	GraphQLMaxDepth, GraphQLMaxAliases, GraphQLMaxComplexity, GraphQLTokenLimit int
+	// _MAX_SELECTIONS, _MAX_VALIDATION_COST, _MAX_COMPLEXITY,
+	// _TOKEN_LIMIT); 0 takes the default.
+	GraphQLMaxDepth, GraphQLMaxAliases, GraphQLMaxSelections, GraphQLMaxValidationCost, GraphQLMaxComplexity, GraphQLTokenLimit int
 	// GraphQLIntrospection serves schema introspection (to authenticated
 	// callers) unless PATS_GRAPHQL_INTROSPECTION=false.
 	GraphQLIntrospection bool
@@ -55,7 +63,19 @@ type Config struct {
 	// entries name the client for the audit trail; none by default, so
 	// the header is ignored and the TCP peer is the client.
 	TrustedProxies []string
+	// MetricsAddr is the address of the metrics listener, which serves
+	// only GET /metrics (PATS_METRICS_ADDR; default 127.0.0.1:9090 in
+	// production). Empty, as in development mode by default, serves the
+	// metrics on the main listener instead; production never does.
+	MetricsAddr string
+	// Playground serves GraphiQL at GET / (PATS_PLAYGROUND, true or
+	// false): on by default in development mode, off in production.
+	Playground bool
 }
+
+// DefaultMetricsAddr is the production metrics listener: loopback only,
+// for a local agent or sidecar to scrape.
+const DefaultMetricsAddr = "127.0.0.1:9090"
 
 // DefaultIntrospectionPerSecond bounds introspections per credential.
 const DefaultIntrospectionPerSecond = 20_000
@@ -93,10 +113,12 @@ func Load(getenv func(string) string) (Config, error) {
 		c.ValidationCacheSize = n
 	}
 	for name, dst := range map[string]*int{
-		"PATS_GRAPHQL_MAX_DEPTH":      &c.GraphQLMaxDepth,
-		"PATS_GRAPHQL_MAX_ALIASES":    &c.GraphQLMaxAliases,
-		"PATS_GRAPHQL_MAX_COMPLEXITY": &c.GraphQLMaxComplexity,
-		"PATS_GRAPHQL_TOKEN_LIMIT":    &c.GraphQLTokenLimit,
+		"PATS_GRAPHQL_MAX_DEPTH":           &c.GraphQLMaxDepth,
+		"PATS_GRAPHQL_MAX_ALIASES":         &c.GraphQLMaxAliases,
+		"PATS_GRAPHQL_MAX_SELECTIONS":      &c.GraphQLMaxSelections,
+		"PATS_GRAPHQL_MAX_VALIDATION_COST": &c.GraphQLMaxValidationCost,
+		"PATS_GRAPHQL_MAX_COMPLEXITY":      &c.GraphQLMaxComplexity,
+		"PATS_GRAPHQL_TOKEN_LIMIT":         &c.GraphQLTokenLimit,
 	} {
 		if v := getenv(name); v != "" {
 			n, err := strconv.Atoi(v)
@@ -118,6 +140,14 @@ func Load(getenv func(string) string) (Config, error) {
 			}
 			*dst = n
 		}
+	}
+	c.MaxSessionLength = auth.DefaultMaxSessionLength
+	if v := getenv("PATS_MAX_SESSION_LENGTH"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute || d > 720*time.Hour {
+			return c, errors.New("PATS_MAX_SESSION_LENGTH must be a duration between 1m and 720h")
+		}
+		c.MaxSessionLength = d
 	}
 	if v := getenv("PATS_SHUTDOWN_DELAY"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -152,6 +182,26 @@ func Load(getenv func(string) string) (Config, error) {
 		if _, err := origin.NewResolver(c.TrustedProxies); err != nil || len(c.TrustedProxies) == 0 {
 			return c, errors.New("PATS_TRUSTED_PROXIES must list IP addresses or CIDR ranges, comma-separated")
 		}
+	}
+	c.MetricsAddr = getenv("PATS_METRICS_ADDR")
+	if c.MetricsAddr == "" && !c.DevMode() {
+		c.MetricsAddr = DefaultMetricsAddr
+	}
+	if c.MetricsAddr != "" {
+		// Port 0 (any free port, as tests use) is never the same listener.
+		_, port, err := net.SplitHostPort(c.MetricsAddr)
+		if err != nil || (c.MetricsAddr == c.Addr && port != "0") {
+			return c, errors.New("PATS_METRICS_ADDR must be a host:port other than PATS_ADDR")
+		}
+	}
+	switch v := getenv("PATS_PLAYGROUND"); v {
+	case "":
+		c.Playground = c.DevMode()
+	case "true":
+		c.Playground = true
+	case "false":
+	default:
+		return c, errors.New("PATS_PLAYGROUND must be true or false")
 	}
 	if c.LogFormat == "" {
 		c.LogFormat = "json"

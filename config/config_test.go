@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string {
@@ -126,6 +127,66 @@ func TestLoad(t *testing.T) {
 		{name: "PATS_TRUSTED_PROXIES with a bad range", env: map[string]string{"PATS_TRUSTED_PROXIES": "10.0.0.0/8,10.0.0.0/99"}, wantErr: "PATS_TRUSTED_PROXIES"},
 		{name: "PATS_TRUSTED_PROXIES with a name", env: map[string]string{"PATS_TRUSTED_PROXIES": "proxy.internal"}, wantErr: "PATS_TRUSTED_PROXIES"},
 		{name: "PATS_TRUSTED_PROXIES empty list", env: map[string]string{"PATS_TRUSTED_PROXIES": " , "}, wantErr: "PATS_TRUSTED_PROXIES"},
+		{
+			name: "metrics: on the main listener in development, their own loopback listener in production",
+			env:  nil,
+			check: func(t *testing.T, c Config) {
+				if c.MetricsAddr != "" {
+					t.Errorf("MetricsAddr in development: got %q, want empty (main listener)", c.MetricsAddr)
+				}
+				prod, err := Load(env(map[string]string{"PATS_JWT_SECRET": secret32}))
+				if err != nil || prod.MetricsAddr != "127.0.0.1:9090" {
+					t.Errorf("MetricsAddr in production: got %q (%v), want 127.0.0.1:9090", prod.MetricsAddr, err)
+				}
+			},
+		},
+		{
+			name: "PATS_METRICS_ADDR is read",
+			env:  map[string]string{"PATS_JWT_SECRET": secret32, "PATS_METRICS_ADDR": "10.0.0.5:9100"},
+			check: func(t *testing.T, c Config) {
+				if c.MetricsAddr != "10.0.0.5:9100" {
+					t.Errorf("MetricsAddr: got %q, want 10.0.0.5:9100", c.MetricsAddr)
+				}
+			},
+		},
+		{name: "PATS_METRICS_ADDR without a port", env: map[string]string{"PATS_METRICS_ADDR": "localhost"}, wantErr: "PATS_METRICS_ADDR"},
+		{name: "PATS_METRICS_ADDR on the main listener", env: map[string]string{"PATS_ADDR": ":8080", "PATS_METRICS_ADDR": ":8080"}, wantErr: "PATS_METRICS_ADDR"},
+		{
+			name: "PATS_GRAPHQL_MAX_SELECTIONS is read",
+			env:  map[string]string{"PATS_GRAPHQL_MAX_SELECTIONS": "500"},
+			check: func(t *testing.T, c Config) {
+				if c.GraphQLMaxSelections != 500 {
+					t.Errorf("GraphQLMaxSelections: got %d, want 500", c.GraphQLMaxSelections)
+				}
+			},
+		},
+		{name: "PATS_GRAPHQL_MAX_SELECTIONS zero", env: map[string]string{"PATS_GRAPHQL_MAX_SELECTIONS": "0"}, wantErr: "PATS_GRAPHQL_MAX_SELECTIONS"},
+		{
+			name: "PATS_GRAPHQL_MAX_VALIDATION_COST is read",
+			env:  map[string]string{"PATS_GRAPHQL_MAX_VALIDATION_COST": "1000"},
+			check: func(t *testing.T, c Config) {
+				if c.GraphQLMaxValidationCost != 1000 {
+					t.Errorf("GraphQLMaxValidationCost: got %d, want 1000", c.GraphQLMaxValidationCost)
+				}
+			},
+		},
+		{name: "PATS_GRAPHQL_MAX_VALIDATION_COST not a number", env: map[string]string{"PATS_GRAPHQL_MAX_VALIDATION_COST": "lots"}, wantErr: "PATS_GRAPHQL_MAX_VALIDATION_COST"},
+		{
+			name: "PATS_MAX_SESSION_LENGTH defaults to 24h and is read",
+			env:  map[string]string{"PATS_MAX_SESSION_LENGTH": "8h"},
+			check: func(t *testing.T, c Config) {
+				if c.MaxSessionLength != 8*time.Hour {
+					t.Errorf("MaxSessionLength: got %v, want 8h", c.MaxSessionLength)
+				}
+				def, err := Load(env(nil))
+				if err != nil || def.MaxSessionLength != 24*time.Hour {
+					t.Errorf("default MaxSessionLength: got %v (%v), want 24h", def.MaxSessionLength, err)
+				}
+			},
+		},
+		{name: "PATS_MAX_SESSION_LENGTH under a minute", env: map[string]string{"PATS_MAX_SESSION_LENGTH": "30s"}, wantErr: "PATS_MAX_SESSION_LENGTH"},
+		{name: "PATS_MAX_SESSION_LENGTH over 30 days", env: map[string]string{"PATS_MAX_SESSION_LENGTH": "721h"}, wantErr: "PATS_MAX_SESSION_LENGTH"},
+		{name: "PATS_MAX_SESSION_LENGTH not a duration", env: map[string]string{"PATS_MAX_SESSION_LENGTH": "1 day"}, wantErr: "PATS_MAX_SESSION_LENGTH"},
 		{name: "PATS_LOG_FORMAT unknown", env: map[string]string{"PATS_LOG_FORMAT": "xml"}, wantErr: "PATS_LOG_FORMAT"},
 		{name: "PATS_LOG_FORMAT is case-sensitive", env: map[string]string{"PATS_LOG_FORMAT": "JSON"}, wantErr: "PATS_LOG_FORMAT"},
 	}
@@ -227,4 +288,43 @@ func TestDevSecret(t *testing.T) {
 			t.Errorf("DevSecret: got %x, %v, want %x, nil", got, err, want)
 		}
 	})
+}
+
+// TestLoadPlayground: GraphiQL is on by default in development mode and off
+// in production; PATS_PLAYGROUND=true or false overrides either; anything
+// else is refused.
+func TestLoadPlayground(t *testing.T) {
+	tests := []struct {
+		name, jwtSecret, playground string
+		want                        bool
+		wantErr                     bool
+	}{
+		{name: "development default", want: true},
+		{name: "production default", jwtSecret: secret32, want: false},
+		{name: "production with true", jwtSecret: secret32, playground: "true", want: true},
+		{name: "production with false", jwtSecret: secret32, playground: "false", want: false},
+		{name: "development with false", playground: "false", want: false},
+		{name: "development with true", playground: "true", want: true},
+		{name: "TRUE", jwtSecret: secret32, playground: "TRUE", wantErr: true},
+		{name: "1", jwtSecret: secret32, playground: "1", wantErr: true},
+		{name: "yes", playground: "yes", wantErr: true},
+		{name: "padded", jwtSecret: secret32, playground: " true", wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(env(map[string]string{"PATS_JWT_SECRET": tt.jwtSecret, "PATS_PLAYGROUND": tt.playground}))
+			if tt.wantErr {
+				if err == nil || !strings.Contains(err.Error(), "PATS_PLAYGROUND") {
+					t.Fatalf("Load error: got %v, want one naming PATS_PLAYGROUND", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Load: got %v, want nil", err)
+			}
+			if c.Playground != tt.want {
+				t.Errorf("Playground: got %v, want %v", c.Playground, tt.want)
+			}
+		})
+	}
 }

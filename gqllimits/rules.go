@@ -1,112 +1,83 @@
 // Package gqllimits bounds what one GraphQL document may ask for, before
-// any resolver runs: its depth, its aliases, and (with complexity.go) its
-// cost, where a list field costs its page size times its children. They
-// protect the service from documents that are valid but exhausting.
+// any resolver runs: its depth, its aliases, its size once fragments are
+// expanded, and (with complexity.go) its cost, where a list field costs its
+// page size times its children. They protect the service from documents
+// that are valid but exhausting.
+//
+// Every check here takes time linear in the document's length: each
+// fragment is measured once and its measure reused at every spread, so a
+// document whose fragments spread each other twice per level (whose
+// expansion doubles with each level) costs no more to check than to parse.
 package gqllimits
 
 import (
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/validator/core"
 	"github.com/vektah/gqlparser/v2/validator/rules"
 )
 
-// Rules returns gqlparser's default validation rules plus the depth and
-// alias limits (a limit of 0 or less turns that check off).
-func Rules(maxDepth, maxAliases int) *rules.Rules {
+// Limits bound one operation of a document; a limit of 0 or less turns
+// that check off.
+type Limits struct {
+	// MaxDepth bounds selection nesting (a root field is depth 1).
+	MaxDepth int
+	// MaxAliases bounds aliased fields, counted as often as they would
+	// be resolved (once per spread of the fragment holding them).
+	MaxAliases int
+	// MaxSelections bounds the selections (fields, fragment spreads and
+	// inline fragments) of the operation once every fragment is
+	// expanded, introspection included. It also bounds the work of
+	// whatever walks the expanded operation afterwards, such as the
+	// complexity calculation.
+	MaxSelections int
+}
+
+// Rule names, as gqlerror.Error.Rule carries them, so the error
+// presenter can tell these refusals apart without reading messages.
+const (
+	RuleMaxDepth      = "MaxDepth"
+	RuleMaxAliases    = "MaxAliases"
+	RuleMaxSelections = "MaxSelections"
+	// RuleValidationCost is not a validation rule: it names the refusal
+	// of a document whose ValidationCost is over the limit, checked before
+	// validation.
+	RuleValidationCost = "ValidationCost"
+)
+
+// Rules returns gqlparser's default validation rules plus the limits.
+func Rules(lim Limits) *rules.Rules {
 	r := rules.NewDefaultRules()
-	if maxDepth > 0 {
-		r.AddRule("MaxDepth", depthRule(maxDepth))
-	}
-	if maxAliases > 0 {
-		r.AddRule("MaxAliases", aliasRule(maxAliases))
+	if lim.MaxDepth > 0 || lim.MaxAliases > 0 || lim.MaxSelections > 0 {
+		// One rule measures all three, so each fragment is measured once;
+		// the error's Rule is renamed to the limit it broke.
+		r.AddRule("DocumentLimits", limitsRule(lim))
 	}
 	return r
 }
 
-// depthRule rejects an operation whose selections nest deeper than max
-// (a root field is depth 1), following fragments.
-func depthRule(max int) core.RuleFunc {
+// limitsRule measures each operation once the walker has resolved its
+// fragment spreads, and reports each limit it exceeds. Measures are
+// memoized per fragment for the whole document.
+func limitsRule(lim Limits) core.RuleFunc {
 	return func(observers *core.Events, addError core.AddErrFunc) {
+		m := newMeasurer()
 		observers.OnOperation(func(_ *core.Walker, op *ast.OperationDefinition) {
-			if depth(op.SelectionSet, map[string]bool{}) > max {
-				addError(core.Message("operation nests deeper than %d levels", max), core.At(op.Position))
+			s := m.selectionSet(op.SelectionSet)
+			if lim.MaxSelections > 0 && s.selections > lim.MaxSelections {
+				addError(core.Message("operation selects more than %d fields once its fragments are expanded", lim.MaxSelections), core.At(op.Position), rule(RuleMaxSelections))
+			}
+			if lim.MaxDepth > 0 && s.depth > lim.MaxDepth {
+				addError(core.Message("operation nests deeper than %d levels", lim.MaxDepth), core.At(op.Position), rule(RuleMaxDepth))
+			}
+			if lim.MaxAliases > 0 && s.aliases > lim.MaxAliases {
+				addError(core.Message("operation uses more than %d aliases", lim.MaxAliases), core.At(op.Position), rule(RuleMaxAliases))
 			}
 		})
 	}
 }
 
-// depth is the nesting depth of set. visiting holds the fragments on the
-// current path, so a fragment cycle (reported by another rule) ends the
-// walk instead of looping.
-//
-// Introspection's __Type.ofType does not count: it unwraps one list or
-// non-null wrapper and returns a single type (or null once unwrapped), so
-// a chain of them costs a few objects, never a fan-out. The standard
-// introspection query of GraphiQL and codegen tools chains seven of them
-// and would otherwise exceed the limit. Fields that fan out (__Type.fields
-// and the types they reach) count as usual. No field of this schema is
-// named ofType.
-func depth(set ast.SelectionSet, visiting map[string]bool) int {
-	deepest := 0
-	for _, sel := range set {
-		d := 0
-		switch s := sel.(type) {
-		case *ast.Field:
-			d = depth(s.SelectionSet, visiting)
-			if s.Name != "ofType" {
-				d++
-			}
-		case *ast.InlineFragment:
-			d = depth(s.SelectionSet, visiting)
-		case *ast.FragmentSpread:
-			if s.Definition == nil || visiting[s.Name] {
-				continue
-			}
-			visiting[s.Name] = true
-			d = depth(s.Definition.SelectionSet, visiting)
-			delete(visiting, s.Name)
-		}
-		deepest = max(deepest, d)
-	}
-	return deepest
-}
-
-// aliasRule rejects an operation that uses more than max aliases,
-// counting those inside fragments each time a fragment is spread (that is
-// how often they are resolved).
-func aliasRule(max int) core.RuleFunc {
-	return func(observers *core.Events, addError core.AddErrFunc) {
-		observers.OnOperation(func(_ *core.Walker, op *ast.OperationDefinition) {
-			if n := aliases(op.SelectionSet, map[string]bool{}, max); n > max {
-				addError(core.Message("operation uses more than %d aliases", max), core.At(op.Position))
-			}
-		})
-	}
-}
-
-// aliases counts the aliased fields of set, stopping early past limit.
-func aliases(set ast.SelectionSet, visiting map[string]bool, limit int) int {
-	n := 0
-	for _, sel := range set {
-		if n > limit {
-			return n
-		}
-		switch s := sel.(type) {
-		case *ast.Field:
-			if s.Alias != "" && s.Alias != s.Name {
-				n++
-			}
-			n += aliases(s.SelectionSet, visiting, limit-n)
-		case *ast.InlineFragment:
-			n += aliases(s.SelectionSet, visiting, limit-n)
-		case *ast.FragmentSpread:
-			if s.Definition == nil || visiting[s.Name] {
-				continue
-			}
-			visiting[s.Name] = true
-			n += aliases(s.Definition.SelectionSet, visiting, limit-n)
-			delete(visiting, s.Name)
-		}
-	}
-	return n
+// rule names the limit an error reports.
+func rule(name string) core.ErrorOption {
+	return func(err *gqlerror.Error) { err.Rule = name }
 }

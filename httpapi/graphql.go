@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -37,6 +38,14 @@ type Limits struct {
 	MaxDepth int
 	// MaxAliases bounds aliased fields per operation (default 20).
 	MaxAliases int
+	// MaxSelections bounds an operation's selections once its fragments
+	// are expanded, introspection included (default 2,000: the standard
+	// introspection query of GraphiQL and codegen tools has about 220).
+	MaxSelections int
+	// MaxValidationCost bounds the work validating a document would take
+	// (gqllimits.ValidationCost; default gqllimits.DefaultMaxValidationCost,
+	// a few milliseconds).
+	MaxValidationCost int
 	// MaxComplexity bounds an operation's cost, where a list field costs
 	// its page size times its children (default 30,000: a page of 100
 	// tokens with everything selected costs about 4,000).
@@ -46,13 +55,25 @@ type Limits struct {
 	// DisableIntrospection turns schema introspection off, and with it
 	// the "Did you mean" suggestions of validation errors.
 	DisableIntrospection bool
+	// LogSlowerThan logs every refused document, and every document whose
+	// checks before execution took longer than this (default 50 ms; the
+	// log line never holds variables).
+	LogSlowerThan time.Duration
 }
+
+// DefaultMaxSelections is the default of Limits.MaxSelections.
+const DefaultMaxSelections = 2_000
 
 func (l Limits) withDefaults() Limits {
 	l.MaxDepth = or(l.MaxDepth, 12)
 	l.MaxAliases = or(l.MaxAliases, 20)
+	l.MaxSelections = or(l.MaxSelections, DefaultMaxSelections)
+	l.MaxValidationCost = or(l.MaxValidationCost, gqllimits.DefaultMaxValidationCost)
 	l.MaxComplexity = or(l.MaxComplexity, 30_000)
 	l.ParserTokens = or(l.ParserTokens, 5_000)
+	if l.LogSlowerThan <= 0 {
+		l.LogSlowerThan = 50 * time.Millisecond
+	}
 	return l
 }
 
@@ -64,8 +85,9 @@ func or(v, def int) int {
 }
 
 // newGraphQLHandler builds the production GraphQL handler: POST only (no
-// GET, websocket or multipart), a parsed-query cache, persisted queries,
-// the document limits, and the allowlist error presenter.
+// GET, websocket or multipart), a parsed-query cache, persisted queries
+// kept per organization, the document limits, capped error lists, and the
+// allowlist error presenter.
 func newGraphQLHandler(svc *pat.Service, lim Limits, m *metrics.Metrics, log *slog.Logger) http.Handler {
 	lim = lim.withDefaults()
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{
@@ -75,17 +97,25 @@ func newGraphQLHandler(svc *pat.Service, lim Limits, m *metrics.Metrics, log *sl
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(lim.ParserTokens)
-	srv.SetValidationRulesFn(func() *rules.Rules { return gqllimits.Rules(lim.MaxDepth, lim.MaxAliases) })
+	documentLimits := gqllimits.Limits{MaxDepth: lim.MaxDepth, MaxAliases: lim.MaxAliases, MaxSelections: lim.MaxSelections}
+	srv.SetValidationRulesFn(func() *rules.Rules { return gqllimits.Rules(documentLimits) })
+	// The complexity walk runs after validation, on an operation whose
+	// expansion MaxSelections has already bounded.
 	srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
+	srv.Use(deadlineGuard{})
 	if lim.DisableIntrospection {
 		srv.SetDisableSuggestion(true)
 	} else {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newPersistedQueries(100)})
+	// After persisted queries, which fill in the document it reads.
+	srv.Use(newDocumentCheck(lim.MaxSelections, lim.MaxValidationCost, lim.ParserTokens))
 	if m != nil {
 		srv.Use(m.GraphQL())
 	}
+	srv.Use(documentLog{log: log, slowerThan: lim.LogSlowerThan})
+	srv.Use(errorCap{max: MaxErrors})
 	srv.SetErrorPresenter(presenter(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
@@ -135,6 +165,10 @@ func present(ctx context.Context, err error, log *slog.Logger) *gqlerror.Error {
 	}
 	code, _ := gqlErr.Extensions["code"].(string)
 	switch {
+	case gqlErr.Rule == gqllimits.RuleMaxSelections || gqlErr.Rule == gqllimits.RuleValidationCost:
+		// An expansion past the bound is a cost, like complexity.
+		gqlErr.Extensions["code"] = complexityLimitExceeded
+		return gqlErr
 	case code == errcode.ValidationFailed && len(gqlErr.Path) > 0 && gqlErr.Path[0] == ast.PathName("variable"):
 		gqlErr.Extensions["code"] = string(apperr.BadUserInput)
 		return gqlErr

@@ -1,6 +1,7 @@
 // Package httpapi is the service's HTTP surface: the GraphQL endpoint
-// (POST /query) behind session-token authentication, GraphiQL (GET /),
-// token introspection for resource servers (POST /introspect, RFC 7662),
+// (POST /query) behind session-token authentication, GraphiQL (GET /,
+// if Config.Playground), token introspection for resource servers
+// (POST /introspect, RFC 7662),
 // the probes (GET /healthz, GET /readyz), and the administration console
 // (under /admin/, package console) with its JSON API (/admin/api/).
 package httpapi
@@ -12,8 +13,6 @@ import (
 	"net/http"
 	"runtime/debug"
 	"time"
-
-	"github.com/99designs/gqlgen/graphql/playground"
 
 	"github.com/patgov/pats/apperr"
 	"github.com/patgov/pats/auth"
@@ -42,8 +41,12 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Limits bound GraphQL documents.
 	Limits Limits
-	// Metrics, when set, are recorded and served at GET /metrics.
+	// Metrics, when set, are recorded.
 	Metrics *metrics.Metrics
+	// ServeMetrics serves the metrics at GET /metrics on this handler too.
+	// Development mode only: in production they have their own listener
+	// (see MetricsHandler), so the public one never exposes them.
+	ServeMetrics bool
 	// IntrospectionPerSecond bounds introspections per client credential
 	// (0: no limit); beyond it, HTTP 429 with Retry-After.
 	IntrospectionPerSecond int
@@ -57,6 +60,9 @@ type Config struct {
 	// (POST /admin/api/dev-session); set only in development mode (see
 	// NewDevSessions). When nil, as in production, that path is unknown.
 	DevSessions func(role string) (token string, expiresAt time.Time, err error)
+	// Playground serves GraphiQL at GET / (and its assets under
+	// /playground/); when false those paths are unknown (HTTP 404).
+	Playground bool
 }
 
 // New returns the service's HTTP handler.
@@ -71,15 +77,26 @@ func New(cfg Config) http.Handler {
 		cfg.Origins, _ = origin.NewResolver(nil) // cannot fail without proxies
 	}
 	mux := http.NewServeMux()
-	authenticated := auth.Middleware(cfg.Verifier, cfg.Service, rejecter(cfg.Logger))
-	// Only GraphQL changes are audited, so only they need the request's
-	// origin; the introspection hot path does not pay for it.
-	mux.Handle("POST /query", cfg.Origins.Middleware(deadline(cfg.RequestTimeout, limitBody(requireJSONObject(authenticated(
-		resolvers.WithLoaders(cfg.Service)(withHeaderSink(newGraphQLHandler(cfg.Service, cfg.Limits, cfg.Metrics, cfg.Logger)))))))))
-	mux.Handle("GET /{$}", playground.Handler("Personal access tokens", "/query"))
+	// The steps of POST /query, outermost first. The order is part of the
+	// security model: the session token is checked before the body is
+	// read, so an anonymous client can make the server read no more than
+	// its headers; the body is bounded before it is read; only JSON
+	// objects reach gqlgen.
+	mux.Handle("POST /query", chain(newGraphQLHandler(cfg.Service, cfg.Limits, cfg.Metrics, cfg.Logger),
+		cfg.Origins.Middleware, // client IP and User-Agent, for the audit trail
+		deadline(cfg.RequestTimeout),
+		auth.Middleware(cfg.Verifier, cfg.Service, rejecter(cfg.Logger)),
+		limitBody,
+		requireJSONObject,
+		resolvers.WithLoaders(cfg.Service),
+		withHeaderSink,
+	))
+	if cfg.Playground {
+		mountPlayground(mux)
+	}
 	introspectLimit := ratelimit.New(cfg.IntrospectionPerSecond, time.Second, 1000)
 	mux.Handle("POST /introspect", limitBody(introspectHandler(cfg.Service, cfg.IntrospectionSecret, introspectLimit, cfg.Metrics, cfg.Logger)))
-	if cfg.Metrics != nil {
+	if cfg.Metrics != nil && cfg.ServeMetrics {
 		mux.Handle("GET /metrics", cfg.Metrics.Handler())
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -116,14 +133,32 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
+// MetricsHandler serves m at GET /metrics and nothing else, for the
+// metrics listener (PATS_METRICS_ADDR).
+func MetricsHandler(m *metrics.Metrics) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	return mux
+}
+
+// chain wraps h in middlewares, the first listed outermost.
+func chain(h http.Handler, middlewares ...func(http.Handler) http.Handler) http.Handler {
+	for i := len(middlewares) - 1; i >= 0; i-- {
+		h = middlewares[i](h)
+	}
+	return h
+}
+
 // deadline gives every request a context deadline, which every database
 // call made for it inherits.
-func deadline(d time.Duration, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), d)
-		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
+func deadline(d time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
 }
 
 // limitBody refuses bodies over MaxBodyBytes: a declared length up front,

@@ -21,9 +21,16 @@ func (graphQLExtension) ExtensionName() string { return "Metrics" }
 func (graphQLExtension) Validate(graphql.ExecutableSchema) error { return nil }
 
 // InterceptResponse records the outcome of each root field once the
-// response is complete.
+// response is complete. The duration runs from the start of the operation
+// (stamped by the transport before parsing), so time spent parsing,
+// validating and pricing a document, refused or not, is in it.
 func (e graphQLExtension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	start := time.Now()
+	if graphql.HasOperationContext(ctx) {
+		if oc := graphql.GetOperationContext(ctx); oc != nil && !oc.Stats.OperationStart.IsZero() {
+			start = oc.Stats.OperationStart
+		}
+	}
 	resp := next(ctx)
 	if e.m == nil || resp == nil {
 		return resp

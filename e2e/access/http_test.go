@@ -1,15 +1,19 @@
 package access
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/patgov/pats/internal/testenv"
 )
@@ -50,6 +54,44 @@ func TestHTTPRoutes(t *testing.T) {
 	})
 }
 
+// TestAnonymousBodyNotRead: /query answers a request without a valid
+// session with 401 as soon as its headers arrive, without waiting for the
+// megabyte its Content-Length announces: anonymous clients cannot make the
+// service read a body, or hold a connection for the body timeout.
+func TestAnonymousBodyNotRead(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
+		for name, authorization := range map[string]string{
+			"no Authorization": "",
+			"a bad session":    "Authorization: Bearer not-a-jwt\r\n",
+		} {
+			t.Run(name, func(t *testing.T) {
+				u, err := url.Parse(env.URL)
+				if err != nil {
+					t.Fatal(err)
+				}
+				conn, err := net.Dial("tcp", u.Host)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer conn.Close()
+				// Headers only: the announced body never comes.
+				fmt.Fprintf(conn, "POST /query HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n%sContent-Length: %d\r\n\r\n{\"query\":", u.Host, authorization, 1<<20)
+				if err := conn.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+					t.Fatal(err)
+				}
+				resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+				if err != nil {
+					t.Fatalf("no answer before the body was sent: %v", err)
+				}
+				defer resp.Body.Close()
+				if resp.StatusCode != http.StatusUnauthorized {
+					t.Errorf("HTTP status: got %d, want 401", resp.StatusCode)
+				}
+			})
+		}
+	})
+}
+
 // TestHTTPBodyLimit: bodies over 1 MiB are refused with 413, declared or
 // streamed; exactly 1 MiB is accepted.
 func TestHTTPBodyLimit(t *testing.T) {
@@ -73,7 +115,9 @@ func TestHTTPBodyLimit(t *testing.T) {
 			{"query over 1 MiB", "/query", "Bearer " + bearer, "application/json", queryBody(limit + 1), false, http.StatusRequestEntityTooLarge},
 			{"query over 1 MiB streamed", "/query", "Bearer " + bearer, "application/json", queryBody(limit + 1), true, http.StatusRequestEntityTooLarge},
 			{"query of 2 MiB", "/query", "Bearer " + bearer, "application/json", queryBody(2 * limit), false, http.StatusRequestEntityTooLarge},
-			{"query over 1 MiB without a session", "/query", "", "application/json", queryBody(limit + 1), false, http.StatusRequestEntityTooLarge},
+			// Authentication comes first: the body of an anonymous request
+			// is never read (TestAnonymousBodyNotRead).
+			{"query over 1 MiB without a session", "/query", "", "application/json", queryBody(limit + 1), false, http.StatusUnauthorized},
 			{"query of exactly 1 MiB", "/query", "Bearer " + bearer, "application/json", queryBody(limit), false, http.StatusOK},
 			{"query of exactly 1 MiB streamed", "/query", "Bearer " + bearer, "application/json", queryBody(limit), true, http.StatusOK},
 			{"introspect over 1 MiB", "/introspect", "Bearer " + testenv.IntrospectionSecret, "application/x-www-form-urlencoded", formBody(limit + 1), false, http.StatusRequestEntityTooLarge},

@@ -183,10 +183,12 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 		IntrospectionSecret: IntrospectionSecret,
 		Limits:              opts.Limits,
 		Metrics:             m,
+		ServeMetrics:        true,
 		RequestTimeout:      opts.RequestTimeout,
 
 		IntrospectionPerSecond: opts.IntrospectionPerSecond,
 		DevSessions:            devSessions(opts),
+		Playground:             true,
 	}))
 	env := &Env{URL: srv.URL, Dialect: dialect, DatabaseURL: dbURL, DB: db, Clock: clock, Service: svc, Statements: statements, server: srv}
 	t.Cleanup(func() {
