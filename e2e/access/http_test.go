@@ -54,6 +54,49 @@ func TestHTTPRoutes(t *testing.T) {
 	})
 }
 
+// TestDuplicateJSONKeys: a /query body with a key twice in one object, at
+// any depth (at the top level also in another case, which encoding/json
+// would match to the same field), is refused with 400 BAD_REQUEST and
+// nothing runs: a proxy or log that reads the first occurrence cannot be
+// shown one operation while another executes.
+func TestDuplicateJSONKeys(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
+		org := testenv.UniqueOrg("dupkeys")
+		alice := env.Member(t, org, "alice")
+		create := `mutation { createPersonalAccessToken(input: {name: \"sneaky\", scopes: [\"OR.Jobs\"]}) { token } }`
+		createVars := `mutation($in: CreatePersonalAccessTokenInput!) { createPersonalAccessToken(input: $in) { token } }`
+		bodies := map[string]string{
+			"query twice":            `{"query":"{ viewer { id } }","query":"` + create + `"}`,
+			"query in another case":  `{"query":"{ viewer { id } }","QUERY":"` + create + `"}`,
+			"query escaped":          `{"query":"{ viewer { id } }","\u0071uery":"` + create + `"}`,
+			"operationName twice":    `{"query":"query A { viewer { id } } ` + strings.ReplaceAll(create, "mutation", "mutation B") + `","operationName":"A","operationName":"B"}`,
+			"variables twice":        `{"query":"` + createVars + `","variables":{"in":{"name":"a","scopes":["OR.Jobs"]}},"variables":{"in":{"name":"b","scopes":["OR.Jobs"]}}}`,
+			"a variable's key twice": `{"query":"` + createVars + `","variables":{"in":{"name":"a","name":"b","scopes":["OR.Jobs"]}}}`,
+			"extensions key twice":   `{"query":"{ viewer { id } }","extensions":{"persistedQuery":{"version":1,"version":2}}}`,
+		}
+		for name, body := range bodies {
+			t.Run(name, func(t *testing.T) {
+				r := postQuery(t, env, "Bearer "+alice.Bearer, []byte(body))
+				if r.Status != http.StatusBadRequest || r.Code() != "BAD_REQUEST" || !strings.Contains(r.Raw, "duplicate key") {
+					t.Errorf("got %d %s, want 400 BAD_REQUEST naming the duplicate key", r.Status, r.Raw)
+				}
+				if strings.Contains(r.Raw, "sneaky") {
+					t.Errorf("the answer echoes the body: %s", r.Raw)
+				}
+			})
+		}
+		if n := tokenCount(t, env, org); n != 0 {
+			t.Errorf("tokens after the refused requests: got %d, want 0", n)
+		}
+		// The same key in sibling objects, or in another case below the
+		// top level, is no duplicate.
+		r := postQuery(t, env, "Bearer "+alice.Bearer, []byte(`{"query":"`+createVars+`","variables":{"in":{"name":"ok","scopes":["OR.Jobs"]}},"extensions":{"a":{"name":1},"b":{"name":1,"NAME":2}}}`))
+		if r.Status != http.StatusOK || len(r.Errors) > 0 {
+			t.Errorf("no duplicate: got %d %s, want 200", r.Status, r.Raw)
+		}
+	})
+}
+
 // TestAnonymousBodyNotRead: /query answers a request without a valid
 // session with 401 as soon as its headers arrive, without waiting for the
 // megabyte its Content-Length announces: anonymous clients cannot make the

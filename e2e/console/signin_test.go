@@ -107,6 +107,14 @@ func TestDevSignIn(t *testing.T) {
 					t.Errorf("form post: got %d %s, want 415 without a token", status, body)
 				}
 			})
+			t.Run("duplicate keys mint nothing", func(t *testing.T) {
+				for _, body := range []string{`{"role":"member","role":"admin"}`, `{"role":"member","ROLE":"admin"}`} {
+					status, resp := postDevSession(t, env, "application/json", body)
+					if status != http.StatusBadRequest || !strings.Contains(resp, `"BAD_REQUEST"`) || strings.Contains(resp, "token") {
+						t.Errorf("%s: got %d %s, want 400 BAD_REQUEST without a token", body, status, resp)
+					}
+				}
+			})
 			t.Run("config", func(t *testing.T) {
 				if status, body := get(t, env, "/admin/api/config"); status != http.StatusOK || body != `{"devMode":true}`+"\n" {
 					t.Errorf("config: got %d %s, want 200 devMode true", status, body)
