@@ -81,15 +81,39 @@ func (s *Service) CreateToken(ctx context.Context, p *auth.Principal, req Create
 }
 
 // validName trims name and checks its length and characters.
+//
+// A token's name is shown to admins beside other people's tokens and in the
+// audit trail, so it may not hide or reorder its own text: every control
+// character (Unicode category Cc) and format character (Cf) is refused.
+// That covers the zero-width characters (U+200B-U+200D, U+2060, U+FEFF),
+// the bidirectional marks, embeddings, overrides and isolates (U+200E,
+// U+200F, U+061C, U+202A-U+202E, U+2066-U+2069), the soft hyphen and the
+// tag characters; emoji joined with U+200D are refused with them. The
+// error names the first such character's code point and its position (in
+// characters from 1, after trimming), which are safe to echo.
 func validName(name string) (string, error) {
 	name = strings.TrimSpace(name)
 	if n := utf8.RuneCountInString(name); n < 1 || n > MaxNameLength {
 		return "", apperr.New(apperr.BadUserInput, "name must be 1 to %d characters after trimming", MaxNameLength).With("field", "name")
 	}
-	if !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0 {
-		return "", apperr.New(apperr.BadUserInput, "name must not contain control characters").With("field", "name")
+	if !utf8.ValidString(name) {
+		return "", apperr.New(apperr.BadUserInput, "name must be valid UTF-8").With("field", "name")
+	}
+	position := 0
+	for _, r := range name {
+		position++
+		if invisible(r) {
+			return "", apperr.New(apperr.BadUserInput,
+				"name must not contain control, invisible or bidirectional formatting characters (%U at position %d)", r, position).
+				With("field", "name").With("character", fmt.Sprintf("%U", r)).With("position", position)
+		}
 	}
 	return name, nil
+}
+
+// invisible reports whether r is a control (Cc) or format (Cf) character.
+func invisible(r rune) bool {
+	return unicode.In(r, unicode.Cc, unicode.Cf)
 }
 
 // validScopes checks that scopes is non-empty and every scope is known, and
