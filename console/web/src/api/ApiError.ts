@@ -25,6 +25,16 @@ export class ApiError extends Error {
     return stringExtension(this.extensions.field);
   }
 
+  /** BAD_USER_INPUT on a token name: the refused character's code point ("U+202E"). */
+  get character(): string | undefined {
+    return stringExtension(this.extensions.character);
+  }
+
+  /** BAD_USER_INPUT on a token name: where the refused character stands, in characters from 1. */
+  get position(): number | undefined {
+    return numberExtension(this.extensions.position);
+  }
+
   /** RATE_LIMITED: seconds to wait before trying again. */
   get retryAfter(): number | undefined {
     return numberExtension(this.extensions.retryAfter);

@@ -75,4 +75,15 @@ describe('errorFromGraphQL', () => {
     );
     expect([err.field, err.latestAllowed]).toEqual(['expiresAt', '2027-01-01T00:00:00.000Z']);
   });
+
+  it('reads the refused character of a token name and where it stands', () => {
+    const err = errorFromGraphQL(
+      {
+        message: 'x',
+        extensions: { code: 'BAD_USER_INPUT', field: 'name', character: 'U+202E', position: 8 },
+      },
+      200,
+    );
+    expect([err.field, err.character, err.position]).toEqual(['name', 'U+202E', 8]);
+  });
 });

@@ -3,6 +3,7 @@
 // the audit trail; members: their own tokens).
 
 import { useState } from 'preact/hooks';
+import { VisibleText } from '../components/VisibleText';
 import { AuditTrailPage } from '../pages/audit/AuditTrailPage';
 import { InventoryPage } from '../pages/inventory/InventoryPage';
 import { MyTokensPage } from '../pages/mytokens/MyTokensPage';
@@ -49,10 +50,19 @@ function Header({ onSignOut }: { onSignOut: () => void }) {
       <div class="header-user">
         <p class="signed-in-as">
           <span class="visually-hidden">Signed in as </span>
-          <span class="user-name">{viewer.name || viewer.email}</span> <span class="user-email">{viewer.email}</span>
+          <span class="user-name">
+            <VisibleText text={viewer.name || viewer.email} />
+          </span>{' '}
+          <span class="user-email">
+            <VisibleText text={viewer.email} />
+          </span>
           <span class="role-badge">{role}</span>
           {viewer.accountType === 'DIRECTORY' && <span class="role-badge">Directory account</span>}
-          {claims.org && <span class="user-org">{claims.org}</span>}
+          {claims.org && (
+            <span class="user-org">
+              <VisibleText text={claims.org} />
+            </span>
+          )}
         </p>
         <button type="button" class="button" onClick={onSignOut}>
           Sign out

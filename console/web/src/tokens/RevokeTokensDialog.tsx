@@ -6,8 +6,10 @@ import { ApiError } from '../api/ApiError';
 import { describeError } from '../api/errorSentences';
 import { useSession } from '../app/session';
 import { Dialog } from '../components/Dialog';
-import { userLabel } from '../components/UserName';
+import { UserLabel, userLabel } from '../components/UserName';
+import { VisibleText } from '../components/VisibleText';
 import { plural } from '../format/plural';
+import { visibleText } from '../format/visible';
 import { RevokeTokensDocument } from '../gql/graphql';
 import type { Token } from '../hooks/useTokenPages';
 
@@ -44,8 +46,16 @@ export function RevokeTokensDialog({ tokens, showOwner, onClose, onRevoked }: Re
       <ul class="revoke-list">
         {tokens.map((token) => (
           <li key={token.id}>
-            <strong>{token.name}</strong> <code class="token-hint">{token.hint}</code>
-            {showOwner && <span class="muted"> — {userLabel(token.owner)}</span>}
+            <strong>
+              <VisibleText text={token.name} />
+            </strong>{' '}
+            <code class="token-hint">{token.hint}</code>
+            {showOwner && (
+              <span class="muted">
+                {' '}
+                — <UserLabel user={token.owner} />
+              </span>
+            )}
           </li>
         ))}
       </ul>
@@ -70,7 +80,7 @@ function revokedMessage(tokens: readonly Token[], revokedCount: number, showOwne
   const only = tokens.length === 1 ? tokens[0] : undefined;
   if (revokedCount === tokens.length) {
     if (!only) return `Revoked ${plural(revokedCount, 'token')}.`;
-    return `Revoked 1 token: “${only.name}”${showOwner ? ` of ${userLabel(only.owner)}` : ''}.`;
+    return `Revoked 1 token: “${visibleText(only.name)}”${showOwner ? ` of ${userLabel(only.owner)}` : ''}.`;
   }
   const already = tokens.length - revokedCount;
   return `Revoked ${plural(revokedCount, 'token')}; ${already} ${already === 1 ? 'was' : 'were'} already revoked.`;
@@ -79,7 +89,7 @@ function revokedMessage(tokens: readonly Token[], revokedCount: number, showOwne
 function revokeErrorMessage(err: unknown, tokens: readonly Token[]): string {
   if (err instanceof ApiError && err.code === 'NOT_FOUND') {
     const missing = new Set(err.missingIds);
-    const names = tokens.filter((t) => missing.has(t.id)).map((t) => `“${t.name}”`);
+    const names = tokens.filter((t) => missing.has(t.id)).map((t) => `“${visibleText(t.name)}”`);
     const which = names.length > 0 ? names.join(', ') : 'Some of these tokens';
     return `${which} no longer ${names.length === 1 ? 'exists' : 'exist'} in your organization, so nothing was revoked. Reload the list and try again.`;
   }

@@ -7,6 +7,8 @@ import { DateTime } from '../components/DateTime';
 import { ScopeList } from '../components/ScopeList';
 import { StatusBadge } from '../components/StatusBadge';
 import { UserName } from '../components/UserName';
+import { VisibleText } from '../components/VisibleText';
+import { visibleText } from '../format/visible';
 import type { PersonalAccessTokenOrder } from '../gql/graphql';
 import type { Token } from '../hooks/useTokenPages';
 import { SortHeader } from './SortHeader';
@@ -103,12 +105,19 @@ function TokenRow({ token, showOwner, selection, onRevoke }: TokenRowProps) {
       {selection && (
         <td class="select-cell">
           {!revoked && (
-            <input type="checkbox" checked={selected} onChange={toggle} aria-label={`Select ${token.name}`} />
+            <input
+              type="checkbox"
+              checked={selected}
+              onChange={toggle}
+              aria-label={`Select ${visibleText(token.name)}`}
+            />
           )}
         </td>
       )}
       <th scope="row" class="name-cell">
-        <span class="token-name">{token.name}</span>
+        <span class="token-name">
+          <VisibleText text={token.name} />
+        </span>
         <code class="token-hint">{token.hint}</code>
       </th>
       {showOwner && (
@@ -133,7 +142,11 @@ function TokenRow({ token, showOwner, selection, onRevoke }: TokenRowProps) {
         {revoked && token.revokedAt && (
           <span class="revoked-detail">
             <DateTime value={token.revokedAt} />
-            {token.revokedBy && <span class="muted">by {token.revokedBy.name || token.revokedBy.email}</span>}
+            {token.revokedBy && (
+              <span class="muted">
+                by <VisibleText text={token.revokedBy.name || token.revokedBy.email} />
+              </span>
+            )}
           </span>
         )}
       </td>
@@ -142,7 +155,7 @@ function TokenRow({ token, showOwner, selection, onRevoke }: TokenRowProps) {
           <button
             type="button"
             class="button button-small button-danger-outline"
-            aria-label={`Revoke ${token.name}`}
+            aria-label={`Revoke ${visibleText(token.name)}`}
             onClick={() => onRevoke(token)}
           >
             Revoke

@@ -7,6 +7,7 @@ import { describeError } from '../../api/errorSentences';
 import { useSession } from '../../app/session';
 import { DateTime } from '../../components/DateTime';
 import { UserName } from '../../components/UserName';
+import { VisibleText } from '../../components/VisibleText';
 import { AuditEventsDocument } from '../../gql/graphql';
 import type { AuditAction } from '../../gql/graphql';
 import type { AuditEvent } from './describeEvent';
@@ -159,9 +160,11 @@ function AuditRow({ event }: { event: AuditEvent }) {
         {event.token ? (
           <span class="user">
             <span>
-              {event.token.name} <code class="token-hint">{event.token.hint}</code>
+              <VisibleText text={event.token.name} /> <code class="token-hint">{event.token.hint}</code>
             </span>
-            <span class="user-email">of {event.token.owner.name || event.token.owner.email}</span>
+            <span class="user-email">
+              of <VisibleText text={event.token.owner.name || event.token.owner.email} />
+            </span>
           </span>
         ) : (
           <span class="muted">—</span>

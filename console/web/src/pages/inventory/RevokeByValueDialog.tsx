@@ -9,6 +9,7 @@ import { useSession } from '../../app/session';
 import type { Tone } from '../../components/Announcer';
 import { Dialog } from '../../components/Dialog';
 import { userLabel } from '../../components/UserName';
+import { visibleText } from '../../format/visible';
 import { RevokeTokenByValueDocument } from '../../gql/graphql';
 
 interface RevokeByValueDialogProps {
@@ -47,7 +48,7 @@ export function RevokeByValueDialog({ onClose, onRevoked }: RevokeByValueDialogP
     try {
       const data = await client.request(RevokeTokenByValueDocument, { token: value });
       const { outcome: result, token } = data.revokeTokenByValue;
-      const who = `“${token.name}” of ${userLabel(token.owner)}`;
+      const who = `“${visibleText(token.name)}” of ${userLabel(token.owner)}`;
       setOutcome(
         result === 'ALREADY_REVOKED'
           ? { text: `The token ${who} was already revoked.`, tone: 'info' }

@@ -8,7 +8,7 @@ import { describeError } from '../../api/errorSentences';
 import { useSession } from '../../app/session';
 import { DateTime } from '../../components/DateTime';
 import { Dialog } from '../../components/Dialog';
-import { userLabel } from '../../components/UserName';
+import { UserLabel } from '../../components/UserName';
 import { UpdatePatSettingsDocument } from '../../gql/graphql';
 import type { SettingsFieldsFragment, UpdatePatSettingsInput } from '../../gql/graphql';
 
@@ -114,7 +114,7 @@ export function SettingsDialog({ onClose, onSaved }: SettingsDialogProps) {
         <p class="hint">
           {settings.updatedAt && settings.updatedBy ? (
             <>
-              Last changed by {userLabel(settings.updatedBy)} at <DateTime value={settings.updatedAt} inline />
+              Last changed by <UserLabel user={settings.updatedBy} /> at <DateTime value={settings.updatedAt} inline />
             </>
           ) : settings.updatedAt ? (
             <>

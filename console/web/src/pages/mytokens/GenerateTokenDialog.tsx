@@ -9,6 +9,7 @@ import { useSession } from '../../app/session';
 import { Dialog } from '../../components/Dialog';
 import { formatDateTime } from '../../format/dates';
 import { plural } from '../../format/plural';
+import { firstHidden, visibleText } from '../../format/visible';
 import { CreatePersonalAccessTokenDocument } from '../../gql/graphql';
 import type { CreatePersonalAccessTokenMutation } from '../../gql/graphql';
 import { expiryBounds, expiryInstant, isWithinBounds } from '../../tokens/expiryChoice';
@@ -50,6 +51,10 @@ export function GenerateTokenDialog({ onClose, onCreated }: GenerateTokenDialogP
     const trimmed = name.trim();
     if (trimmed === '') found.name = 'Enter a name, so you can recognize the token later.';
     else if ([...trimmed].length > maxNameLength) found.name = `Use at most ${maxNameLength} characters.`;
+    else {
+      const hidden = firstHidden(trimmed);
+      if (hidden) found.name = hiddenCharacterSentence(hidden.codePoint, hidden.position, hidden.description);
+    }
     if (scopes.length === 0) found.scopes = 'Choose at least one scope.';
     if (!isWithinBounds(expiry, bounds)) {
       found.expiresAt = `Choose a date from tomorrow up to ${plural(settings.maxLifespanDays, 'day')} from today.`;
@@ -187,8 +192,15 @@ export function GenerateTokenDialog({ onClose, onCreated }: GenerateTokenDialogP
 function serverFieldError(err: unknown): FieldErrors | null {
   if (!(err instanceof ApiError) || err.code !== 'BAD_USER_INPUT') return null;
   switch (err.field) {
-    case 'name':
-      return { name: `Use 1 to ${maxNameLength} characters, without control characters.` };
+    case 'name': {
+      const { character, position } = err;
+      if (character !== undefined && position !== undefined) {
+        return { name: hiddenCharacterSentence(visibleText(character), position) };
+      }
+      return {
+        name: `Use 1 to ${maxNameLength} characters, without control, invisible or bidirectional formatting characters.`,
+      };
+    }
     case 'scopes':
       return { scopes: 'One of the chosen scopes is no longer available. Reload the page and choose again.' };
     case 'expiresAt': {
@@ -202,4 +214,12 @@ function serverFieldError(err: unknown): FieldErrors | null {
     default:
       return null;
   }
+}
+
+// Names are shown to admins beside everyone else's, so they may not hide or
+// reorder their own text: the server refuses control and format characters
+// (zero-width, bidirectional), and so does the form, naming the first one.
+function hiddenCharacterSentence(codePoint: string, position: number, description?: string): string {
+  const what = description ? `the ${description} (${codePoint})` : `the invisible character ${codePoint}`;
+  return `Remove ${what} at character ${position}: names may not contain invisible or bidirectional formatting characters.`;
 }

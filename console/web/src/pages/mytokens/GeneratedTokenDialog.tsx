@@ -5,6 +5,7 @@
 import { useId, useRef, useState } from 'preact/hooks';
 import { Dialog } from '../../components/Dialog';
 import { DateTime } from '../../components/DateTime';
+import { VisibleText } from '../../components/VisibleText';
 import type { CreatedToken } from './GenerateTokenDialog';
 
 interface GeneratedTokenDialogProps {
@@ -34,7 +35,11 @@ export function GeneratedTokenDialog({ created, onClose }: GeneratedTokenDialogP
   return (
     <Dialog title="Generated token" onClose={onClose} class="dialog-wide">
       <p>
-        Your new token <strong>{token.name}</strong> expires <DateTime value={token.expiresAt} inline />.
+        Your new token{' '}
+        <strong>
+          <VisibleText text={token.name} />
+        </strong>{' '}
+        expires <DateTime value={token.expiresAt} inline />.
       </p>
       <p id={warningId} class="message message-warning">
         Copy the token now: it will not be shown again.

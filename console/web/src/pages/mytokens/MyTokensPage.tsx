@@ -4,6 +4,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { useSession } from '../../app/session';
 import { useAnnounce } from '../../components/Announcer';
+import { visibleText } from '../../format/visible';
 import type { PersonalAccessTokenOrder, TokenStatus } from '../../gql/graphql';
 import type { Token } from '../../hooks/useTokenPages';
 import { useFreshSettings } from '../../hooks/useFreshSettings';
@@ -45,7 +46,7 @@ export function MyTokensPage() {
 
   const onGeneratedClosed = () => {
     if (dialog?.kind === 'generated') {
-      announce(`Token “${dialog.created.personalAccessToken.name}” generated.`, 'success');
+      announce(`Token “${visibleText(dialog.created.personalAccessToken.name)}” generated.`, 'success');
     }
     setDialog(null); // drops the secret
   };
