@@ -63,8 +63,14 @@ type AuditEvent struct {
 	RevocationSource *RevocationSource `json:"revocationSource"`
 	// The old and new policy; SETTINGS_UPDATED only.
 	SettingsChange *AuditedSettingsChange `json:"settingsChange"`
-	// The request's ID (the X-Request-ID header, given or generated).
+	// The service's ID of the request that made the change, as its response's
+	// X-Request-ID header and error extensions.requestId said. Always generated
+	// by the service.
 	RequestId string `json:"requestId"`
+	// The X-Request-ID header the client sent with that request, kept beside
+	// requestId (never in its place) if it was 1 to 64 letters, digits, '-',
+	// '_' or '.'; null if none was sent or it was not kept.
+	ClientRequestId *string `json:"clientRequestId"`
 	// The client's IP address as the service saw it (see PATS_TRUSTED_PROXIES).
 	ClientIp string `json:"clientIp"`
 	// The client's User-Agent header, cut to 512 bytes; empty if none was sent.
@@ -94,6 +100,9 @@ func (v *AuditEvent) GetSettingsChange() *AuditedSettingsChange { return v.Setti
 
 // GetRequestId returns AuditEvent.RequestId, and is useful for accessing the field via an interface.
 func (v *AuditEvent) GetRequestId() string { return v.RequestId }
+
+// GetClientRequestId returns AuditEvent.ClientRequestId, and is useful for accessing the field via an interface.
+func (v *AuditEvent) GetClientRequestId() *string { return v.ClientRequestId }
 
 // GetClientIp returns AuditEvent.ClientIp, and is useful for accessing the field via an interface.
 func (v *AuditEvent) GetClientIp() string { return v.ClientIp }
@@ -151,6 +160,8 @@ type __premarshalAuditEvent struct {
 
 	RequestId string `json:"requestId"`
 
+	ClientRequestId *string `json:"clientRequestId"`
+
 	ClientIp string `json:"clientIp"`
 
 	UserAgent string `json:"userAgent"`
@@ -186,6 +197,7 @@ func (v *AuditEvent) __premarshalJSON() (*__premarshalAuditEvent, error) {
 	retval.RevocationSource = v.RevocationSource
 	retval.SettingsChange = v.SettingsChange
 	retval.RequestId = v.RequestId
+	retval.ClientRequestId = v.ClientRequestId
 	retval.ClientIp = v.ClientIp
 	retval.UserAgent = v.UserAgent
 	return &retval, nil
@@ -1543,6 +1555,7 @@ query AuditEvents ($first: Int!, $after: String, $filter: AuditEventFilter) {
 				maxLifespanDays
 			}
 			requestId
+			clientRequestId
 			clientIp
 			userAgent
 		}

@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/patgov/pats/internal/testenv"
@@ -24,4 +26,70 @@ func TestErrorsCarryTheRequestID(t *testing.T) {
 			t.Errorf("%s: extensions.requestId: got %q, want the request's ID", name, id)
 		}
 	}
+}
+
+// TestAuditRequestIDs: the audit trail's requestId is the one the service
+// generated and answered with, whatever X-Request-ID the client sent; a
+// safe client ID is kept beside it as clientRequestId, an unsafe one is
+// dropped. A client replaying another request's ID cannot make its change
+// look like that request's.
+func TestAuditRequestIDs(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
+		org := testenv.UniqueOrg("auditreqid")
+		admin := env.Admin(t, org, "root")
+		first := admin.Do(`mutation { updatePatSettings(input: {maxLifespanDays: 30}) { maxLifespanDays } }`, nil)
+		firstID := first.Header.Get("X-Request-ID")
+		if first.Status != http.StatusOK || len(firstID) != 26 {
+			t.Fatalf("first change: got %d %s, X-Request-ID %q", first.Status, first.Raw, firstID)
+		}
+		cases := []struct {
+			name, sent string
+			keep       bool
+		}{
+			{"another request's ID", firstID, true},
+			{"a safe ID", "ci-run-42.step_3", true},
+			{"65 characters", strings.Repeat("x", 65), false},
+			{"a forged log line", "x level=ERROR msg=forged", false},
+		}
+		sentIDs := map[string]string{} // the service's ID for each case
+		for i, tc := range cases {
+			admin.Header = http.Header{"X-Request-Id": {tc.sent}}
+			r := admin.Do(`mutation($d: Int!) { updatePatSettings(input: {maxLifespanDays: $d}) { maxLifespanDays } }`, map[string]any{"d": 40 + i})
+			id := r.Header.Get("X-Request-ID")
+			if r.Status != http.StatusOK || len(id) != 26 || id == tc.sent || id == firstID {
+				t.Fatalf("%s: got %d, X-Request-ID %q, want a new ID of the service's", tc.name, r.Status, id)
+			}
+			sentIDs[id] = tc.name
+		}
+		admin.Header = nil
+		data := admin.MustDo(`{ auditEvents(first: 10) { nodes { requestId clientRequestId settingsChange { maxLifespanDays } } } }`, nil)
+		nodes := data["auditEvents"].(map[string]any)["nodes"].([]any)
+		if len(nodes) != len(cases)+1 {
+			t.Fatalf("events: got %d, want %d", len(nodes), len(cases)+1)
+		}
+		for _, n := range nodes {
+			e := n.(map[string]any)
+			id, _ := e["requestId"].(string)
+			client, _ := e["clientRequestId"].(string)
+			if id == firstID {
+				if e["clientRequestId"] != nil {
+					t.Errorf("first change: clientRequestId %v, want null (none sent)", e["clientRequestId"])
+				}
+				continue
+			}
+			name, ok := sentIDs[id]
+			if !ok {
+				t.Errorf("event with requestId %q: not an ID the service answered with", id)
+				continue
+			}
+			for _, tc := range cases {
+				if tc.name != name {
+					continue
+				}
+				if tc.keep && client != tc.sent || !tc.keep && e["clientRequestId"] != nil {
+					t.Errorf("%s: clientRequestId %v, want %q kept=%v", name, e["clientRequestId"], tc.sent, tc.keep)
+				}
+			}
+		}
+	})
 }

@@ -43,6 +43,7 @@ type ComplexityRoot struct {
 		Action           func(childComplexity int) int
 		Actor            func(childComplexity int) int
 		ClientIP         func(childComplexity int) int
+		ClientRequestID  func(childComplexity int) int
 		ID               func(childComplexity int) int
 		OccurredAt       func(childComplexity int) int
 		RequestID        func(childComplexity int) int
@@ -241,6 +242,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEvent.ClientIP(childComplexity), true
+	case "AuditEvent.clientRequestId":
+		if e.ComplexityRoot.AuditEvent.ClientRequestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.ClientRequestID(childComplexity), true
 	case "AuditEvent.id":
 		if e.ComplexityRoot.AuditEvent.ID == nil {
 			break
@@ -1116,8 +1123,18 @@ type AuditEvent {
   revocationSource: RevocationSource
   "The old and new policy; SETTINGS_UPDATED only."
   settingsChange: AuditedSettingsChange
-  "The request's ID (the X-Request-ID header, given or generated)."
+  """
+  The service's ID of the request that made the change, as its response's
+  X-Request-ID header and error extensions.requestId said. Always generated
+  by the service.
+  """
   requestId: String!
+  """
+  The X-Request-ID header the client sent with that request, kept beside
+  requestId (never in its place) if it was 1 to 64 letters, digits, '-',
+  '_' or '.'; null if none was sent or it was not kept.
+  """
+  clientRequestId: String
   "The client's IP address as the service saw it (see PATS_TRUSTED_PROXIES)."
   clientIp: String!
   "The client's User-Agent header, cut to 512 bytes; empty if none was sent."
@@ -1216,6 +1233,8 @@ func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field gr
 		return ec.fieldContext_AuditEvent_settingsChange(ctx, field)
 	case "requestId":
 		return ec.fieldContext_AuditEvent_requestId(ctx, field)
+	case "clientRequestId":
+		return ec.fieldContext_AuditEvent_clientRequestId(ctx, field)
 	case "clientIp":
 		return ec.fieldContext_AuditEvent_clientIp(ctx, field)
 	case "userAgent":
@@ -1992,6 +2011,29 @@ func (ec *executionContext) _AuditEvent_requestId(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_requestId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_clientRequestId(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_clientRequestId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientRequestID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_clientRequestId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
@@ -5440,6 +5482,11 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 		case "requestId":
 			out.Values[i] = ec._AuditEvent_requestId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientRequestId":
+			out.Values[i] = ec._AuditEvent_clientRequestId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "clientIp":

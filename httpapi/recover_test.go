@@ -39,14 +39,16 @@ func TestPanicsBecomeInternalErrors(t *testing.T) {
 		t.Fatalf("body: %v: %s", err, rec.Body)
 	}
 	ext := body.Errors[0].Extensions
-	if body.Errors[0].Message != "internal error" || ext["code"] != "INTERNAL" || ext["requestId"] != "req-123" {
-		t.Fatalf("error: got %+v, want internal error with code INTERNAL and requestId req-123", body.Errors[0])
+	id := rec.Header().Get(requestid.Header)
+	if body.Errors[0].Message != "internal error" || ext["code"] != "INTERNAL" || ext["requestId"] != id {
+		t.Fatalf("error: got %+v, want internal error with code INTERNAL and requestId %s", body.Errors[0], id)
 	}
 	if strings.Contains(rec.Body.String(), "boom") {
 		t.Fatalf("the panic's text reached the client: %s", rec.Body)
 	}
-	if !strings.Contains(logs.String(), `"request_id":"req-123"`) || !strings.Contains(logs.String(), "panic in handler") {
-		t.Fatalf("log: got %s, want the panic with request_id", logs.String())
+	if !strings.Contains(logs.String(), `"request_id":"`+id+`"`) || !strings.Contains(logs.String(), `"client_request_id":"req-123"`) ||
+		!strings.Contains(logs.String(), "panic in handler") {
+		t.Fatalf("log: got %s, want the panic with request_id and client_request_id", logs.String())
 	}
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/query", nil))
@@ -55,22 +57,29 @@ func TestPanicsBecomeInternalErrors(t *testing.T) {
 	}
 }
 
-// TestRequestIDs: a safe client ID is kept, anything else replaced by a
-// generated one; the ID is echoed in the response header.
+// TestRequestIDs: every request gets an ID of the service's own, echoed
+// in the response header, whatever the client sent; a safe client ID is
+// kept beside it, anything else dropped.
 func TestRequestIDs(t *testing.T) {
-	var seen string
+	var seen, client string
 	h := requestid.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		seen = requestid.FromContext(r.Context())
+		seen, client = requestid.FromContext(r.Context()), requestid.ClientIDFromContext(r.Context())
 	}))
+	ids := map[string]bool{}
 	for _, tc := range []struct {
 		name, in string
 		keep     bool
 	}{
 		{"safe", "abc-DEF_1.2", true},
+		{"64 characters", strings.Repeat("a", 64), true},
+		{"a generated-looking ID", "01M8XHNJCE7ZNQH95XT76AWDJ1", true},
 		{"empty", "", false},
 		{"too long", strings.Repeat("a", 65), false},
 		{"log injection", "a\nlevel=ERROR msg=forged", false},
 		{"spaces", "a b", false},
+		{"markup", "<script>", false},
+		{"non-ASCII", "réq", false},
+		{"right-to-left override", "a\u202eb", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req := httptest.NewRequest(http.MethodGet, "/", nil)
@@ -79,11 +88,15 @@ func TestRequestIDs(t *testing.T) {
 			}
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
-			if got := seen == tc.in; got != tc.keep {
-				t.Errorf("ID: got %q for %q, want kept=%v", seen, tc.in, tc.keep)
+			if len(seen) != 26 || seen == tc.in || ids[seen] {
+				t.Errorf("ID: got %q for %q, want a new ULID of the service's", seen, tc.in)
 			}
-			if seen == "" || rec.Header().Get(requestid.Header) != seen {
+			ids[seen] = true
+			if rec.Header().Get(requestid.Header) != seen {
 				t.Errorf("response header: got %q, want %q", rec.Header().Get(requestid.Header), seen)
+			}
+			if want := map[bool]string{true: tc.in, false: ""}[tc.keep]; client != want {
+				t.Errorf("client ID: got %q for %q, want %q", client, tc.in, want)
 			}
 		})
 	}

@@ -28,9 +28,11 @@ type AuditEvent struct {
 	PreviousMaxLifespanDays *int
 	MaxLifespanDays         *int
 
-	// The request that made the change.
-	RequestID string
-	ClientIP  string `gorm:"column:client_ip"`
+	// The request that made the change: the service's ID of it, and the
+	// X-Request-ID the client sent, if any (requestid.ValidClientID).
+	RequestID       string
+	ClientRequestID *string
+	ClientIP        string `gorm:"column:client_ip"`
 	UserAgent string
 }
 

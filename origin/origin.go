@@ -1,5 +1,6 @@
-// Package origin records where a request came from: its request ID, the
-// client's IP address and its User-Agent. The audit trail stores them with
+// Package origin records where a request came from: its request ID (and
+// the client's own, if it sent one), the client's IP address and its
+// User-Agent. The audit trail stores them with
 // every change.
 //
 // The client IP is the TCP peer's address unless trusted proxies are
@@ -26,9 +27,13 @@ const MaxUserAgentBytes = 512
 
 // Origin is where a request came from.
 type Origin struct {
+	// RequestID is the service's ID of the request.
 	RequestID string
-	ClientIP  string
-	UserAgent string
+	// ClientRequestID is the X-Request-ID the client sent, if safe to
+	// keep (requestid.ValidClientID); "" otherwise.
+	ClientRequestID string
+	ClientIP        string
+	UserAgent       string
 }
 
 type key struct{}
@@ -70,9 +75,10 @@ func NewResolver(trustedProxies []string) (*Resolver, error) {
 // Of returns the origin of r. It runs after the request ID is assigned.
 func (res *Resolver) Of(r *http.Request) Origin {
 	return Origin{
-		RequestID: requestid.FromContext(r.Context()),
-		ClientIP:  res.strategy.ClientIP(r.Header, r.RemoteAddr),
-		UserAgent: CleanUserAgent(r.UserAgent()),
+		RequestID:       requestid.FromContext(r.Context()),
+		ClientRequestID: requestid.ClientIDFromContext(r.Context()),
+		ClientIP:        res.strategy.ClientIP(r.Header, r.RemoteAddr),
+		UserAgent:       CleanUserAgent(r.UserAgent()),
 	}
 }
 

@@ -26,10 +26,15 @@ const (
 // with the request's origin.
 func newAuditEvent(ctx context.Context, p *auth.Principal, action model.AuditAction, now model.Time) *model.AuditEvent {
 	o := origin.From(ctx)
-	return &model.AuditEvent{
+	e := &model.AuditEvent{
 		ID: ulid.Make().String(), OrganizationID: p.Org.ID, Action: action, OccurredAt: now, ActorID: p.User.ID,
 		RequestID: o.RequestID, ClientIP: o.ClientIP, UserAgent: o.UserAgent,
 	}
+	if o.ClientRequestID != "" {
+		client := o.ClientRequestID
+		e.ClientRequestID = &client
+	}
+	return e
 }
 
 // withToken records a snapshot of tok (never its secret or digest), whose

@@ -22,7 +22,7 @@ import (
 var auditColumns = []string{"id", "organization_id", "action", "occurred_at", "actor_id",
 	"token_id", "token_owner_id", "token_name", "token_scopes", "token_expires_at", "token_hint", "revocation_source",
 	"previous_enabled", "enabled", "previous_max_lifespan_days", "max_lifespan_days",
-	"request_id", "client_ip", "user_agent"}
+	"request_id", "client_request_id", "client_ip", "user_agent"}
 
 // auditInsertSQL writes n audit events in one statement.
 func auditInsertSQL(n int) string {
@@ -52,7 +52,7 @@ func auditRowArgs(e *model.AuditEvent) []driver.Value {
 	return argsOf(e.ID, e.OrganizationID, string(e.Action), e.OccurredAt.Millis(), e.ActorID,
 		orNil(e.TokenID), orNil(e.TokenOwnerID), orNil(e.TokenName), orNil(e.TokenScopes), expires, orNil(e.TokenHint), source,
 		orNil(e.PreviousEnabled), orNil(e.Enabled), orNil(e.PreviousMaxLifespanDays), orNil(e.MaxLifespanDays),
-		e.RequestID, e.ClientIP, e.UserAgent)
+		e.RequestID, orNil(e.ClientRequestID), e.ClientIP, e.UserAgent)
 }
 
 // auditInsertStep is the one INSERT that writes events, each row carrying
@@ -79,6 +79,12 @@ func testEvent(id string, action model.AuditAction) *model.AuditEvent {
 	return &model.AuditEvent{ID: id, OrganizationID: testOrgID, Action: action,
 		OccurredAt: model.TimeFromMillis(testNow), ActorID: testOwnerID,
 		RequestID: "req-" + id, ClientIP: "192.0.2.10", UserAgent: "pats-test/1.0"}
+}
+
+// withClientRequestID sets the X-Request-ID the client sent.
+func withClientRequestID(e *model.AuditEvent, id string) *model.AuditEvent {
+	e.ClientRequestID = &id
+	return e
 }
 
 // withTokenSnapshot sets e's token columns.
@@ -131,7 +137,7 @@ func TestAuditInsertHelpers(t *testing.T) {
 	if s.Table != "audit_events" || !slices.Equal(s.DBNames, auditColumns) {
 		t.Errorf("model.AuditEvent: got table %s columns %v, want audit_events %v", s.Table, s.DBNames, auditColumns)
 	}
-	const wantSQL = "INSERT INTO `audit_events` (`id`,`organization_id`,`action`,`occurred_at`,`actor_id`,`token_id`,`token_owner_id`,`token_name`,`token_scopes`,`token_expires_at`,`token_hint`,`revocation_source`,`previous_enabled`,`enabled`,`previous_max_lifespan_days`,`max_lifespan_days`,`request_id`,`client_ip`,`user_agent`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?),(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	const wantSQL = "INSERT INTO `audit_events` (`id`,`organization_id`,`action`,`occurred_at`,`actor_id`,`token_id`,`token_owner_id`,`token_name`,`token_scopes`,`token_expires_at`,`token_hint`,`revocation_source`,`previous_enabled`,`enabled`,`previous_max_lifespan_days`,`max_lifespan_days`,`request_id`,`client_request_id`,`client_ip`,`user_agent`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?),(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 	if got := auditInsertSQL(2); got != wantSQL {
 		t.Errorf("auditInsertSQL(2): got %q, want %q", got, wantSQL)
 	}
@@ -142,17 +148,17 @@ func TestAuditInsertHelpers(t *testing.T) {
 	}{
 		{
 			name:  "token revoked",
-			event: revokedEvent("E1", "01A", 8, model.RevokedByAdmin),
+			event: withClientRequestID(revokedEvent("E1", "01A", 8, model.RevokedByAdmin), "client-E1"),
 			want: argsOf("E1", testOrgID, "TOKEN_REVOKED", testNow, testOwnerID,
 				"01A", int64(8), "Name 01A", " a b ", testNow+1000, "pat_01A", "ADMIN",
-				nil, nil, nil, nil, "req-E1", "192.0.2.10", "pats-test/1.0"),
+				nil, nil, nil, nil, "req-E1", "client-E1", "192.0.2.10", "pats-test/1.0"),
 		},
 		{
 			name:  "settings updated",
 			event: settingsChangedEvent("E2", true, false, 90, 30),
 			want: argsOf("E2", testOrgID, "SETTINGS_UPDATED", testNow, testOwnerID,
 				nil, nil, nil, nil, nil, nil, nil,
-				true, false, 90, 30, "req-E2", "192.0.2.10", "pats-test/1.0"),
+				true, false, 90, 30, "req-E2", nil, "192.0.2.10", "pats-test/1.0"),
 		},
 	}
 	for _, tt := range tests {
@@ -187,10 +193,10 @@ func auditListRows() *sqlmock.Rows {
 	return sqlmock.NewRows(auditColumns).
 		AddRow("01E2", testOrgID, "TOKEN_REVOKED", testNow, testOwnerID,
 			"01A", int64(8), "Name", " a b ", testNow+1000, "pat_x", "ADMIN",
-			nil, nil, nil, nil, "req-2", "192.0.2.10", "ua").
+			nil, nil, nil, nil, "req-2", "ci-run-7", "192.0.2.10", "ua").
 		AddRow("01E1", testOrgID, "SETTINGS_UPDATED", testNow-1, testOwnerID,
 			nil, nil, nil, nil, nil, nil, nil,
-			true, false, 90, 30, "req-1", "192.0.2.11", "ua")
+			true, false, 90, 30, "req-1", nil, "192.0.2.11", "ua")
 }
 
 // TestListAuditEvents pins each filter of ListAuditEvents on its own
@@ -256,11 +262,11 @@ func TestListAuditEvents(t *testing.T) {
 			r.OccurredAt.Millis() != testNow || r.ActorID != testOwnerID || tok == nil ||
 			*tok != (model.AuditedToken{ID: "01A", Name: "Name", OwnerID: 8, Scopes: " a b ", ExpiresAt: model.TimeFromMillis(testNow + 1000), Hint: "pat_x"}) ||
 			r.RevocationSource == nil || *r.RevocationSource != model.RevokedByAdmin || r.SettingsChange() != nil ||
-			r.RequestID != "req-2" || r.ClientIP != "192.0.2.10" || r.UserAgent != "ua" {
+			r.RequestID != "req-2" || r.ClientRequestID == nil || *r.ClientRequestID != "ci-run-7" || r.ClientIP != "192.0.2.10" || r.UserAgent != "ua" {
 			t.Errorf("revocation event: got %+v (token %+v), want the first row", r, tok)
 		}
 		change := u.SettingsChange()
-		if u.ID != "01E1" || u.Action != model.AuditSettingsUpdated || u.Token() != nil || u.RevocationSource != nil || change == nil ||
+		if u.ID != "01E1" || u.Action != model.AuditSettingsUpdated || u.Token() != nil || u.RevocationSource != nil || u.ClientRequestID != nil || change == nil ||
 			*change != (model.AuditedSettingsChange{PreviousEnabled: true, Enabled: false, PreviousMaxLifespanDays: 90, MaxLifespanDays: 30}) {
 			t.Errorf("settings event: got %+v (change %+v), want the second row", u, change)
 		}

@@ -40,9 +40,11 @@ func TestCreationIsAudited(t *testing.T) {
 		if e.RevocationSource != nil || e.SettingsChange != nil {
 			t.Errorf("event: got revocationSource %v and settingsChange %v, want both null", deref(e.RevocationSource), e.SettingsChange)
 		}
-		if e.RequestID != "req-create-1" || e.ClientIP != "127.0.0.1" || e.UserAgent != "ci-robot/2.1 (+https://example.test)" {
-			t.Errorf("origin: got request %q, IP %q, agent %q, want req-create-1, 127.0.0.1 and the sent agent",
-				e.RequestID, e.ClientIP, e.UserAgent)
+		// The service's request ID, with the client's X-Request-ID beside
+		// it, never in its place.
+		if len(e.RequestID) != 26 || deref(e.ClientRequestID) != "req-create-1" || e.ClientIP != "127.0.0.1" || e.UserAgent != "ci-robot/2.1 (+https://example.test)" {
+			t.Errorf("origin: got request %q (client's %s), IP %q, agent %q, want a generated ID, req-create-1, 127.0.0.1 and the sent agent",
+				e.RequestID, deref(e.ClientRequestID), e.ClientIP, e.UserAgent)
 		}
 		// The stored row holds no secret either: neither the value nor its
 		// digest is a column of the audit table.
@@ -160,9 +162,9 @@ func TestBulkRevocationWritesOneEventPerToken(t *testing.T) {
 		seen := map[string]bool{}
 		for _, e := range events {
 			seen[e.Token.ID] = true
-			if e.RequestID != "req-bulk" || e.UserAgent != "bulk/1" || deref(e.RevocationSource) != "ADMIN" {
-				t.Errorf("event %s: got request %q agent %q source %s, want req-bulk, bulk/1, ADMIN",
-					e.ID, e.RequestID, e.UserAgent, deref(e.RevocationSource))
+			if e.RequestID != events[0].RequestID || deref(e.ClientRequestID) != "req-bulk" || e.UserAgent != "bulk/1" || deref(e.RevocationSource) != "ADMIN" {
+				t.Errorf("event %s: got request %q (client's %s) agent %q source %s, want the first event's, req-bulk, bulk/1, ADMIN",
+					e.ID, e.RequestID, deref(e.ClientRequestID), e.UserAgent, deref(e.RevocationSource))
 			}
 		}
 		for _, id := range ids {

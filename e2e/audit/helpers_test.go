@@ -22,7 +22,7 @@ const settingsMutation = `mutation($input: UpdatePatSettingsInput!) { updatePatS
 const eventFields = `id action occurredAt actor { id accountType }
   token { id name owner { id } scopes expiresAt hint }
   revocationSource settingsChange { previousEnabled enabled previousMaxLifespanDays maxLifespanDays }
-  requestId clientIp userAgent`
+  requestId clientRequestId clientIp userAgent`
 
 const eventsQuery = `query($first: Int, $after: String, $filter: AuditEventFilter) {
   auditEvents(first: $first, after: $after, filter: $filter) {
@@ -49,6 +49,7 @@ type event struct {
 		PreviousMaxLifespanDays, MaxLifespanDays int
 	}
 	RequestID, ClientIP, UserAgent string
+	ClientRequestID                *string
 }
 
 // page is one page of auditEvents.

@@ -81,6 +81,8 @@ func SignToken(t testing.TB, claims *auth.Claims) string {
 // Response is a decoded GraphQL response.
 type Response struct {
 	Status int
+	// Header is the response's HTTP header (X-Request-ID among others).
+	Header http.Header
 	Data   map[string]any
 	Errors []Error
 	Raw    string
@@ -158,7 +160,7 @@ func (e *Env) post(t testing.TB, bearer string, header http.Header, body []byte)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	out := &Response{Status: resp.StatusCode, Raw: string(raw)}
+	out := &Response{Status: resp.StatusCode, Header: resp.Header, Raw: string(raw)}
 	var decoded struct {
 		Data   map[string]any `json:"data"`
 		Errors []Error        `json:"errors"`

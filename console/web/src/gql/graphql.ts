@@ -129,7 +129,7 @@ export type AuditEventsQueryVariables = Exact<{
 }>;
 
 
-export type AuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: AuditAction, occurredAt: string, revocationSource: RevocationSource | null, requestId: string, clientIp: string, actor: { id: string, name: string, email: string, accountType: AccountType }, token: { id: string, name: string, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType } } | null, settingsChange: { previousEnabled: boolean, enabled: boolean, previousMaxLifespanDays: number, maxLifespanDays: number } | null }> } };
+export type AuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: AuditAction, occurredAt: string, revocationSource: RevocationSource | null, requestId: string, clientRequestId: string | null, clientIp: string, actor: { id: string, name: string, email: string, accountType: AccountType }, token: { id: string, name: string, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType } } | null, settingsChange: { previousEnabled: boolean, enabled: boolean, previousMaxLifespanDays: number, maxLifespanDays: number } | null }> } };
 
 export type UserFieldsFragment = { id: string, name: string, email: string, accountType: AccountType };
 
@@ -288,6 +288,7 @@ export const AuditEventsDocument = new TypedDocumentString(`
         maxLifespanDays
       }
       requestId
+      clientRequestId
       clientIp
     }
   }

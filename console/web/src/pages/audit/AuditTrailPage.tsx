@@ -177,6 +177,17 @@ function AuditRow({ event }: { event: AuditEvent }) {
           </span>
         ))}
         <span class="detail-line muted">From {event.clientIp || 'an unknown address'}</span>
+        {/* The service's request ID matches its logs; the client's own
+            X-Request-ID (letters, digits, '-', '_', '.' only) its tracing. */}
+        <span class="detail-line muted">
+          Request <code>{event.requestId}</code>
+          {event.clientRequestId && (
+            <>
+              {' '}
+              (client's <code>{event.clientRequestId}</code>)
+            </>
+          )}
+        </span>
       </td>
     </tr>
   );
