@@ -33,7 +33,7 @@ type AuditEvent struct {
 	RequestID       string
 	ClientRequestID *string
 	ClientIP        string `gorm:"column:client_ip"`
-	UserAgent string
+	UserAgent       string
 }
 
 // Token returns the snapshot of the token the event is about, or nil.
