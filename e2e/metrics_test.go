@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -23,6 +24,14 @@ func TestMetrics(t *testing.T) {
 	env.FlushUses(t)
 	user.Do(`mutation { updatePatSettings(input: {enabled: false}) { enabled } }`, nil) // FORBIDDEN
 	user.Do(`{ nope }`, nil)
+	// Refused before validation, for its expansion: counted and timed too.
+	doubling := "query Q { ...F20 }\nfragment F0 on Query { viewer { id } }\n"
+	for i := 1; i <= 20; i++ {
+		doubling += fmt.Sprintf("fragment F%d on Query { ...F%d ...F%d }\n", i, i-1, i-1)
+	}
+	if r := user.Do(doubling, nil); r.Code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+		t.Fatalf("doubling document: got %s, want COMPLEXITY_LIMIT_EXCEEDED", r.Raw)
+	}
 
 	resp, err := http.Get(env.URL + "/metrics")
 	if err != nil {
@@ -34,6 +43,8 @@ func TestMetrics(t *testing.T) {
 		`pats_graphql_operations_total{code="OK",field="createPersonalAccessToken"} 1`,
 		`pats_graphql_operations_total{code="FORBIDDEN",field="updatePatSettings"} 1`,
 		`pats_graphql_operations_total{code="GRAPHQL_VALIDATION_FAILED",field="(invalid)"} 1`,
+		`pats_graphql_operations_total{code="COMPLEXITY_LIMIT_EXCEEDED",field="(invalid)"} 1`,
+		`pats_graphql_operation_duration_seconds_count{field="(invalid)"} 2`,
 		`pats_graphql_operation_duration_seconds_count{field="createPersonalAccessToken"} 1`,
 		`pats_introspections_total{outcome="active"} 2`,
 		`pats_introspections_total{outcome="inactive"} 1`,
