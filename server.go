@@ -143,20 +143,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "database", string(db.Dialect), "dev_mode", cfg.DevMode())
-	if devSessions != nil {
-		if err := printDevCredential(stdout, devSessions, ln.Addr()); err != nil {
-			return err
-		}
-	}
-
 	if cfg.MetricsAddr != "" {
 		stopMetrics, err := serveMetrics(cfg.MetricsAddr, m, log)
 		if err != nil {
+			_ = ln.Close()
 			return err
 		}
 		defer stopMetrics()
 	}
+	if devSessions != nil {
+		if err := printDevCredential(stdout, devSessions, ln.Addr(), cfg.Playground); err != nil {
+			return err
+		}
+	}
+	// Last: whoever waits for this line (tests, scripts) finds everything
+	// above already done.
+	log.Info("serving", "addr", ln.Addr().String(), "database", string(db.Dialect), "dev_mode", cfg.DevMode())
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -224,7 +226,7 @@ func deriveKey(master []byte, purpose string) []byte {
 // printDevCredential prints, in development mode, a ready-to-paste header
 // for the demo organization's admin (minted by the same code as the
 // console's development sign-in), the playground URL and the console URL.
-func printDevCredential(w io.Writer, mint func(role string) (string, time.Time, error), addr net.Addr) error {
+func printDevCredential(w io.Writer, mint func(role string) (string, time.Time, error), addr net.Addr, playground bool) error {
 	token, _, err := mint("admin")
 	if err != nil {
 		return err
@@ -233,14 +235,18 @@ func printDevCredential(w io.Writer, mint func(role string) (string, time.Time, 
 	if tcp, ok := addr.(*net.TCPAddr); ok {
 		port = fmt.Sprint(tcp.Port)
 	}
+	where := "the playground's Headers tab"
+	playgroundLine := fmt.Sprintf("Playground: http://localhost:%s/\n", port)
+	if !playground {
+		where, playgroundLine = "any GraphQL client's headers (the playground is off: PATS_PLAYGROUND=false)", ""
+	}
 	_, err = fmt.Fprintf(w, `
 Development mode: no PATS_JWT_SECRET, so a random key was kept in the data folder.
 Console:    http://localhost:%[1]s/admin/ (sign in as the demo admin, member or directory user)
-Playground: http://localhost:%[1]s/
-Paste this into the playground's Headers tab (admin of organization %[2]q, valid %[3]s):
+%[5]sPaste this into %[6]s (admin of organization %[2]q, valid %[3]s):
 
 {"Authorization": "Bearer %[4]s"}
 
-`, port, httpapi.DevOrganization, httpapi.DevSessionLifetime, token)
+`, port, httpapi.DevOrganization, httpapi.DevSessionLifetime, token, playgroundLine, where)
 	return err
 }

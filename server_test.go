@@ -336,7 +336,14 @@ func TestPlaygroundOnlyWhereEnabled(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.env["PATS_DATABASE_URL"] = "sqlite:" + filepath.Join(t.TempDir(), "pats.db")
-			base, stop, _ := startServer(t, tc.env)
+			base, stop, out := startServer(t, tc.env)
+			// The development banner points at the playground only if it is
+			// served.
+			if _, dev := tc.env["PATS_JWT_SECRET"]; !dev {
+				if listed := strings.Contains(out.String(), "Playground: http"); listed != (tc.status == http.StatusOK) {
+					t.Errorf("banner lists the playground: %v, want %v:\n%s", listed, tc.status == http.StatusOK, out.String())
+				}
+			}
 			for _, target := range []string{"/", "/playground/vendor/graphiql.min.js"} {
 				resp, err := http.Get(base + target)
 				if err != nil {

@@ -145,6 +145,8 @@ func BenchmarkDoublingDocument(b *testing.B) {
 		}
 		run(fmt.Sprintf("chain/n=%d", n), chainDocument(n), chainStatus)
 	}
+	// gqlparser's overlapping-fields rule is quadratic in these copies.
+	run("samefield/n=600", "{"+strings.Repeat(" __schema { queryType { name } }", 600)+" }", http.StatusUnprocessableEntity)
 }
 
 // TestErrorListsAreCapped: a document with 200 errors answers MaxErrors of

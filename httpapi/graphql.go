@@ -55,9 +55,11 @@ type Limits struct {
 	// DisableIntrospection turns schema introspection off, and with it
 	// the "Did you mean" suggestions of validation errors.
 	DisableIntrospection bool
-	// LogSlowerThan logs every refused document, and every document whose
-	// checks before execution took longer than this (default 50 ms; the
-	// log line never holds variables).
+	// LogSlowerThan logs every document, refused or not, whose checks
+	// before execution (reading, parsing, validating, pricing) took longer
+	// than this (default 50 ms; the log line never holds the text or the
+	// variables). Fast refusals are counted by the metrics, not logged, so
+	// a client cannot flood the log.
 	LogSlowerThan time.Duration
 }
 
