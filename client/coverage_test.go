@@ -9,6 +9,7 @@ import (
 
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 )
 
 // TestOperationsCoverSchema fails when a Query or Mutation field, or one
@@ -81,7 +82,7 @@ func loadOperations(t *testing.T, schema *ast.Schema) *ast.QueryDocument {
 		all.Write(b)
 		all.WriteString("\n")
 	}
-	doc, errs := gqlparser.LoadQuery(schema, all.String())
+	doc, errs := gqlparser.LoadQueryWithRules(schema, all.String(), rules.NewDefaultRules())
 	if len(errs) > 0 {
 		t.Fatalf("operations do not validate against the schema: %v", errs)
 	}

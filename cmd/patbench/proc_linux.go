@@ -29,4 +29,8 @@ func lockWorkdir(dir string) error {
 	return nil
 }
 
+// lockFile holds the locked file for the life of the process: a file no
+// variable refers to could be closed by its finalizer, releasing the lock.
+//
+//lint:ignore U1000 written only, on purpose: holding it is the point
 var lockFile *os.File

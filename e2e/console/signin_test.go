@@ -23,7 +23,7 @@ func devSession(t *testing.T, env *testenv.Env, role string) string {
 		t.Fatalf("dev-session %s: body %s, want a token", role, body)
 	}
 	exp, err := time.Parse(time.RFC3339, resp.ExpiresAt)
-	if err != nil || exp.Sub(time.Now()) < 12*time.Hour-time.Minute || exp.Sub(time.Now()) > 12*time.Hour {
+	if err != nil || time.Until(exp) < 12*time.Hour-time.Minute || time.Until(exp) > 12*time.Hour {
 		t.Errorf("expiresAt: got %q, want about 12 hours from now", resp.ExpiresAt)
 	}
 	return resp.Token

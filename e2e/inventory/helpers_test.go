@@ -99,15 +99,6 @@ func (c *connection) ids() []string {
 	return out
 }
 
-// names returns the node names of the page, in order.
-func (c *connection) names() []string {
-	out := make([]string, len(c.Nodes))
-	for i, n := range c.Nodes {
-		out[i] = n.Name
-	}
-	return out
-}
-
 // created is a token just created, with its secret.
 type created struct {
 	token
