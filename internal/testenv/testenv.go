@@ -118,7 +118,8 @@ type Options struct {
 	// limits on (tests run without them unless they set these).
 	RevokeByValuePerMinute, IntrospectionPerSecond int
 	// RequestTimeout bounds each GraphQL request, database calls included
-	// (zero: the service's default, 15 s).
+	// (zero: the service's default, 15 s; under the race detector 60 s,
+	// see raceDetector).
 	RequestTimeout time.Duration
 	// DevMode runs the service as without PATS_JWT_SECRET: the console's
 	// development sign-in (POST /admin/api/dev-session) mints sessions
@@ -184,7 +185,7 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 		Limits:              opts.Limits,
 		Metrics:             m,
 		ServeMetrics:        true,
-		RequestTimeout:      opts.RequestTimeout,
+		RequestTimeout:      requestTimeout(opts.RequestTimeout),
 
 		IntrospectionPerSecond: opts.IntrospectionPerSecond,
 		DevSessions:            devSessions(opts),
@@ -319,4 +320,14 @@ func Main(m interface{ Run() int }) int {
 		mysqlDrop()
 	}
 	return code
+}
+
+// requestTimeout is the request deadline of a test service: the one the
+// test asked for, else the service's default, stretched under the race
+// detector, where the 1,000-token tests take seconds in SQLite.
+func requestTimeout(asked time.Duration) time.Duration {
+	if asked == 0 && raceDetector {
+		return 60 * time.Second
+	}
+	return asked
 }
