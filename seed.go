@@ -7,10 +7,10 @@ import (
 	"io"
 	"time"
 
-	"github.com/patgov/pats/config"
-	"github.com/patgov/pats/database"
-	"github.com/patgov/pats/seed"
-	"github.com/patgov/pats/store"
+	"github.com/patgov/pats/internal/config"
+	"github.com/patgov/pats/internal/database"
+	"github.com/patgov/pats/internal/seed"
+	"github.com/patgov/pats/internal/store"
 )
 
 // runSeed implements `pats seed --org ORG --users N --tokens M`: realistic

@@ -19,15 +19,14 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/patgov/pats/auth"
-	"github.com/patgov/pats/config"
-	"github.com/patgov/pats/database"
-	"github.com/patgov/pats/httpapi"
-	"github.com/patgov/pats/metrics"
-	"github.com/patgov/pats/origin"
-	"github.com/patgov/pats/pat"
-	"github.com/patgov/pats/requestid"
-	"github.com/patgov/pats/store"
+	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/config"
+	"github.com/patgov/pats/internal/database"
+	"github.com/patgov/pats/internal/httpapi"
+	"github.com/patgov/pats/internal/metrics"
+	"github.com/patgov/pats/internal/origin"
+	"github.com/patgov/pats/internal/pat"
+	"github.com/patgov/pats/internal/store"
 )
 
 func main() {
@@ -212,7 +211,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	if cfg.LogFormat == "json" {
 		h = slog.NewJSONHandler(w, nil)
 	}
-	return slog.New(requestid.LogHandler{Handler: h})
+	return slog.New(origin.LogHandler{Handler: h})
 }
 
 // deriveKey derives a purpose-specific key from the master secret, so a

@@ -18,8 +18,8 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/patgov/pats/auth"
-	"github.com/patgov/pats/database"
+	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/database"
 	"github.com/patgov/pats/model"
 )
 

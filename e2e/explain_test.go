@@ -9,12 +9,12 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"gorm.io/gorm"
 
-	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/pat"
+	"github.com/patgov/pats/internal/seed"
+	"github.com/patgov/pats/internal/store"
 	"github.com/patgov/pats/internal/testenv"
 	"github.com/patgov/pats/model"
-	"github.com/patgov/pats/pat"
-	"github.com/patgov/pats/seed"
-	"github.com/patgov/pats/store"
 )
 
 // TestKeysetPlansOnMySQL proves, on MySQL/MariaDB, that a page deep in a

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/patgov/pats/httpapi"
+	"github.com/patgov/pats/internal/httpapi"
 	"github.com/patgov/pats/internal/testenv"
 )
 

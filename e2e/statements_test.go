@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/patgov/pats/internal/seed"
+	"github.com/patgov/pats/internal/store"
 	"github.com/patgov/pats/internal/testenv"
-	"github.com/patgov/pats/seed"
-	"github.com/patgov/pats/store"
 )
 
 // seedTokens creates n tokens spread over several owners (50 active per

@@ -29,7 +29,7 @@ type AuditEvent struct {
 	MaxLifespanDays         *int
 
 	// The request that made the change: the service's ID of it, and the
-	// X-Request-ID the client sent, if any (requestid.ValidClientID).
+	// X-Request-ID the client sent, if any (origin.ValidClientRequestID).
 	RequestID       string
 	ClientRequestID *string
 	ClientIP        string `gorm:"column:client_ip"`

@@ -8,9 +8,9 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
-	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/pat"
 	"github.com/patgov/pats/model"
-	"github.com/patgov/pats/pat"
 )
 
 // userLoader batches user look-ups (token owners, revokers, settings

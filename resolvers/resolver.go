@@ -7,9 +7,9 @@ package resolvers
 import (
 	"context"
 
-	"github.com/patgov/pats/apperr"
-	"github.com/patgov/pats/auth"
-	"github.com/patgov/pats/pat"
+	"github.com/patgov/pats/internal/apperr"
+	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/pat"
 )
 
 // Resolver is the dependency root of the GraphQL resolvers.

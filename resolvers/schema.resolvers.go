@@ -9,8 +9,8 @@ import (
 	"context"
 
 	"github.com/patgov/pats/graph"
+	"github.com/patgov/pats/internal/pat"
 	"github.com/patgov/pats/model"
-	"github.com/patgov/pats/pat"
 )
 
 // Actor is the resolver for the actor field.

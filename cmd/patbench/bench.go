@@ -14,8 +14,8 @@ import (
 	mysqldriver "github.com/go-sql-driver/mysql"
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/patgov/pats/auth"
-	"github.com/patgov/pats/database"
+	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/database"
 	"github.com/patgov/pats/model"
 	"github.com/patgov/pats/pattoken"
 )

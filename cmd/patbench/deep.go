@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/patgov/pats/cursor"
+	"github.com/patgov/pats/internal/cursor"
+	"github.com/patgov/pats/internal/store"
 	"github.com/patgov/pats/model"
-	"github.com/patgov/pats/store"
 )
 
 // walkStats describe the walk to the deep page.

@@ -12,7 +12,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/internal/auth"
 	"github.com/patgov/pats/internal/testenv"
 	"github.com/patgov/pats/model"
 )

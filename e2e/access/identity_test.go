@@ -7,7 +7,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/internal/auth"
 	"github.com/patgov/pats/internal/testenv"
 )
 

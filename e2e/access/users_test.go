@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/internal/auth"
 	"github.com/patgov/pats/internal/testenv"
 	"github.com/patgov/pats/model"
 )

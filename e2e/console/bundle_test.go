@@ -5,8 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/patgov/pats/internal/origin"
+
 	"github.com/patgov/pats/internal/testenv"
-	"github.com/patgov/pats/requestid"
 )
 
 // TestBundleServed: the real handler serves the console under /admin/
@@ -27,7 +28,7 @@ func TestBundleServed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req.Header.Set(requestid.Header, "console-req-1")
+		req.Header.Set(origin.RequestIDHeader, "console-req-1")
 		resp, err := noRedirect.Do(req)
 		if err != nil {
 			t.Fatalf("GET %s: %v", tt.path, err)
@@ -39,8 +40,8 @@ func TestBundleServed(t *testing.T) {
 				resp.Header.Get("Location"), tt.wantStatus, tt.wantType, tt.wantLocation)
 		}
 		// The service's own ID, never the client's.
-		if got := resp.Header.Get(requestid.Header); len(got) != 26 || got == "console-req-1" {
-			t.Errorf("GET %s: %s got %q, want an ID the service generated", tt.path, requestid.Header, got)
+		if got := resp.Header.Get(origin.RequestIDHeader); len(got) != 26 || got == "console-req-1" {
+			t.Errorf("GET %s: %s got %q, want an ID the service generated", tt.path, origin.RequestIDHeader, got)
 		}
 		if !strings.Contains(resp.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") ||
 			resp.Header.Get("Referrer-Policy") != "no-referrer" {

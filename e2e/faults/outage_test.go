@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/patgov/pats/internal/faultproxy"
+	"github.com/patgov/pats/internal/pat"
 	"github.com/patgov/pats/internal/testenv"
-	"github.com/patgov/pats/pat"
 )
 
 // outageTimeout is the GraphQL deadline of the instance under test: short,

@@ -8,14 +8,15 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/patgov/pats/internal/origin"
+
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/lexer"
 	"github.com/vektah/gqlparser/v2/parser"
 
-	"github.com/patgov/pats/auth"
+	"github.com/patgov/pats/internal/auth"
 	"github.com/patgov/pats/internal/testenv"
 	"github.com/patgov/pats/model"
-	"github.com/patgov/pats/requestid"
 )
 
 // leakMarkers betray internals (SQL, drivers, Go runtime, source paths,
@@ -89,7 +90,7 @@ func (tg *target) check(t *testing.T, codes map[string]bool, x exchange) (mutate
 	if len(body.Errors) == 0 && (status != http.StatusOK || !hasData) {
 		fail("got neither errors nor data")
 	}
-	reqID := x.resp.header.Get(requestid.Header)
+	reqID := x.resp.header.Get(origin.RequestIDHeader)
 	lowerReq := strings.ToLower(string(x.request))
 	for _, e := range body.Errors {
 		code, _ := e.Extensions["code"].(string)

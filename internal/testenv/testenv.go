@@ -24,13 +24,13 @@ import (
 
 	_ "github.com/go-sql-driver/mysql" // the database/sql driver used to create test databases
 
-	"github.com/patgov/pats/auth"
-	"github.com/patgov/pats/config"
-	"github.com/patgov/pats/database"
-	"github.com/patgov/pats/httpapi"
-	"github.com/patgov/pats/metrics"
-	"github.com/patgov/pats/pat"
-	"github.com/patgov/pats/store"
+	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/config"
+	"github.com/patgov/pats/internal/database"
+	"github.com/patgov/pats/internal/httpapi"
+	"github.com/patgov/pats/internal/metrics"
+	"github.com/patgov/pats/internal/pat"
+	"github.com/patgov/pats/internal/store"
 )
 
 // MySQLEnv names the environment variable with the MySQL server to test on.

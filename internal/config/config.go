@@ -1,0 +1,227 @@
+// Package config reads the service's configuration from environment
+// variables (see the README for the table).
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/origin"
+)
+
+// Config is the service configuration.
+type Config struct {
+	// Addr is the listen address (PATS_ADDR).
+	Addr string
+	// DatabaseURL is sqlite:PATH or mysql://... (PATS_DATABASE_URL).
+	DatabaseURL string
+	// JWTSecret is the HS256 key of session tokens (PATS_JWT_SECRET); empty
+	// means development mode.
+	JWTSecret   string
+	JWTIssuer   string
+	JWTAudience string
+	// MaxSessionLength refuses session tokens whose exp is further ahead
+	// than this (PATS_MAX_SESSION_LENGTH, a Go duration from 1m to 720h;
+	// default auth.DefaultMaxSessionLength, 24h): a token minted to last
+	// a year is refused, not honoured for a year.
+	MaxSessionLength time.Duration
+	// IntrospectionSecret is the bearer secret of /introspect callers
+	// (PATS_INTROSPECTION_SECRET); empty disables the endpoint.
+	IntrospectionSecret string
+	// Scopes replaces the default scope list when set (PATS_SCOPES).
+	Scopes []string
+	// LogFormat is "text" or "json" (PATS_LOG_FORMAT); text in development
+	// mode, JSON otherwise, by default.
+	LogFormat string
+	// ValidationCacheSize bounds the introspection cache in tokens
+	// (PATS_VALIDATION_CACHE_SIZE, default 100000); 0 disables it.
+	ValidationCacheSize int
+	// GraphQL document limits (PATS_GRAPHQL_MAX_DEPTH, _MAX_ALIASES,
+	// _MAX_SELECTIONS, _MAX_VALIDATION_COST, _MAX_COMPLEXITY,
+	// _TOKEN_LIMIT); 0 takes the default.
+	GraphQLMaxDepth, GraphQLMaxAliases, GraphQLMaxSelections, GraphQLMaxValidationCost, GraphQLMaxComplexity, GraphQLTokenLimit int
+	// GraphQLIntrospection serves schema introspection (to authenticated
+	// callers) unless PATS_GRAPHQL_INTROSPECTION=false.
+	GraphQLIntrospection bool
+	// RevokeByValuePerMinute bounds each admin's revokeTokenByValue calls
+	// (PATS_REVOKE_BY_VALUE_PER_MINUTE, default 30).
+	RevokeByValuePerMinute int
+	// IntrospectionPerSecond bounds introspections per client credential
+	// (PATS_INTROSPECTION_PER_SECOND, default 20000; 0: no limit).
+	IntrospectionPerSecond int
+	// ShutdownDelay is how long a stopping server keeps serving with
+	// /readyz failing before it stops accepting requests, so load
+	// balancers can notice (PATS_SHUTDOWN_DELAY, a Go duration, default 0).
+	ShutdownDelay time.Duration
+	// TrustedProxies are the reverse proxies (IP addresses or CIDR ranges,
+	// comma-separated in PATS_TRUSTED_PROXIES) whose X-Forwarded-For
+	// entries name the client for the audit trail; none by default, so
+	// the header is ignored and the TCP peer is the client.
+	TrustedProxies []string
+	// MetricsAddr is the address of the metrics listener, which serves
+	// only GET /metrics (PATS_METRICS_ADDR; default 127.0.0.1:9090 in
+	// production). Empty, as in development mode by default, serves the
+	// metrics on the main listener instead; production never does.
+	MetricsAddr string
+	// Playground serves GraphiQL at GET / (PATS_PLAYGROUND, true or
+	// false): on by default in development mode, off in production.
+	Playground bool
+}
+
+// DefaultMetricsAddr is the production metrics listener: loopback only,
+// for a local agent or sidecar to scrape.
+const DefaultMetricsAddr = "127.0.0.1:9090"
+
+// DefaultIntrospectionPerSecond bounds introspections per credential.
+const DefaultIntrospectionPerSecond = 20_000
+
+// DefaultValidationCacheSize is the default bound of the validation cache.
+const DefaultValidationCacheSize = 100_000
+
+// MinSecretLength is the shortest accepted HS256 key: shorter keys can be
+// brute-forced offline from any one session token.
+const MinSecretLength = 32
+
+// Load reads the configuration through getenv.
+func Load(getenv func(string) string) (Config, error) {
+	c := Config{
+		Addr:                or(getenv("PATS_ADDR"), ":8080"),
+		DatabaseURL:         or(getenv("PATS_DATABASE_URL"), "sqlite:data/pats.db"),
+		JWTSecret:           getenv("PATS_JWT_SECRET"),
+		JWTIssuer:           getenv("PATS_JWT_ISSUER"),
+		JWTAudience:         getenv("PATS_JWT_AUDIENCE"),
+		IntrospectionSecret: getenv("PATS_INTROSPECTION_SECRET"),
+		LogFormat:           getenv("PATS_LOG_FORMAT"),
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < MinSecretLength {
+		return c, fmt.Errorf("PATS_JWT_SECRET must be at least %d bytes", MinSecretLength)
+	}
+	if c.IntrospectionSecret != "" && len(c.IntrospectionSecret) < MinSecretLength {
+		return c, fmt.Errorf("PATS_INTROSPECTION_SECRET must be at least %d bytes", MinSecretLength)
+	}
+	c.ValidationCacheSize = DefaultValidationCacheSize
+	if v := getenv("PATS_VALIDATION_CACHE_SIZE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return c, errors.New("PATS_VALIDATION_CACHE_SIZE must be a whole number >= 0 (0 disables the cache)")
+		}
+		c.ValidationCacheSize = n
+	}
+	for name, dst := range map[string]*int{
+		"PATS_GRAPHQL_MAX_DEPTH":           &c.GraphQLMaxDepth,
+		"PATS_GRAPHQL_MAX_ALIASES":         &c.GraphQLMaxAliases,
+		"PATS_GRAPHQL_MAX_SELECTIONS":      &c.GraphQLMaxSelections,
+		"PATS_GRAPHQL_MAX_VALIDATION_COST": &c.GraphQLMaxValidationCost,
+		"PATS_GRAPHQL_MAX_COMPLEXITY":      &c.GraphQLMaxComplexity,
+		"PATS_GRAPHQL_TOKEN_LIMIT":         &c.GraphQLTokenLimit,
+	} {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return c, fmt.Errorf("%s must be a whole number >= 1", name)
+			}
+			*dst = n
+		}
+	}
+	c.RevokeByValuePerMinute, c.IntrospectionPerSecond = 30, DefaultIntrospectionPerSecond
+	for name, dst := range map[string]*int{
+		"PATS_REVOKE_BY_VALUE_PER_MINUTE": &c.RevokeByValuePerMinute,
+		"PATS_INTROSPECTION_PER_SECOND":   &c.IntrospectionPerSecond,
+	} {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || (n == 0 && name == "PATS_REVOKE_BY_VALUE_PER_MINUTE") {
+				return c, fmt.Errorf("%s must be a whole number >= 1 (introspection: 0 for no limit)", name)
+			}
+			*dst = n
+		}
+	}
+	c.MaxSessionLength = auth.DefaultMaxSessionLength
+	if v := getenv("PATS_MAX_SESSION_LENGTH"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute || d > 720*time.Hour {
+			return c, errors.New("PATS_MAX_SESSION_LENGTH must be a duration between 1m and 720h")
+		}
+		c.MaxSessionLength = d
+	}
+	if v := getenv("PATS_SHUTDOWN_DELAY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > time.Minute {
+			return c, errors.New("PATS_SHUTDOWN_DELAY must be a duration between 0s and 1m")
+		}
+		c.ShutdownDelay = d
+	}
+	switch v := getenv("PATS_GRAPHQL_INTROSPECTION"); v {
+	case "", "true":
+		c.GraphQLIntrospection = true
+	case "false":
+	default:
+		return c, errors.New("PATS_GRAPHQL_INTROSPECTION must be true or false")
+	}
+	if s := getenv("PATS_SCOPES"); s != "" {
+		for _, scope := range strings.Split(s, ",") {
+			if scope = strings.TrimSpace(scope); scope != "" {
+				c.Scopes = append(c.Scopes, scope)
+			}
+		}
+		if len(c.Scopes) == 0 {
+			return c, errors.New("PATS_SCOPES lists no scope")
+		}
+	}
+	if s := getenv("PATS_TRUSTED_PROXIES"); s != "" {
+		for _, p := range strings.Split(s, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				c.TrustedProxies = append(c.TrustedProxies, p)
+			}
+		}
+		if _, err := origin.NewResolver(c.TrustedProxies); err != nil || len(c.TrustedProxies) == 0 {
+			return c, errors.New("PATS_TRUSTED_PROXIES must list IP addresses or CIDR ranges, comma-separated")
+		}
+	}
+	c.MetricsAddr = getenv("PATS_METRICS_ADDR")
+	if c.MetricsAddr == "" && !c.DevMode() {
+		c.MetricsAddr = DefaultMetricsAddr
+	}
+	if c.MetricsAddr != "" {
+		// Port 0 (any free port, as tests use) is never the same listener.
+		_, port, err := net.SplitHostPort(c.MetricsAddr)
+		if err != nil || (c.MetricsAddr == c.Addr && port != "0") {
+			return c, errors.New("PATS_METRICS_ADDR must be a host:port other than PATS_ADDR")
+		}
+	}
+	switch v := getenv("PATS_PLAYGROUND"); v {
+	case "":
+		c.Playground = c.DevMode()
+	case "true":
+		c.Playground = true
+	case "false":
+	default:
+		return c, errors.New("PATS_PLAYGROUND must be true or false")
+	}
+	if c.LogFormat == "" {
+		c.LogFormat = "json"
+		if c.DevMode() {
+			c.LogFormat = "text"
+		}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return c, errors.New("PATS_LOG_FORMAT must be text or json")
+	}
+	return c, nil
+}
+
+// DevMode reports whether no JWT secret was configured, so the server
+// makes its own and prints a development credential.
+func (c Config) DevMode() bool { return c.JWTSecret == "" }
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

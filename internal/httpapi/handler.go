@@ -1,0 +1,174 @@
+// Package httpapi is the service's HTTP surface: the GraphQL endpoint
+// (POST /query) behind session-token authentication, GraphiQL (GET /,
+// if Config.Playground), token introspection for resource servers
+// (POST /introspect, RFC 7662),
+// the probes (GET /healthz, GET /readyz), and the administration console
+// (under /admin/, package console) with its JSON API (/admin/api/).
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/patgov/pats/console"
+	"github.com/patgov/pats/internal/apperr"
+	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/metrics"
+	"github.com/patgov/pats/internal/origin"
+	"github.com/patgov/pats/internal/pat"
+	"github.com/patgov/pats/internal/ratelimit"
+	"github.com/patgov/pats/resolvers"
+)
+
+// MaxBodyBytes bounds every request body (HTTP 413 beyond).
+const MaxBodyBytes = 1 << 20
+
+// Config wires the handler.
+type Config struct {
+	Service  *pat.Service
+	Verifier *auth.Verifier
+	// IntrospectionSecret is the bearer secret resource servers present to
+	// /introspect; empty disables the endpoint (always 401).
+	IntrospectionSecret string
+	Logger              *slog.Logger
+	// RequestTimeout bounds each GraphQL request, database calls included
+	// (default 15 s).
+	RequestTimeout time.Duration
+	// Limits bound GraphQL documents.
+	Limits Limits
+	// Metrics, when set, are recorded.
+	Metrics *metrics.Metrics
+	// ServeMetrics serves the metrics at GET /metrics on this handler too.
+	// Development mode only: in production they have their own listener
+	// (see MetricsHandler), so the public one never exposes them.
+	ServeMetrics bool
+	// IntrospectionPerSecond bounds introspections per client credential
+	// (0: no limit); beyond it, HTTP 429 with Retry-After.
+	IntrospectionPerSecond int
+	// Draining, when it reports true, makes /readyz fail: the server is
+	// shutting down and load balancers should stop sending requests.
+	Draining func() bool
+	// Origins derives each request's client IP and User-Agent for the
+	// audit trail (default: the TCP peer, no proxies trusted).
+	Origins *origin.Resolver
+	// DevSessions mints the console's development sign-in sessions
+	// (POST /admin/api/dev-session); set only in development mode (see
+	// NewDevSessions). When nil, as in production, that path is unknown.
+	DevSessions func(role string) (token string, expiresAt time.Time, err error)
+	// Playground serves GraphiQL at GET / (and its assets under
+	// /playground/); when false those paths are unknown (HTTP 404).
+	Playground bool
+}
+
+// New returns the service's HTTP handler.
+func New(cfg Config) http.Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 15 * time.Second
+	}
+	if cfg.Origins == nil {
+		cfg.Origins, _ = origin.NewResolver(nil) // cannot fail without proxies
+	}
+	mux := http.NewServeMux()
+	// The steps of POST /query, outermost first. The order is part of the
+	// security model: the session token is checked before the body is
+	// read, so an anonymous client can make the server read no more than
+	// its headers; the body is bounded before it is read; only JSON
+	// objects reach gqlgen.
+	mux.Handle("POST /query", chain(newGraphQLHandler(cfg.Service, cfg.Limits, cfg.Metrics, cfg.Logger),
+		cfg.Origins.Middleware, // client IP and User-Agent, for the audit trail
+		deadline(cfg.RequestTimeout),
+		auth.Middleware(cfg.Verifier, cfg.Service, rejecter(cfg.Logger)),
+		limitBody,
+		requireJSONObject,
+		resolvers.WithLoaders(cfg.Service),
+		withHeaderSink,
+	))
+	if cfg.Playground {
+		mountPlayground(mux)
+	}
+	introspectLimit := ratelimit.New(cfg.IntrospectionPerSecond, time.Second, 1000)
+	mux.Handle("POST /introspect", limitBody(introspectHandler(cfg.Service, cfg.IntrospectionSecret, introspectLimit, cfg.Metrics, cfg.Logger)))
+	if cfg.Metrics != nil && cfg.ServeMetrics {
+		mux.Handle("GET /metrics", cfg.Metrics.Handler())
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.Handle("GET /readyz", readyHandler(cfg.Service, cfg.Draining, cfg.Logger))
+	// The console: its bundle, and its API, whose unknown paths (and, in
+	// production, the development sign-in) get the API's JSON 404.
+	admin := console.Handler(http.HandlerFunc(apiNotFound))
+	mux.Handle("/admin", admin)
+	mux.Handle("/admin/", admin)
+	mux.Handle("/admin/api/config", console.Secure(consoleConfigHandler(cfg.DevSessions != nil)))
+	if cfg.DevSessions != nil {
+		mux.Handle("/admin/api/dev-session", console.Secure(devSessionHandler(cfg.DevSessions, cfg.Logger)))
+	}
+	return origin.AssignRequestID(recoverPanics(cfg.Logger, mux))
+}
+
+// recoverPanics turns a panic in a handler into a logged INTERNAL error
+// (HTTP 500) instead of a dropped connection; the process keeps serving.
+// Panics inside resolvers are recovered by gqlgen (SetRecoverFunc).
+func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.ErrorContext(r.Context(), "panic in handler", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				writeGraphQLError(w, http.StatusInternalServerError, string(apperr.Internal), "internal error")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// MetricsHandler serves m at GET /metrics and nothing else, for the
+// metrics listener (PATS_METRICS_ADDR).
+func MetricsHandler(m *metrics.Metrics) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	return mux
+}
+
+// chain wraps h in middlewares, the first listed outermost.
+func chain(h http.Handler, middlewares ...func(http.Handler) http.Handler) http.Handler {
+	for i := len(middlewares) - 1; i >= 0; i-- {
+		h = middlewares[i](h)
+	}
+	return h
+}
+
+// deadline gives every request a context deadline, which every database
+// call made for it inherits.
+func deadline(d time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}
+
+// limitBody refuses bodies over MaxBodyBytes: a declared length up front,
+// an undeclared one as soon as reading passes the bound.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > MaxBodyBytes {
+			writeGraphQLError(w, http.StatusRequestEntityTooLarge, string(apperr.BadRequest), "request body too large")
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}

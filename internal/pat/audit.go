@@ -1,0 +1,178 @@
+package pat
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/patgov/pats/internal/apperr"
+	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/cursor"
+	"github.com/patgov/pats/internal/origin"
+	"github.com/patgov/pats/internal/store"
+	"github.com/patgov/pats/model"
+)
+
+// Audit filter bounds, so one request cannot build an unbounded statement.
+const (
+	maxFilterActors = 1000
+	maxFilterTokens = 1000
+)
+
+// newAuditEvent starts the audit event of a change the caller makes now,
+// with the request's origin.
+func newAuditEvent(ctx context.Context, p *auth.Principal, action model.AuditAction, now model.Time) *model.AuditEvent {
+	o := origin.From(ctx)
+	e := &model.AuditEvent{
+		ID: ulid.Make().String(), OrganizationID: p.Org.ID, Action: action, OccurredAt: now, ActorID: p.User.ID,
+		RequestID: o.RequestID, ClientIP: o.ClientIP, UserAgent: o.UserAgent,
+	}
+	if o.ClientRequestID != "" {
+		client := o.ClientRequestID
+		e.ClientRequestID = &client
+	}
+	return e
+}
+
+// withToken records a snapshot of tok (never its secret or digest), whose
+// effective expiry is effective.
+func withToken(e *model.AuditEvent, tok *model.PersonalAccessToken, effective model.Time) *model.AuditEvent {
+	id, owner, name, scopes, hint := tok.ID, tok.OwnerID, tok.Name, tok.Scopes, tok.Hint
+	e.TokenID, e.TokenOwnerID, e.TokenName, e.TokenScopes, e.TokenHint = &id, &owner, &name, &scopes, &hint
+	e.TokenExpiresAt = &effective
+	return e
+}
+
+// revocationEvents are the audit events of revoking, now, those of the
+// locked tokens found that are not revoked yet: exactly the rows the
+// revocation will change.
+func revocationEvents(ctx context.Context, p *auth.Principal, now model.Time, found []*model.PersonalAccessToken) []*model.AuditEvent {
+	var events []*model.AuditEvent
+	for _, t := range found {
+		if t.RevokedAt != nil {
+			continue
+		}
+		source := model.RevokedByAdmin
+		if t.OwnerID == p.User.ID {
+			source = model.RevokedByOwner
+		}
+		events = append(events, revocationEvent(ctx, p, now, t, source))
+	}
+	return events
+}
+
+// revocationEvent is the audit event of revoking t now, as source says.
+func revocationEvent(ctx context.Context, p *auth.Principal, now model.Time, t *model.PersonalAccessToken, source model.RevocationSource) *model.AuditEvent {
+	e := newAuditEvent(ctx, p, model.AuditTokenRevoked, now)
+	withToken(e, t, EffectiveExpiry(t.CreatedAt, t.ExpiresAt, p.Org.MaxLifespanDays))
+	e.RevocationSource = &source
+	return e
+}
+
+// settingsEvent is the audit event of changing the policy from before to
+// after.
+func settingsEvent(ctx context.Context, p *auth.Principal, now model.Time, before, after model.Organization) *model.AuditEvent {
+	e := newAuditEvent(ctx, p, model.AuditSettingsUpdated, now)
+	e.PreviousEnabled, e.Enabled = &before.PatEnabled, &after.PatEnabled
+	e.PreviousMaxLifespanDays, e.MaxLifespanDays = &before.MaxLifespanDays, &after.MaxLifespanDays
+	return e
+}
+
+// AuditRequest is a page request of the audit trail.
+type AuditRequest struct {
+	First  *int
+	After  *string
+	Filter *model.AuditEventFilter
+}
+
+// ListAuditEvents returns one page of the organization's audit trail,
+// newest first (admins only).
+func (s *Service) ListAuditEvents(ctx context.Context, p *auth.Principal, req AuditRequest) (*model.AuditEventConnection, error) {
+	if !p.IsAdmin() {
+		return nil, errForbiddenAdmin()
+	}
+	limit, err := pageLimit(req.First)
+	if err != nil {
+		return nil, err
+	}
+	q, err := auditQuery(p, req.Filter)
+	if err != nil {
+		return nil, err
+	}
+	shape := auditShape(p, q)
+	if req.After != nil {
+		key, err := s.cursors.Decode(shape, *req.After)
+		if err != nil {
+			return nil, errBadCursor("filter")
+		}
+		q.AfterTime, q.AfterID = &key.Int, key.ID
+	}
+	q.Limit = limit + 1
+	events, err := s.store.ListAuditEvents(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	events, cursors, info := keysetPage(events, limit, req.After != nil, func(e *model.AuditEvent) string {
+		return s.cursors.Encode(shape, cursor.Key{Int: e.OccurredAt.Millis(), ID: e.ID})
+	})
+	conn := &model.AuditEventConnection{Edges: make([]*model.AuditEventEdge, len(events)), Nodes: events, PageInfo: info}
+	for i, e := range events {
+		conn.Edges[i] = &model.AuditEventEdge{Cursor: cursors[i], Node: e}
+	}
+	return conn, nil
+}
+
+// auditQuery validates and normalizes a filter into a store query.
+func auditQuery(p *auth.Principal, f *model.AuditEventFilter) (store.AuditQuery, error) {
+	q := store.AuditQuery{OrgID: p.Org.ID}
+	if f == nil {
+		return q, nil
+	}
+	if f.Actions != nil {
+		actions := sortedSet(f.Actions)
+		q.Actions = &actions
+	}
+	if f.ActorIds != nil {
+		if len(f.ActorIds) > maxFilterActors {
+			return q, apperr.New(apperr.BadUserInput, "actorIds accepts at most %d IDs", maxFilterActors).With("field", "filter.actorIds")
+		}
+		actors := sortedSet(f.ActorIds)
+		q.ActorSubjects = &actors
+	}
+	if f.TokenIds != nil {
+		if len(f.TokenIds) > maxFilterTokens {
+			return q, apperr.New(apperr.BadUserInput, "tokenIds accepts at most %d IDs", maxFilterTokens).With("field", "filter.tokenIds")
+		}
+		tokens := sortedSet(f.TokenIds)
+		q.TokenIDs = &tokens
+	}
+	// Stored times are whole milliseconds: "at or after T" means at or
+	// after T rounded up, "before T" before T rounded up.
+	q.Since = millisOrNil(f.Since, model.Time.CeilMillis)
+	q.Until = millisOrNil(f.Until, model.Time.CeilMillis)
+	return q, nil
+}
+
+// sortedSet returns the distinct values of in, sorted, never nil.
+func sortedSet[T ~string](in []T) []T {
+	out := slices.Clone(in)
+	slices.Sort(out)
+	return append([]T{}, slices.Compact(out)...)
+}
+
+// auditShape identifies the audit query a cursor belongs to.
+func auditShape(p *auth.Principal, q store.AuditQuery) []byte {
+	q.AfterTime, q.AfterID, q.Limit = nil, "", 0
+	b, err := json.Marshal(struct {
+		Kind      string
+		Org, User int64
+		Query     store.AuditQuery
+	}{"audit", p.Org.ID, p.User.ID, q})
+	if err != nil {
+		panic(errors.New("audit shape: " + err.Error())) // plain data: cannot fail
+	}
+	return b
+}

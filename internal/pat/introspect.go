@@ -1,0 +1,89 @@
+package pat
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/patgov/pats/internal/store"
+	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/pattoken"
+)
+
+// IntrospectionTimeout bounds the database read of an introspection.
+const IntrospectionTimeout = 5 * time.Second
+
+// Introspection describes an active token to a resource server (RFC 7662).
+type Introspection struct {
+	Scope    string
+	Subject  string
+	Username string
+	Org      string
+	Exp      int64
+	Iat      int64
+}
+
+// Introspect returns the description of the token with the given secret
+// value if it authenticates, or nil if it does not (malformed, unknown,
+// revoked, expired, organization disabled, owner no longer local). An
+// error means the answer is unknown (e.g. the database is unreachable and
+// the token is not cached): callers must not treat it as inactive. A
+// successful authentication is recorded as a use, off the request path.
+func (s *Service) Introspect(ctx context.Context, value string) (*Introspection, error) {
+	digest, err := pattoken.Parse(value)
+	if err != nil {
+		return nil, nil // malformed: rejected without a database query
+	}
+	cred, err := s.credential(ctx, digest)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	effective := EffectiveExpiry(cred.CreatedAt, cred.ExpiresAt, cred.OrgMaxLifespanDays)
+	if !Authenticates(cred, effective, now) {
+		return nil, nil
+	}
+	s.uses.Record(cred.TokenID, now)
+	return &Introspection{
+		Scope: strings.Join(strings.Fields(cred.Scopes), " "), Subject: cred.OwnerSubject,
+		Username: cred.OwnerEmail, Org: cred.OrgExternalID,
+		Exp: effective.Unix(), Iat: cred.CreatedAt.Unix(),
+	}, nil
+}
+
+// credential returns the facts of the token with the given digest, from
+// the validation cache when it holds them and is fresh, else from the
+// database (and then caches them).
+func (s *Service) credential(ctx context.Context, digest [32]byte) (*store.Credential, error) {
+	if cred, ok := s.cache.Get(digest); ok {
+		s.cacheHits.Add(1)
+		return cred, nil
+	}
+	s.cacheMisses.Add(1)
+	generation := s.cache.Generation()
+	// The deadline is set here, on the database path only, so a cache
+	// hit pays for no timer.
+	ctx, cancel := context.WithTimeout(ctx, IntrospectionTimeout)
+	defer cancel()
+	cred, err := s.store.CredentialByDigest(ctx, digest[:])
+	if err != nil {
+		return nil, err
+	}
+	s.cache.Put(generation, digest, cred)
+	return cred, nil
+}
+
+// Authenticates is the validity predicate of a token, the same for cached
+// and freshly read facts: not revoked, its effective expiry in the future,
+// its organization allowing tokens, and its owner (as last seen) holding a
+// local account.
+func Authenticates(c *store.Credential, effective, now model.Time) bool {
+	return c.RevokedAt == nil &&
+		effective.Millis() > now.Millis() &&
+		c.OrgPatEnabled &&
+		c.OwnerAccountType == model.AccountTypeLocal
+}

@@ -1,0 +1,197 @@
+package pat
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/patgov/pats/internal/apperr"
+	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/cursor"
+	"github.com/patgov/pats/internal/store"
+	"github.com/patgov/pats/model"
+)
+
+// Filter input bounds, so one request cannot build an unbounded statement.
+const (
+	maxSearchLength = 200
+	maxFilterOwners = 1000
+	maxFilterScopes = 100
+)
+
+// ListRequest is a page request of the token list.
+type ListRequest struct {
+	First   *int
+	After   *string
+	Filter  *model.PersonalAccessTokenFilter
+	OrderBy *model.PersonalAccessTokenOrder
+}
+
+// ListTokens returns one page of the tokens the caller may see: every token
+// of the organization for admins, their own for members.
+func (s *Service) ListTokens(ctx context.Context, p *auth.Principal, req ListRequest) (*model.PersonalAccessTokenConnection, error) {
+	limit, err := pageLimit(req.First)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	q, err := listQuery(p, req, now)
+	if err != nil {
+		return nil, err
+	}
+	shape := queryShape(p, q)
+	if req.After != nil {
+		key, err := s.cursors.Decode(shape, *req.After)
+		if err != nil {
+			return nil, errBadCursor("filter, order")
+		}
+		q.After = &key
+	}
+	q.Limit = limit + 1
+	tokens, err := s.store.ListTokens(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	decorate(p.Org, now, tokens[:min(len(tokens), limit)]...)
+	tokens, cursors, info := keysetPage(tokens, limit, req.After != nil, func(t *model.PersonalAccessToken) string {
+		return s.cursors.Encode(shape, sortKey(q.Order, t))
+	})
+	conn := &model.PersonalAccessTokenConnection{
+		Edges:    make([]*model.PersonalAccessTokenEdge, len(tokens)),
+		Nodes:    tokens,
+		PageInfo: info,
+		Count: func(ctx context.Context) (int, error) {
+			if unfiltered(q) {
+				// Maintained with every creation and revocation.
+				return int(p.Org.UnrevokedTokenCount), nil
+			}
+			n, err := s.store.CountTokens(ctx, q)
+			return int(n), err
+		},
+	}
+	for i, t := range tokens {
+		conn.Edges[i] = &model.PersonalAccessTokenEdge{Cursor: cursors[i], Node: t}
+	}
+	return conn, nil
+}
+
+// listQuery validates and normalizes the request into a store query.
+func listQuery(p *auth.Principal, req ListRequest, now model.Time) (store.ListQuery, error) {
+	q := store.ListQuery{
+		Scope:          scopeOf(p),
+		Now:            now.Millis(),
+		LifespanMillis: lifespanMillis(p.Org.MaxLifespanDays),
+		Statuses:       []model.TokenStatus{model.TokenStatusActive, model.TokenStatusExpired},
+		Order:          store.OrderCreatedAt,
+		Desc:           true,
+		CapPossible:    p.Org.MaxLifespanDays < p.Org.MaxLifespanDaysEver,
+	}
+	if o := req.OrderBy; o != nil {
+		q.Order = store.OrderField(o.Field)
+		q.Desc = o.Direction == model.OrderDirectionDesc
+	}
+	f := req.Filter
+	if f == nil {
+		return q, nil
+	}
+	if f.Status != nil {
+		q.Statuses = slices.Clone(f.Status)
+		slices.Sort(q.Statuses)
+		q.Statuses = slices.Compact(q.Statuses)
+	}
+	if f.OwnerIds != nil {
+		if len(f.OwnerIds) > maxFilterOwners {
+			return q, apperr.New(apperr.BadUserInput, "ownerIds accepts at most %d IDs", maxFilterOwners).With("field", "filter.ownerIds")
+		}
+		owners := slices.Clone(f.OwnerIds)
+		slices.Sort(owners)
+		owners = slices.Compact(owners)
+		q.OwnerSubjects = &owners
+	}
+	if f.Search != nil {
+		if len([]rune(*f.Search)) > maxSearchLength {
+			return q, apperr.New(apperr.BadUserInput, "search accepts at most %d characters", maxSearchLength).With("field", "filter.search")
+		}
+		q.Search = *f.Search
+	}
+	if len(f.Scopes) > maxFilterScopes {
+		return q, apperr.New(apperr.BadUserInput, "scopes accepts at most %d scopes", maxFilterScopes).With("field", "filter.scopes")
+	}
+	for _, sc := range f.Scopes {
+		if sc == "" || strings.ContainsAny(sc, " \t\r\n") {
+			return q, apperr.New(apperr.BadUserInput, "scopes must not be empty or contain white space").With("field", "filter.scopes")
+		}
+	}
+	q.Scopes = slices.Clone(f.Scopes)
+	slices.Sort(q.Scopes)
+	q.Scopes = slices.Compact(q.Scopes)
+	// Stored times are whole milliseconds: "before T" means before T
+	// rounded up, "after T" after T rounded down.
+	q.ExpiresBefore = millisOrNil(f.ExpiresBefore, model.Time.CeilMillis)
+	q.ExpiresAfter = millisOrNil(f.ExpiresAfter, model.Time.Millis)
+	q.LastUsedBefore = millisOrNil(f.LastUsedBefore, model.Time.CeilMillis)
+	q.NeverUsed = f.NeverUsed
+	return q, nil
+}
+
+// unfiltered reports whether q is an admin's list with no filter but the
+// default status (not revoked), whose count the organization maintains.
+func unfiltered(q store.ListQuery) bool {
+	return q.Scope.OwnerID == nil && q.OwnerSubjects == nil && q.Search == "" && len(q.Scopes) == 0 &&
+		q.ExpiresBefore == nil && q.ExpiresAfter == nil && q.LastUsedBefore == nil && q.NeverUsed == nil &&
+		slices.Equal(q.Statuses, []model.TokenStatus{model.TokenStatusActive, model.TokenStatusExpired})
+}
+
+// scopeOf is the reach of the caller: the organization, and for members
+// only their own tokens.
+func scopeOf(p *auth.Principal) store.Scope {
+	sc := store.Scope{OrgID: p.Org.ID}
+	if !p.IsAdmin() {
+		id := p.User.ID
+		sc.OwnerID = &id
+	}
+	return sc
+}
+
+func millisOrNil(t *model.Time, millis func(model.Time) int64) *int64 {
+	if t == nil {
+		return nil
+	}
+	ms := millis(*t)
+	return &ms
+}
+
+// queryShape identifies the query a cursor belongs to: the caller and the
+// normalized filter and order, but not the page size, the position, the
+// clock or the lifespan (a policy change only moves the tokens it affects).
+func queryShape(p *auth.Principal, q store.ListQuery) []byte {
+	q.Now, q.LifespanMillis, q.After, q.Limit = 0, 0, nil, 0
+	b, err := json.Marshal(struct {
+		Org, User int64
+		Query     store.ListQuery
+	}{p.Org.ID, p.User.ID, q})
+	if err != nil {
+		panic(errors.New("query shape: " + err.Error())) // plain data: cannot fail
+	}
+	return b
+}
+
+// sortKey is the position of t in a list ordered by field; it must match
+// the store's SQL sort expression exactly.
+func sortKey(field store.OrderField, t *model.PersonalAccessToken) cursor.Key {
+	switch field {
+	case store.OrderExpiresAt:
+		return cursor.Key{Int: t.EffectiveExpiresAt.Millis(), ID: t.ID}
+	case store.OrderLastUsedAt:
+		if t.LastUsedAt == nil {
+			return cursor.Key{Null: true, ID: t.ID}
+		}
+		return cursor.Key{Int: t.LastUsedAt.Millis(), ID: t.ID}
+	case store.OrderName:
+		return cursor.Key{Str: t.NameKey, ID: t.ID}
+	default:
+		return cursor.Key{Int: t.CreatedAt.Millis(), ID: t.ID}
+	}
+}

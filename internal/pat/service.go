@@ -1,0 +1,170 @@
+// Package pat holds the rules of personal access tokens: who may create,
+// list and revoke them, the organization policy (enabled, maximum
+// lifespan), lifespans and statuses, quotas, and what makes a token
+// authenticate. It is independent of GraphQL and HTTP; SQL lives in package
+// store, which the service calls.
+package pat
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/patgov/pats/internal/apperr"
+	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/cursor"
+	"github.com/patgov/pats/internal/pat/credcache"
+	"github.com/patgov/pats/internal/pat/usage"
+	"github.com/patgov/pats/internal/ratelimit"
+	"github.com/patgov/pats/internal/store"
+	"github.com/patgov/pats/model"
+)
+
+// Service applies the token rules on top of a store.
+type Service struct {
+	store   *store.Store
+	cursors *cursor.Codec
+	scopes  []string
+	known   map[string]bool
+	now     func() time.Time
+	// cache holds validated credentials (nil: disabled).
+	cache                  *credcache.Cache
+	cacheHits, cacheMisses atomic.Int64
+	// uses batches the recording of token uses.
+	uses *usage.Recorder
+	// byValue limits each admin's revocations by value.
+	byValue *ratelimit.Limiter
+}
+
+// Config configures a Service.
+type Config struct {
+	// Scopes is the list of grantable scopes; DefaultScopes when empty.
+	Scopes []string
+	// CursorKey signs pagination cursors (at least 32 bytes).
+	CursorKey []byte
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// CacheSize bounds the validation cache (tokens); 0 disables it.
+	CacheSize int
+	// UsageInterval is how often token uses are written (default 5 s).
+	UsageInterval time.Duration
+	// OnUsesFlushed, when set, is told the size and outcome of every
+	// batched write of token uses (metrics).
+	OnUsesFlushed func(size int, err error)
+	// RevokeByValuePerMinute bounds each admin's revokeTokenByValue calls
+	// (default 30; negative: no limit): pasting values is how a stolen
+	// admin session would probe for valid tokens.
+	RevokeByValuePerMinute int
+}
+
+// NewService returns a service over st.
+func NewService(st *store.Store, cfg Config) (*Service, error) {
+	scopes := cfg.Scopes
+	if len(scopes) == 0 {
+		scopes = DefaultScopes
+	}
+	scopes, err := NormalizeScopeList(scopes)
+	if err != nil {
+		return nil, err
+	}
+	codec, err := cursor.NewCodec(cfg.CursorKey)
+	if err != nil {
+		return nil, fmt.Errorf("cursor key: %w", err)
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	known := make(map[string]bool, len(scopes))
+	for _, s := range scopes {
+		known[s] = true
+	}
+	return &Service{
+		store: st, cursors: codec, scopes: scopes, known: known, now: now,
+		cache:   credcache.New(cfg.CacheSize, CacheStaleness),
+		uses:    usage.NewRecorder(st, usage.Options{Interval: cfg.UsageInterval, Now: now, OnFlush: cfg.OnUsesFlushed}),
+		byValue: ratelimit.New(cmp.Or(cfg.RevokeByValuePerMinute, DefaultRevokeByValuePerMinute), time.Minute, 100_000),
+	}, nil
+}
+
+// Scope list bounds: a token holding every scope must fit the scopes column
+// (MaxScopes × (MaxScopeLength + 1) + 1 bytes).
+const (
+	MaxScopes      = 100
+	MaxScopeLength = 100
+)
+
+// NormalizeScopeList validates a configured scope list (no blanks, no white
+// space inside a scope, within the bounds) and returns it sorted and
+// de-duplicated.
+func NormalizeScopeList(scopes []string) ([]string, error) {
+	out := make([]string, 0, len(scopes))
+	for _, s := range scopes {
+		s = strings.TrimSpace(s)
+		if s == "" || strings.IndexFunc(s, unicode.IsSpace) >= 0 || len(s) > MaxScopeLength || !utf8.ValidString(s) {
+			return nil, fmt.Errorf("scope list: invalid scope %q (1 to %d bytes, no white space)", s, MaxScopeLength)
+		}
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > MaxScopes {
+		return nil, fmt.Errorf("scope list: %d scopes, at most %d", len(out), MaxScopes)
+	}
+	return out, nil
+}
+
+// AvailableScopes returns the grantable scopes in canonical order.
+func (s *Service) AvailableScopes() []string { return slices.Clone(s.scopes) }
+
+// clock returns the current time at the storage precision.
+func (s *Service) clock() model.Time { return model.TimeOf(s.now()) }
+
+// Ping reports whether the database answers.
+func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
+
+// Provision implements auth.Provisioner: it returns the caller's
+// organization and user, created or refreshed from the claims.
+func (s *Service) Provision(ctx context.Context, c *auth.Claims) (*auth.Principal, error) {
+	org, user, refreshed, err := s.store.Provision(ctx, store.Identity{
+		OrgExternalID: c.Org, Subject: c.Subject, Email: c.Email, Name: c.Name, AccountType: c.AccountType,
+	}, store.OrgDefaults{Enabled: DefaultEnabled, MaxLifespanDays: DefaultMaxLifespanDays}, s.clock())
+	if err != nil {
+		return nil, err
+	}
+	if refreshed {
+		// The account type may have changed: re-check this user's tokens.
+		s.forget(store.Changes{UserIDs: []int64{user.ID}})
+	}
+	return &auth.Principal{Org: org, User: user, Role: c.Role}, nil
+}
+
+// UsersByIDs returns the organization's users with the given internal IDs,
+// in the order of ids (nil where a user is missing). It backs the
+// per-request user loader.
+func (s *Service) UsersByIDs(ctx context.Context, orgID int64, ids []int64) ([]*model.User, error) {
+	users, err := s.store.UsersByIDs(ctx, orgID, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*model.User, len(users))
+	for _, u := range users {
+		byID[u.ID] = u
+	}
+	out := make([]*model.User, len(ids))
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
+}
+
+// errForbiddenAdmin is returned when a member calls an admin operation.
+func errForbiddenAdmin() error {
+	return apperr.New(apperr.Forbidden, "only organization admins may do this")
+}
