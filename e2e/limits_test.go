@@ -121,8 +121,17 @@ func TestIntrospectionSwitch(t *testing.T) {
 	}
 	off := testenv.NewWith(t, "sqlite", testenv.Options{Limits: httpapi.Limits{DisableIntrospection: true}})
 	admin = off.Admin(t, testenv.UniqueOrg("intro"), "admin")
-	if r := admin.Do(`{ __schema { queryType { name } } }`, nil); r.Code() != "FORBIDDEN" {
-		t.Errorf("introspection off: got %s, want FORBIDDEN", r.Raw)
+	for _, q := range []string{
+		`{ __schema { queryType { name } } }`,
+		`{ __type(name: "Query") { name } }`,
+		`{ viewer { id } ...F } fragment F on Query { ... on Query { __schema { queryType { name } } } }`,
+	} {
+		if r := admin.Do(q, nil); r.Code() != "FORBIDDEN" || !strings.Contains(r.Raw, "schema introspection is disabled") {
+			t.Errorf("introspection off, %s: got %s, want FORBIDDEN", q, r.Raw)
+		}
+	}
+	if r := admin.Do(`{ __typename viewer { id } }`, nil); len(r.Errors) > 0 {
+		t.Errorf("introspection off, __typename: got %s, want served", r.Raw)
 	}
 	if r := admin.Do(`{ viewr { id } }`, nil); strings.Contains(r.Raw, "Did you mean") {
 		t.Errorf("suggestions with introspection off: got %s, want none", r.Raw)

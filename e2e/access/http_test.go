@@ -377,6 +377,29 @@ func TestHTTPInternalErrors(t *testing.T) {
 	})
 }
 
+// TestHTTPBodyTypes: a JSON object whose members have the wrong types
+// (gqlgen could not decode it) is refused with 400 BAD_REQUEST, and the
+// answer does not echo the body.
+func TestHTTPBodyTypes(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
+		bearer := "Bearer " + env.Member(t, testenv.UniqueOrg("types"), "alice").Bearer
+		for _, body := range []string{
+			`{"query": 5}`,
+			`{"query": "{ viewer { id } }", "variables": ["opat_notasecretbutlooksalikeone"]}`,
+			`{"query": "{ viewer { id } }", "operationName": {"a": 1}}`,
+			`{"query": "{ viewer { id } }", "extensions": "opat_notasecretbutlooksalikeone"}`,
+		} {
+			r := postQuery(t, env, bearer, []byte(body))
+			if r.Status != http.StatusBadRequest || r.Code() != "BAD_REQUEST" || !strings.Contains(r.Raw, "not a valid GraphQL request") {
+				t.Errorf("%s: got %d %s, want 400 BAD_REQUEST", body, r.Status, r.Raw)
+			}
+			if strings.Contains(r.Raw, "opat_") {
+				t.Errorf("%s: the answer echoes the body: %s", body, r.Raw)
+			}
+		}
+	})
+}
+
 // TestHTTPPersistedQueries: automatic persisted queries follow their
 // protocol: an unknown hash asks the client to send the query (it is no
 // server error), and a registered hash runs the query.
@@ -412,8 +435,19 @@ func TestHTTPPersistedQueries(t *testing.T) {
 			if len(r.Errors) == 0 {
 				t.Fatalf("got %s, want an error", r.Raw)
 			}
-			if r.Code() == "INTERNAL" {
-				t.Errorf("extensions.code: got INTERNAL, want a client-facing code for a bad hash (%s)", r.Raw)
+			if r.Code() != "BAD_USER_INPUT" {
+				t.Errorf("extensions.code: got %s, want BAD_USER_INPUT for a bad hash (%s)", r.Code(), r.Raw)
+			}
+		})
+		t.Run("unsupported version or malformed extension data", func(t *testing.T) {
+			for _, ext := range []map[string]any{
+				{"persistedQuery": map[string]any{"version": 2, "sha256Hash": hash}},
+				{"persistedQuery": "not an object"},
+			} {
+				r := postQuery(t, env, bearer, body(map[string]any{"query": query, "extensions": ext}))
+				if r.Code() != "BAD_USER_INPUT" {
+					t.Errorf("%v: got %s, want BAD_USER_INPUT", ext, r.Raw)
+				}
 			}
 		})
 		t.Run("register, then run by hash", func(t *testing.T) {

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/patgov/pats/internal/origin"
@@ -108,10 +107,11 @@ func newGraphQLHandler(svc *pat.Service, lim Limits, m *metrics.Metrics, log *sl
 	srv.Use(deadlineGuard{})
 	if lim.DisableIntrospection {
 		srv.SetDisableSuggestion(true)
+		srv.Use(introspectionGate{})
 	} else {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: newPersistedQueries(100)})
+	srv.Use(persistedQueriesTyped{extension.AutomaticPersistedQuery{Cache: newPersistedQueries(100)}})
 	// After persisted queries, which fill in the document it reads.
 	srv.Use(newDocumentCheck(lim.MaxSelections, lim.MaxValidationCost, lim.ParserTokens))
 	if m != nil {
@@ -177,21 +177,10 @@ func present(ctx context.Context, err error, log *slog.Logger) *gqlerror.Error {
 		return gqlErr
 	case code == errcode.ValidationFailed || code == errcode.ParseFailed || code == persistedQueryNotFound || code == complexityLimitExceeded:
 		return gqlErr
-	case gqlErr.Message == "introspection disabled": // gqlgen, for __schema and __type
-		gqlErr.Message = "schema introspection is disabled"
-		gqlErr.Extensions = map[string]any{"code": string(apperr.Forbidden)}
-		return gqlErr
-	case gqlErr.Err == nil && apqInputErrors[gqlErr.Message]:
-		gqlErr.Extensions = map[string]any{"code": string(apperr.BadUserInput)}
-		return gqlErr
-	case gqlErr.Err == nil && strings.HasPrefix(gqlErr.Message, jsonDecodeFailed):
-		// gqlgen's message echoes the whole body, which may hold a
-		// token value: neither show nor log it.
-		return &gqlerror.Error{
-			Message:    "request body is not a valid GraphQL request",
-			Extensions: map[string]any{"code": string(apperr.BadRequest)},
-		}
 	}
+	// Anything else is the service's fault. Its text is logged, never
+	// shown; gqlgen's decode error, which echoes the body, cannot reach
+	// here (requireJSONObject decodes first).
 	log.ErrorContext(ctx, "request failed", "err", err.Error(), "path", gqlErr.Path.String())
 	return &gqlerror.Error{
 		Message:    "internal error",
@@ -200,19 +189,11 @@ func present(ctx context.Context, err error, log *slog.Logger) *gqlerror.Error {
 	}
 }
 
-// Errors gqlgen raises itself that are the client's doing.
+// Codes gqlgen gives errors that are the client's doing.
 const (
 	persistedQueryNotFound  = "PERSISTED_QUERY_NOT_FOUND"
 	complexityLimitExceeded = "COMPLEXITY_LIMIT_EXCEEDED"
-	jsonDecodeFailed        = "json request body could not be decoded"
 )
-
-// apqInputErrors are gqlgen's messages for bad persisted-query extensions.
-var apqInputErrors = map[string]bool{
-	"invalid APQ extension data":             true,
-	"unsupported APQ version":                true,
-	"provided APQ hash does not match query": true,
-}
 
 // requireJSONObject reads the (already bounded) body and refuses anything
 // but one JSON object before gqlgen sees it: gqlgen would echo an
@@ -228,6 +209,11 @@ func requireJSONObject(next http.Handler) http.Handler {
 		}
 		body, ok := readJSONObject(w, r, `{"query": ..., "variables": ...}`)
 		if !ok {
+			return
+		}
+		if decodeGraphQLParams(body) != nil {
+			writeGraphQLError(w, http.StatusBadRequest, string(apperr.BadRequest),
+				"request body is not a valid GraphQL request: query and operationName must be strings, variables and extensions objects")
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
