@@ -86,9 +86,11 @@ func TestMiddlewareCarriesOrigin(t *testing.T) {
 	r.RemoteAddr = "198.51.100.4:999"
 	r.Header.Set("User-Agent", "console/1.0")
 	r.Header.Set(RequestIDHeader, "req-42")
-	h.ServeHTTP(httptest.NewRecorder(), r)
-	want := Origin{RequestID: "req-42", ClientIP: "198.51.100.4", UserAgent: "console/1.0"}
-	if got != want {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	// The service's request ID, the client's beside it.
+	want := Origin{RequestID: rec.Header().Get(RequestIDHeader), ClientRequestID: "req-42", ClientIP: "198.51.100.4", UserAgent: "console/1.0"}
+	if got != want || len(got.RequestID) != 26 {
 		t.Errorf("origin: got %+v, want %+v", got, want)
 	}
 	if (From(context.Background()) != Origin{}) {

@@ -10,8 +10,9 @@ import (
 )
 
 // Change polling: every instance asks the database what changed (tokens
-// revoked, policies updated, users refreshed) every pollInterval, looking
-// back pollOverlap. A change is stamped with the time its request began
+// revoked or created, policies updated, users refreshed) every
+// pollInterval, looking back pollOverlap. A change is stamped with the
+// time its request began (a creation by its ULID's time, which is later)
 // and becomes visible when it commits, which is at most the request's
 // deadline later (15 s; the store's COMMIT is bounded by it too), and the
 // stamping instance's clock may be skewed: the look-back covers both with

@@ -57,11 +57,17 @@ func (s *Service) Introspect(ctx context.Context, value string) (*Introspection,
 
 // credential returns the facts of the token with the given digest, from
 // the validation cache when it holds them and is fresh, else from the
-// database (and then caches them).
+// database (and then caches them). A digest no token has is cached too
+// (as absent), so that a value that was never issued costs what a known
+// one costs: the time of an answer must not tell whether it existed.
 func (s *Service) credential(ctx context.Context, digest [32]byte) (*store.Credential, error) {
 	if cred, ok := s.cache.Get(digest); ok {
 		s.cacheHits.Add(1)
 		return cred, nil
+	}
+	if s.cache.Absent(digest) {
+		s.cacheHits.Add(1)
+		return nil, store.ErrNotFound
 	}
 	s.cacheMisses.Add(1)
 	generation := s.cache.Generation()
@@ -70,11 +76,24 @@ func (s *Service) credential(ctx context.Context, digest [32]byte) (*store.Crede
 	ctx, cancel := context.WithTimeout(ctx, IntrospectionTimeout)
 	defer cancel()
 	cred, err := s.store.CredentialByDigest(ctx, digest[:])
+	if errors.Is(err, store.ErrNotFound) {
+		s.cache.PutAbsent(generation, digest)
+	}
 	if err != nil {
 		return nil, err
 	}
 	s.cache.Put(generation, digest, cred)
 	return cred, nil
+}
+
+// created makes a new token's digest known to this instance's cache at
+// once, should it hold the digest as absent; the other instances forget
+// it at their next change poll, which reports creations. Call it after
+// the creation's transaction ends (committed or not: a COMMIT whose answer
+// was lost may have committed), so that an absence read before the commit
+// is either dropped here or, put later, refused by its generation.
+func (s *Service) created(digest [32]byte) {
+	s.cache.Invalidate(store.Changes{CreatedDigests: [][]byte{digest[:]}})
 }
 
 // Authenticates is the validity predicate of a token, the same for cached

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/oklog/ulid/v2"
+
 	"github.com/patgov/pats/model"
 )
 
@@ -51,14 +53,24 @@ WHERE t.token_digest = ?`, digest).Scan(&rows).Error
 // validation caches of every instance what to forget.
 type Changes struct {
 	RevokedDigests [][]byte
+	// CreatedDigests are new tokens' digests, which a cache may hold as
+	// absent.
+	CreatedDigests [][]byte
 	OrgIDs         []int64
 	UserIDs        []int64
 }
 
-// ChangesSince returns what changed at or after since: tokens revoked,
-// organization policies updated, users refreshed (their account type may
-// have changed). One statement, on indexed columns.
+// ChangesSince returns what changed at or after since: tokens revoked or
+// created, organization policies updated, users refreshed (their account
+// type may have changed). One statement, on indexed columns: creations are
+// found on the primary key, whose ULIDs begin with the creating instance's
+// clock in milliseconds, so a token created at or after since has an ID at
+// or above the ULID of since with zero entropy.
 func (s *Store) ChangesSince(ctx context.Context, since model.Time) (*Changes, error) {
+	var firstID ulid.ULID
+	if err := firstID.SetTime(uint64(max(since.Millis(), 0))); err != nil {
+		return nil, fmt.Errorf("poll changes: %w", err)
+	}
 	var rows []struct {
 		Kind   string
 		Digest []byte
@@ -66,8 +78,9 @@ func (s *Store) ChangesSince(ctx context.Context, since model.Time) (*Changes, e
 	}
 	err := s.db.WithContext(ctx).Raw(`/* change poll */ SELECT 't' AS kind, token_digest AS digest, 0 AS id
   FROM personal_access_tokens WHERE revoked_at >= ?
+UNION ALL SELECT 'c', token_digest, 0 FROM personal_access_tokens WHERE id >= ?
 UNION ALL SELECT 'o', NULL, id FROM organizations WHERE settings_updated_at >= ?
-UNION ALL SELECT 'u', NULL, id FROM users WHERE updated_at >= ?`, since, since, since).Scan(&rows).Error
+UNION ALL SELECT 'u', NULL, id FROM users WHERE updated_at >= ?`, since, firstID.String(), since, since).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("poll changes: %w", err)
 	}
@@ -76,6 +89,8 @@ UNION ALL SELECT 'u', NULL, id FROM users WHERE updated_at >= ?`, since, since, 
 		switch r.Kind {
 		case "t":
 			c.RevokedDigests = append(c.RevokedDigests, r.Digest)
+		case "c":
+			c.CreatedDigests = append(c.CreatedDigests, r.Digest)
 		case "o":
 			c.OrgIDs = append(c.OrgIDs, r.ID)
 		case "u":

@@ -9,16 +9,18 @@ import (
 	"testing"
 
 	"github.com/DATA-DOG/go-sqlmock"
+	"github.com/oklog/ulid/v2"
 
 	"github.com/patgov/pats/model"
 )
 
 // changesSQL is the change poll: one statement over the three tables, on
-// their change-time indexes. It spans every organization on purpose (it
+// their change-time indexes (creations on the tokens' primary key). It spans every organization on purpose (it
 // feeds the validation caches of every instance), so the organization
 // scoping test does not cover it.
 const changesSQL = `/* change poll */ SELECT 't' AS kind, token_digest AS digest, 0 AS id
   FROM personal_access_tokens WHERE revoked_at >= ?
+UNION ALL SELECT 'c', token_digest, 0 FROM personal_access_tokens WHERE id >= ?
 UNION ALL SELECT 'o', NULL, id FROM organizations WHERE settings_updated_at >= ?
 UNION ALL SELECT 'u', NULL, id FROM users WHERE updated_at >= ?`
 
@@ -30,6 +32,16 @@ func recordUsesSQL(n int) string {
 	return "UPDATE personal_access_tokens SET last_used_at = " + cases +
 		" WHERE id IN (" + placeholders(n) + ") AND (last_used_at IS NULL OR last_used_at < " + cases + ")"
 }
+
+// testFirstID is the smallest ULID made at testNow: creations are polled
+// on the primary key from it.
+var testFirstID = func() string {
+	var id ulid.ULID
+	if err := id.SetTime(uint64(testNow)); err != nil {
+		panic(err)
+	}
+	return id.String()
+}()
 
 func TestChangesSince(t *testing.T) {
 	cols := []string{"kind", "digest", "id"}
@@ -43,11 +55,13 @@ func TestChangesSince(t *testing.T) {
 			rows: sqlmock.NewRows(cols).
 				AddRow("t", []byte("digest-1"), 0).
 				AddRow("t", []byte("digest-2"), 0).
+				AddRow("c", []byte("digest-3"), 0).
 				AddRow("o", nil, testOrgID).
 				AddRow("u", nil, testOwnerID).
 				AddRow("u", nil, int64(8)),
 			want: Changes{
 				RevokedDigests: [][]byte{[]byte("digest-1"), []byte("digest-2")},
+				CreatedDigests: [][]byte{[]byte("digest-3")},
 				OrgIDs:         []int64{testOrgID},
 				UserIDs:        []int64{testOwnerID, 8},
 			},
@@ -69,7 +83,7 @@ func TestChangesSince(t *testing.T) {
 				t.Fatalf("change poll SQL: got %q, want the /* change poll */ marker first", changesSQL)
 			}
 			s, mock := newMockStore(t)
-			mock.ExpectQuery(changesSQL).WithArgs(testNow, testNow, testNow).WillReturnRows(tt.rows)
+			mock.ExpectQuery(changesSQL).WithArgs(testNow, testFirstID, testNow, testNow).WillReturnRows(tt.rows)
 			got, err := s.ChangesSince(context.Background(), model.TimeFromMillis(testNow))
 			if err != nil {
 				t.Fatalf("ChangesSince: got %v, want nil", err)

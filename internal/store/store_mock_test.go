@@ -551,7 +551,7 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 		},
 		{
 			name:  "ChangesSince",
-			steps: []step{{kind: "query", sql: changesSQL, args: argsOf(testNow, testNow, testNow), err: errDB}},
+			steps: []step{{kind: "query", sql: changesSQL, args: argsOf(testNow, testFirstID, testNow, testNow), err: errDB}},
 			call: func(s *Store) error {
 				_, err := s.ChangesSince(ctx, now)
 				return err

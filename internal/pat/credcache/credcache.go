@@ -10,6 +10,15 @@
 // rules (expiry, lifespan cap). Entries are trusted only while the
 // instance's change poll is fresh (see Fresh), and live at most TTL after
 // they were read, a backstop should an invalidation ever be missed.
+//
+// It also remembers digests the database does not hold (see PutAbsent),
+// so that a well-formed value that was never issued is answered from
+// memory like one that was: otherwise the time an answer takes tells a
+// prober whether a value ever existed. Those entries live in their own
+// cache, bounded on its own, so that a flood of random values evicts only
+// other absent digests, never a token's facts; a creation forgets its
+// digest (on this instance at once, on the others at their next change
+// poll), under the same freshness and generation rules as the facts.
 package credcache
 
 import (
@@ -55,6 +64,9 @@ type Cache struct {
 	tokens *otter.Cache[[32]byte, tokenFacts]
 	orgs   *otter.Cache[int64, orgFacts]
 	owners *otter.Cache[int64, ownerFacts]
+	// absent holds digests the database did not hold when read: no token
+	// has them.
+	absent *otter.Cache[[32]byte, struct{}]
 	// generation counts invalidations: a database read that overlapped an
 	// invalidation must not be cached (it may predate the change).
 	generation atomic.Uint64
@@ -65,9 +77,10 @@ type Cache struct {
 	staleness  time.Duration
 }
 
-// New returns a cache of at most size tokens (and as many owners, and
-// size/10 organizations, at least 1,000), trusted for staleness after each
-// successful change poll. size 0 returns nil: caching disabled.
+// New returns a cache of at most size tokens (and as many owners, as many
+// absent digests, and size/10 organizations, at least 1,000), trusted for
+// staleness after each successful change poll. size 0 returns nil:
+// caching disabled.
 func New(size int, staleness time.Duration) *Cache {
 	return newCache(size, staleness, nil)
 }
@@ -85,6 +98,11 @@ func newCache(size int, staleness time.Duration, clock otter.Clock) *Cache {
 			ExpiryCalculator: otter.ExpiryWriting[int64, orgFacts](TTL)}),
 		owners: otter.Must(&otter.Options[int64, ownerFacts]{MaximumSize: size, Clock: clock,
 			ExpiryCalculator: otter.ExpiryWriting[int64, ownerFacts](TTL)}),
+		// As many as tokens: an entry is a digest (a few dozen bytes with
+		// otter's node), and a prober's values then stay answered from
+		// memory as long as a token's facts do.
+		absent: otter.Must(&otter.Options[[32]byte, struct{}]{MaximumSize: size, Clock: clock,
+			ExpiryCalculator: otter.ExpiryWriting[[32]byte, struct{}](TTL)}),
 		start:     time.Now(),
 		staleness: staleness,
 	}
@@ -149,16 +167,48 @@ func (c *Cache) Put(generation uint64, digest [32]byte, cred *store.Credential) 
 	}
 }
 
-// Invalidate forgets revoked tokens, changed organizations and changed
-// users.
+// Absent reports whether the database was found not to hold the digest
+// (and the cache is fresh): no token has it, as far as this instance has
+// been told.
+func (c *Cache) Absent(digest [32]byte) bool {
+	if c == nil || !c.Fresh() {
+		return false
+	}
+	_, ok := c.absent.GetIfPresent(digest)
+	return ok
+}
+
+// PutAbsent records that the database did not hold the digest, unless an
+// invalidation happened since generation was read: the read may predate a
+// creation of that digest.
+func (c *Cache) PutAbsent(generation uint64, digest [32]byte) {
+	if c == nil || c.generation.Load() != generation {
+		return
+	}
+	c.absent.Set(digest, struct{}{})
+	// A creation that raced the write above may have been undone by it.
+	if c.generation.Load() != generation {
+		c.absent.Invalidate(digest)
+	}
+}
+
+// Invalidate forgets revoked tokens, changed organizations, changed users
+// and the absence of created tokens' digests.
 func (c *Cache) Invalidate(ch store.Changes) {
-	if c == nil {
+	// Nothing to forget (most polls): no read can predate a change, so
+	// the reads in flight may still be cached.
+	if c == nil || len(ch.RevokedDigests)+len(ch.CreatedDigests)+len(ch.OrgIDs)+len(ch.UserIDs) == 0 {
 		return
 	}
 	c.generation.Add(1)
 	for _, d := range ch.RevokedDigests {
 		if len(d) == 32 {
 			c.tokens.Invalidate([32]byte(d))
+		}
+	}
+	for _, d := range ch.CreatedDigests {
+		if len(d) == 32 {
+			c.absent.Invalidate([32]byte(d))
 		}
 	}
 	for _, id := range ch.OrgIDs {
