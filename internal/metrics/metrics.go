@@ -27,16 +27,9 @@ type Metrics struct {
 	flushFailures        prometheus.Counter
 }
 
-// Sources are read when metrics are scraped.
-type Sources struct {
-	// DB is the connection pool whose statistics are exported.
-	DB *sql.DB
-	// CacheStats returns the validation cache's hits and misses so far.
-	CacheStats func() (hits, misses int64)
-}
-
-// New registers the service's metrics.
-func New(src Sources) *Metrics {
+// New registers the service's metrics, with the statistics of the
+// connection pool db (none if nil).
+func New(db *sql.DB) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		operations: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -69,20 +62,25 @@ func New(src Sources) *Metrics {
 	}
 	m.reg.MustRegister(m.operations, m.operationLatency, m.introspections, m.introspectionLatency,
 		m.flushSize, m.flushFailures, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if src.DB != nil {
-		m.reg.MustRegister(collectors.NewDBStatsCollector(src.DB, "pats"))
-	}
-	if src.CacheStats != nil {
-		m.reg.MustRegister(
-			prometheus.NewCounterFunc(prometheus.CounterOpts{
-				Name: "pats_validation_cache_hits_total", Help: "Introspections answered from the validation cache.",
-			}, func() float64 { h, _ := src.CacheStats(); return float64(h) }),
-			prometheus.NewCounterFunc(prometheus.CounterOpts{
-				Name: "pats_validation_cache_misses_total", Help: "Introspections that read the database.",
-			}, func() float64 { _, miss := src.CacheStats(); return float64(miss) }),
-		)
+	if db != nil {
+		m.reg.MustRegister(collectors.NewDBStatsCollector(db, "pats"))
 	}
 	return m
+}
+
+// WatchCache exports the validation cache's hits and misses, read from
+// stats at each scrape. It is a step of its own, after New, because the
+// cache's service is built with the metrics (it reports its flushes to
+// them): no closure over a variable assigned later.
+func (m *Metrics) WatchCache(stats func() (hits, misses int64)) {
+	m.reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "pats_validation_cache_hits_total", Help: "Introspections answered from the validation cache.",
+		}, func() float64 { h, _ := stats(); return float64(h) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "pats_validation_cache_misses_total", Help: "Introspections that read the database.",
+		}, func() float64 { _, miss := stats(); return float64(miss) }),
+	)
 }
 
 // Handler serves the metrics in the Prometheus text format.

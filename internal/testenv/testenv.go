@@ -23,14 +23,13 @@ import (
 	"time"
 
 	_ "github.com/go-sql-driver/mysql" // the database/sql driver used to create test databases
+	"gorm.io/gorm"
 
-	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/app"
 	"github.com/patgov/pats/internal/config"
 	"github.com/patgov/pats/internal/database"
 	"github.com/patgov/pats/internal/httpapi"
-	"github.com/patgov/pats/internal/metrics"
 	"github.com/patgov/pats/internal/pat"
-	"github.com/patgov/pats/internal/store"
 )
 
 // MySQLEnv names the environment variable with the MySQL server to test on.
@@ -146,57 +145,27 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 	default:
 		t.Fatalf("unknown dialect %q", dialect)
 	}
-	db, err := database.Open(context.Background(), dbURL)
-	if err != nil {
-		t.Fatalf("open %s database: %v", dialect, err)
-	}
 	statements := &StatementLog{}
-	installStatementLog(t, db.DB, statements)
 	clock := &Clock{}
-	sqlDB, err := db.DB.DB()
-	if err != nil {
-		t.Fatalf("database pool: %v", err)
-	}
-	var svc *pat.Service
-	m := metrics.New(metrics.Sources{DB: sqlDB, CacheStats: func() (int64, int64) { return svc.CacheStats() }})
-	svc, err = pat.NewService(store.New(db.DB, db.Dialect), pat.Config{
-		OnUsesFlushed:          m.ObserveFlush,
-		RevokeByValuePerMinute: cmp.Or(opts.RevokeByValuePerMinute, -1),
-		Scopes:                 opts.Scopes,
-		CursorKey:              []byte("test-cursor-key-0123456789abcdef-0123"),
-		Now:                    clock.Now,
-		CacheSize:              cacheSize(opts),
+	a, err := app.New(context.Background(), serviceConfig(t, dbURL, opts),
+		app.WithJWTKey(JWTKey),
+		app.WithClock(clock.Now),
 		// Tests write uses explicitly (Env.FlushUses) or wait for this.
-		UsageInterval: time.Hour,
-	})
+		app.WithUsageInterval(time.Hour),
+		app.WithRequestTimeout(requestTimeout(opts.RequestTimeout)),
+		app.WithDatabase(func(db *gorm.DB) error { installStatementLog(t, db, statements); return nil }),
+	)
 	if err != nil {
-		t.Fatalf("new service: %v", err)
+		t.Fatalf("start the service on %s: %v", dialect, err)
 	}
 	bgCtx, stopBackground := context.WithCancel(context.Background())
-	bgDone := make(chan struct{})
-	go func() {
-		defer close(bgDone)
-		svc.Run(bgCtx)
-	}()
-	srv := httptest.NewServer(httpapi.New(httpapi.Config{
-		Service:             svc,
-		Verifier:            auth.NewVerifier(JWTKey, opts.JWTIssuer, opts.JWTAudience),
-		IntrospectionSecret: IntrospectionSecret,
-		Limits:              opts.Limits,
-		Metrics:             m,
-		ServeMetrics:        true,
-		RequestTimeout:      requestTimeout(opts.RequestTimeout),
-
-		IntrospectionPerSecond: opts.IntrospectionPerSecond,
-		DevSessions:            devSessions(opts),
-		Playground:             true,
-	}))
-	env := &Env{URL: srv.URL, Dialect: dialect, DatabaseURL: dbURL, DB: db, Clock: clock, Service: svc, Statements: statements, server: srv}
+	a.Run(bgCtx)
+	srv := httptest.NewServer(a.Handler())
+	env := &Env{URL: srv.URL, Dialect: dialect, DatabaseURL: dbURL, DB: a.Database(), Clock: clock, Service: a.Service(), Statements: statements, server: srv}
 	t.Cleanup(func() {
 		srv.Close()
 		stopBackground()
-		<-bgDone
-		_ = db.Close()
+		_ = a.Close(context.Background())
 	})
 	if !opts.DisableCache {
 		env.waitCacheFresh(t)
@@ -204,15 +173,33 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 	return env
 }
 
-// devSessions mints development sessions as the server does in
-// development mode, or is nil (production).
-func devSessions(opts Options) func(role string) (string, time.Time, error) {
+// serviceConfig is the configuration of a test service: what
+// config.Load makes of the environment a test deployment would have
+// (production mode with JWTKey as PATS_JWT_SECRET, or development mode),
+// then the test's options. Defaults therefore come from config alone.
+func serviceConfig(t testing.TB, dbURL string, opts Options) config.Config {
+	t.Helper()
+	env := map[string]string{"PATS_DATABASE_URL": dbURL, "PATS_INTROSPECTION_SECRET": IntrospectionSecret,
+		"PATS_JWT_ISSUER": opts.JWTIssuer, "PATS_JWT_AUDIENCE": opts.JWTAudience}
 	if !opts.DevMode {
-		return nil
+		env["PATS_JWT_SECRET"] = string(JWTKey)
 	}
-	// No JWT secret is what development mode means; the key is the one
-	// the server would have generated.
-	return httpapi.NewDevSessions(config.Config{JWTIssuer: opts.JWTIssuer, JWTAudience: opts.JWTAudience}, JWTKey)
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatalf("test configuration: %v", err)
+	}
+	cfg.Scopes = opts.Scopes
+	cfg.ValidationCacheSize = cacheSize(opts)
+	// Tests run without rate limits unless they ask for them.
+	cfg.RevokeByValuePerMinute = cmp.Or(opts.RevokeByValuePerMinute, -1)
+	cfg.IntrospectionPerSecond = opts.IntrospectionPerSecond
+	// One listener: /metrics beside the API, the playground served.
+	cfg.MetricsAddr, cfg.Playground = "", true
+	lim := opts.Limits
+	cfg.GraphQLMaxDepth, cfg.GraphQLMaxAliases, cfg.GraphQLMaxSelections = lim.MaxDepth, lim.MaxAliases, lim.MaxSelections
+	cfg.GraphQLMaxValidationCost, cfg.GraphQLMaxComplexity, cfg.GraphQLTokenLimit = lim.MaxValidationCost, lim.MaxComplexity, lim.ParserTokens
+	cfg.GraphQLIntrospection = !lim.DisableIntrospection
+	return cfg
 }
 
 func cacheSize(opts Options) int {

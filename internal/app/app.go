@@ -1,0 +1,235 @@
+// Package app is the service's composition root: the one place that builds
+// the whole service from a config.Config (database, store, domain service,
+// caches, background work, metrics, HTTP handler). server.go and the
+// end-to-end harness (internal/testenv) both build it here; test-only
+// knobs are Options of New, never a second wiring.
+package app
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/config"
+	"github.com/patgov/pats/internal/database"
+	"github.com/patgov/pats/internal/httpapi"
+	"github.com/patgov/pats/internal/metrics"
+	"github.com/patgov/pats/internal/origin"
+	"github.com/patgov/pats/internal/pat"
+	"github.com/patgov/pats/internal/store"
+)
+
+// App is the built service.
+type App struct {
+	cfg      config.Config
+	log      *slog.Logger
+	db       *database.DB
+	svc      *pat.Service
+	metrics  *metrics.Metrics
+	handler  http.Handler
+	draining atomic.Bool
+	// devSessions mints development sessions; nil in production.
+	devSessions func(role string) (string, time.Time, error)
+
+	stopBackground context.CancelFunc
+	backgroundDone chan struct{}
+}
+
+// options are what Option set; the zero value is production's.
+type options struct {
+	log           *slog.Logger
+	jwtKey        []byte
+	now           func() time.Time
+	usageInterval time.Duration
+	onDatabase    func(*gorm.DB) error
+	requestTimout time.Duration
+}
+
+// Option changes how New builds the service; all but WithLogger exist for
+// tests.
+type Option func(*options)
+
+// WithLogger logs to log (default: slog.Default()).
+func WithLogger(log *slog.Logger) Option { return func(o *options) { o.log = log } }
+
+// WithJWTKey uses key for session tokens in development mode instead of
+// the key kept in the data folder (config.DevSecret).
+func WithJWTKey(key []byte) Option { return func(o *options) { o.jwtKey = key } }
+
+// WithClock replaces the service's clock.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithUsageInterval sets how often recorded token uses are written.
+func WithUsageInterval(d time.Duration) Option { return func(o *options) { o.usageInterval = d } }
+
+// WithDatabase calls hook with the opened database before anything uses
+// it (tests install their statement log there).
+func WithDatabase(hook func(*gorm.DB) error) Option { return func(o *options) { o.onDatabase = hook } }
+
+// WithRequestTimeout bounds each GraphQL request (default 15 s).
+func WithRequestTimeout(d time.Duration) Option { return func(o *options) { o.requestTimout = d } }
+
+// New opens the database named by cfg (applying migrations) and builds the
+// service over it. Background work starts with Run; Close releases
+// everything.
+func New(ctx context.Context, cfg config.Config, opts ...Option) (*App, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.log == nil {
+		o.log = slog.Default()
+	}
+	jwtKey, err := sessionKey(cfg, o.jwtKey)
+	if err != nil {
+		return nil, err
+	}
+	db, err := database.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, log: o.log, db: db}
+	if err := a.build(jwtKey, o); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// build wires the service over a.db.
+func (a *App) build(jwtKey []byte, o options) error {
+	cfg := a.cfg
+	if o.onDatabase != nil {
+		if err := o.onDatabase(a.db.DB); err != nil {
+			return err
+		}
+	}
+	sqlDB, err := a.db.DB.DB()
+	if err != nil {
+		return err
+	}
+	a.metrics = metrics.New(sqlDB)
+	a.svc, err = pat.NewService(store.New(a.db.DB, a.db.Dialect), pat.Config{
+		Scopes:                 cfg.Scopes,
+		CursorKey:              deriveKey(jwtKey, "pats cursor key v1"),
+		CacheSize:              cfg.ValidationCacheSize,
+		OnUsesFlushed:          a.metrics.ObserveFlush,
+		RevokeByValuePerMinute: cfg.RevokeByValuePerMinute,
+		Now:                    o.now,
+		UsageInterval:          o.usageInterval,
+	})
+	if err != nil {
+		return err
+	}
+	a.metrics.WatchCache(a.svc.CacheStats)
+	origins, err := origin.NewResolver(cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
+	a.devSessions = httpapi.NewDevSessions(cfg, jwtKey)
+	a.handler = httpapi.New(httpapi.Config{
+		Service:             a.svc,
+		Verifier:            auth.NewVerifier(jwtKey, cfg.JWTIssuer, cfg.JWTAudience, auth.WithMaxSessionLength(cfg.MaxSessionLength)),
+		IntrospectionSecret: cfg.IntrospectionSecret,
+		Logger:              a.log,
+		Metrics:             a.metrics,
+		ServeMetrics:        cfg.MetricsAddr == "",
+		RequestTimeout:      o.requestTimout,
+
+		IntrospectionPerSecond: cfg.IntrospectionPerSecond,
+		Draining:               a.draining.Load,
+		Origins:                origins,
+		DevSessions:            a.devSessions,
+		Playground:             cfg.Playground,
+		Limits: httpapi.Limits{
+			MaxDepth: cfg.GraphQLMaxDepth, MaxAliases: cfg.GraphQLMaxAliases, MaxSelections: cfg.GraphQLMaxSelections,
+			MaxValidationCost: cfg.GraphQLMaxValidationCost,
+			MaxComplexity:     cfg.GraphQLMaxComplexity, ParserTokens: cfg.GraphQLTokenLimit,
+			DisableIntrospection: !cfg.GraphQLIntrospection,
+		},
+	})
+	return nil
+}
+
+// sessionKey is the HS256 key of session tokens: PATS_JWT_SECRET in
+// production; in development mode the given key, else the one kept in the
+// data folder.
+func sessionKey(cfg config.Config, given []byte) ([]byte, error) {
+	if !cfg.DevMode() {
+		return []byte(cfg.JWTSecret), nil
+	}
+	if given != nil {
+		return given, nil
+	}
+	return config.DevSecret(cfg.DataDir())
+}
+
+// deriveKey derives a purpose-specific key from the master secret, so a
+// cursor MAC can never be confused with a session-token signature.
+func deriveKey(master []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, master)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
+}
+
+// Handler is the service's HTTP handler (the public listener's).
+func (a *App) Handler() http.Handler { return a.handler }
+
+// MetricsHandler serves GET /metrics alone, for the metrics listener.
+func (a *App) MetricsHandler() http.Handler { return httpapi.MetricsHandler(a.metrics) }
+
+// Service is the domain service (tests read and flush through it).
+func (a *App) Service() *pat.Service { return a.svc }
+
+// Database is the opened database.
+func (a *App) Database() *database.DB { return a.db }
+
+// DevSessions mints development sessions, or is nil in production.
+func (a *App) DevSessions() func(role string) (string, time.Time, error) { return a.devSessions }
+
+// Run starts the background work (the change poll, batched last-use
+// writes) until ctx ends or Close is called. It returns at once.
+func (a *App) Run(ctx context.Context) {
+	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
+	a.stopBackground, a.backgroundDone = stop, make(chan struct{})
+	go func() {
+		defer close(a.backgroundDone)
+		a.svc.Run(bg)
+	}()
+	context.AfterFunc(ctx, stop)
+}
+
+// Drain makes /readyz fail, so load balancers stop sending requests
+// before the listener closes.
+func (a *App) Drain() { a.draining.Store(true) }
+
+// closeFlushTimeout bounds Close's write of the pending token uses: a
+// database that does not answer must not hold the process.
+const closeFlushTimeout = 10 * time.Second
+
+// Close stops the background work, writes the token uses still pending
+// (within ctx and at most closeFlushTimeout) and closes the database.
+func (a *App) Close(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, closeFlushTimeout)
+	defer cancel()
+	if a.stopBackground != nil {
+		a.stopBackground()
+		<-a.backgroundDone
+	}
+	err := a.svc.FlushUses(ctx)
+	if err != nil {
+		a.log.Error("writing pending token uses failed", "err", err)
+	}
+	if cerr := a.db.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close database: %w", cerr)
+	}
+	return err
+}

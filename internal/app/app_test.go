@@ -1,0 +1,106 @@
+package app
+
+import (
+	"context"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/patgov/pats/internal/config"
+)
+
+// TestOneCompositionRoot: outside tests, only this package constructs the
+// domain service and the HTTP handler, so server.go and internal/testenv
+// cannot drift apart.
+func TestOneCompositionRoot(t *testing.T) {
+	root := filepath.Join("..", "..")
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == ".git") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		for _, call := range []string{"pat.NewService(", "httpapi.New(httpapi.Config"} {
+			if strings.Contains(string(src), call) && filepath.Dir(rel) != filepath.Join("internal", "app") {
+				t.Errorf("%s calls %s: only internal/app builds the service", rel, call)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAppLifecycle: New builds a working service on a fresh SQLite file,
+// production mode serves no metrics on the public handler and serves them
+// on the metrics listener, and Close shuts everything.
+func TestAppLifecycle(t *testing.T) {
+	env := map[string]string{
+		"PATS_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "pats.db"),
+		"PATS_JWT_SECRET":   strings.Repeat("k", 32),
+	}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a.Run(ctx)
+	srv := httptest.NewServer(a.Handler())
+	defer srv.Close()
+	for path, want := range map[string]int{"/healthz": http.StatusOK, "/readyz": http.StatusOK, "/metrics": http.StatusNotFound, "/": http.StatusNotFound} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s: got %d, want %d", path, resp.StatusCode, want)
+		}
+	}
+	stop, err := a.ServeMetrics("127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("ServeMetrics: %v", err)
+	}
+	defer stop()
+	if a.DevSessions() != nil {
+		t.Error("DevSessions in production: want nil")
+	}
+	if err := a.WriteDevBanner(io.Discard, nil); err != nil {
+		t.Errorf("WriteDevBanner in production: %v", err)
+	}
+	a.Drain()
+	resp, err := http.Get(srv.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("readyz while draining: got %d, want 503", resp.StatusCode)
+	}
+	if err := a.Close(context.Background()); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if err := a.Database().DB.Exec("SELECT 1").Error; err == nil {
+		t.Error("database after Close: still open")
+	}
+}
