@@ -47,7 +47,7 @@ func newForger(jwtSecret string, orgID, userID int64, capPossible bool) (*forger
 		Org, User int64
 		Query     store.ListQuery
 	}{orgID, userID, store.ListQuery{
-		Scope:       store.Scope{OrgID: orgID},
+		Reach:       store.Reach{OrgID: orgID},
 		Statuses:    []model.TokenStatus{model.TokenStatusActive, model.TokenStatusExpired},
 		Order:       store.OrderCreatedAt,
 		Desc:        true,

@@ -77,10 +77,10 @@ func (s *Service) pollChanges(ctx context.Context) {
 	}
 }
 
-// forget drops changed facts from this instance's cache at once, so the
+// invalidate drops changed facts from this instance's cache at once, so the
 // next introspection here sees the change (other instances see it at
 // their next poll).
-func (s *Service) forget(ch store.Changes) { s.cache.Invalidate(ch) }
+func (s *Service) invalidate(ch store.Changes) { s.cache.Invalidate(ch) }
 
 // CacheFresh reports whether the validation cache is enabled and trusted.
 func (s *Service) CacheFresh() bool { return s.cache.Fresh() }

@@ -77,7 +77,7 @@ func (s *Service) CreateToken(ctx context.Context, p *auth.Principal, req Create
 	if err != nil {
 		return nil, err
 	}
-	decorate(org, now, tok)
+	deriveStatus(org, now, tok)
 	return &Created{Secret: secret.Value, Token: tok}, nil
 }
 

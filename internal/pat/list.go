@@ -54,7 +54,7 @@ func (s *Service) ListTokens(ctx context.Context, p *auth.Principal, req ListReq
 	if err != nil {
 		return nil, err
 	}
-	decorate(p.Org, now, tokens[:min(len(tokens), limit)]...)
+	deriveStatus(p.Org, now, tokens[:min(len(tokens), limit)]...)
 	tokens, cursors, info := keysetPage(tokens, limit, req.After != nil, func(t *model.PersonalAccessToken) string {
 		return s.cursors.Encode(shape, sortKey(q.Order, t))
 	})
@@ -80,7 +80,7 @@ func (s *Service) ListTokens(ctx context.Context, p *auth.Principal, req ListReq
 // listQuery validates and normalizes the request into a store query.
 func listQuery(p *auth.Principal, req ListRequest, now model.Time) (store.ListQuery, error) {
 	q := store.ListQuery{
-		Scope:          scopeOf(p),
+		Reach:          reachOf(p),
 		Now:            now.Millis(),
 		LifespanMillis: lifespanMillis(p.Org.MaxLifespanDays),
 		Statuses:       []model.TokenStatus{model.TokenStatusActive, model.TokenStatusExpired},
@@ -139,15 +139,15 @@ func listQuery(p *auth.Principal, req ListRequest, now model.Time) (store.ListQu
 // unfiltered reports whether q is an admin's list with no filter but the
 // default status (not revoked), whose count the organization maintains.
 func unfiltered(q store.ListQuery) bool {
-	return q.Scope.OwnerID == nil && q.OwnerSubjects == nil && q.Search == "" && len(q.Scopes) == 0 &&
+	return q.Reach.OwnerID == nil && q.OwnerSubjects == nil && q.Search == "" && len(q.Scopes) == 0 &&
 		q.ExpiresBefore == nil && q.ExpiresAfter == nil && q.LastUsedBefore == nil && q.NeverUsed == nil &&
 		slices.Equal(q.Statuses, []model.TokenStatus{model.TokenStatusActive, model.TokenStatusExpired})
 }
 
-// scopeOf is the reach of the caller: the organization, and for members
+// reachOf is the reach of the caller: the organization, and for members
 // only their own tokens.
-func scopeOf(p *auth.Principal) store.Scope {
-	sc := store.Scope{OrgID: p.Org.ID}
+func reachOf(p *auth.Principal) store.Reach {
+	sc := store.Reach{OrgID: p.Org.ID}
 	if !p.IsAdmin() {
 		id := p.User.ID
 		sc.OwnerID = &id

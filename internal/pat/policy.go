@@ -69,8 +69,9 @@ func Status(revokedAt *model.Time, effectiveExpiry, now model.Time) model.TokenS
 	}
 }
 
-// decorate fills the derived fields of tokens for org at now.
-func decorate(org *model.Organization, now model.Time, tokens ...*model.PersonalAccessToken) {
+// deriveStatus fills the fields derived from the policy: each token's
+// effective expiry under org's maximum lifespan, and its status at now.
+func deriveStatus(org *model.Organization, now model.Time, tokens ...*model.PersonalAccessToken) {
 	for _, t := range tokens {
 		t.EffectiveExpiresAt = EffectiveExpiry(t.CreatedAt, t.ExpiresAt, org.MaxLifespanDays)
 		t.Status = Status(t.RevokedAt, t.EffectiveExpiresAt, now)

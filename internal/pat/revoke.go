@@ -39,7 +39,7 @@ func (s *Service) RevokeTokens(ctx context.Context, p *auth.Principal, ids []str
 		}
 	}
 	now := s.clock()
-	found, count, err := s.store.RevokeTokens(ctx, scopeOf(p), distinct, p.User.ID, now,
+	found, count, err := s.store.RevokeTokens(ctx, reachOf(p), distinct, p.User.ID, now,
 		func(found []*model.PersonalAccessToken) ([]*model.AuditEvent, error) {
 			if len(found) != len(distinct) {
 				return nil, errMissing(distinct, found)
@@ -55,12 +55,12 @@ func (s *Service) RevokeTokens(ctx context.Context, p *auth.Principal, ids []str
 		byID[t.ID] = t
 		revokedNow.RevokedDigests = append(revokedNow.RevokedDigests, t.TokenDigest)
 	}
-	s.forget(revokedNow)
+	s.invalidate(revokedNow)
 	out := make([]*model.PersonalAccessToken, len(distinct))
 	for i, id := range distinct {
 		out[i] = byID[id]
 	}
-	decorate(p.Org, now, out...)
+	deriveStatus(p.Org, now, out...)
 	return &Revoked{Count: int(count), Tokens: out}, nil
 }
 
@@ -128,8 +128,8 @@ func (s *Service) RevokeTokenByValue(ctx context.Context, p *auth.Principal, val
 	if err != nil {
 		return "", nil, err
 	}
-	s.forget(store.Changes{RevokedDigests: [][]byte{tok.TokenDigest}})
-	decorate(p.Org, now, tok)
+	s.invalidate(store.Changes{RevokedDigests: [][]byte{tok.TokenDigest}})
+	deriveStatus(p.Org, now, tok)
 	if revoked {
 		return OutcomeRevoked, tok, nil
 	}

@@ -140,7 +140,7 @@ func (s *Service) Provision(ctx context.Context, c *auth.Claims) (*auth.Principa
 	}
 	if refreshed {
 		// The account type may have changed: re-check this user's tokens.
-		s.forget(store.Changes{UserIDs: []int64{user.ID}})
+		s.invalidate(store.Changes{UserIDs: []int64{user.ID}})
 	}
 	return &auth.Principal{Org: org, User: user, Role: c.Role}, nil
 }

@@ -193,7 +193,7 @@ func TestListTokensKeyset(t *testing.T) {
 			s, mock := newMockStore(t)
 			mock.ExpectQuery(tt.wantSQL).WithArgs(tt.wantArgs...).WillReturnRows(tokenRows(nil, "01Z"))
 			q := ListQuery{
-				Scope: Scope{OrgID: testOrgID}, Now: testNow, LifespanMillis: lifespan,
+				Reach: Reach{OrgID: testOrgID}, Now: testNow, LifespanMillis: lifespan,
 				Order: tt.order, Desc: tt.desc, CapPossible: tt.capPossible, After: tt.after, Limit: 26,
 			}
 			if tt.filter != nil {
@@ -222,8 +222,8 @@ func TestListTokensDirectRead(t *testing.T) {
 		search   = "AND ((INSTR(t.name_key, ?) > 0 OR INSTR(u.name_key, ?) > 0 OR INSTR(u.email_key, ?) > 0)) "
 	)
 	owner := testOwnerID
-	member := Scope{OrgID: testOrgID, OwnerID: &owner}
-	admin := Scope{OrgID: testOrgID}
+	member := Reach{OrgID: testOrgID, OwnerID: &owner}
+	admin := Reach{OrgID: testOrgID}
 	tests := []struct {
 		name     string
 		q        ListQuery
@@ -232,21 +232,21 @@ func TestListTokensDirectRead(t *testing.T) {
 	}{
 		{
 			name: "member CREATED_AT desc",
-			q:    ListQuery{Scope: member, Order: OrderCreatedAt, Desc: true, After: afterKey(1000, false, "", "01B")},
+			q:    ListQuery{Reach: member, Order: OrderCreatedAt, Desc: true, After: afterKey(1000, false, "", "01B")},
 			wantSQL: "SELECT t.* FROM personal_access_tokens AS t WHERE t.organization_id = ? AND t.owner_id = ? " +
 				"AND ((t.created_at < ? OR (t.created_at = ? AND t.id < ?))) ORDER BY t.created_at DESC, t.id DESC LIMIT ?",
 			wantArgs: argsOf(testOrgID, testOwnerID, 1000, 1000, "01B", 26),
 		},
 		{
 			name: "member EXPIRES_AT asc keyset on the effective expiry",
-			q:    ListQuery{Scope: member, Order: OrderExpiresAt, CapPossible: true, After: afterKey(5000, false, "", "01C")},
+			q:    ListQuery{Reach: member, Order: OrderExpiresAt, CapPossible: true, After: afterKey(5000, false, "", "01C")},
 			wantSQL: "SELECT t.* FROM personal_access_tokens AS t WHERE t.organization_id = ? AND t.owner_id = ? " +
 				"AND ((" + eff + " > ? OR (" + eff + " = ? AND t.id > ?))) ORDER BY " + eff + " ASC, t.id ASC LIMIT ?",
 			wantArgs: argsOf(testOrgID, testOwnerID, 5000, 5000, "01C", 26),
 		},
 		{
 			name: "member LAST_USED_AT asc non-null cursor keeps never-used tokens",
-			q:    ListQuery{Scope: member, Order: OrderLastUsedAt, After: afterKey(7000, false, "", "01D")},
+			q:    ListQuery{Reach: member, Order: OrderLastUsedAt, After: afterKey(7000, false, "", "01D")},
 			wantSQL: "SELECT t.* FROM personal_access_tokens AS t WHERE t.organization_id = ? AND t.owner_id = ? " +
 				"AND ((t.last_used_at > ? OR (t.last_used_at = ? AND t.id > ?) OR t.last_used_at IS NULL)) " +
 				"ORDER BY (t.last_used_at IS NULL) ASC, t.last_used_at ASC, t.id ASC LIMIT ?",
@@ -254,7 +254,7 @@ func TestListTokensDirectRead(t *testing.T) {
 		},
 		{
 			name: "member LAST_USED_AT asc NULL cursor",
-			q:    ListQuery{Scope: member, Order: OrderLastUsedAt, After: afterKey(0, true, "", "01E")},
+			q:    ListQuery{Reach: member, Order: OrderLastUsedAt, After: afterKey(0, true, "", "01E")},
 			wantSQL: "SELECT t.* FROM personal_access_tokens AS t WHERE t.organization_id = ? AND t.owner_id = ? " +
 				"AND ((t.last_used_at IS NULL AND t.id > ?)) " +
 				"ORDER BY (t.last_used_at IS NULL) ASC, t.last_used_at ASC, t.id ASC LIMIT ?",
@@ -262,21 +262,21 @@ func TestListTokensDirectRead(t *testing.T) {
 		},
 		{
 			name: "admin search joins users, lower-cases the needle",
-			q:    ListQuery{Scope: admin, Search: "Deploy_%", Order: OrderName, After: afterKey(0, false, "ci", "01F")},
+			q:    ListQuery{Reach: admin, Search: "Deploy_%", Order: OrderName, After: afterKey(0, false, "ci", "01F")},
 			wantSQL: "SELECT t.* FROM personal_access_tokens AS t JOIN users u ON u.id = t.owner_id WHERE t.organization_id = ? " +
 				search + "AND ((t.name_key > ? OR (t.name_key = ? AND t.id > ?))) ORDER BY t.name_key ASC, t.id ASC LIMIT ?",
 			wantArgs: argsOf(testOrgID, "deploy_%", "deploy_%", "deploy_%", "ci", "ci", "01F", 26),
 		},
 		{
 			name: "member search first page",
-			q:    ListQuery{Scope: member, Search: "ci", Order: OrderCreatedAt, Desc: true},
+			q:    ListQuery{Reach: member, Search: "ci", Order: OrderCreatedAt, Desc: true},
 			wantSQL: "SELECT t.* FROM personal_access_tokens AS t JOIN users u ON u.id = t.owner_id " +
 				"WHERE t.organization_id = ? AND t.owner_id = ? " + search + "ORDER BY t.created_at DESC, t.id DESC LIMIT ?",
 			wantArgs: argsOf(testOrgID, testOwnerID, "ci", "ci", "ci", 26),
 		},
 		{
 			name: "admin scope filter reads rows",
-			q:    ListQuery{Scope: admin, Scopes: []string{"OR.Jobs"}, Order: OrderCreatedAt, After: afterKey(1000, false, "", "01B")},
+			q:    ListQuery{Reach: admin, Scopes: []string{"OR.Jobs"}, Order: OrderCreatedAt, After: afterKey(1000, false, "", "01B")},
 			wantSQL: "SELECT t.* FROM personal_access_tokens AS t WHERE t.organization_id = ? AND INSTR(t.scopes, ?) > 0 " +
 				"AND ((t.created_at > ? OR (t.created_at = ? AND t.id > ?))) ORDER BY t.created_at ASC, t.id ASC LIMIT ?",
 			wantArgs: argsOf(testOrgID, " OR.Jobs ", 1000, 1000, "01B", 26),
@@ -288,7 +288,7 @@ func TestListTokensDirectRead(t *testing.T) {
 				t.Fatalf("want SQL %q: got a row constructor, want the expanded keyset form", tt.wantSQL)
 			}
 			checkTokenRefsScoped(t, tt.wantSQL, tt.wantArgs, testOrgID)
-			if tt.q.Scope.OwnerID != nil {
+			if tt.q.Reach.OwnerID != nil {
 				checkBound(t, tt.wantSQL, tt.wantArgs, "t.owner_id = ?", testOwnerID, 1)
 			}
 			s, mock := newMockStore(t)

@@ -130,7 +130,7 @@ func TestRetryRedoesAuditedWrites(t *testing.T) {
 		s, mock := newMockStore(t)
 		expectSteps(mock, steps)
 		plans := 0
-		found, count, err := s.RevokeTokens(ctx, Scope{OrgID: testOrgID}, ids, testOwnerID, now,
+		found, count, err := s.RevokeTokens(ctx, Reach{OrgID: testOrgID}, ids, testOwnerID, now,
 			func(found []*model.PersonalAccessToken) ([]*model.AuditEvent, error) {
 				plans++
 				return events, nil

@@ -133,7 +133,7 @@ func TestRevokeTokensSingleTransaction(t *testing.T) {
 			s, mock := newMockStore(t)
 			expectSteps(mock, steps)
 			planned := 0
-			found, count, err := s.RevokeTokens(context.Background(), Scope{OrgID: testOrgID}, ids, testOwnerID,
+			found, count, err := s.RevokeTokens(context.Background(), Reach{OrgID: testOrgID}, ids, testOwnerID,
 				model.TimeFromMillis(testNow), func(found []*model.PersonalAccessToken) ([]*model.AuditEvent, error) {
 					planned++
 					if len(found) != n {
@@ -188,7 +188,7 @@ func TestRevokeTokensKeepsEarlierRevocation(t *testing.T) {
 		commit(),
 	}
 	expectSteps(mock, steps)
-	found, count, err := s.RevokeTokens(context.Background(), Scope{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID,
+	found, count, err := s.RevokeTokens(context.Background(), Reach{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID,
 		model.TimeFromMillis(testNow), func(found []*model.PersonalAccessToken) ([]*model.AuditEvent, error) {
 			var open []string
 			for _, tok := range found {
@@ -238,7 +238,7 @@ func TestRevokeTokensPlanVeto(t *testing.T) {
 			s, mock := newMockStore(t)
 			expectSteps(mock, steps)
 			veto := apperr.New(apperr.NotFound, "tokens not found: %s; nothing was revoked", ids[n-1])
-			found, count, err := s.RevokeTokens(context.Background(), Scope{OrgID: testOrgID}, ids, testOwnerID,
+			found, count, err := s.RevokeTokens(context.Background(), Reach{OrgID: testOrgID}, ids, testOwnerID,
 				model.TimeFromMillis(testNow), func(found []*model.PersonalAccessToken) ([]*model.AuditEvent, error) {
 					if len(found) != n-1 {
 						t.Errorf("plan: got %d tokens, want %d", len(found), n-1)
@@ -346,7 +346,7 @@ func TestRevokeTokensAudit(t *testing.T) {
 			}
 			s, mock := newMockStore(t)
 			expectSteps(mock, tt.steps)
-			found, count, err := s.RevokeTokens(context.Background(), Scope{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID,
+			found, count, err := s.RevokeTokens(context.Background(), Reach{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID,
 				model.TimeFromMillis(testNow), planEvents(tt.events))
 			success := len(tt.wantKinds) > 0 && tt.wantKinds[len(tt.wantKinds)-1] == "commit"
 			if success {
@@ -510,7 +510,7 @@ func TestRevokeTokensCounter(t *testing.T) {
 	ids := []string{"A", "B", "C"}
 	tests := []struct {
 		name      string
-		scope     Scope
+		scope     Reach
 		steps     []step
 		events    []*model.AuditEvent
 		wantKinds []string
@@ -518,7 +518,7 @@ func TestRevokeTokensCounter(t *testing.T) {
 	}{
 		{
 			name:  "admin revoking two of three counts two",
-			scope: Scope{OrgID: testOrgID},
+			scope: Reach{OrgID: testOrgID},
 			steps: []step{
 				begin(),
 				{kind: "query", sql: bulkLockSQL(false, 3), args: argsOf(testOrgID, "A", "B", "C"), rows: tokenRows(nil, "A", "B").
@@ -535,7 +535,7 @@ func TestRevokeTokensCounter(t *testing.T) {
 		},
 		{
 			name:  "member revocation updates the organization's counter",
-			scope: Scope{OrgID: testOrgID, OwnerID: &owner},
+			scope: Reach{OrgID: testOrgID, OwnerID: &owner},
 			steps: []step{
 				begin(),
 				{kind: "query", sql: bulkLockSQL(true, 3), args: argsOf(testOrgID, testOwnerID, "A", "B", "C"), rows: tokenRows(nil, "A", "B", "C")},
@@ -550,7 +550,7 @@ func TestRevokeTokensCounter(t *testing.T) {
 		},
 		{
 			name:  "nothing newly revoked sends no audit or counter statement",
-			scope: Scope{OrgID: testOrgID},
+			scope: Reach{OrgID: testOrgID},
 			steps: []step{
 				begin(),
 				{kind: "query", sql: bulkLockSQL(false, 3), args: argsOf(testOrgID, "A", "B", "C"), rows: tokenRows(testNow-60_000, "A", "B", "C")},

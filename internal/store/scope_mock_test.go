@@ -29,8 +29,8 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 	ctx := context.Background()
 	now := model.TimeFromMillis(testNow)
 	owner := testOwnerID
-	memberScope := Scope{OrgID: testOrgID, OwnerID: &owner}
-	adminScope := Scope{OrgID: testOrgID}
+	memberReach := Reach{OrgID: testOrgID, OwnerID: &owner}
+	adminReach := Reach{OrgID: testOrgID}
 	digest := []byte("0123456789abcdef0123456789abcdef")
 	subjects := []string{"alice", "bob"}
 	const lifespan = int64(90 * 24 * 3600 * 1000)
@@ -60,7 +60,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				rows:  tokenRows(nil, "A"),
 				scope: "t.organization_id = ?", scopeArg: testOrgID, moreScopes: []string{"k.organization_id = ?"}}},
 			call: func(s *Store) error {
-				toks, err := s.ListTokens(ctx, ListQuery{Scope: adminScope, Order: OrderCreatedAt, Desc: true, Limit: 51})
+				toks, err := s.ListTokens(ctx, ListQuery{Reach: adminReach, Order: OrderCreatedAt, Desc: true, Limit: 51})
 				if err == nil && (len(toks) != 1 || toks[0].ID != "A" || toks[0].OrganizationID != testOrgID) {
 					t.Errorf("ListTokens: got %+v, want token A of org %d", toks, testOrgID)
 				}
@@ -88,7 +88,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				scope: "t.organization_id = ?", scopeArg: testOrgID,
 				moreScopes: []string{"k.organization_id = ?", "o.organization_id = ?"}}},
 			call: func(s *Store) error {
-				_, err := s.ListTokens(ctx, ListQuery{Scope: adminScope, Now: testNow, LifespanMillis: lifespan,
+				_, err := s.ListTokens(ctx, ListQuery{Reach: adminReach, Now: testNow, LifespanMillis: lifespan,
 					OwnerSubjects: &subjects, Order: OrderExpiresAt, CapPossible: true,
 					After: afterKey(testNow, false, "", "X"), Limit: 11})
 				return err
@@ -108,7 +108,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				rows:  tokenRows(nil, "A"),
 				scope: "t.organization_id = ?", scopeArg: testOrgID, moreScopes: []string{"k.organization_id = ?"}}},
 			call: func(s *Store) error {
-				_, err := s.ListTokens(ctx, ListQuery{Scope: adminScope, Order: OrderLastUsedAt,
+				_, err := s.ListTokens(ctx, ListQuery{Reach: adminReach, Order: OrderLastUsedAt,
 					After: afterKey(700, false, "", "X"), Limit: 11})
 				return err
 			},
@@ -123,7 +123,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				rows:  tokenRows(nil, "A"),
 				scope: "t.organization_id = ?", scopeArg: testOrgID}},
 			call: func(s *Store) error {
-				_, err := s.ListTokens(ctx, ListQuery{Scope: adminScope, Search: "Deploy", Order: OrderCreatedAt, Desc: true, Limit: 11})
+				_, err := s.ListTokens(ctx, ListQuery{Reach: adminReach, Search: "Deploy", Order: OrderCreatedAt, Desc: true, Limit: 11})
 				return err
 			},
 		},
@@ -150,7 +150,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 			call: func(s *Store) error {
 				before, after, used, never := int64(2000), int64(1000), int64(1500), false
 				_, err := s.ListTokens(ctx, ListQuery{
-					Scope: memberScope, Now: testNow, LifespanMillis: lifespan,
+					Reach: memberReach, Now: testNow, LifespanMillis: lifespan,
 					Statuses: []model.TokenStatus{model.TokenStatusActive}, OwnerSubjects: &subjects,
 					Search: "CI_Bot%", Scopes: []string{"OR.Jobs"}, ExpiresBefore: &before, ExpiresAfter: &after,
 					LastUsedBefore: &used, NeverUsed: &never, Order: OrderName, Limit: 21,
@@ -166,7 +166,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				rows:  sqlmock.NewRows([]string{"count(*)"}).AddRow(12),
 				scope: "t.organization_id = ?", scopeArg: testOrgID}},
 			call: func(s *Store) error {
-				n, err := s.CountTokens(ctx, ListQuery{Scope: adminScope, Order: OrderCreatedAt, Limit: 5})
+				n, err := s.CountTokens(ctx, ListQuery{Reach: adminReach, Order: OrderCreatedAt, Limit: 5})
 				if err == nil && n != 12 {
 					t.Errorf("CountTokens: got %d, want 12", n)
 				}
@@ -182,7 +182,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				rows:  sqlmock.NewRows([]string{"count(*)"}).AddRow(3),
 				scope: "t.organization_id = ?", scopeArg: testOrgID}},
 			call: func(s *Store) error {
-				n, err := s.CountTokens(ctx, ListQuery{Scope: memberScope})
+				n, err := s.CountTokens(ctx, ListQuery{Reach: memberReach})
 				if err == nil && n != 3 {
 					t.Errorf("CountTokens: got %d, want 3", n)
 				}
@@ -197,7 +197,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				rows:  sqlmock.NewRows([]string{"count(*)"}).AddRow(0),
 				scope: "t.organization_id = ?", scopeArg: testOrgID}},
 			call: func(s *Store) error {
-				_, err := s.CountTokens(ctx, ListQuery{Scope: adminScope, OwnerSubjects: &subjects,
+				_, err := s.CountTokens(ctx, ListQuery{Reach: adminReach, OwnerSubjects: &subjects,
 					Order: OrderCreatedAt, After: afterKey(5, false, "", "X"), Limit: 5})
 				return err
 			},
@@ -259,7 +259,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				commit(),
 			},
 			call: func(s *Store) error {
-				_, _, err := s.RevokeTokens(ctx, adminScope, []string{"A", "B"}, testOwnerID, now, planEvents(revokedEvents("A", "B")))
+				_, _, err := s.RevokeTokens(ctx, adminReach, []string{"A", "B"}, testOwnerID, now, planEvents(revokedEvents("A", "B")))
 				return err
 			},
 		},
@@ -280,7 +280,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				commit(),
 			},
 			call: func(s *Store) error {
-				_, _, err := s.RevokeTokens(ctx, memberScope, []string{"A", "B"}, testOwnerID, now, planEvents(revokedEvents("A", "B")))
+				_, _, err := s.RevokeTokens(ctx, memberReach, []string{"A", "B"}, testOwnerID, now, planEvents(revokedEvents("A", "B")))
 				return err
 			},
 		},

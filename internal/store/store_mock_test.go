@@ -340,7 +340,7 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 					"WHERE t.organization_id = ? ORDER BY t.created_at ASC, t.id ASC LIMIT ?",
 				args: argsOf(testOrgID, 10, testOrgID, 10), err: errDB}},
 			call: func(s *Store) error {
-				_, err := s.ListTokens(ctx, ListQuery{Scope: Scope{OrgID: testOrgID}, Order: OrderCreatedAt, Limit: 10})
+				_, err := s.ListTokens(ctx, ListQuery{Reach: Reach{OrgID: testOrgID}, Order: OrderCreatedAt, Limit: 10})
 				return err
 			},
 		},
@@ -350,7 +350,7 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 				args: argsOf(testOrgID, testOwnerID, 10), err: errDB}},
 			call: func(s *Store) error {
 				owner := testOwnerID
-				_, err := s.ListTokens(ctx, ListQuery{Scope: Scope{OrgID: testOrgID, OwnerID: &owner}, Order: OrderCreatedAt, Limit: 10})
+				_, err := s.ListTokens(ctx, ListQuery{Reach: Reach{OrgID: testOrgID, OwnerID: &owner}, Order: OrderCreatedAt, Limit: 10})
 				return err
 			},
 		},
@@ -359,7 +359,7 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 			steps: []step{{kind: "query", sql: "SELECT count(*) FROM personal_access_tokens AS t WHERE t.organization_id = ?",
 				args: argsOf(testOrgID), err: errDB}},
 			call: func(s *Store) error {
-				_, err := s.CountTokens(ctx, ListQuery{Scope: Scope{OrgID: testOrgID}})
+				_, err := s.CountTokens(ctx, ListQuery{Reach: Reach{OrgID: testOrgID}})
 				return err
 			},
 		},
@@ -397,7 +397,7 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 				rollback(),
 			},
 			call: func(s *Store) error {
-				_, _, err := s.RevokeTokens(ctx, Scope{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID, now,
+				_, _, err := s.RevokeTokens(ctx, Reach{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID, now,
 					planEvents(revokedEvents("A", "B")))
 				return err
 			},
@@ -411,7 +411,7 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 				rollback(),
 			},
 			call: func(s *Store) error {
-				_, _, err := s.RevokeTokens(ctx, Scope{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID, now,
+				_, _, err := s.RevokeTokens(ctx, Reach{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID, now,
 					planEvents(revokedEvents("A", "B")))
 				return err
 			},
@@ -426,7 +426,7 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 				rollback(),
 			},
 			call: func(s *Store) error {
-				_, _, err := s.RevokeTokens(ctx, Scope{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID, now,
+				_, _, err := s.RevokeTokens(ctx, Reach{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID, now,
 					planEvents(revokedEvents("A", "B")))
 				return err
 			},
@@ -442,7 +442,7 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 				rollback(),
 			},
 			call: func(s *Store) error {
-				_, _, err := s.RevokeTokens(ctx, Scope{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID, now,
+				_, _, err := s.RevokeTokens(ctx, Reach{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID, now,
 					planEvents(revokedEvents("A", "B")))
 				return err
 			},

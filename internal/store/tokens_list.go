@@ -25,7 +25,7 @@ const (
 // ListQuery is a normalized token list request. Nil filter fields are
 // absent; a non-nil empty OwnerSubjects or Statuses matches nothing.
 type ListQuery struct {
-	Scope Scope
+	Reach Reach
 	// Now and LifespanMillis define the effective expiry and the status.
 	Now            int64
 	LifespanMillis int64
@@ -60,7 +60,7 @@ type ListQuery struct {
 func (s *Store) ListTokens(ctx context.Context, q ListQuery) ([]*model.PersonalAccessToken, error) {
 	var db *gorm.DB
 	if q.coveredByIndex() {
-		db = q.Scope.where(s.db.WithContext(ctx).Table("personal_access_tokens AS t"), "t").
+		db = q.Reach.where(s.db.WithContext(ctx).Table("personal_access_tokens AS t"), "t").
 			Joins("JOIN (?) page ON page.id = t.id", s.pageIDs(q))
 	} else {
 		db = s.filtered(s.db.WithContext(ctx), q, "t")
@@ -79,7 +79,7 @@ func (s *Store) ListTokens(ctx context.Context, q ListQuery) ([]*model.PersonalA
 // coveredByIndex reports whether every condition of q reads only columns
 // that the order indexes hold.
 func (q ListQuery) coveredByIndex() bool {
-	return q.Scope.OwnerID == nil && q.Search == "" && len(q.Scopes) == 0
+	return q.Reach.OwnerID == nil && q.Search == "" && len(q.Scopes) == 0
 }
 
 // CountTokens counts every token matching q's filter, ignoring q.After.
@@ -94,7 +94,7 @@ func (s *Store) CountTokens(ctx context.Context, q ListQuery) (int64, error) {
 // filtered builds FROM and WHERE for q on table alias a: the scope first,
 // then each filter.
 func (s *Store) filtered(db *gorm.DB, q ListQuery, a string) *gorm.DB {
-	db = q.Scope.where(db.Table("personal_access_tokens AS "+a), a)
+	db = q.Reach.where(db.Table("personal_access_tokens AS "+a), a)
 	return filterOn(db, q, a)
 }
 
@@ -109,7 +109,7 @@ func filterOn(db *gorm.DB, q ListQuery, a string) *gorm.DB {
 			db = db.Where("1 = 0")
 		} else {
 			db = db.Where(t+"owner_id IN (SELECT o.id FROM users o WHERE o.organization_id = ? AND o.subject IN ?)",
-				q.Scope.OrgID, *q.OwnerSubjects)
+				q.Reach.OrgID, *q.OwnerSubjects)
 		}
 	}
 	if q.Search != "" {

@@ -10,15 +10,15 @@ import (
 	"github.com/patgov/pats/model"
 )
 
-// Scope is the reach of a caller: their organization, and for members
+// Reach is how far a caller sees and acts: their organization, and for members
 // their own tokens only (OwnerID set).
-type Scope struct {
+type Reach struct {
 	OrgID   int64
 	OwnerID *int64
 }
 
 // where restricts q (on table alias t, or no alias when t is "") to scope.
-func (sc Scope) where(q *gorm.DB, t string) *gorm.DB {
+func (sc Reach) where(q *gorm.DB, t string) *gorm.DB {
 	if t != "" {
 		t += "."
 	}
@@ -86,7 +86,7 @@ func (s *Store) CreateToken(ctx context.Context, orgID, ownerID int64, now model
 // others') and the events written, all in one transaction and a fixed
 // number of statements. It returns the tokens as they now stand, in no
 // particular order, and how many this call revoked.
-func (s *Store) RevokeTokens(ctx context.Context, scope Scope, ids []string, by int64, now model.Time,
+func (s *Store) RevokeTokens(ctx context.Context, scope Reach, ids []string, by int64, now model.Time,
 	plan func(found []*model.PersonalAccessToken) ([]*model.AuditEvent, error),
 ) ([]*model.PersonalAccessToken, int64, error) {
 	var (
