@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/pat"
 	"github.com/patgov/pats/internal/origin"
 )
 
@@ -98,70 +99,80 @@ func Load(getenv func(string) string) (Config, error) {
 		IntrospectionSecret: getenv("PATS_INTROSPECTION_SECRET"),
 		LogFormat:           getenv("PATS_LOG_FORMAT"),
 	}
+	// Every invalid variable is reported, in this order, each with its
+	// own message: an operator fixes them all in one go.
+	var errs []error
+	fail := func(err error) { errs = append(errs, err) }
 	if c.JWTSecret != "" && len(c.JWTSecret) < MinSecretLength {
-		return c, fmt.Errorf("PATS_JWT_SECRET must be at least %d bytes", MinSecretLength)
+		fail(fmt.Errorf("PATS_JWT_SECRET must be at least %d bytes", MinSecretLength))
 	}
 	if c.IntrospectionSecret != "" && len(c.IntrospectionSecret) < MinSecretLength {
-		return c, fmt.Errorf("PATS_INTROSPECTION_SECRET must be at least %d bytes", MinSecretLength)
+		fail(fmt.Errorf("PATS_INTROSPECTION_SECRET must be at least %d bytes", MinSecretLength))
 	}
 	c.ValidationCacheSize = DefaultValidationCacheSize
 	if v := getenv("PATS_VALIDATION_CACHE_SIZE"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return c, errors.New("PATS_VALIDATION_CACHE_SIZE must be a whole number >= 0 (0 disables the cache)")
-		}
-		c.ValidationCacheSize = n
-	}
-	for name, dst := range map[string]*int{
-		"PATS_GRAPHQL_MAX_DEPTH":           &c.GraphQLMaxDepth,
-		"PATS_GRAPHQL_MAX_ALIASES":         &c.GraphQLMaxAliases,
-		"PATS_GRAPHQL_MAX_SELECTIONS":      &c.GraphQLMaxSelections,
-		"PATS_GRAPHQL_MAX_VALIDATION_COST": &c.GraphQLMaxValidationCost,
-		"PATS_GRAPHQL_MAX_COMPLEXITY":      &c.GraphQLMaxComplexity,
-		"PATS_GRAPHQL_TOKEN_LIMIT":         &c.GraphQLTokenLimit,
-	} {
-		if v := getenv(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				return c, fmt.Errorf("%s must be a whole number >= 1", name)
-			}
-			*dst = n
+		if n, err := strconv.Atoi(v); err != nil || n < 0 {
+			fail(errors.New("PATS_VALIDATION_CACHE_SIZE must be a whole number >= 0 (0 disables the cache)"))
+		} else {
+			c.ValidationCacheSize = n
 		}
 	}
-	c.RevokeByValuePerMinute, c.IntrospectionPerSecond = 30, DefaultIntrospectionPerSecond
-	for name, dst := range map[string]*int{
-		"PATS_REVOKE_BY_VALUE_PER_MINUTE": &c.RevokeByValuePerMinute,
-		"PATS_INTROSPECTION_PER_SECOND":   &c.IntrospectionPerSecond,
+	for _, f := range []struct {
+		name string
+		dst  *int
+	}{
+		{"PATS_GRAPHQL_MAX_DEPTH", &c.GraphQLMaxDepth},
+		{"PATS_GRAPHQL_MAX_ALIASES", &c.GraphQLMaxAliases},
+		{"PATS_GRAPHQL_MAX_SELECTIONS", &c.GraphQLMaxSelections},
+		{"PATS_GRAPHQL_MAX_VALIDATION_COST", &c.GraphQLMaxValidationCost},
+		{"PATS_GRAPHQL_MAX_COMPLEXITY", &c.GraphQLMaxComplexity},
+		{"PATS_GRAPHQL_TOKEN_LIMIT", &c.GraphQLTokenLimit},
 	} {
-		if v := getenv(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 || (n == 0 && name == "PATS_REVOKE_BY_VALUE_PER_MINUTE") {
-				return c, fmt.Errorf("%s must be a whole number >= 1 (introspection: 0 for no limit)", name)
+		if v := getenv(f.name); v != "" {
+			if n, err := strconv.Atoi(v); err != nil || n < 1 {
+				fail(fmt.Errorf("%s must be a whole number >= 1", f.name))
+			} else {
+				*f.dst = n
 			}
-			*dst = n
+		}
+	}
+	// The domain's default, in one place (pat).
+	c.RevokeByValuePerMinute, c.IntrospectionPerSecond = pat.DefaultRevokeByValuePerMinute, DefaultIntrospectionPerSecond
+	if v := getenv("PATS_REVOKE_BY_VALUE_PER_MINUTE"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 {
+			fail(errors.New("PATS_REVOKE_BY_VALUE_PER_MINUTE must be a whole number >= 1"))
+		} else {
+			c.RevokeByValuePerMinute = n
+		}
+	}
+	if v := getenv("PATS_INTROSPECTION_PER_SECOND"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 0 {
+			fail(errors.New("PATS_INTROSPECTION_PER_SECOND must be a whole number >= 0 (0 for no limit)"))
+		} else {
+			c.IntrospectionPerSecond = n
 		}
 	}
 	c.MaxSessionLength = auth.DefaultMaxSessionLength
 	if v := getenv("PATS_MAX_SESSION_LENGTH"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < time.Minute || d > 720*time.Hour {
-			return c, errors.New("PATS_MAX_SESSION_LENGTH must be a duration between 1m and 720h")
+		if d, err := time.ParseDuration(v); err != nil || d < time.Minute || d > 720*time.Hour {
+			fail(errors.New("PATS_MAX_SESSION_LENGTH must be a duration between 1m and 720h"))
+		} else {
+			c.MaxSessionLength = d
 		}
-		c.MaxSessionLength = d
 	}
 	if v := getenv("PATS_SHUTDOWN_DELAY"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < 0 || d > time.Minute {
-			return c, errors.New("PATS_SHUTDOWN_DELAY must be a duration between 0s and 1m")
+		if d, err := time.ParseDuration(v); err != nil || d < 0 || d > time.Minute {
+			fail(errors.New("PATS_SHUTDOWN_DELAY must be a duration between 0s and 1m"))
+		} else {
+			c.ShutdownDelay = d
 		}
-		c.ShutdownDelay = d
 	}
 	switch v := getenv("PATS_GRAPHQL_INTROSPECTION"); v {
 	case "", "true":
 		c.GraphQLIntrospection = true
 	case "false":
 	default:
-		return c, errors.New("PATS_GRAPHQL_INTROSPECTION must be true or false")
+		fail(errors.New("PATS_GRAPHQL_INTROSPECTION must be true or false"))
 	}
 	if s := getenv("PATS_SCOPES"); s != "" {
 		for _, scope := range strings.Split(s, ",") {
@@ -170,7 +181,7 @@ func Load(getenv func(string) string) (Config, error) {
 			}
 		}
 		if len(c.Scopes) == 0 {
-			return c, errors.New("PATS_SCOPES lists no scope")
+			fail(errors.New("PATS_SCOPES lists no scope"))
 		}
 	}
 	if s := getenv("PATS_TRUSTED_PROXIES"); s != "" {
@@ -180,7 +191,7 @@ func Load(getenv func(string) string) (Config, error) {
 			}
 		}
 		if _, err := origin.NewResolver(c.TrustedProxies); err != nil || len(c.TrustedProxies) == 0 {
-			return c, errors.New("PATS_TRUSTED_PROXIES must list IP addresses or CIDR ranges, comma-separated")
+			fail(errors.New("PATS_TRUSTED_PROXIES must list IP addresses or CIDR ranges, comma-separated"))
 		}
 	}
 	c.MetricsAddr = getenv("PATS_METRICS_ADDR")
@@ -191,7 +202,7 @@ func Load(getenv func(string) string) (Config, error) {
 		// Port 0 (any free port, as tests use) is never the same listener.
 		_, port, err := net.SplitHostPort(c.MetricsAddr)
 		if err != nil || (c.MetricsAddr == c.Addr && port != "0") {
-			return c, errors.New("PATS_METRICS_ADDR must be a host:port other than PATS_ADDR")
+			fail(errors.New("PATS_METRICS_ADDR must be a host:port other than PATS_ADDR"))
 		}
 	}
 	switch v := getenv("PATS_PLAYGROUND"); v {
@@ -201,7 +212,7 @@ func Load(getenv func(string) string) (Config, error) {
 		c.Playground = true
 	case "false":
 	default:
-		return c, errors.New("PATS_PLAYGROUND must be true or false")
+		fail(errors.New("PATS_PLAYGROUND must be true or false"))
 	}
 	if c.LogFormat == "" {
 		c.LogFormat = "json"
@@ -210,9 +221,9 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
-		return c, errors.New("PATS_LOG_FORMAT must be text or json")
+		fail(errors.New("PATS_LOG_FORMAT must be text or json"))
 	}
-	return c, nil
+	return c, errors.Join(errs...)
 }
 
 // DevMode reports whether no JWT secret was configured, so the server

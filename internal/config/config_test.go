@@ -328,3 +328,41 @@ func TestLoadPlayground(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadReportsEveryInvalidVariable: several invalid variables are all
+// reported, each with its own message, in the same order every time.
+func TestLoadReportsEveryInvalidVariable(t *testing.T) {
+	bad := map[string]string{
+		"PATS_JWT_SECRET":                 "short",
+		"PATS_GRAPHQL_TOKEN_LIMIT":        "0",
+		"PATS_GRAPHQL_MAX_DEPTH":          "deep",
+		"PATS_REVOKE_BY_VALUE_PER_MINUTE": "0",
+		"PATS_INTROSPECTION_PER_SECOND":   "-1",
+		"PATS_SHUTDOWN_DELAY":             "1h",
+		"PATS_PLAYGROUND":                 "yes",
+		"PATS_LOG_FORMAT":                 "xml",
+	}
+	want := []string{"PATS_JWT_SECRET", "PATS_GRAPHQL_MAX_DEPTH", "PATS_GRAPHQL_TOKEN_LIMIT", "PATS_REVOKE_BY_VALUE_PER_MINUTE",
+		"PATS_INTROSPECTION_PER_SECOND", "PATS_SHUTDOWN_DELAY", "PATS_PLAYGROUND", "PATS_LOG_FORMAT"}
+	var first string
+	for i := range 20 {
+		_, err := Load(env(bad))
+		if err == nil {
+			t.Fatal("Load: got nil, want every invalid variable reported")
+		}
+		lines := strings.Split(err.Error(), "\n")
+		if len(lines) != len(want) {
+			t.Fatalf("Load: got %d errors, want %d:\n%s", len(lines), len(want), err)
+		}
+		for j, name := range want {
+			if !strings.HasPrefix(lines[j], name+" ") {
+				t.Errorf("error %d: got %q, want one naming %s", j, lines[j], name)
+			}
+		}
+		if i == 0 {
+			first = err.Error()
+		} else if err.Error() != first {
+			t.Fatalf("Load: order changed between calls:\n%s\n--\n%s", first, err)
+		}
+	}
+}
