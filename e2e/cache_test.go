@@ -9,7 +9,7 @@ import (
 	"github.com/patgov/pats/internal/testenv"
 )
 
-const inactive = `{"active":false}` + "\n"
+const inactive = testenv.InactiveBody
 
 // createSecret creates a token for user and returns its secret and ID.
 func createSecret(t *testing.T, user *testenv.Client, name string) (secret, id string) {
@@ -20,14 +20,11 @@ func createSecret(t *testing.T, user *testenv.Client, name string) (secret, id s
 	return created["token"].(string), created["personalAccessToken"].(map[string]any)["id"].(string)
 }
 
+// wantActive fails unless introspecting secret answers active as said.
 func wantActive(t *testing.T, env *testenv.Env, secret string, active bool) {
 	t.Helper()
-	status, body := env.Introspect(t, testenv.IntrospectionSecret, secret)
-	if status != http.StatusOK {
-		t.Fatalf("introspect: got HTTP %d %s, want 200", status, body)
-	}
-	if got := body != inactive; got != active {
-		t.Fatalf("introspect: got %s, want active=%v", body, active)
+	if got, _ := env.IntrospectToken(t, secret); got != active {
+		t.Fatalf("introspect: got active=%v, want %v", got, active)
 	}
 }
 

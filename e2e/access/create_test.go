@@ -120,7 +120,7 @@ func TestCreateExpiryBounds(t *testing.T) {
 					mustUpdateSettings(t, admin, map[string]any{"maxLifespanDays": days})
 				}
 				_, tok := mustCreate(t, admin, simpleInput("default"))
-				created, expires := parseTime(t, tok["createdAt"]), parseTime(t, tok["expiresAt"])
+				created, expires := testenv.ParseTime(t, tok["createdAt"]), testenv.ParseTime(t, tok["expiresAt"])
 				near(t, "createdAt", created, env.Clock.Now(), 5*time.Second)
 				if got, want := expires.Sub(created), time.Duration(days)*day; got != want {
 					t.Errorf("max %d days: expiresAt - createdAt: got %v, want %v", days, got, want)
@@ -147,7 +147,7 @@ func TestCreateExpiryBounds(t *testing.T) {
 			if !ok {
 				t.Fatalf("extensions.latestAllowed: got %v, want an RFC 3339 string", r.Errors[0].Extensions["latestAllowed"])
 			}
-			near(t, "latestAllowed", parseTime(t, latest), before.Add(30*day), 5*time.Second)
+			near(t, "latestAllowed", testenv.ParseTime(t, latest), before.Add(30*day), 5*time.Second)
 			if !strings.Contains(r.Errors[0].Message, latest) {
 				t.Errorf("message: got %q, want it to contain %s", r.Errors[0].Message, latest)
 			}
@@ -175,7 +175,7 @@ func TestCreateExpiryBounds(t *testing.T) {
 					in := simpleInput("ok")
 					in["expiresAt"] = want.In(tc.zone).Format(time.RFC3339Nano)
 					_, tok := mustCreate(t, c, in)
-					got := parseTime(t, tok["expiresAt"])
+					got := testenv.ParseTime(t, tok["expiresAt"])
 					if !got.Equal(want) {
 						t.Errorf("expiresAt: got %v, want %v", got, want.UTC())
 					}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -102,20 +101,6 @@ func updateSettings(c *testenv.Client, input map[string]any) *testenv.Response {
 func mustUpdateSettings(t *testing.T, c *testenv.Client, input map[string]any) map[string]any {
 	t.Helper()
 	return c.MustDo(updateSettingsMutation, map[string]any{"input": input})["updatePatSettings"].(map[string]any)
-}
-
-// parseTime parses a GraphQL Time value.
-func parseTime(t *testing.T, v any) time.Time {
-	t.Helper()
-	s, ok := v.(string)
-	if !ok {
-		t.Fatalf("time: got %v (%T), want an RFC 3339 string", v, v)
-	}
-	tm, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		t.Fatalf("time %q: %v", s, err)
-	}
-	return tm
 }
 
 // rfc3339 formats tm as a Time input.
@@ -294,41 +279,20 @@ WHERE o.external_id = ? AND u.subject = ?`, org, sub).Row().Scan(&ms)
 	return ms
 }
 
-// userID reads the internal ID of sub in org.
-func userID(t *testing.T, env *testenv.Env, org, sub string) int64 {
-	t.Helper()
-	var id int64
-	err := env.DB.Raw(`SELECT u.id FROM users u JOIN organizations o ON o.id = u.organization_id
-WHERE o.external_id = ? AND u.subject = ?`, org, sub).Row().Scan(&id)
-	if err != nil {
-		t.Fatalf("read user %s/%s: %v", org, sub, err)
-	}
-	return id
-}
-
 // --- introspection ---------------------------------------------------------
 
 // inactive is the one body of every inactive introspection.
-const inactive = `{"active":false}` + "\n"
+const inactive = testenv.InactiveBody
 
 // introspectActive introspects secret and fails unless it is active; it
 // returns the decoded response.
 func introspectActive(t *testing.T, env *testenv.Env, secret string) map[string]any {
 	t.Helper()
-	status, body := env.Introspect(t, testenv.IntrospectionSecret, secret)
-	if status != http.StatusOK {
-		t.Fatalf("introspect: got HTTP %d %s, want 200", status, body)
+	active, claims := env.IntrospectToken(t, secret)
+	if !active {
+		t.Fatalf("introspect: got inactive, want active")
 	}
-	dec := json.NewDecoder(strings.NewReader(body))
-	dec.UseNumber()
-	var out map[string]any
-	if err := dec.Decode(&out); err != nil {
-		t.Fatalf("introspect: decode %q: %v", body, err)
-	}
-	if out["active"] != true {
-		t.Fatalf("introspect: got %s, want active", body)
-	}
-	return out
+	return claims
 }
 
 // wantInactive fails unless introspecting secret answers exactly the

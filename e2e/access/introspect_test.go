@@ -125,10 +125,10 @@ func TestIntrospectionActive(t *testing.T) {
 						t.Errorf("%s: got %v, want %v", k, info[k], v)
 					}
 				}
-				if got, want := jsonInt(t, info["exp"]), parseTime(t, tok["expiresAt"]).Unix(); got != want {
+				if got, want := jsonInt(t, info["exp"]), testenv.ParseTime(t, tok["expiresAt"]).Unix(); got != want {
 					t.Errorf("exp: got %d, want %d", got, want)
 				}
-				if got, want := jsonInt(t, info["iat"]), parseTime(t, tok["createdAt"]).Unix(); got != want {
+				if got, want := jsonInt(t, info["iat"]), testenv.ParseTime(t, tok["createdAt"]).Unix(); got != want {
 					t.Errorf("iat: got %d, want %d", got, want)
 				}
 			})
@@ -137,7 +137,7 @@ func TestIntrospectionActive(t *testing.T) {
 			secret, tok := mustCreate(t, alice, simpleInput("default"))
 			mustUpdateSettings(t, env.Admin(t, org, "root"), map[string]any{"maxLifespanDays": 5})
 			info := introspectActive(t, env, secret)
-			if got, want := jsonInt(t, info["exp"]), parseTime(t, tok["createdAt"]).Add(5*day).Unix(); got != want {
+			if got, want := jsonInt(t, info["exp"]), testenv.ParseTime(t, tok["createdAt"]).Add(5*day).Unix(); got != want {
 				t.Errorf("exp: got %d, want %d", got, want)
 			}
 		})
@@ -241,7 +241,7 @@ func TestIntrospectionRecordsUse(t *testing.T) {
 		if first == nil {
 			t.Fatalf("lastUsedAt after use: got null, want a time")
 		}
-		near(t, "lastUsedAt", parseTime(t, first), env.Clock.Now(), 5*time.Second)
+		near(t, "lastUsedAt", testenv.ParseTime(t, first), env.Clock.Now(), 5*time.Second)
 		if _, ok := listWith(t, alice, map[string]any{"neverUsed": false})[id]; !ok {
 			t.Errorf("filter neverUsed false: token missing after use")
 		}
@@ -267,7 +267,7 @@ func TestIntrospectionRecordsUse(t *testing.T) {
 					if got == prev {
 						t.Fatalf("lastUsedAt: got %v unchanged, want updated", got)
 					}
-					near(t, "lastUsedAt", parseTime(t, got), env.Clock.Now(), 5*time.Second)
+					near(t, "lastUsedAt", testenv.ParseTime(t, got), env.Clock.Now(), 5*time.Second)
 				} else if got != prev {
 					t.Errorf("lastUsedAt: got %v, want unchanged %v", got, prev)
 				}

@@ -13,7 +13,7 @@ import (
 func wantToken(t *testing.T, env *testenv.Env, c *testenv.Client, id, secret string, expires time.Time, status string) {
 	t.Helper()
 	tok := tokenByID(t, c, id)
-	if got := parseTime(t, tok["expiresAt"]); !got.Equal(expires) {
+	if got := testenv.ParseTime(t, tok["expiresAt"]); !got.Equal(expires) {
 		t.Errorf("expiresAt: got %v, want %v", got, expires)
 	}
 	if tok["status"] != status {
@@ -46,8 +46,8 @@ func TestLifespanFollowsPolicy(t *testing.T) {
 		inB["expiresAt"] = rfc3339(env.Clock.Now().Truncate(time.Millisecond).Add(20 * day))
 		secretB, b := mustCreate(t, alice, inB)
 		idA, idB := a["id"].(string), b["id"].(string)
-		createdA, createdB := parseTime(t, a["createdAt"]), parseTime(t, b["createdAt"])
-		ownA, ownB := parseTime(t, a["expiresAt"]), parseTime(t, b["expiresAt"])
+		createdA, createdB := testenv.ParseTime(t, a["createdAt"]), testenv.ParseTime(t, b["createdAt"])
+		ownA, ownB := testenv.ParseTime(t, a["expiresAt"]), testenv.ParseTime(t, b["expiresAt"])
 		if !ownA.Equal(createdA.Add(90 * day)) {
 			t.Fatalf("own expiry of A: got %v, want %v", ownA, createdA.Add(90*day))
 		}

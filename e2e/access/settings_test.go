@@ -132,7 +132,7 @@ func TestSettingsUpdate(t *testing.T) {
 			member := env.Member(t, org, "bob")
 			env.Clock.Advance(3 * time.Hour)
 			s := mustUpdateSettings(t, alice, map[string]any{"enabled": false, "maxLifespanDays": 30})
-			changedAt := parseTime(t, s["updatedAt"])
+			changedAt := testenv.ParseTime(t, s["updatedAt"])
 			near(t, "updatedAt", changedAt, env.Clock.Now(), 5*time.Second)
 			if s["enabled"] != false || s["maxLifespanDays"] != float64(30) {
 				t.Errorf("settings: got %v, want enabled false, maxLifespanDays 30", s)
@@ -154,7 +154,7 @@ func TestSettingsUpdate(t *testing.T) {
 			if stored.SettingsUpdatedAt == nil || *stored.SettingsUpdatedAt != changedAt.UnixMilli() {
 				t.Errorf("stored settings_updated_at: got %v, want %d", stored, changedAt.UnixMilli())
 			}
-			if id := userID(t, env, org, "alice"); stored.SettingsUpdatedByID == nil || *stored.SettingsUpdatedByID != id {
+			if id := env.UserID(t, org, "alice"); stored.SettingsUpdatedByID == nil || *stored.SettingsUpdatedByID != id {
 				t.Errorf("stored settings_updated_by_id: got %v, want %d", stored, id)
 			}
 
@@ -175,8 +175,8 @@ func TestSettingsUpdate(t *testing.T) {
 
 			// A real change by the other admin moves both.
 			got := mustUpdateSettings(t, carol, map[string]any{"enabled": true, "maxLifespanDays": 30})
-			near(t, "updatedAt after carol's change", parseTime(t, got["updatedAt"]), env.Clock.Now(), 5*time.Second)
-			if !parseTime(t, got["updatedAt"]).After(changedAt) {
+			near(t, "updatedAt after carol's change", testenv.ParseTime(t, got["updatedAt"]), env.Clock.Now(), 5*time.Second)
+			if !testenv.ParseTime(t, got["updatedAt"]).After(changedAt) {
 				t.Errorf("updatedAt after carol's change: got %v, want after %v", got["updatedAt"], s["updatedAt"])
 			}
 			if by, _ := got["updatedBy"].(map[string]any); by == nil || by["id"] != "carol" {

@@ -82,7 +82,7 @@ func TestJustInTimeUsers(t *testing.T) {
 			if v1["email"] != "a1@x.test" || v1["name"] != "Alice One" || v1["accountType"] != "LOCAL" {
 				t.Errorf("viewer in org1 after org2 sign-in: got %v, want a1@x.test / Alice One / LOCAL", v1)
 			}
-			if id1, id2 := userID(t, env, org1, "alice"), userID(t, env, org2, "alice"); id1 == id2 {
+			if id1, id2 := env.UserID(t, org1, "alice"), env.UserID(t, org2, "alice"); id1 == id2 {
 				t.Errorf("user rows: got the same ID %d in both organizations, want distinct", id1)
 			}
 			if got := listAll(t, a2); len(got) != 0 {

@@ -67,8 +67,8 @@ func TestListFilters(t *testing.T) {
 		eff := map[string]time.Time{}
 		for id, r := range rows {
 			name := byID[id]
-			created := parseTS(t, tok[name].CreatedAt)
-			requested := parseTS(t, tok[name].ExpiresAt) // at creation: the requested expiry
+			created := testenv.ParseTime(t, tok[name].CreatedAt)
+			requested := testenv.ParseTime(t, tok[name].ExpiresAt) // at creation: the requested expiry
 			if r.CreatedAt != created.UnixMilli() || r.ExpiresAt != requested.UnixMilli() {
 				t.Fatalf("%s: stored created/expires %d/%d, want %d/%d", name, r.CreatedAt, r.ExpiresAt, created.UnixMilli(), requested.UnixMilli())
 			}

@@ -3,7 +3,6 @@ package inventory
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -271,16 +270,6 @@ func setMaxLifespan(t testing.TB, admin *testenv.Client, days int) {
 // ts formats t as the API does: RFC 3339, UTC, milliseconds.
 func ts(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z07:00") }
 
-// parseTS parses an API time.
-func parseTS(t testing.TB, s string) time.Time {
-	t.Helper()
-	v, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		t.Fatalf("parse time %q: %v", s, err)
-	}
-	return v
-}
-
 // expectError checks that r failed with exactly the given code.
 func expectError(t testing.TB, r *testenv.Response, code string) {
 	t.Helper()
@@ -292,22 +281,15 @@ func expectError(t testing.TB, r *testenv.Response, code string) {
 	}
 }
 
-// introspectActive reports whether the token authenticates.
+// introspectActive reports whether the token authenticates (and writes
+// the use it records).
 func introspectActive(t testing.TB, env *testenv.Env, secret string) bool {
 	t.Helper()
-	status, body := env.Introspect(t, testenv.IntrospectionSecret, secret)
-	if status != http.StatusOK {
-		t.Fatalf("introspect: got HTTP %d %s, want 200", status, body)
+	active, _ := env.IntrospectToken(t, secret)
+	if active {
+		flushUses(t, env)
 	}
-	if body == `{"active":false}`+"\n" {
-		return false
-	}
-	var out struct{ Active bool }
-	if err := json.Unmarshal([]byte(body), &out); err != nil || !out.Active {
-		t.Fatalf("introspect: got %s, want an active answer or {\"active\":false}", body)
-	}
-	flushUses(t, env)
-	return true
+	return active
 }
 
 // flushUses writes the recorded token uses now when the service batches
@@ -348,18 +330,6 @@ WHERE o.external_id IN ?`, orgs).Scan(&rows).Error
 		out[r.ID] = r
 	}
 	return out
-}
-
-// dbUserID returns the internal ID of the user (org, subject).
-func dbUserID(t testing.TB, env *testenv.Env, org, subject string) int64 {
-	t.Helper()
-	var ids []int64
-	err := env.DB.Raw(`SELECT u.id FROM users u JOIN organizations o ON o.id = u.organization_id
-WHERE o.external_id = ? AND u.subject = ?`, org, subject).Scan(&ids).Error
-	if err != nil || len(ids) != 1 {
-		t.Fatalf("user %s/%s: got %v (err %v), want one row", org, subject, ids, err)
-	}
-	return ids[0]
 }
 
 // expectUnchanged checks the stored tokens equal a snapshot.

@@ -125,7 +125,7 @@ func TestListConnection(t *testing.T) {
 			before := env.Clock.Now()
 			c := createToken(t, owner, "  fields token  ", []string{"OR.Queues", "OR.Jobs", "OR.Queues"}, nil)
 			after := env.Clock.Now()
-			created := parseTS(t, c.CreatedAt)
+			created := testenv.ParseTime(t, c.CreatedAt)
 			if created.Before(before.Truncate(time.Millisecond)) || created.After(after) {
 				t.Fatalf("createdAt: got %v, want within [%v, %v]", created, before, after)
 			}
@@ -170,13 +170,13 @@ func TestListConnection(t *testing.T) {
 				t.Fatalf("revoked list: got %v, want [%s]", conn.ids(), c.ID)
 			}
 			n = conn.Nodes[0]
-			if n.LastUsedAt == nil || parseTS(t, *n.LastUsedAt).Sub(usedAt).Abs() > time.Second {
+			if n.LastUsedAt == nil || testenv.ParseTime(t, *n.LastUsedAt).Sub(usedAt).Abs() > time.Second {
 				t.Errorf("lastUsedAt: got %v, want about %v", n.LastUsedAt, ts(usedAt))
 			}
 			if n.Status != "REVOKED" {
 				t.Errorf("status: got %v, want REVOKED", n.Status)
 			}
-			if n.RevokedAt == nil || parseTS(t, *n.RevokedAt).Sub(revokedAt).Abs() > time.Second {
+			if n.RevokedAt == nil || testenv.ParseTime(t, *n.RevokedAt).Sub(revokedAt).Abs() > time.Second {
 				t.Errorf("revokedAt: got %v, want about %v", n.RevokedAt, ts(revokedAt))
 			}
 			wantBy := user{ID: "boss", Name: "User boss", Email: "boss@example.test", AccountType: "LOCAL"}

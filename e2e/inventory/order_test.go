@@ -107,7 +107,7 @@ func TestListOrdering(t *testing.T) {
 			conn := mustList(t, admin, map[string]any{"first": 100})
 			for _, n := range conn.Nodes {
 				k := byID[n.ID]
-				created := parseTS(t, n.CreatedAt)
+				created := testenv.ParseTime(t, n.CreatedAt)
 				want := created.Add(40 * day)
 				for _, s := range specs {
 					if s.key == k && s.expires != nil && s.expires.Before(want) {

@@ -167,7 +167,7 @@ func TestRevokeTokens(t *testing.T) {
 
 		t.Run("revoke with duplicates, then again", func(t *testing.T) {
 			boss, boss2 := env.As(t, boss.ID), env.As(t, boss2.ID)
-			bossID, boss2ID := dbUserID(t, env, org, "boss"), dbUserID(t, env, org, "boss2")
+			bossID, boss2ID := env.UserID(t, org, "boss"), env.UserID(t, org, "boss2")
 			rowsBefore := len(dbTokens(t, env, orgs...))
 			a, b, c, d := id(m1t, 0), id(m1t, 1), id(m1t, 2), id(m1t, 3)
 			env.Clock.Advance(time.Minute)
@@ -183,7 +183,7 @@ func TestRevokeTokens(t *testing.T) {
 			}
 			for _, x := range []string{a, b, c} {
 				r := rows[x]
-				if r.RevokedAt == nil || r.RevokedByID == nil || *r.RevokedByID != bossID || *r.RevokedAt != parseTS(t, *p.Tokens[0].RevokedAt).UnixMilli() {
+				if r.RevokedAt == nil || r.RevokedByID == nil || *r.RevokedByID != bossID || *r.RevokedAt != testenv.ParseTime(t, *p.Tokens[0].RevokedAt).UnixMilli() {
 					t.Fatalf("stored %s: got %s, want revoked_at %s by %d", x, describe(r), *p.Tokens[0].RevokedAt, bossID)
 				}
 			}
@@ -322,7 +322,7 @@ func checkRevoked(t testing.TB, tokens []token, ids []string, by string, notBefo
 		if tk.RevokedAt == nil {
 			t.Fatalf("%s revokedAt: got null, want a time", tk.ID)
 		}
-		at := parseTS(t, *tk.RevokedAt)
+		at := testenv.ParseTime(t, *tk.RevokedAt)
 		if at.Before(notBefore.Truncate(time.Millisecond)) || at.After(notBefore.Add(time.Minute)) {
 			t.Fatalf("%s revokedAt: got %v, want about %v", tk.ID, at, notBefore)
 		}

@@ -1,0 +1,62 @@
+package testenv
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The helpers every end-to-end package used to copy.
+
+// InactiveBody is the one body of every inactive introspection.
+const InactiveBody = `{"active":false}` + "\n"
+
+// ParseTime parses a GraphQL Time value (RFC 3339), failing the test on
+// anything else.
+func ParseTime(t testing.TB, v any) time.Time {
+	t.Helper()
+	s, ok := v.(string)
+	if !ok {
+		t.Fatalf("time: got %v (%T), want an RFC 3339 string", v, v)
+	}
+	tm, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		t.Fatalf("time %q: %v", s, err)
+	}
+	return tm
+}
+
+// UserID reads the internal ID of the user subject in org, failing unless
+// exactly one exists.
+func (e *Env) UserID(t testing.TB, org, subject string) int64 {
+	t.Helper()
+	var ids []int64
+	err := e.DB.Raw(`SELECT u.id FROM users u JOIN organizations o ON o.id = u.organization_id
+WHERE o.external_id = ? AND u.subject = ?`, org, subject).Scan(&ids).Error
+	if err != nil || len(ids) != 1 {
+		t.Fatalf("user %s/%s: got %v (err %v), want one row", org, subject, ids, err)
+	}
+	return ids[0]
+}
+
+// IntrospectToken introspects secret with the test resource server's
+// credential and decodes the answer (numbers as json.Number); it fails
+// unless the answer is HTTP 200 and either active or exactly InactiveBody.
+func (e *Env) IntrospectToken(t testing.TB, secret string) (active bool, claims map[string]any) {
+	t.Helper()
+	status, body := e.Introspect(t, IntrospectionSecret, secret)
+	if status != http.StatusOK {
+		t.Fatalf("introspect: got HTTP %d %s, want 200", status, body)
+	}
+	if body == InactiveBody {
+		return false, nil
+	}
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&claims); err != nil || claims["active"] != true {
+		t.Fatalf("introspect: got %s (%v), want an active answer or %s", body, err, strings.TrimSpace(InactiveBody))
+	}
+	return true, claims
+}
