@@ -72,7 +72,7 @@ func TestRevocationDelayedByPartitionReachesOtherInstances(t *testing.T) {
 	if msg := <-using; msg != "" {
 		t.Fatal(msg)
 	}
-	if hits, _ := r.direct.Service.CacheStats(); hits == 0 {
+	if hits, _ := r.direct.Validator.CacheStats(); hits == 0 {
 		t.Fatal("B's cache never answered")
 	}
 	r.proxy.Restore()

@@ -2,7 +2,6 @@ package inventory
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -292,15 +291,10 @@ func introspectActive(t testing.TB, env *testenv.Env, secret string) bool {
 	return active
 }
 
-// flushUses writes the recorded token uses now when the service batches
-// them (a service that records uses synchronously has nothing to flush).
+// flushUses writes the recorded token uses now.
 func flushUses(t testing.TB, env *testenv.Env) {
 	t.Helper()
-	if f, ok := any(env.Service).(interface{ FlushUses(context.Context) error }); ok {
-		if err := f.FlushUses(context.Background()); err != nil {
-			t.Fatalf("flush token uses: %v", err)
-		}
-	}
+	env.FlushUses(t)
 }
 
 // dbToken is a personal_access_tokens row as stored.

@@ -33,6 +33,7 @@ type App struct {
 	log      *slog.Logger
 	db       *database.DB
 	svc      *pat.Service
+	val      *pat.Validator
 	metrics  *metrics.Metrics
 	handler  http.Handler
 	draining atomic.Bool
@@ -117,19 +118,23 @@ func (a *App) build(jwtKey []byte, o options) error {
 		return err
 	}
 	a.metrics = metrics.New(sqlDB)
-	a.svc, err = pat.NewService(store.New(a.db.DB, a.db.Dialect), pat.Config{
+	st := store.New(a.db.DB, a.db.Dialect)
+	a.val = pat.NewValidator(st, pat.ValidatorConfig{
+		Now:           o.now,
+		CacheSize:     cfg.ValidationCacheSize,
+		UsageInterval: o.usageInterval,
+		OnUsesFlushed: a.metrics.ObserveFlush,
+	})
+	a.metrics.WatchCache(a.val.CacheStats)
+	a.svc, err = pat.NewService(st, a.val, pat.Config{
 		Scopes:                 cfg.Scopes,
 		CursorKey:              deriveKey(jwtKey, "pats cursor key v1"),
-		CacheSize:              cfg.ValidationCacheSize,
-		OnUsesFlushed:          a.metrics.ObserveFlush,
 		RevokeByValuePerMinute: cfg.RevokeByValuePerMinute,
 		Now:                    o.now,
-		UsageInterval:          o.usageInterval,
 	})
 	if err != nil {
 		return err
 	}
-	a.metrics.WatchCache(a.svc.CacheStats)
 	origins, err := origin.NewResolver(cfg.TrustedProxies)
 	if err != nil {
 		return err
@@ -137,6 +142,7 @@ func (a *App) build(jwtKey []byte, o options) error {
 	a.devSessions = httpapi.NewDevSessions(cfg, jwtKey)
 	a.handler = httpapi.New(httpapi.Config{
 		Service:             a.svc,
+		Validator:           a.val,
 		Verifier:            auth.NewVerifier(jwtKey, cfg.JWTIssuer, cfg.JWTAudience, auth.WithMaxSessionLength(cfg.MaxSessionLength)),
 		IntrospectionSecret: cfg.IntrospectionSecret,
 		Logger:              a.log,
@@ -186,8 +192,12 @@ func (a *App) Handler() http.Handler { return a.handler }
 // MetricsHandler serves GET /metrics alone, for the metrics listener.
 func (a *App) MetricsHandler() http.Handler { return httpapi.MetricsHandler(a.metrics) }
 
-// Service is the domain service (tests read and flush through it).
+// Service is the admin and user domain service.
 func (a *App) Service() *pat.Service { return a.svc }
+
+// Validator is the introspection service (tests read its cache and flush
+// its recorded uses).
+func (a *App) Validator() *pat.Validator { return a.val }
 
 // Database is the opened database.
 func (a *App) Database() *database.DB { return a.db }
@@ -202,7 +212,7 @@ func (a *App) Run(ctx context.Context) {
 	a.stopBackground, a.backgroundDone = stop, make(chan struct{})
 	go func() {
 		defer close(a.backgroundDone)
-		a.svc.Run(bg)
+		a.val.Run(bg)
 	}()
 	context.AfterFunc(ctx, stop)
 }
@@ -224,7 +234,7 @@ func (a *App) Close(ctx context.Context) error {
 		a.stopBackground()
 		<-a.backgroundDone
 	}
-	err := a.svc.FlushUses(ctx)
+	err := a.val.FlushUses(ctx)
 	if err != nil {
 		a.log.Error("writing pending token uses failed", "err", err)
 	}

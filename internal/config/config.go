@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/patgov/pats/internal/auth"
-	"github.com/patgov/pats/internal/pat"
 	"github.com/patgov/pats/internal/origin"
+	"github.com/patgov/pats/internal/pat"
 )
 
 // Config is the service configuration.

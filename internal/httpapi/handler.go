@@ -29,8 +29,10 @@ const MaxBodyBytes = 1 << 20
 
 // Config wires the handler.
 type Config struct {
-	Service  *pat.Service
-	Verifier *auth.Verifier
+	// Service answers the GraphQL API; Validator answers /introspect.
+	Service   *pat.Service
+	Validator *pat.Validator
+	Verifier  *auth.Verifier
 	// IntrospectionSecret is the bearer secret resource servers present to
 	// /introspect; empty disables the endpoint (always 401).
 	IntrospectionSecret string
@@ -94,7 +96,7 @@ func New(cfg Config) http.Handler {
 		mountPlayground(mux)
 	}
 	introspectLimit := ratelimit.New(cfg.IntrospectionPerSecond, time.Second, 1000)
-	mux.Handle("POST /introspect", limitBody(introspectHandler(cfg.Service, cfg.IntrospectionSecret, introspectLimit, cfg.Metrics, cfg.Logger)))
+	mux.Handle("POST /introspect", limitBody(introspectHandler(cfg.Validator, cfg.IntrospectionSecret, introspectLimit, cfg.Metrics, cfg.Logger)))
 	if cfg.Metrics != nil && cfg.ServeMetrics {
 		mux.Handle("GET /metrics", cfg.Metrics.Handler())
 	}

@@ -35,7 +35,7 @@ type introspectionResponse struct {
 
 // introspectHandler answers POST /introspect (RFC 7662) for resource
 // servers that present the shared secret.
-func introspectHandler(svc *pat.Service, secret string, limit *ratelimit.Limiter, m *metrics.Metrics, log *slog.Logger) http.Handler {
+func introspectHandler(val *pat.Validator, secret string, limit *ratelimit.Limiter, m *metrics.Metrics, log *slog.Logger) http.Handler {
 	want := sha256.Sum256([]byte(secret))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -68,7 +68,7 @@ func introspectHandler(svc *pat.Service, secret string, limit *ratelimit.Limiter
 			return
 		}
 		ctx := r.Context()
-		info, err := svc.Introspect(ctx, r.PostForm.Get("token"))
+		info, err := val.Introspect(ctx, r.PostForm.Get("token"))
 		if err != nil {
 			// Unknown is not inactive: a resource server must not treat an
 			// outage as a revocation.

@@ -28,43 +28,43 @@ const (
 	CacheStaleness = time.Second
 )
 
-// Run runs the service's background work until ctx ends: the change poll
+// Run runs the validator's background work until ctx ends: the change poll
 // that keeps the validation cache fresh and the batched writing of token
 // uses. After it returns, call FlushUses to write the uses still pending.
-func (s *Service) Run(ctx context.Context) {
+func (v *Validator) Run(ctx context.Context) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		s.uses.Run(ctx)
+		v.uses.Run(ctx)
 	}()
-	if s.cache != nil {
-		s.pollChanges(ctx)
+	if v.cache != nil {
+		v.pollChanges(ctx)
 	}
 	<-ctx.Done()
 	<-done
 }
 
 // FlushUses writes pending token uses now (graceful shutdown, tests).
-func (s *Service) FlushUses(ctx context.Context) error { return s.uses.Flush(ctx) }
+func (v *Validator) FlushUses(ctx context.Context) error { return v.uses.Flush(ctx) }
 
 // pollChanges polls until ctx ends.
-func (s *Service) pollChanges(ctx context.Context) {
+func (v *Validator) pollChanges(ctx context.Context) {
 	var since model.Time // zero: the first poll only marks the cache fresh
 	first := true
 	t := time.NewTicker(pollInterval)
 	defer t.Stop()
 	for {
 		started := time.Now()
-		clock := s.clock()
+		clock := v.clock()
 		if first {
 			since = clock // nothing is cached yet
 		}
 		pctx, cancel := context.WithTimeout(ctx, pollTimeout)
-		ch, err := s.store.ChangesSince(pctx, model.TimeFromMillis(since.Millis()-pollOverlap.Milliseconds()))
+		ch, err := v.store.ChangesSince(pctx, model.TimeFromMillis(since.Millis()-pollOverlap.Milliseconds()))
 		cancel()
 		if err == nil {
-			s.cache.Invalidate(*ch)
-			s.cache.MarkFresh(started)
+			v.cache.Invalidate(*ch)
+			v.cache.MarkFresh(started)
 			since, first = clock, false
 		} else if ctx.Err() == nil {
 			slog.WarnContext(ctx, "validation cache: change poll failed", "err", err)
@@ -80,12 +80,12 @@ func (s *Service) pollChanges(ctx context.Context) {
 // invalidate drops changed facts from this instance's cache at once, so the
 // next introspection here sees the change (other instances see it at
 // their next poll).
-func (s *Service) invalidate(ch store.Changes) { s.cache.Invalidate(ch) }
+func (v *Validator) invalidate(ch store.Changes) { v.cache.Invalidate(ch) }
 
 // CacheFresh reports whether the validation cache is enabled and trusted.
-func (s *Service) CacheFresh() bool { return s.cache.Fresh() }
+func (v *Validator) CacheFresh() bool { return v.cache.Fresh() }
 
 // CacheStats returns the validation cache's hits and misses so far.
-func (s *Service) CacheStats() (hits, misses int64) {
-	return s.cacheHits.Load(), s.cacheMisses.Load()
+func (v *Validator) CacheStats() (hits, misses int64) {
+	return v.cacheHits.Load(), v.cacheMisses.Load()
 }

@@ -73,7 +73,7 @@ func (s *Service) CreateToken(ctx context.Context, p *auth.Principal, req Create
 				EffectiveExpiry(now, expiresAt, org.MaxLifespanDays))
 			return tok, event, nil
 		})
-	s.created(secret.Digest)
+	s.validator.created(secret.Digest)
 	if err != nil {
 		return nil, err
 	}

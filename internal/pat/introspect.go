@@ -30,24 +30,24 @@ type Introspection struct {
 // error means the answer is unknown (e.g. the database is unreachable and
 // the token is not cached): callers must not treat it as inactive. A
 // successful authentication is recorded as a use, off the request path.
-func (s *Service) Introspect(ctx context.Context, value string) (*Introspection, error) {
+func (v *Validator) Introspect(ctx context.Context, value string) (*Introspection, error) {
 	digest, err := pattoken.Parse(value)
 	if err != nil {
 		return nil, nil // malformed: rejected without a database query
 	}
-	cred, err := s.credential(ctx, digest)
+	cred, err := v.credential(ctx, digest)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	now := s.clock()
+	now := v.clock()
 	effective := EffectiveExpiry(cred.CreatedAt, cred.ExpiresAt, cred.OrgMaxLifespanDays)
 	if !Authenticates(cred, effective, now) {
 		return nil, nil
 	}
-	s.uses.Record(cred.TokenID, now)
+	v.uses.Record(cred.TokenID, now)
 	return &Introspection{
 		Scope: strings.Join(strings.Fields(cred.Scopes), " "), Subject: cred.OwnerSubject,
 		Username: cred.OwnerEmail, Org: cred.OrgExternalID,
@@ -60,29 +60,29 @@ func (s *Service) Introspect(ctx context.Context, value string) (*Introspection,
 // database (and then caches them). A digest no token has is cached too
 // (as absent), so that a value that was never issued costs what a known
 // one costs: the time of an answer must not tell whether it existed.
-func (s *Service) credential(ctx context.Context, digest [32]byte) (*store.Credential, error) {
-	if cred, ok := s.cache.Get(digest); ok {
-		s.cacheHits.Add(1)
+func (v *Validator) credential(ctx context.Context, digest [32]byte) (*store.Credential, error) {
+	if cred, ok := v.cache.Get(digest); ok {
+		v.cacheHits.Add(1)
 		return cred, nil
 	}
-	if s.cache.Absent(digest) {
-		s.cacheHits.Add(1)
+	if v.cache.Absent(digest) {
+		v.cacheHits.Add(1)
 		return nil, store.ErrNotFound
 	}
-	s.cacheMisses.Add(1)
-	generation := s.cache.Generation()
+	v.cacheMisses.Add(1)
+	generation := v.cache.Generation()
 	// The deadline is set here, on the database path only, so a cache
 	// hit pays for no timer.
 	ctx, cancel := context.WithTimeout(ctx, IntrospectionTimeout)
 	defer cancel()
-	cred, err := s.store.CredentialByDigest(ctx, digest[:])
+	cred, err := v.store.CredentialByDigest(ctx, digest[:])
 	if errors.Is(err, store.ErrNotFound) {
-		s.cache.PutAbsent(generation, digest)
+		v.cache.PutAbsent(generation, digest)
 	}
 	if err != nil {
 		return nil, err
 	}
-	s.cache.Put(generation, digest, cred)
+	v.cache.Put(generation, digest, cred)
 	return cred, nil
 }
 
@@ -92,8 +92,8 @@ func (s *Service) credential(ctx context.Context, digest [32]byte) (*store.Crede
 // the creation's transaction ends (committed or not: a COMMIT whose answer
 // was lost may have committed), so that an absence read before the commit
 // is either dropped here or, put later, refused by its generation.
-func (s *Service) created(digest [32]byte) {
-	s.cache.Invalidate(store.Changes{CreatedDigests: [][]byte{digest[:]}})
+func (v *Validator) created(digest [32]byte) {
+	v.cache.Invalidate(store.Changes{CreatedDigests: [][]byte{digest[:]}})
 }
 
 // Authenticates is the validity predicate of a token, the same for cached

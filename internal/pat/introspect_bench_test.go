@@ -26,21 +26,21 @@ func BenchmarkIntrospectCacheHit(b *testing.B) {
 	data := user.MustDo(`mutation { createPersonalAccessToken(input:{name:"bench", scopes:["OR.Jobs","OR.Queues.Read"]}) { token } }`, nil)
 	secret := data["createPersonalAccessToken"].(map[string]any)["token"].(string)
 	ctx := context.Background()
-	if info, err := env.Service.Introspect(ctx, secret); err != nil || info == nil {
+	if info, err := env.Validator.Introspect(ctx, secret); err != nil || info == nil {
 		b.Fatalf("warm: got %v, %v; want active", info, err)
 	}
-	hits, misses := env.Service.CacheStats()
+	hits, misses := env.Validator.CacheStats()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if info, err := env.Service.Introspect(ctx, secret); err != nil || info == nil {
+		if info, err := env.Validator.Introspect(ctx, secret); err != nil || info == nil {
 			b.Fatalf("introspect: got %v, %v; want active", info, err)
 		}
 	}
 	b.StopTimer()
 	// A miss happens only when a change poll is late (the benchmark
 	// starves it of CPU): the cache is then not trusted for a moment.
-	afterHits, afterMisses := env.Service.CacheStats()
+	afterHits, afterMisses := env.Validator.CacheStats()
 	b.ReportMetric(float64(afterMisses-misses)/float64(b.N), "misses/op")
 	if afterHits-hits < int64(b.N)*99/100 {
 		b.Fatalf("cache hits: got %d of %d, want at least 99%%", afterHits-hits, b.N)
@@ -58,7 +58,7 @@ func BenchmarkIntrospectCacheDisabled(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if info, err := env.Service.Introspect(ctx, secret); err != nil || info == nil {
+		if info, err := env.Validator.Introspect(ctx, secret); err != nil || info == nil {
 			b.Fatalf("introspect: got %v, %v; want active", info, err)
 		}
 	}
@@ -97,6 +97,7 @@ func BenchmarkIntrospectKinds(b *testing.B) {
 	}
 	h := httpapi.New(httpapi.Config{
 		Service:             env.Service,
+		Validator:           env.Validator,
 		Verifier:            auth.NewVerifier(testenv.JWTKey, "", ""),
 		IntrospectionSecret: testenv.IntrospectionSecret,
 		Logger:              slog.New(slog.DiscardHandler),
@@ -155,14 +156,14 @@ func BenchmarkIntrospectKinds(b *testing.B) {
 	for _, k := range kinds {
 		b.Run(k.name, func(b *testing.B) {
 			introspect(b, k.value(), k.active) // the first sight reads the database
-			_, misses := env.Service.CacheStats()
+			_, misses := env.Validator.CacheStats()
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
 				introspect(b, k.value(), k.active)
 			}
 			b.StopTimer()
-			_, afterMisses := env.Service.CacheStats()
+			_, afterMisses := env.Validator.CacheStats()
 			b.ReportMetric(float64(afterMisses-misses)/float64(b.N), "dbreads/op")
 		})
 	}

@@ -55,7 +55,7 @@ func (s *Service) RevokeTokens(ctx context.Context, p *auth.Principal, ids []str
 		byID[t.ID] = t
 		revokedNow.RevokedDigests = append(revokedNow.RevokedDigests, t.TokenDigest)
 	}
-	s.invalidate(revokedNow)
+	s.validator.invalidate(revokedNow)
 	out := make([]*model.PersonalAccessToken, len(distinct))
 	for i, id := range distinct {
 		out[i] = byID[id]
@@ -128,7 +128,7 @@ func (s *Service) RevokeTokenByValue(ctx context.Context, p *auth.Principal, val
 	if err != nil {
 		return "", nil, err
 	}
-	s.invalidate(store.Changes{RevokedDigests: [][]byte{tok.TokenDigest}})
+	s.validator.invalidate(store.Changes{RevokedDigests: [][]byte{tok.TokenDigest}})
 	deriveStatus(p.Org, now, tok)
 	if revoked {
 		return OutcomeRevoked, tok, nil

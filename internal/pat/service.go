@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -19,25 +18,23 @@ import (
 	"github.com/patgov/pats/internal/apperr"
 	"github.com/patgov/pats/internal/auth"
 	"github.com/patgov/pats/internal/cursor"
-	"github.com/patgov/pats/internal/pat/credcache"
-	"github.com/patgov/pats/internal/pat/usage"
 	"github.com/patgov/pats/internal/ratelimit"
 	"github.com/patgov/pats/internal/store"
 	"github.com/patgov/pats/model"
 )
 
-// Service applies the token rules on top of a store.
+// Service applies the token rules of the admin and user API on top of a
+// store: settings, creation, listing, revocation, users, the audit trail.
+// Introspection, the resource servers' hot path, is the Validator's; the
+// Service tells it of its own writes so that this instance's cache never
+// lags them.
 type Service struct {
-	store   *store.Store
-	cursors *cursor.Codec
-	scopes  []string
-	known   map[string]bool
-	now     func() time.Time
-	// cache holds validated credentials (nil: disabled).
-	cache                  *credcache.Cache
-	cacheHits, cacheMisses atomic.Int64
-	// uses batches the recording of token uses.
-	uses *usage.Recorder
+	store     *store.Store
+	validator *Validator
+	cursors   *cursor.Codec
+	scopes    []string
+	known     map[string]bool
+	now       func() time.Time
 	// byValue limits each admin's revocations by value.
 	byValue *ratelimit.Limiter
 }
@@ -50,21 +47,14 @@ type Config struct {
 	CursorKey []byte
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// CacheSize bounds the validation cache (tokens); 0 disables it.
-	CacheSize int
-	// UsageInterval is how often token uses are written (default 5 s).
-	UsageInterval time.Duration
-	// OnUsesFlushed, when set, is told the size and outcome of every
-	// batched write of token uses (metrics).
-	OnUsesFlushed func(size int, err error)
 	// RevokeByValuePerMinute bounds each admin's revokeTokenByValue calls
 	// (default 30; negative: no limit): pasting values is how a stolen
 	// admin session would probe for valid tokens.
 	RevokeByValuePerMinute int
 }
 
-// NewService returns a service over st.
-func NewService(st *store.Store, cfg Config) (*Service, error) {
+// NewService returns a service over st whose writes invalidate v's cache.
+func NewService(st *store.Store, v *Validator, cfg Config) (*Service, error) {
 	scopes := cfg.Scopes
 	if len(scopes) == 0 {
 		scopes = DefaultScopes
@@ -86,9 +76,7 @@ func NewService(st *store.Store, cfg Config) (*Service, error) {
 		known[s] = true
 	}
 	return &Service{
-		store: st, cursors: codec, scopes: scopes, known: known, now: now,
-		cache:   credcache.New(cfg.CacheSize, CacheStaleness),
-		uses:    usage.NewRecorder(st, usage.Options{Interval: cfg.UsageInterval, Now: now, OnFlush: cfg.OnUsesFlushed}),
+		store: st, validator: v, cursors: codec, scopes: scopes, known: known, now: now,
 		byValue: ratelimit.New(cmp.Or(cfg.RevokeByValuePerMinute, DefaultRevokeByValuePerMinute), time.Minute, 100_000),
 	}, nil
 }
@@ -140,7 +128,7 @@ func (s *Service) Provision(ctx context.Context, c *auth.Claims) (*auth.Principa
 	}
 	if refreshed {
 		// The account type may have changed: re-check this user's tokens.
-		s.invalidate(store.Changes{UserIDs: []int64{user.ID}})
+		s.validator.invalidate(store.Changes{UserIDs: []int64{user.ID}})
 	}
 	return &auth.Principal{Org: org, User: user, Role: c.Role}, nil
 }

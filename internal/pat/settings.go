@@ -53,7 +53,7 @@ func (s *Service) UpdateSettings(ctx context.Context, p *auth.Principal, in Sett
 	if err != nil {
 		return nil, err
 	}
-	s.invalidate(store.Changes{OrgIDs: []int64{org.ID}})
+	s.validator.invalidate(store.Changes{OrgIDs: []int64{org.ID}})
 	// Later fields of the same request see the new policy.
 	*p.Org = *org
 	return org, nil

@@ -93,6 +93,8 @@ type Env struct {
 	DB          *database.DB
 	Clock       *Clock
 	Service     *pat.Service
+	// Validator answers introspections (its cache, its recorded uses).
+	Validator *pat.Validator
 	// Statements records the SQL the service issues (see Record).
 	Statements *StatementLog
 	server     *httptest.Server
@@ -161,7 +163,7 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 	bgCtx, stopBackground := context.WithCancel(context.Background())
 	a.Run(bgCtx)
 	srv := httptest.NewServer(a.Handler())
-	env := &Env{URL: srv.URL, Dialect: dialect, DatabaseURL: dbURL, DB: a.Database(), Clock: clock, Service: a.Service(), Statements: statements, server: srv}
+	env := &Env{URL: srv.URL, Dialect: dialect, DatabaseURL: dbURL, DB: a.Database(), Clock: clock, Service: a.Service(), Validator: a.Validator(), Statements: statements, server: srv}
 	t.Cleanup(func() {
 		srv.Close()
 		stopBackground()
@@ -214,7 +216,7 @@ func cacheSize(opts Options) int {
 func (e *Env) waitCacheFresh(t testing.TB) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for !e.Service.CacheFresh() {
+	for !e.Validator.CacheFresh() {
 		if time.Now().After(deadline) {
 			t.Fatalf("validation cache never became fresh")
 		}
@@ -226,7 +228,7 @@ func (e *Env) waitCacheFresh(t testing.TB) {
 // would), so tests can read lastUsedAt.
 func (e *Env) FlushUses(t testing.TB) {
 	t.Helper()
-	if err := e.Service.FlushUses(context.Background()); err != nil {
+	if err := e.Validator.FlushUses(context.Background()); err != nil {
 		t.Fatalf("flush uses: %v", err)
 	}
 }
