@@ -21,3 +21,8 @@ type Organization struct {
 	// least this, no token is capped by it.
 	MaxLifespanDaysEver int
 }
+
+// LifespanMillis is a lifespan of days (of 24 hours) in milliseconds, the
+// storage precision: the one conversion the domain's rules and the
+// store's SQL both use, so they cannot disagree on a token's expiry.
+func LifespanMillis(days int) int64 { return int64(days) * 24 * 60 * 60 * 1000 }

@@ -2,13 +2,14 @@ package gqllimits
 
 import (
 	"github.com/patgov/pats/graph"
+	"github.com/patgov/pats/internal/pat"
 	"github.com/patgov/pats/model"
 )
 
-// DefaultPageSize is what a list field costs when its size is not given
-// (the schema's default for personalAccessTokens(first:) and
-// auditEvents(first:)).
-const DefaultPageSize = 50
+// DefaultPageSize is what a list field costs when its size is not given:
+// the page the domain serves then (pat.DefaultPageSize, the schema's
+// default for first:), so pricing and serving cannot disagree.
+const DefaultPageSize = pat.DefaultPageSize
 
 // Complexity sets the cost of the list fields of the schema: the number of
 // items they may return times the cost of one item. Other fields cost 1

@@ -82,7 +82,7 @@ func listQuery(p *auth.Principal, req ListRequest, now model.Time) (store.ListQu
 	q := store.ListQuery{
 		Reach:          reachOf(p),
 		Now:            now.Millis(),
-		LifespanMillis: lifespanMillis(p.Org.MaxLifespanDays),
+		LifespanMillis: model.LifespanMillis(p.Org.MaxLifespanDays),
 		Statuses:       []model.TokenStatus{model.TokenStatusActive, model.TokenStatusExpired},
 		Order:          store.OrderCreatedAt,
 		Desc:           true,

@@ -1,8 +1,6 @@
 package pat
 
 import (
-	"time"
-
 	"github.com/patgov/pats/model"
 )
 
@@ -33,18 +31,12 @@ var DefaultScopes = []string{
 	"TM.Defects.Read", "TM.Projects.Read",
 }
 
-// lifespan returns a lifespan in days as a duration.
-func lifespan(days int) time.Duration { return time.Duration(days) * 24 * time.Hour }
-
-// lifespanMillis returns a lifespan in days as milliseconds.
-func lifespanMillis(days int) int64 { return lifespan(days).Milliseconds() }
-
 // EffectiveExpiry is the earlier of a token's own expiry and its creation
 // plus the organization's current maximum lifespan: lowering the maximum
 // shortens existing tokens, raising it restores them up to their own
 // expiry. The store's SQL computes the same value.
 func EffectiveExpiry(createdAt, expiresAt model.Time, maxLifespanDays int) model.Time {
-	capped := createdAt.Millis() + lifespanMillis(maxLifespanDays)
+	capped := createdAt.Millis() + model.LifespanMillis(maxLifespanDays)
 	if expiresAt.Millis() < capped {
 		return expiresAt
 	}
@@ -54,7 +46,7 @@ func EffectiveExpiry(createdAt, expiresAt model.Time, maxLifespanDays int) model
 // LatestAllowedExpiry is the latest expiry a token created at now may ask
 // for, inclusive.
 func LatestAllowedExpiry(now model.Time, maxLifespanDays int) model.Time {
-	return model.TimeFromMillis(now.Millis() + lifespanMillis(maxLifespanDays))
+	return model.TimeFromMillis(now.Millis() + model.LifespanMillis(maxLifespanDays))
 }
 
 // Status is a token's state at now.

@@ -187,6 +187,3 @@ func statusIn(db *gorm.DB, t string, statuses []model.TokenStatus, now, lifespan
 func activeAt(db *gorm.DB, prefix string, now, lifespan int64) *gorm.DB {
 	return db.Where(prefix+"revoked_at IS NULL AND "+prefix+"expires_at > ? AND "+prefix+"created_at > ?", now, now-lifespan)
 }
-
-// lifespanMillis converts a lifespan in days (of 24 hours) to milliseconds.
-func lifespanMillis(days int) int64 { return int64(days) * 24 * 60 * 60 * 1000 }

@@ -53,7 +53,7 @@ func (s *Store) CreateToken(ctx context.Context, orgID, ownerID int64, now model
 			return notFound(err, "create token: lock owner")
 		}
 		var active int64
-		err := activeAt(tx.Model(&model.PersonalAccessToken{}), "", now.Millis(), lifespanMillis(org.MaxLifespanDays)).
+		err := activeAt(tx.Model(&model.PersonalAccessToken{}), "", now.Millis(), model.LifespanMillis(org.MaxLifespanDays)).
 			Where("organization_id = ? AND owner_id = ?", orgID, ownerID).Count(&active).Error
 		if err != nil {
 			return fmt.Errorf("create token: count active: %w", err)
