@@ -46,12 +46,12 @@ type App struct {
 
 // options are what Option set; the zero value is production's.
 type options struct {
-	log           *slog.Logger
-	jwtKey        []byte
-	now           func() time.Time
-	usageInterval time.Duration
-	onDatabase    func(*gorm.DB) error
-	requestTimout time.Duration
+	log            *slog.Logger
+	jwtKey         []byte
+	now            func() time.Time
+	usageInterval  time.Duration
+	onDatabase     func(*gorm.DB) error
+	requestTimeout time.Duration
 }
 
 // Option changes how New builds the service; all but WithLogger exist for
@@ -76,7 +76,7 @@ func WithUsageInterval(d time.Duration) Option { return func(o *options) { o.usa
 func WithDatabase(hook func(*gorm.DB) error) Option { return func(o *options) { o.onDatabase = hook } }
 
 // WithRequestTimeout bounds each GraphQL request (default 15 s).
-func WithRequestTimeout(d time.Duration) Option { return func(o *options) { o.requestTimout = d } }
+func WithRequestTimeout(d time.Duration) Option { return func(o *options) { o.requestTimeout = d } }
 
 // New opens the database named by cfg (applying migrations) and builds the
 // service over it. Background work starts with Run; Close releases
@@ -148,7 +148,7 @@ func (a *App) build(jwtKey []byte, o options) error {
 		Logger:              a.log,
 		Metrics:             a.metrics,
 		ServeMetrics:        cfg.MetricsAddr == "",
-		RequestTimeout:      o.requestTimout,
+		RequestTimeout:      o.requestTimeout,
 
 		IntrospectionPerSecond: cfg.IntrospectionPerSecond,
 		Draining:               a.draining.Load,
