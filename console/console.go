@@ -6,16 +6,12 @@
 package console
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/base64"
 	"io/fs"
 	"net/http"
 	"path"
 	"strings"
 	"sync"
-	"time"
 )
 
 //go:embed all:dist
@@ -32,16 +28,10 @@ const APIPrefix = "/admin/api/"
 // may be kept forever; everything else (index.html above all, which names
 // the current assets) is revalidated on every use.
 const (
-	cacheImmutable  = "public, max-age=31536000, immutable"
-	cacheRevalidate = "no-cache"
+	cacheImmutable = "public, max-age=31536000, immutable"
+	// CacheRevalidate makes a browser revalidate (by ETag) on every use.
+	CacheRevalidate = "no-cache"
 )
-
-// file is one embedded file, read once at start.
-type file struct {
-	name    string
-	content []byte
-	etag    string
-}
 
 // Handler returns the handler of /admin and everything under /admin/:
 // GET and HEAD only. Paths under /admin/api/ are never the application:
@@ -57,37 +47,12 @@ func Handler(apiNotFound http.Handler) http.Handler {
 }
 
 // embedded reads the compiled-in bundle once.
-var embedded = sync.OnceValues(func() (map[string]*file, error) { return load(dist) })
+var embedded = sync.OnceValues(func() (map[string]*EmbeddedFile, error) { return load(dist) })
 
-// load reads every file of the embedded dist folder and its ETag.
-func load(fsys fs.FS) (map[string]*file, error) {
-	root, err := fs.Sub(fsys, "dist")
-	if err != nil {
-		return nil, err
-	}
-	files := map[string]*file{}
-	err = fs.WalkDir(root, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		content, err := fs.ReadFile(root, name)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(content)
-		files[name] = &file{name: name, content: content, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if files["index.html"] == nil {
-		return nil, fs.ErrNotExist
-	}
-	return files, nil
-}
+// load reads the bundle's files from the dist folder of fsys.
+func load(fsys fs.FS) (map[string]*EmbeddedFile, error) { return LoadEmbedded(fsys, "dist") }
 
-func newHandler(files map[string]*file, apiNotFound http.Handler) http.Handler {
+func newHandler(files map[string]*EmbeddedFile, apiNotFound http.Handler) http.Handler {
 	index := files["index.html"]
 	return Secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
@@ -114,17 +79,17 @@ func newHandler(files map[string]*file, apiNotFound http.Handler) http.Handler {
 		}
 		name := path.Clean(strings.TrimPrefix(p, Prefix))
 		if f, ok := files[name]; ok && !hidden(name) {
-			serve(w, r, f, cachePolicy(name))
+			ServeEmbedded(w, r, f, cachePolicy(name))
 			return
 		}
 		if name == "assets" || strings.HasPrefix(name, "assets/") {
 			// A missing hashed asset (a stale page after a deploy) must
 			// fail as such, not come back as HTML cached for a year.
-			w.Header().Set("Cache-Control", cacheRevalidate)
+			w.Header().Set("Cache-Control", CacheRevalidate)
 			http.NotFound(w, r)
 			return
 		}
-		serve(w, r, index, cacheRevalidate)
+		ServeEmbedded(w, r, index, CacheRevalidate)
 	}))
 }
 
@@ -144,38 +109,7 @@ func cachePolicy(name string) string {
 	if strings.HasPrefix(name, "assets/") {
 		return cacheImmutable
 	}
-	return cacheRevalidate
-}
-
-// contentTypes covers bundle file types that Go's built-in MIME table may
-// lack on a minimal system (no /etc/mime.types).
-var contentTypes = map[string]string{
-	".html":        "text/html; charset=utf-8",
-	".js":          "text/javascript; charset=utf-8",
-	".mjs":         "text/javascript; charset=utf-8",
-	".css":         "text/css; charset=utf-8",
-	".json":        "application/json",
-	".map":         "application/json",
-	".svg":         "image/svg+xml",
-	".png":         "image/png",
-	".ico":         "image/x-icon",
-	".webp":        "image/webp",
-	".woff2":       "font/woff2",
-	".woff":        "font/woff",
-	".txt":         "text/plain; charset=utf-8",
-	".webmanifest": "application/manifest+json",
-}
-
-// serve writes f with its ETag (conditional requests answer 304), ranges
-// and HEAD handled by http.ServeContent.
-func serve(w http.ResponseWriter, r *http.Request, f *file, cacheControl string) {
-	h := w.Header()
-	h.Set("Cache-Control", cacheControl)
-	h.Set("ETag", f.etag)
-	if ct, ok := contentTypes[path.Ext(f.name)]; ok {
-		h.Set("Content-Type", ct)
-	}
-	http.ServeContent(w, r, f.name, time.Time{}, bytes.NewReader(f.content))
+	return CacheRevalidate
 }
 
 // ContentSecurityPolicy allows only the bundle's own scripts, styles and

@@ -1,16 +1,10 @@
 package httpapi
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/base64"
-	"io/fs"
 	"net/http"
-	"path"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/patgov/pats/console"
 )
@@ -49,55 +43,10 @@ const PlaygroundContentSecurityPolicy = "default-src 'none'; script-src 'self'; 
 // a dialog is open, with every gap 0 px.
 const playgroundScrollLockStyleHash = "sha256-nzTgYzXYDNe6BAHiiI7NNlfK8n/auuOAhh2t92YvuXo="
 
-// playgroundFile is one embedded file, read once.
-type playgroundFile struct {
-	name        string
-	content     []byte
-	etag        string
-	contentType string
-}
-
-// playgroundTypes are the Content-Types of the playground's files, so
-// they never depend on the system's MIME table.
-var playgroundTypes = map[string]string{
-	".html": "text/html; charset=utf-8",
-	".js":   "text/javascript; charset=utf-8",
-	".css":  "text/css; charset=utf-8",
-	".txt":  "text/plain; charset=utf-8",
-}
-
 // playgroundFiles reads the embedded files once, keyed by their path
 // under playground/ ("index.html", "vendor/graphiql.min.js", ...).
-var playgroundFiles = sync.OnceValues(func() (map[string]*playgroundFile, error) {
-	root, err := fs.Sub(playgroundFS, "playground")
-	if err != nil {
-		return nil, err
-	}
-	files := map[string]*playgroundFile{}
-	err = fs.WalkDir(root, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		content, err := fs.ReadFile(root, name)
-		if err != nil {
-			return err
-		}
-		ct, ok := playgroundTypes[path.Ext(name)]
-		if !ok {
-			ct = "application/octet-stream"
-		}
-		sum := sha256.Sum256(content)
-		files[name] = &playgroundFile{name: name, content: content, contentType: ct,
-			etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if files["index.html"] == nil {
-		return nil, fs.ErrNotExist
-	}
-	return files, nil
+var playgroundFiles = sync.OnceValues(func() (map[string]*console.EmbeddedFile, error) {
+	return console.LoadEmbedded(playgroundFS, "playground")
 })
 
 // mountPlayground serves GraphiQL at GET / and its assets under
@@ -133,10 +82,6 @@ func securePlayground(next http.Handler) http.Handler {
 
 // serveEmbedded writes f, revalidated on every use by its ETag (the
 // names are not content-hashed, so an upgrade must not be cached past).
-func serveEmbedded(w http.ResponseWriter, r *http.Request, f *playgroundFile) {
-	h := w.Header()
-	h.Set("Cache-Control", "no-cache")
-	h.Set("ETag", f.etag)
-	h.Set("Content-Type", f.contentType)
-	http.ServeContent(w, r, f.name, time.Time{}, bytes.NewReader(f.content))
+func serveEmbedded(w http.ResponseWriter, r *http.Request, f *console.EmbeddedFile) {
+	console.ServeEmbedded(w, r, f, console.CacheRevalidate)
 }
