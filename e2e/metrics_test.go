@@ -1,11 +1,12 @@
 package e2e
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/patgov/pats/internal/gqllimits/gqllimitstest"
 
 	"github.com/patgov/pats/internal/testenv"
 )
@@ -25,11 +26,7 @@ func TestMetrics(t *testing.T) {
 	user.Do(`mutation { updatePatSettings(input: {enabled: false}) { enabled } }`, nil) // FORBIDDEN
 	user.Do(`{ nope }`, nil)
 	// Refused before validation, for its expansion: counted and timed too.
-	doubling := "query Q { ...F20 }\nfragment F0 on Query { viewer { id } }\n"
-	for i := 1; i <= 20; i++ {
-		doubling += fmt.Sprintf("fragment F%d on Query { ...F%d ...F%d }\n", i, i-1, i-1)
-	}
-	if r := user.Do(doubling, nil); r.Code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+	if r := user.Do(gqllimitstest.Doubling(20, false), nil); r.Code() != "COMPLEXITY_LIMIT_EXCEEDED" {
 		t.Fatalf("doubling document: got %s, want COMPLEXITY_LIMIT_EXCEEDED", r.Raw)
 	}
 

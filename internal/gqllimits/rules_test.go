@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/patgov/pats/internal/gqllimits/gqllimitstest"
+
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -38,26 +40,6 @@ func rulesOf(errs gqlerror.List) []string {
 	return out
 }
 
-// doubling is the review's document: F0 selects one field, each Fn spreads
-// F(n-1) twice, and the operation spreads Fn once, so it expands to 2^n
-// copies of F0 from a text linear in n. inSchema nests it under __schema,
-// which gqlgen's complexity walk skips.
-func doubling(n int, inSchema bool) string {
-	var b strings.Builder
-	on, leaf := "Query", "viewer { id }"
-	if inSchema {
-		on, leaf = "__Schema", "queryType { name }"
-		fmt.Fprintf(&b, "query Q { __schema { ...F%d } }\n", n)
-	} else {
-		fmt.Fprintf(&b, "query Q { ...F%d }\n", n)
-	}
-	fmt.Fprintf(&b, "fragment F0 on %s { %s }\n", on, leaf)
-	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, "fragment F%d on %s { ...F%d ...F%d }\n", i, on, i-1, i-1)
-	}
-	return b.String()
-}
-
 // TestDoublingDocumentsAreRefused: the review's document and its
 // introspection variant are refused for their expansion at every n from
 // 10 to 40, and the measure visits each selection of the text once (so
@@ -65,7 +47,7 @@ func doubling(n int, inSchema bool) string {
 func TestDoublingDocumentsAreRefused(t *testing.T) {
 	for _, inSchema := range []bool{false, true} {
 		for n := 10; n <= 40; n++ {
-			q := doubling(n, inSchema)
+			q := gqllimitstest.Doubling(n, inSchema)
 			errs := validate(t, q, defaults)
 			if got := rulesOf(errs); len(got) != 1 || got[0] != RuleMaxSelections {
 				t.Fatalf("n=%d inSchema=%v: got errors %v (%v), want one %s", n, inSchema, got, errs, RuleMaxSelections)
@@ -98,8 +80,8 @@ func TestExpandedSelections(t *testing.T) {
 		{`query A { viewer { id } } query B { ...V ...V } fragment V on Query { viewer { id } }`, 6},
 		{`{ ...Missing viewer { id } }`, 3},
 		{`{ ...A } fragment A on Query { ...B } fragment B on Query { ...A viewer { id } }`, 5},
-		{doubling(3, false), 1 + 2 + 4 + 8 + 8*2},
-		{doubling(70, false), math.MaxInt},
+		{gqllimitstest.Doubling(3, false), 1 + 2 + 4 + 8 + 8*2},
+		{gqllimitstest.Doubling(70, false), math.MaxInt},
 	}
 	for _, tt := range tests {
 		doc, err := parser.ParseQuery(&ast.Source{Input: tt.query})
@@ -169,7 +151,7 @@ func TestLimits(t *testing.T) {
 		{"selections at the limit", `{ viewer { id name } }`, Limits{MaxSelections: 3}, ""},
 		{"selections past the limit", `{ viewer { id name email } }`, Limits{MaxSelections: 3}, RuleMaxSelections},
 		{"selections count spreads and their expansion", `{ ...V ...V } fragment V on Query { viewer { id } }`, Limits{MaxSelections: 5}, RuleMaxSelections},
-		{"no limits, no rule", doubling(30, false), Limits{}, ""},
+		{"no limits, no rule", gqllimitstest.Doubling(30, false), Limits{}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

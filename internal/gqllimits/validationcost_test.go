@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/patgov/pats/internal/gqllimits/gqllimitstest"
+
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
@@ -22,14 +24,7 @@ var costlyShapes = map[string]func(n int) string{
 	// n inline fragments selecting the same field.
 	"inline fragments": func(n int) string { return "{" + strings.Repeat(" ... on Query { viewer { id } }", n) + " }" },
 	// n fragments, each spreading the one before once.
-	"fragment chain": func(n int) string {
-		var b strings.Builder
-		fmt.Fprintf(&b, "query Q { __schema { ...F%d } }\nfragment F0 on __Schema { queryType { name } }\n", n)
-		for i := 1; i <= n; i++ {
-			fmt.Fprintf(&b, "fragment F%d on __Schema { ...F%d }\n", i, i-1)
-		}
-		return b.String()
-	},
+	"fragment chain": gqllimitstest.Chain,
 	// n fragments, all spread by the operation, selecting the same field.
 	"flat fragments": func(n int) string {
 		var b strings.Builder
@@ -127,7 +122,7 @@ func TestValidationCostRefusesQuadraticShapes(t *testing.T) {
 			t.Errorf("%s n=%d: cost %d, want over %d", name, n+1, got, DefaultMaxValidationCost)
 		}
 	}
-	doc, _ := parser.ParseQuery(&ast.Source{Input: doubling(60, false)})
+	doc, _ := parser.ParseQuery(&ast.Source{Input: gqllimitstest.Doubling(60, false)})
 	if got := ValidationCost(doc, defaults.MaxSelections, DefaultMaxValidationCost); got <= DefaultMaxValidationCost {
 		t.Errorf("doubling n=60: cost %d, want over the limit", got)
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/patgov/pats/internal/gqllimits/gqllimitstest"
 )
 
 // documentHandler is the GraphQL handler alone (no authentication, no
@@ -40,25 +42,6 @@ func postGraphQL(t testing.TB, h http.Handler, body any) (int, graphQLErrorBody)
 	return rec.Code, out
 }
 
-// doublingDocument is the security review's document: each fragment
-// spreads the one before twice, so n levels expand to 2^n fields.
-// inSchema puts it under __schema, which the complexity limit skips.
-func doublingDocument(n int, inSchema bool) string {
-	var b strings.Builder
-	on, leaf := "Query", "viewer { id }"
-	if inSchema {
-		on, leaf = "__Schema", "queryType { name }"
-		fmt.Fprintf(&b, "query Q { __schema { ...F%d } }\n", n)
-	} else {
-		fmt.Fprintf(&b, "query Q { ...F%d }\n", n)
-	}
-	fmt.Fprintf(&b, "fragment F0 on %s { %s }\n", on, leaf)
-	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, "fragment F%d on %s { ...F%d ...F%d }\n", i, on, i-1, i-1)
-	}
-	return b.String()
-}
-
 // TestDoublingDocumentRefused: the review's document and its __schema
 // variant are refused with COMPLEXITY_LIMIT_EXCEEDED (HTTP 422) at every
 // n from 10 to 40. (How fast: BenchmarkDoublingDocument.)
@@ -66,24 +49,12 @@ func TestDoublingDocumentRefused(t *testing.T) {
 	h := documentHandler(Limits{}, nil)
 	for _, inSchema := range []bool{false, true} {
 		for n := 10; n <= 40; n += 5 {
-			status, body := postGraphQL(t, h, map[string]any{"query": doublingDocument(n, inSchema)})
+			status, body := postGraphQL(t, h, map[string]any{"query": gqllimitstest.Doubling(n, inSchema)})
 			if status != http.StatusUnprocessableEntity || len(body.Errors) != 1 || body.Errors[0].Extensions["code"] != "COMPLEXITY_LIMIT_EXCEEDED" {
 				t.Errorf("n=%d inSchema=%v: got %d %+v, want 422 and one COMPLEXITY_LIMIT_EXCEEDED", n, inSchema, status, body.Errors)
 			}
 		}
 	}
-}
-
-// chainDocument nests n fragments under __schema, each spreading the one
-// before once: an expansion of about 2n selections, accepted, so every
-// validation rule runs on it in full.
-func chainDocument(n int) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "query Q { __schema { ...F%d } }\nfragment F0 on __Schema { queryType { name } }\n", n)
-	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, "fragment F%d on __Schema { ...F%d }\n", i, i-1)
-	}
-	return b.String()
 }
 
 // TestQuadraticDocumentsRefused: documents that gqlparser would take
@@ -94,7 +65,7 @@ func TestQuadraticDocumentsRefused(t *testing.T) {
 	h := documentHandler(Limits{}, nil)
 	for name, query := range map[string]string{
 		"same field": "{" + strings.Repeat(" __schema { queryType { name } }", 600) + " }",
-		"chain":      chainDocument(300),
+		"chain":      gqllimitstest.Chain(300),
 	} {
 		status, body := postGraphQL(t, h, map[string]any{"query": query})
 		if status != http.StatusUnprocessableEntity || len(body.Errors) != 1 || body.Errors[0].Extensions["code"] != "COMPLEXITY_LIMIT_EXCEEDED" ||
@@ -136,14 +107,14 @@ func BenchmarkDoublingDocument(b *testing.B) {
 	}
 	run("baseline", "{ __typename }", http.StatusOK)
 	for _, n := range []int{10, 20, 30, 40, 80, 160, 320} {
-		run(fmt.Sprintf("query/n=%d", n), doublingDocument(n, false), http.StatusUnprocessableEntity)
-		run(fmt.Sprintf("schema/n=%d", n), doublingDocument(n, true), http.StatusUnprocessableEntity)
+		run(fmt.Sprintf("query/n=%d", n), gqllimitstest.Doubling(n, false), http.StatusUnprocessableEntity)
+		run(fmt.Sprintf("schema/n=%d", n), gqllimitstest.Doubling(n, true), http.StatusUnprocessableEntity)
 		// Chains past about 100 fragments cost too much to validate.
 		chainStatus := http.StatusOK
 		if n > 100 {
 			chainStatus = http.StatusUnprocessableEntity
 		}
-		run(fmt.Sprintf("chain/n=%d", n), chainDocument(n), chainStatus)
+		run(fmt.Sprintf("chain/n=%d", n), gqllimitstest.Chain(n), chainStatus)
 	}
 	// gqlparser's overlapping-fields rule is quadratic in these copies.
 	run("samefield/n=600", "{"+strings.Repeat(" __schema { queryType { name } }", 600)+" }", http.StatusUnprocessableEntity)
@@ -183,7 +154,7 @@ func TestRefusedDocumentsAreLogged(t *testing.T) {
 	h := documentHandler(Limits{LogSlowerThan: time.Nanosecond}, log)
 	const secret = "pat_secretvalue0123456789"
 	postGraphQL(t, h, map[string]any{
-		"query":     doublingDocument(30, false) + `query V($t: String!) { viewer { id } }`,
+		"query":     gqllimitstest.Doubling(30, false) + `query V($t: String!) { viewer { id } }`,
 		"variables": map[string]any{"t": secret}, "operationName": "Q",
 	})
 	var entry struct {
@@ -204,7 +175,7 @@ func TestRefusedDocumentsAreLogged(t *testing.T) {
 	}
 	// The default threshold logs nothing for a fast refusal.
 	logs.Reset()
-	postGraphQL(t, documentHandler(Limits{}, log), map[string]any{"query": doublingDocument(30, false)})
+	postGraphQL(t, documentHandler(Limits{}, log), map[string]any{"query": gqllimitstest.Doubling(30, false)})
 	if logs.Len() != 0 {
 		t.Errorf("fast refusal with the default threshold: got log %s, want none", logs.String())
 	}
