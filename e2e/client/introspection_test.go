@@ -11,37 +11,9 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/patgov/pats/client"
+	"github.com/patgov/pats/internal/gqllimits/gqllimitstest"
 	"github.com/patgov/pats/internal/testenv"
 )
-
-// introspectionQuery is the query graphql-js's getIntrospectionQuery()
-// builds by default (v16), which GraphiQL, graphql-codegen and most other
-// tools send to read a schema.
-const introspectionQuery = `query IntrospectionQuery {
-  __schema {
-    queryType { name }
-    mutationType { name }
-    subscriptionType { name }
-    types { ...FullType }
-    directives { name description locations args { ...InputValue } }
-  }
-}
-fragment FullType on __Type {
-  kind name description
-  fields(includeDeprecated: true) {
-    name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason
-  }
-  inputFields { ...InputValue }
-  interfaces { ...TypeRef }
-  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
-  possibleTypes { ...TypeRef }
-}
-fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
-fragment TypeRef on __Type {
-  kind name
-  ofType { kind name ofType { kind name ofType { kind name ofType { kind name
-    ofType { kind name ofType { kind name ofType { kind name } } } } } } }
-}`
 
 // introspected is the part of the introspection result compared with
 // schema.graphqls.
@@ -74,7 +46,7 @@ func TestIntrospectionServesTheSchema(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
 		c := typed(env, env.Member(t, testenv.UniqueOrg("clientintro"), "alice"))
 		var got introspected
-		err := c.MakeRequest(t.Context(), &graphql.Request{Query: introspectionQuery, OpName: "IntrospectionQuery"}, &graphql.Response{Data: &got})
+		err := c.MakeRequest(t.Context(), &graphql.Request{Query: gqllimitstest.IntrospectionQuery, OpName: "IntrospectionQuery"}, &graphql.Response{Data: &got})
 		if err != nil {
 			t.Fatalf("introspection (code %q): %v", client.ErrorCode(err), err)
 		}

@@ -167,7 +167,7 @@ func TestLimits(t *testing.T) {
 // TestStandardIntrospectionQuery: the introspection query GraphiQL and
 // codegen tools send fits the default limits with room to spare.
 func TestStandardIntrospectionQuery(t *testing.T) {
-	doc, err := parser.ParseQuery(&ast.Source{Input: standardIntrospection})
+	doc, err := parser.ParseQuery(&ast.Source{Input: gqllimitstest.IntrospectionQuery})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,30 +180,3 @@ func TestStandardIntrospectionQuery(t *testing.T) {
 		t.Errorf("standard introspection query: %d selections, want under a quarter of the default limit %d", s.selections, defaults.MaxSelections)
 	}
 }
-
-// standardIntrospection is graphql-js's getIntrospectionQuery() with
-// descriptions, as GraphiQL sends it.
-const standardIntrospection = `
-query IntrospectionQuery {
-  __schema {
-    queryType { name }
-    mutationType { name }
-    subscriptionType { name }
-    types { ...FullType }
-    directives { name description locations args { ...InputValue } }
-  }
-}
-fragment FullType on __Type {
-  kind name description
-  fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
-  inputFields { ...InputValue }
-  interfaces { ...TypeRef }
-  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
-  possibleTypes { ...TypeRef }
-}
-fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
-fragment TypeRef on __Type {
-  kind name
-  ofType { kind name ofType { kind name ofType { kind name ofType { kind name
-    ofType { kind name ofType { kind name ofType { kind name } } } } } } }
-}`

@@ -132,7 +132,7 @@ func TestValidationCostRefusesQuadraticShapes(t *testing.T) {
 // operation the typed client and the console send cost under a quarter
 // of the default.
 func TestShippedOperationsFit(t *testing.T) {
-	docs := map[string]string{"standard introspection": standardIntrospection}
+	docs := map[string]string{"standard introspection": gqllimitstest.IntrospectionQuery}
 	for _, dir := range []string{"../../client/operations", "../../console/web/src/graphql"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.graphql"))
 		if err != nil || len(files) == 0 {
