@@ -28,7 +28,7 @@ import (
 // the service accepts unless configured otherwise: about 4 to 7 ms of
 // validation on the reference machine (two cores, 140 to 260 ns a unit
 // over the shapes in BenchmarkValidationCost). The standard introspection
-// query costs 1,560; all of the console's operations together 816.
+// query costs 1,560; all of the console's operations together 820.
 const DefaultMaxValidationCost = 25_000
 
 // FragmentWeight is the cost of one selection of a fragment definition's
