@@ -12,7 +12,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/patgov/pats/internal/auth"
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // metricsAddr finds the metrics listener's address in the server's log.
@@ -87,7 +87,7 @@ func TestMaxSessionLengthConfigured(t *testing.T) {
 		now := time.Now()
 		token, err := auth.Sign([]byte(jwtSecret), &auth.Claims{
 			RegisteredClaims: jwt.RegisteredClaims{Subject: "u1", IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(lifetime))},
-			Org:              "org-1", Role: auth.RoleMember, Name: "u1", AccountType: model.AccountTypeLocal,
+			Org:              "org-1", Role: auth.RoleMember, Name: "u1", AccountType: entity.AccountTypeLocal,
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -20,7 +20,7 @@ import (
 
 	"github.com/patgov/pats/internal/auth"
 	"github.com/patgov/pats/internal/database"
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's concurrent logging.
@@ -139,7 +139,7 @@ func signSession(t *testing.T, key, subject string, role auth.Role) string {
 	t.Helper()
 	s, err := auth.Sign([]byte(key), &auth.Claims{
 		RegisteredClaims: jwt.RegisteredClaims{Subject: subject, ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour))},
-		Org:              "org-1", Role: role, Email: subject + "@example.test", Name: subject, AccountType: model.AccountTypeLocal,
+		Org:              "org-1", Role: role, Email: subject + "@example.test", Name: subject, AccountType: entity.AccountTypeLocal,
 	})
 	if err != nil {
 		t.Fatal(err)

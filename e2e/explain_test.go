@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/pat"
 	"github.com/patgov/pats/internal/seed"
 	"github.com/patgov/pats/internal/store"
@@ -43,7 +44,7 @@ func TestKeysetPlansOnMySQL(t *testing.T) {
 
 	check := func(t *testing.T, order model.PersonalAccessTokenOrderField, dir model.OrderDirection, deep int) {
 		req := pat.ListRequest{First: ptr(100), OrderBy: &model.PersonalAccessTokenOrder{Field: order, Direction: dir},
-			Filter: &model.PersonalAccessTokenFilter{Status: []model.TokenStatus{model.TokenStatusActive, model.TokenStatusExpired, model.TokenStatusRevoked}}}
+			Filter: &model.PersonalAccessTokenFilter{Status: []entity.TokenStatus{entity.TokenStatusActive, entity.TokenStatusExpired, entity.TokenStatusRevoked}}}
 		for seen := 0; seen < deep; seen += 100 {
 			// (walked 100 at a time)
 			conn, err := env.Service.ListTokens(ctx, admin, req)
@@ -149,7 +150,7 @@ func principal(t *testing.T, env *testenv.Env, org string) *auth.Principal {
 	t.Helper()
 	p, err := env.Service.Provision(context.Background(), &auth.Claims{
 		RegisteredClaims: jwt.RegisteredClaims{Subject: "explain-admin"},
-		Org:              org, Role: auth.RoleAdmin, Email: "admin@example.test", Name: "Admin", AccountType: model.AccountTypeLocal,
+		Org:              org, Role: auth.RoleAdmin, Email: "admin@example.test", Name: "Admin", AccountType: entity.AccountTypeLocal,
 	})
 	if err != nil {
 		t.Fatalf("provision: %v", err)

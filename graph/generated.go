@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/model"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -177,29 +178,29 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type AuditEventResolver interface {
-	Actor(ctx context.Context, obj *model.AuditEvent) (*model.User, error)
+	Actor(ctx context.Context, obj *entity.AuditEvent) (*entity.User, error)
 }
 type AuditedTokenResolver interface {
-	Owner(ctx context.Context, obj *model.AuditedToken) (*model.User, error)
+	Owner(ctx context.Context, obj *entity.AuditedToken) (*entity.User, error)
 }
 type MutationResolver interface {
-	UpdatePatSettings(ctx context.Context, input model.UpdatePatSettingsInput) (*model.Organization, error)
+	UpdatePatSettings(ctx context.Context, input model.UpdatePatSettingsInput) (*entity.Organization, error)
 	RevokeTokens(ctx context.Context, ids []string) (*model.RevokeTokensPayload, error)
 	RevokeTokenByValue(ctx context.Context, token string) (*model.RevokeTokenByValuePayload, error)
 	CreatePersonalAccessToken(ctx context.Context, input model.CreatePersonalAccessTokenInput) (*model.CreatePersonalAccessTokenPayload, error)
 }
 type OrganizationPatSettingsResolver interface {
-	UpdatedBy(ctx context.Context, obj *model.Organization) (*model.User, error)
+	UpdatedBy(ctx context.Context, obj *entity.Organization) (*entity.User, error)
 }
 type PersonalAccessTokenResolver interface {
-	Owner(ctx context.Context, obj *model.PersonalAccessToken) (*model.User, error)
+	Owner(ctx context.Context, obj *entity.PersonalAccessToken) (*entity.User, error)
 
-	RevokedBy(ctx context.Context, obj *model.PersonalAccessToken) (*model.User, error)
+	RevokedBy(ctx context.Context, obj *entity.PersonalAccessToken) (*entity.User, error)
 }
 type QueryResolver interface {
 	PersonalAccessTokens(ctx context.Context, first *int, after *string, filter *model.PersonalAccessTokenFilter, orderBy *model.PersonalAccessTokenOrder) (*model.PersonalAccessTokenConnection, error)
-	OrganizationPatSettings(ctx context.Context) (*model.Organization, error)
-	Viewer(ctx context.Context) (*model.User, error)
+	OrganizationPatSettings(ctx context.Context) (*entity.Organization, error)
+	Viewer(ctx context.Context) (*entity.User, error)
 	ViewerRole(ctx context.Context) (model.Role, error)
 	AvailableScopes(ctx context.Context) ([]string, error)
 	Users(ctx context.Context, first *int, after *string, search *string) (*model.UserConnection, error)
@@ -1803,7 +1804,7 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_id(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1826,7 +1827,7 @@ func (ec *executionContext) fieldContext_AuditEvent_id(_ context.Context, field 
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
 }
 
-func (ec *executionContext) _AuditEvent_action(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_action(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1838,8 +1839,8 @@ func (ec *executionContext) _AuditEvent_action(ctx context.Context, field graphq
 			return obj.Action, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.AuditAction) graphql.Marshaler {
-			return ec.marshalNAuditAction2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditAction(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v entity.AuditAction) graphql.Marshaler {
+			return ec.marshalNAuditAction2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAuditAction(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1849,7 +1850,7 @@ func (ec *executionContext) fieldContext_AuditEvent_action(_ context.Context, fi
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "AuditAction")
 }
 
-func (ec *executionContext) _AuditEvent_occurredAt(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_occurredAt(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1861,8 +1862,8 @@ func (ec *executionContext) _AuditEvent_occurredAt(ctx context.Context, field gr
 			return obj.OccurredAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Time) graphql.Marshaler {
-			return ec.marshalNTime2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v entity.Time) graphql.Marshaler {
+			return ec.marshalNTime2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1872,7 +1873,7 @@ func (ec *executionContext) fieldContext_AuditEvent_occurredAt(_ context.Context
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "Time")
 }
 
-func (ec *executionContext) _AuditEvent_actor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_actor(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1884,8 +1885,8 @@ func (ec *executionContext) _AuditEvent_actor(ctx context.Context, field graphql
 			return ec.Resolvers.AuditEvent().Actor(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐUser(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1904,7 +1905,7 @@ func (ec *executionContext) fieldContext_AuditEvent_actor(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _AuditEvent_token(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_token(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1916,8 +1917,8 @@ func (ec *executionContext) _AuditEvent_token(ctx context.Context, field graphql
 			return obj.Token(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditedToken) graphql.Marshaler {
-			return ec.marshalOAuditedToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditedToken(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.AuditedToken) graphql.Marshaler {
+			return ec.marshalOAuditedToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAuditedToken(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1936,7 +1937,7 @@ func (ec *executionContext) fieldContext_AuditEvent_token(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _AuditEvent_revocationSource(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_revocationSource(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1948,8 +1949,8 @@ func (ec *executionContext) _AuditEvent_revocationSource(ctx context.Context, fi
 			return obj.RevocationSource, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RevocationSource) graphql.Marshaler {
-			return ec.marshalORevocationSource2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐRevocationSource(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.RevocationSource) graphql.Marshaler {
+			return ec.marshalORevocationSource2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐRevocationSource(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1959,7 +1960,7 @@ func (ec *executionContext) fieldContext_AuditEvent_revocationSource(_ context.C
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "RevocationSource")
 }
 
-func (ec *executionContext) _AuditEvent_settingsChange(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_settingsChange(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1971,8 +1972,8 @@ func (ec *executionContext) _AuditEvent_settingsChange(ctx context.Context, fiel
 			return obj.SettingsChange(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditedSettingsChange) graphql.Marshaler {
-			return ec.marshalOAuditedSettingsChange2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditedSettingsChange(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.AuditedSettingsChange) graphql.Marshaler {
+			return ec.marshalOAuditedSettingsChange2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAuditedSettingsChange(ctx, selections, v)
 		},
 		true,
 		false,
@@ -1991,7 +1992,7 @@ func (ec *executionContext) fieldContext_AuditEvent_settingsChange(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _AuditEvent_requestId(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_requestId(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2014,7 +2015,7 @@ func (ec *executionContext) fieldContext_AuditEvent_requestId(_ context.Context,
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEvent_clientRequestId(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_clientRequestId(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2037,7 +2038,7 @@ func (ec *executionContext) fieldContext_AuditEvent_clientRequestId(_ context.Co
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEvent_clientIp(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_clientIp(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2060,7 +2061,7 @@ func (ec *executionContext) fieldContext_AuditEvent_clientIp(_ context.Context, 
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEvent_userAgent(ctx context.Context, field graphql.CollectedField, obj *model.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_userAgent(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2127,8 +2128,8 @@ func (ec *executionContext) _AuditEventConnection_nodes(ctx context.Context, fie
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEvent) graphql.Marshaler {
-			return ec.marshalNAuditEvent2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditEventᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*entity.AuditEvent) graphql.Marshaler {
+			return ec.marshalNAuditEvent2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAuditEventᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2214,8 +2215,8 @@ func (ec *executionContext) _AuditEventEdge_node(ctx context.Context, field grap
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEvent) graphql.Marshaler {
-			return ec.marshalNAuditEvent2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditEvent(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.AuditEvent) graphql.Marshaler {
+			return ec.marshalNAuditEvent2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAuditEvent(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2234,7 +2235,7 @@ func (ec *executionContext) fieldContext_AuditEventEdge_node(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _AuditedSettingsChange_previousEnabled(ctx context.Context, field graphql.CollectedField, obj *model.AuditedSettingsChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditedSettingsChange_previousEnabled(ctx context.Context, field graphql.CollectedField, obj *entity.AuditedSettingsChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2257,7 +2258,7 @@ func (ec *executionContext) fieldContext_AuditedSettingsChange_previousEnabled(_
 	return graphql.NewScalarFieldContext("AuditedSettingsChange", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _AuditedSettingsChange_enabled(ctx context.Context, field graphql.CollectedField, obj *model.AuditedSettingsChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditedSettingsChange_enabled(ctx context.Context, field graphql.CollectedField, obj *entity.AuditedSettingsChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2280,7 +2281,7 @@ func (ec *executionContext) fieldContext_AuditedSettingsChange_enabled(_ context
 	return graphql.NewScalarFieldContext("AuditedSettingsChange", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _AuditedSettingsChange_previousMaxLifespanDays(ctx context.Context, field graphql.CollectedField, obj *model.AuditedSettingsChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditedSettingsChange_previousMaxLifespanDays(ctx context.Context, field graphql.CollectedField, obj *entity.AuditedSettingsChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2303,7 +2304,7 @@ func (ec *executionContext) fieldContext_AuditedSettingsChange_previousMaxLifesp
 	return graphql.NewScalarFieldContext("AuditedSettingsChange", field, false, false, "Int")
 }
 
-func (ec *executionContext) _AuditedSettingsChange_maxLifespanDays(ctx context.Context, field graphql.CollectedField, obj *model.AuditedSettingsChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditedSettingsChange_maxLifespanDays(ctx context.Context, field graphql.CollectedField, obj *entity.AuditedSettingsChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2326,7 +2327,7 @@ func (ec *executionContext) fieldContext_AuditedSettingsChange_maxLifespanDays(_
 	return graphql.NewScalarFieldContext("AuditedSettingsChange", field, false, false, "Int")
 }
 
-func (ec *executionContext) _AuditedToken_id(ctx context.Context, field graphql.CollectedField, obj *model.AuditedToken) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditedToken_id(ctx context.Context, field graphql.CollectedField, obj *entity.AuditedToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2349,7 +2350,7 @@ func (ec *executionContext) fieldContext_AuditedToken_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("AuditedToken", field, false, false, "ID")
 }
 
-func (ec *executionContext) _AuditedToken_name(ctx context.Context, field graphql.CollectedField, obj *model.AuditedToken) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditedToken_name(ctx context.Context, field graphql.CollectedField, obj *entity.AuditedToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2372,7 +2373,7 @@ func (ec *executionContext) fieldContext_AuditedToken_name(_ context.Context, fi
 	return graphql.NewScalarFieldContext("AuditedToken", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditedToken_owner(ctx context.Context, field graphql.CollectedField, obj *model.AuditedToken) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditedToken_owner(ctx context.Context, field graphql.CollectedField, obj *entity.AuditedToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2384,8 +2385,8 @@ func (ec *executionContext) _AuditedToken_owner(ctx context.Context, field graph
 			return ec.Resolvers.AuditedToken().Owner(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐUser(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2404,7 +2405,7 @@ func (ec *executionContext) fieldContext_AuditedToken_owner(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _AuditedToken_scopes(ctx context.Context, field graphql.CollectedField, obj *model.AuditedToken) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditedToken_scopes(ctx context.Context, field graphql.CollectedField, obj *entity.AuditedToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2427,7 +2428,7 @@ func (ec *executionContext) fieldContext_AuditedToken_scopes(_ context.Context, 
 	return graphql.NewScalarFieldContext("AuditedToken", field, true, false, "String")
 }
 
-func (ec *executionContext) _AuditedToken_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.AuditedToken) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditedToken_expiresAt(ctx context.Context, field graphql.CollectedField, obj *entity.AuditedToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2439,8 +2440,8 @@ func (ec *executionContext) _AuditedToken_expiresAt(ctx context.Context, field g
 			return obj.ExpiresAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Time) graphql.Marshaler {
-			return ec.marshalNTime2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v entity.Time) graphql.Marshaler {
+			return ec.marshalNTime2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2450,7 +2451,7 @@ func (ec *executionContext) fieldContext_AuditedToken_expiresAt(_ context.Contex
 	return graphql.NewScalarFieldContext("AuditedToken", field, false, false, "Time")
 }
 
-func (ec *executionContext) _AuditedToken_hint(ctx context.Context, field graphql.CollectedField, obj *model.AuditedToken) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditedToken_hint(ctx context.Context, field graphql.CollectedField, obj *entity.AuditedToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2508,8 +2509,8 @@ func (ec *executionContext) _CreatePersonalAccessTokenPayload_personalAccessToke
 			return obj.PersonalAccessToken, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonalAccessToken) graphql.Marshaler {
-			return ec.marshalNPersonalAccessToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐPersonalAccessToken(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.PersonalAccessToken) graphql.Marshaler {
+			return ec.marshalNPersonalAccessToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐPersonalAccessToken(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2541,8 +2542,8 @@ func (ec *executionContext) _Mutation_updatePatSettings(ctx context.Context, fie
 			return ec.Resolvers.Mutation().UpdatePatSettings(ctx, fc.Args["input"].(model.UpdatePatSettingsInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
-			return ec.marshalNOrganizationPatSettings2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐOrganization(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.Organization) graphql.Marshaler {
+			return ec.marshalNOrganizationPatSettings2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐOrganization(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2704,7 +2705,7 @@ func (ec *executionContext) fieldContext_Mutation_createPersonalAccessToken(ctx 
 	return fc, nil
 }
 
-func (ec *executionContext) _OrganizationPatSettings_enabled(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationPatSettings_enabled(ctx context.Context, field graphql.CollectedField, obj *entity.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2727,7 +2728,7 @@ func (ec *executionContext) fieldContext_OrganizationPatSettings_enabled(_ conte
 	return graphql.NewScalarFieldContext("OrganizationPatSettings", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _OrganizationPatSettings_maxLifespanDays(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationPatSettings_maxLifespanDays(ctx context.Context, field graphql.CollectedField, obj *entity.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2750,7 +2751,7 @@ func (ec *executionContext) fieldContext_OrganizationPatSettings_maxLifespanDays
 	return graphql.NewScalarFieldContext("OrganizationPatSettings", field, false, false, "Int")
 }
 
-func (ec *executionContext) _OrganizationPatSettings_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationPatSettings_updatedAt(ctx context.Context, field graphql.CollectedField, obj *entity.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2762,8 +2763,8 @@ func (ec *executionContext) _OrganizationPatSettings_updatedAt(ctx context.Conte
 			return obj.SettingsUpdatedAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
@@ -2773,7 +2774,7 @@ func (ec *executionContext) fieldContext_OrganizationPatSettings_updatedAt(_ con
 	return graphql.NewScalarFieldContext("OrganizationPatSettings", field, false, false, "Time")
 }
 
-func (ec *executionContext) _OrganizationPatSettings_updatedBy(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+func (ec *executionContext) _OrganizationPatSettings_updatedBy(ctx context.Context, field graphql.CollectedField, obj *entity.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2785,8 +2786,8 @@ func (ec *executionContext) _OrganizationPatSettings_updatedBy(ctx context.Conte
 			return ec.Resolvers.OrganizationPatSettings().UpdatedBy(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐUser(ctx, selections, v)
 		},
 		true,
 		false,
@@ -2897,7 +2898,7 @@ func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
-func (ec *executionContext) _PersonalAccessToken_id(ctx context.Context, field graphql.CollectedField, obj *model.PersonalAccessToken) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonalAccessToken_id(ctx context.Context, field graphql.CollectedField, obj *entity.PersonalAccessToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2920,7 +2921,7 @@ func (ec *executionContext) fieldContext_PersonalAccessToken_id(_ context.Contex
 	return graphql.NewScalarFieldContext("PersonalAccessToken", field, false, false, "ID")
 }
 
-func (ec *executionContext) _PersonalAccessToken_name(ctx context.Context, field graphql.CollectedField, obj *model.PersonalAccessToken) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonalAccessToken_name(ctx context.Context, field graphql.CollectedField, obj *entity.PersonalAccessToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2943,7 +2944,7 @@ func (ec *executionContext) fieldContext_PersonalAccessToken_name(_ context.Cont
 	return graphql.NewScalarFieldContext("PersonalAccessToken", field, false, false, "String")
 }
 
-func (ec *executionContext) _PersonalAccessToken_owner(ctx context.Context, field graphql.CollectedField, obj *model.PersonalAccessToken) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonalAccessToken_owner(ctx context.Context, field graphql.CollectedField, obj *entity.PersonalAccessToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2955,8 +2956,8 @@ func (ec *executionContext) _PersonalAccessToken_owner(ctx context.Context, fiel
 			return ec.Resolvers.PersonalAccessToken().Owner(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐUser(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2975,7 +2976,7 @@ func (ec *executionContext) fieldContext_PersonalAccessToken_owner(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _PersonalAccessToken_scopes(ctx context.Context, field graphql.CollectedField, obj *model.PersonalAccessToken) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonalAccessToken_scopes(ctx context.Context, field graphql.CollectedField, obj *entity.PersonalAccessToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2998,7 +2999,7 @@ func (ec *executionContext) fieldContext_PersonalAccessToken_scopes(_ context.Co
 	return graphql.NewScalarFieldContext("PersonalAccessToken", field, true, false, "String")
 }
 
-func (ec *executionContext) _PersonalAccessToken_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.PersonalAccessToken) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonalAccessToken_createdAt(ctx context.Context, field graphql.CollectedField, obj *entity.PersonalAccessToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3010,8 +3011,8 @@ func (ec *executionContext) _PersonalAccessToken_createdAt(ctx context.Context, 
 			return obj.CreatedAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Time) graphql.Marshaler {
-			return ec.marshalNTime2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v entity.Time) graphql.Marshaler {
+			return ec.marshalNTime2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3021,7 +3022,7 @@ func (ec *executionContext) fieldContext_PersonalAccessToken_createdAt(_ context
 	return graphql.NewScalarFieldContext("PersonalAccessToken", field, false, false, "Time")
 }
 
-func (ec *executionContext) _PersonalAccessToken_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.PersonalAccessToken) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonalAccessToken_expiresAt(ctx context.Context, field graphql.CollectedField, obj *entity.PersonalAccessToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3033,8 +3034,8 @@ func (ec *executionContext) _PersonalAccessToken_expiresAt(ctx context.Context, 
 			return obj.EffectiveExpiresAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Time) graphql.Marshaler {
-			return ec.marshalNTime2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v entity.Time) graphql.Marshaler {
+			return ec.marshalNTime2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3044,7 +3045,7 @@ func (ec *executionContext) fieldContext_PersonalAccessToken_expiresAt(_ context
 	return graphql.NewScalarFieldContext("PersonalAccessToken", field, false, false, "Time")
 }
 
-func (ec *executionContext) _PersonalAccessToken_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *model.PersonalAccessToken) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonalAccessToken_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *entity.PersonalAccessToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3056,8 +3057,8 @@ func (ec *executionContext) _PersonalAccessToken_lastUsedAt(ctx context.Context,
 			return obj.LastUsedAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
@@ -3067,7 +3068,7 @@ func (ec *executionContext) fieldContext_PersonalAccessToken_lastUsedAt(_ contex
 	return graphql.NewScalarFieldContext("PersonalAccessToken", field, false, false, "Time")
 }
 
-func (ec *executionContext) _PersonalAccessToken_status(ctx context.Context, field graphql.CollectedField, obj *model.PersonalAccessToken) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonalAccessToken_status(ctx context.Context, field graphql.CollectedField, obj *entity.PersonalAccessToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3079,8 +3080,8 @@ func (ec *executionContext) _PersonalAccessToken_status(ctx context.Context, fie
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.TokenStatus) graphql.Marshaler {
-			return ec.marshalNTokenStatus2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐTokenStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v entity.TokenStatus) graphql.Marshaler {
+			return ec.marshalNTokenStatus2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTokenStatus(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3090,7 +3091,7 @@ func (ec *executionContext) fieldContext_PersonalAccessToken_status(_ context.Co
 	return graphql.NewScalarFieldContext("PersonalAccessToken", field, false, false, "TokenStatus")
 }
 
-func (ec *executionContext) _PersonalAccessToken_revokedAt(ctx context.Context, field graphql.CollectedField, obj *model.PersonalAccessToken) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonalAccessToken_revokedAt(ctx context.Context, field graphql.CollectedField, obj *entity.PersonalAccessToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3102,8 +3103,8 @@ func (ec *executionContext) _PersonalAccessToken_revokedAt(ctx context.Context, 
 			return obj.RevokedAt, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
@@ -3113,7 +3114,7 @@ func (ec *executionContext) fieldContext_PersonalAccessToken_revokedAt(_ context
 	return graphql.NewScalarFieldContext("PersonalAccessToken", field, false, false, "Time")
 }
 
-func (ec *executionContext) _PersonalAccessToken_revokedBy(ctx context.Context, field graphql.CollectedField, obj *model.PersonalAccessToken) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonalAccessToken_revokedBy(ctx context.Context, field graphql.CollectedField, obj *entity.PersonalAccessToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3125,8 +3126,8 @@ func (ec *executionContext) _PersonalAccessToken_revokedBy(ctx context.Context, 
 			return ec.Resolvers.PersonalAccessToken().RevokedBy(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
-			return ec.marshalOUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐUser(ctx, selections, v)
 		},
 		true,
 		false,
@@ -3145,7 +3146,7 @@ func (ec *executionContext) fieldContext_PersonalAccessToken_revokedBy(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _PersonalAccessToken_revocationSource(ctx context.Context, field graphql.CollectedField, obj *model.PersonalAccessToken) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonalAccessToken_revocationSource(ctx context.Context, field graphql.CollectedField, obj *entity.PersonalAccessToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3157,8 +3158,8 @@ func (ec *executionContext) _PersonalAccessToken_revocationSource(ctx context.Co
 			return obj.RevocationSource, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RevocationSource) graphql.Marshaler {
-			return ec.marshalORevocationSource2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐRevocationSource(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.RevocationSource) graphql.Marshaler {
+			return ec.marshalORevocationSource2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐRevocationSource(ctx, selections, v)
 		},
 		true,
 		false,
@@ -3168,7 +3169,7 @@ func (ec *executionContext) fieldContext_PersonalAccessToken_revocationSource(_ 
 	return graphql.NewScalarFieldContext("PersonalAccessToken", field, false, false, "RevocationSource")
 }
 
-func (ec *executionContext) _PersonalAccessToken_hint(ctx context.Context, field graphql.CollectedField, obj *model.PersonalAccessToken) (ret graphql.Marshaler) {
+func (ec *executionContext) _PersonalAccessToken_hint(ctx context.Context, field graphql.CollectedField, obj *entity.PersonalAccessToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3235,8 +3236,8 @@ func (ec *executionContext) _PersonalAccessTokenConnection_nodes(ctx context.Con
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PersonalAccessToken) graphql.Marshaler {
-			return ec.marshalNPersonalAccessToken2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐPersonalAccessTokenᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*entity.PersonalAccessToken) graphql.Marshaler {
+			return ec.marshalNPersonalAccessToken2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐPersonalAccessTokenᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3345,8 +3346,8 @@ func (ec *executionContext) _PersonalAccessTokenEdge_node(ctx context.Context, f
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonalAccessToken) graphql.Marshaler {
-			return ec.marshalNPersonalAccessToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐPersonalAccessToken(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.PersonalAccessToken) graphql.Marshaler {
+			return ec.marshalNPersonalAccessToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐPersonalAccessToken(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3421,8 +3422,8 @@ func (ec *executionContext) _Query_organizationPatSettings(ctx context.Context, 
 			return ec.Resolvers.Query().OrganizationPatSettings(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
-			return ec.marshalNOrganizationPatSettings2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐOrganization(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.Organization) graphql.Marshaler {
+			return ec.marshalNOrganizationPatSettings2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐOrganization(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3453,8 +3454,8 @@ func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().Viewer(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐUser(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3718,8 +3719,8 @@ func (ec *executionContext) _RevokeTokenByValuePayload_token(ctx context.Context
 			return obj.Token, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonalAccessToken) graphql.Marshaler {
-			return ec.marshalNPersonalAccessToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐPersonalAccessToken(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.PersonalAccessToken) graphql.Marshaler {
+			return ec.marshalNPersonalAccessToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐPersonalAccessToken(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3773,8 +3774,8 @@ func (ec *executionContext) _RevokeTokensPayload_tokens(ctx context.Context, fie
 			return obj.Tokens, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.PersonalAccessToken) graphql.Marshaler {
-			return ec.marshalNPersonalAccessToken2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐPersonalAccessTokenᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*entity.PersonalAccessToken) graphql.Marshaler {
+			return ec.marshalNPersonalAccessToken2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐPersonalAccessTokenᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3793,7 +3794,7 @@ func (ec *executionContext) fieldContext_RevokeTokensPayload_tokens(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *entity.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3816,7 +3817,7 @@ func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphq
 	return graphql.NewScalarFieldContext("User", field, false, false, "ID")
 }
 
-func (ec *executionContext) _User_email(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_email(ctx context.Context, field graphql.CollectedField, obj *entity.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3839,7 +3840,7 @@ func (ec *executionContext) fieldContext_User_email(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
 }
 
-func (ec *executionContext) _User_name(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_name(ctx context.Context, field graphql.CollectedField, obj *entity.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3862,7 +3863,7 @@ func (ec *executionContext) fieldContext_User_name(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
 }
 
-func (ec *executionContext) _User_accountType(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
+func (ec *executionContext) _User_accountType(ctx context.Context, field graphql.CollectedField, obj *entity.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3874,8 +3875,8 @@ func (ec *executionContext) _User_accountType(ctx context.Context, field graphql
 			return obj.AccountType, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.AccountType) graphql.Marshaler {
-			return ec.marshalNAccountType2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐAccountType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v entity.AccountType) graphql.Marshaler {
+			return ec.marshalNAccountType2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAccountType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3929,8 +3930,8 @@ func (ec *executionContext) _UserConnection_nodes(ctx context.Context, field gra
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐUserᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*entity.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐUserᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4016,8 +4017,8 @@ func (ec *executionContext) _UserEdge_node(ctx context.Context, field graphql.Co
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.User) graphql.Marshaler {
-			return ec.marshalNUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐUser(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐUser(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5129,7 +5130,7 @@ func (ec *executionContext) unmarshalInputAuditEventFilter(ctx context.Context, 
 		switch k {
 		case "actions":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actions"))
-			data, err := ec.unmarshalOAuditAction2ᚕgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditActionᚄ(ctx, v)
+			data, err := ec.unmarshalOAuditAction2ᚕgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAuditActionᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -5150,14 +5151,14 @@ func (ec *executionContext) unmarshalInputAuditEventFilter(ctx context.Context, 
 			it.TokenIds = data
 		case "since":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
-			data, err := ec.unmarshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐTime(ctx, v)
+			data, err := ec.unmarshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Since = data
 		case "until":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
-			data, err := ec.unmarshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐTime(ctx, v)
+			data, err := ec.unmarshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -5213,7 +5214,7 @@ func (ec *executionContext) unmarshalInputCreatePersonalAccessTokenInput(ctx con
 			it.Scopes = data
 		case "expiresAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
-			data, err := ec.unmarshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐTime(ctx, v)
+			data, err := ec.unmarshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -5255,7 +5256,7 @@ func (ec *executionContext) unmarshalInputPersonalAccessTokenFilter(ctx context.
 		switch k {
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOTokenStatus2ᚕgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐTokenStatusᚄ(ctx, v)
+			data, err := ec.unmarshalOTokenStatus2ᚕgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTokenStatusᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -5283,21 +5284,21 @@ func (ec *executionContext) unmarshalInputPersonalAccessTokenFilter(ctx context.
 			it.Scopes = data
 		case "expiresBefore":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresBefore"))
-			data, err := ec.unmarshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐTime(ctx, v)
+			data, err := ec.unmarshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresBefore = data
 		case "expiresAfter":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAfter"))
-			data, err := ec.unmarshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐTime(ctx, v)
+			data, err := ec.unmarshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAfter = data
 		case "lastUsedBefore":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastUsedBefore"))
-			data, err := ec.unmarshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐTime(ctx, v)
+			data, err := ec.unmarshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -5434,7 +5435,7 @@ func UnmarshalUpdatePatSettingsInput(ctx context.Context, raw any) (model.Update
 
 var auditEventImplementors = []string{"AuditEvent"}
 
-func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEvent) graphql.Marshaler {
+func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSet, obj *entity.AuditEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -5599,7 +5600,7 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 
 var auditedSettingsChangeImplementors = []string{"AuditedSettingsChange"}
 
-func (ec *executionContext) _AuditedSettingsChange(ctx context.Context, sel ast.SelectionSet, obj *model.AuditedSettingsChange) graphql.Marshaler {
+func (ec *executionContext) _AuditedSettingsChange(ctx context.Context, sel ast.SelectionSet, obj *entity.AuditedSettingsChange) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditedSettingsChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -5647,7 +5648,7 @@ func (ec *executionContext) _AuditedSettingsChange(ctx context.Context, sel ast.
 
 var auditedTokenImplementors = []string{"AuditedToken"}
 
-func (ec *executionContext) _AuditedToken(ctx context.Context, sel ast.SelectionSet, obj *model.AuditedToken) graphql.Marshaler {
+func (ec *executionContext) _AuditedToken(ctx context.Context, sel ast.SelectionSet, obj *entity.AuditedToken) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditedTokenImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -5808,7 +5809,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 
 var organizationPatSettingsImplementors = []string{"OrganizationPatSettings"}
 
-func (ec *executionContext) _OrganizationPatSettings(ctx context.Context, sel ast.SelectionSet, obj *model.Organization) graphql.Marshaler {
+func (ec *executionContext) _OrganizationPatSettings(ctx context.Context, sel ast.SelectionSet, obj *entity.Organization) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationPatSettingsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -5905,7 +5906,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 
 var personalAccessTokenImplementors = []string{"PersonalAccessToken"}
 
-func (ec *executionContext) _PersonalAccessToken(ctx context.Context, sel ast.SelectionSet, obj *model.PersonalAccessToken) graphql.Marshaler {
+func (ec *executionContext) _PersonalAccessToken(ctx context.Context, sel ast.SelectionSet, obj *entity.PersonalAccessToken) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personalAccessTokenImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -6250,7 +6251,7 @@ func (ec *executionContext) _RevokeTokensPayload(ctx context.Context, sel ast.Se
 
 var userImplementors = []string{"User"}
 
-func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *model.User) graphql.Marshaler {
+func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *entity.User) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -6739,31 +6740,39 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) unmarshalNAccountType2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐAccountType(ctx context.Context, v any) (model.AccountType, error) {
-	var res model.AccountType
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNAccountType2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAccountType(ctx context.Context, v any) (entity.AccountType, error) {
+	res, err := model.UnmarshalAccountType(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNAccountType2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐAccountType(ctx context.Context, sel ast.SelectionSet, v model.AccountType) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNAccountType2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAccountType(ctx context.Context, sel ast.SelectionSet, v entity.AccountType) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalAccountType(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AccountType!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNAuditAction2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditAction(ctx context.Context, v any) (model.AuditAction, error) {
-	var res model.AuditAction
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNAuditAction2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAuditAction(ctx context.Context, v any) (entity.AuditAction, error) {
+	res, err := model.UnmarshalAuditAction(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNAuditAction2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditAction(ctx context.Context, sel ast.SelectionSet, v model.AuditAction) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNAuditAction2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAuditAction(ctx context.Context, sel ast.SelectionSet, v entity.AuditAction) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalAuditAction(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AuditAction!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNAuditEvent2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEvent) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditEvent2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAuditEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*entity.AuditEvent) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAuditEvent2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditEvent(ctx, sel, v[i])
+		return ec.marshalNAuditEvent2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAuditEvent(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -6775,7 +6784,7 @@ func (ec *executionContext) marshalNAuditEvent2ᚕᚖgithubᚗcomᚋpatgovᚋpat
 	return ret
 }
 
-func (ec *executionContext) marshalNAuditEvent2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditEvent(ctx context.Context, sel ast.SelectionSet, v *model.AuditEvent) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditEvent2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAuditEvent(ctx context.Context, sel ast.SelectionSet, v *entity.AuditEvent) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditEvent!")
 		return graphql.Null
@@ -6909,7 +6918,7 @@ func (ec *executionContext) marshalNOrderDirection2githubᚗcomᚋpatgovᚋpats�
 	return v
 }
 
-func (ec *executionContext) marshalNOrganizationPatSettings2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganizationPatSettings2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *entity.Organization) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrganizationPatSettings!")
 		return graphql.Null
@@ -6925,11 +6934,11 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋpatgovᚋpatsᚋm
 	return ec._PageInfo(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPersonalAccessToken2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐPersonalAccessTokenᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PersonalAccessToken) graphql.Marshaler {
+func (ec *executionContext) marshalNPersonalAccessToken2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐPersonalAccessTokenᚄ(ctx context.Context, sel ast.SelectionSet, v []*entity.PersonalAccessToken) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPersonalAccessToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐPersonalAccessToken(ctx, sel, v[i])
+		return ec.marshalNPersonalAccessToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐPersonalAccessToken(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -6941,7 +6950,7 @@ func (ec *executionContext) marshalNPersonalAccessToken2ᚕᚖgithubᚗcomᚋpat
 	return ret
 }
 
-func (ec *executionContext) marshalNPersonalAccessToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐPersonalAccessToken(ctx context.Context, sel ast.SelectionSet, v *model.PersonalAccessToken) graphql.Marshaler {
+func (ec *executionContext) marshalNPersonalAccessToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐPersonalAccessToken(ctx context.Context, sel ast.SelectionSet, v *entity.PersonalAccessToken) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PersonalAccessToken!")
 		return graphql.Null
@@ -7070,24 +7079,32 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
-func (ec *executionContext) unmarshalNTime2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐTime(ctx context.Context, v any) (model.Time, error) {
-	var res model.Time
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNTime2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx context.Context, v any) (entity.Time, error) {
+	res, err := model.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNTime2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐTime(ctx context.Context, sel ast.SelectionSet, v model.Time) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNTime2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx context.Context, sel ast.SelectionSet, v entity.Time) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalTime(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
 }
 
-func (ec *executionContext) unmarshalNTokenStatus2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐTokenStatus(ctx context.Context, v any) (model.TokenStatus, error) {
-	var res model.TokenStatus
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNTokenStatus2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTokenStatus(ctx context.Context, v any) (entity.TokenStatus, error) {
+	res, err := model.UnmarshalTokenStatus(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNTokenStatus2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐTokenStatus(ctx context.Context, sel ast.SelectionSet, v model.TokenStatus) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNTokenStatus2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTokenStatus(ctx context.Context, sel ast.SelectionSet, v entity.TokenStatus) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalTokenStatus(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "TokenStatus!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNUpdatePatSettingsInput2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐUpdatePatSettingsInput(ctx context.Context, v any) (model.UpdatePatSettingsInput, error) {
@@ -7095,11 +7112,11 @@ func (ec *executionContext) unmarshalNUpdatePatSettingsInput2githubᚗcomᚋpatg
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNUser2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.User) graphql.Marshaler {
+func (ec *executionContext) marshalNUser2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []*entity.User) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐUser(ctx, sel, v[i])
+		return ec.marshalNUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐUser(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -7111,7 +7128,7 @@ func (ec *executionContext) marshalNUser2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋmo
 	return ret
 }
 
-func (ec *executionContext) marshalNUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v *model.User) graphql.Marshaler {
+func (ec *executionContext) marshalNUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐUser(ctx context.Context, sel ast.SelectionSet, v *entity.User) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "User!")
 		return graphql.Null
@@ -7293,16 +7310,16 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
-func (ec *executionContext) unmarshalOAuditAction2ᚕgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditActionᚄ(ctx context.Context, v any) ([]model.AuditAction, error) {
+func (ec *executionContext) unmarshalOAuditAction2ᚕgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAuditActionᚄ(ctx context.Context, v any) ([]entity.AuditAction, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.AuditAction, len(vSlice))
+	res := make([]entity.AuditAction, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNAuditAction2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditAction(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNAuditAction2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAuditAction(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -7310,14 +7327,14 @@ func (ec *executionContext) unmarshalOAuditAction2ᚕgithubᚗcomᚋpatgovᚋpat
 	return res, nil
 }
 
-func (ec *executionContext) marshalOAuditAction2ᚕgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditActionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AuditAction) graphql.Marshaler {
+func (ec *executionContext) marshalOAuditAction2ᚕgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAuditActionᚄ(ctx context.Context, sel ast.SelectionSet, v []entity.AuditAction) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAuditAction2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditAction(ctx, sel, v[i])
+		return ec.marshalNAuditAction2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAuditAction(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -7337,14 +7354,14 @@ func (ec *executionContext) unmarshalOAuditEventFilter2ᚖgithubᚗcomᚋpatgov�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOAuditedSettingsChange2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditedSettingsChange(ctx context.Context, sel ast.SelectionSet, v *model.AuditedSettingsChange) graphql.Marshaler {
+func (ec *executionContext) marshalOAuditedSettingsChange2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAuditedSettingsChange(ctx context.Context, sel ast.SelectionSet, v *entity.AuditedSettingsChange) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._AuditedSettingsChange(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOAuditedToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditedToken(ctx context.Context, sel ast.SelectionSet, v *model.AuditedToken) graphql.Marshaler {
+func (ec *executionContext) marshalOAuditedToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAuditedToken(ctx context.Context, sel ast.SelectionSet, v *entity.AuditedToken) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -7450,20 +7467,22 @@ func (ec *executionContext) unmarshalOPersonalAccessTokenOrder2ᚖgithubᚗcom�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalORevocationSource2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐRevocationSource(ctx context.Context, v any) (*model.RevocationSource, error) {
+func (ec *executionContext) unmarshalORevocationSource2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐRevocationSource(ctx context.Context, v any) (*entity.RevocationSource, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.RevocationSource)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := model.UnmarshalRevocationSource(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalORevocationSource2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐRevocationSource(ctx context.Context, sel ast.SelectionSet, v *model.RevocationSource) graphql.Marshaler {
+func (ec *executionContext) marshalORevocationSource2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐRevocationSource(ctx context.Context, sel ast.SelectionSet, v *entity.RevocationSource) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := model.MarshalRevocationSource(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -7519,32 +7538,34 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) unmarshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐTime(ctx context.Context, v any) (*model.Time, error) {
+func (ec *executionContext) unmarshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx context.Context, v any) (*entity.Time, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.Time)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := model.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐTime(ctx context.Context, sel ast.SelectionSet, v *model.Time) graphql.Marshaler {
+func (ec *executionContext) marshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx context.Context, sel ast.SelectionSet, v *entity.Time) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := model.MarshalTime(*v)
+	return res
 }
 
-func (ec *executionContext) unmarshalOTokenStatus2ᚕgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐTokenStatusᚄ(ctx context.Context, v any) ([]model.TokenStatus, error) {
+func (ec *executionContext) unmarshalOTokenStatus2ᚕgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTokenStatusᚄ(ctx context.Context, v any) ([]entity.TokenStatus, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.TokenStatus, len(vSlice))
+	res := make([]entity.TokenStatus, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNTokenStatus2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐTokenStatus(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNTokenStatus2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTokenStatus(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -7552,14 +7573,14 @@ func (ec *executionContext) unmarshalOTokenStatus2ᚕgithubᚗcomᚋpatgovᚋpat
 	return res, nil
 }
 
-func (ec *executionContext) marshalOTokenStatus2ᚕgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐTokenStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TokenStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOTokenStatus2ᚕgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTokenStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []entity.TokenStatus) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTokenStatus2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐTokenStatus(ctx, sel, v[i])
+		return ec.marshalNTokenStatus2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTokenStatus(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -7571,7 +7592,7 @@ func (ec *executionContext) marshalOTokenStatus2ᚕgithubᚗcomᚋpatgovᚋpats�
 	return ret
 }
 
-func (ec *executionContext) marshalOUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v *model.User) graphql.Marshaler {
+func (ec *executionContext) marshalOUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐUser(ctx context.Context, sel ast.SelectionSet, v *entity.User) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -1,5 +1,6 @@
-// Package model holds the GORM table structs, which gqlgen binds to the
-// GraphQL types of the same meaning, and the GraphQL-only types that gqlgen
-// generates into models_gen.go. Secret columns (the token digest) live on the
-// structs but never appear in the schema.
+// Package model is the GraphQL layer's own types: what gqlgen generates
+// into models_gen.go (inputs, payloads, GraphQL-only enums), the Relay
+// connections, and the wire form of the entity enums and Time that gqlgen
+// binds to (package entity). Only the GraphQL layer (graph, resolvers,
+// httpapi) imports it; the domain never does.
 package model

@@ -3,9 +3,13 @@ package model
 import (
 	"bytes"
 	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/patgov/pats/internal/entity"
 )
 
-// TestEnumsRoundTrip: every value of the string-valued enums marshals to
+// TestEnumsRoundTrip: every value of the entity enums marshals to
 // its GraphQL name and reads back; anything else is an input error naming
 // the enum.
 func TestEnumsRoundTrip(t *testing.T) {
@@ -24,16 +28,22 @@ func TestEnumsRoundTrip(t *testing.T) {
 			}
 		}
 	}
-	for _, v := range []TokenStatus{TokenStatusActive, TokenStatusExpired, TokenStatusRevoked} {
-		var got TokenStatus
-		check("TokenStatus", func() string { var b bytes.Buffer; v.MarshalGQL(&b); return b.String() }, got.UnmarshalGQL, string(v))
+	check("AccountType", func() string { return wire(MarshalAccountType(entity.AccountTypeLocal)) }, func(in any) error { _, err := UnmarshalAccountType(in); return err }, "LOCAL")
+	check("AccountType", func() string { return wire(MarshalAccountType(entity.AccountTypeDirectory)) }, func(in any) error { _, err := UnmarshalAccountType(in); return err }, "DIRECTORY")
+	for _, v := range []entity.TokenStatus{entity.TokenStatusActive, entity.TokenStatusExpired, entity.TokenStatusRevoked} {
+		check("TokenStatus", func() string { return wire(MarshalTokenStatus(v)) }, func(in any) error { _, err := UnmarshalTokenStatus(in); return err }, string(v))
 	}
-	for _, v := range []AuditAction{AuditTokenCreated, AuditTokenRevoked, AuditSettingsUpdated} {
-		var got AuditAction
-		check("AuditAction", func() string { var b bytes.Buffer; v.MarshalGQL(&b); return b.String() }, got.UnmarshalGQL, string(v))
+	for _, v := range []entity.AuditAction{entity.AuditTokenCreated, entity.AuditTokenRevoked, entity.AuditSettingsUpdated} {
+		check("AuditAction", func() string { return wire(MarshalAuditAction(v)) }, func(in any) error { _, err := UnmarshalAuditAction(in); return err }, string(v))
 	}
-	for _, v := range []RevocationSource{RevokedByOwner, RevokedByAdmin, RevokedByValue} {
-		var got RevocationSource
-		check("RevocationSource", func() string { var b bytes.Buffer; v.MarshalGQL(&b); return b.String() }, got.UnmarshalGQL, string(v))
+	for _, v := range []entity.RevocationSource{entity.RevokedByOwner, entity.RevokedByAdmin, entity.RevokedByValue} {
+		check("RevocationSource", func() string { return wire(MarshalRevocationSource(v)) }, func(in any) error { _, err := UnmarshalRevocationSource(in); return err }, string(v))
 	}
+}
+
+// wire is what m writes.
+func wire(m graphql.Marshaler) string {
+	var b bytes.Buffer
+	m.MarshalGQL(&b)
+	return b.String()
 }

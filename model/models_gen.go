@@ -7,20 +7,22 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/patgov/pats/internal/entity"
 )
 
 // Narrows the audit trail. Every given condition must hold. An empty list
 // matches nothing.
 type AuditEventFilter struct {
-	Actions []AuditAction `json:"actions,omitempty"`
+	Actions []entity.AuditAction `json:"actions,omitempty"`
 	// Actors' user IDs (the `sub` claim).
 	ActorIds []string `json:"actorIds,omitempty"`
 	// Tokens the events are about.
 	TokenIds []string `json:"tokenIds,omitempty"`
 	// Events at or after this time.
-	Since *Time `json:"since,omitempty"`
+	Since *entity.Time `json:"since,omitempty"`
 	// Events strictly before this time.
-	Until *Time `json:"until,omitempty"`
+	Until *entity.Time `json:"until,omitempty"`
 }
 
 type CreatePersonalAccessTokenInput struct {
@@ -29,13 +31,13 @@ type CreatePersonalAccessTokenInput struct {
 	// At least one scope, each from `availableScopes`.
 	Scopes []string `json:"scopes"`
 	// Defaults to now plus the maximum lifespan; must be in the future and within it.
-	ExpiresAt *Time `json:"expiresAt,omitempty"`
+	ExpiresAt *entity.Time `json:"expiresAt,omitempty"`
 }
 
 type CreatePersonalAccessTokenPayload struct {
 	// The secret. Shown this once; store it now.
-	Token               string               `json:"token"`
-	PersonalAccessToken *PersonalAccessToken `json:"personalAccessToken"`
+	Token               string                      `json:"token"`
+	PersonalAccessToken *entity.PersonalAccessToken `json:"personalAccessToken"`
 }
 
 type Mutation struct {
@@ -51,15 +53,15 @@ type PageInfo struct {
 }
 
 type PersonalAccessTokenEdge struct {
-	Cursor string               `json:"cursor"`
-	Node   *PersonalAccessToken `json:"node"`
+	Cursor string                      `json:"cursor"`
+	Node   *entity.PersonalAccessToken `json:"node"`
 }
 
 // Narrows the token list. Every given condition must hold. An empty `status` or
 // `ownerIds` list matches nothing.
 type PersonalAccessTokenFilter struct {
 	// Default [ACTIVE, EXPIRED]: revoked tokens leave the list unless asked for.
-	Status []TokenStatus `json:"status,omitempty"`
+	Status []entity.TokenStatus `json:"status,omitempty"`
 	// Owners' user IDs (the `sub` claim).
 	OwnerIds []string `json:"ownerIds,omitempty"`
 	// Case-insensitive substring of the token name or the owner's name or email; % and _ match themselves.
@@ -67,11 +69,11 @@ type PersonalAccessTokenFilter struct {
 	// The token holds every listed scope.
 	Scopes []string `json:"scopes,omitempty"`
 	// Effective expiry strictly before this time.
-	ExpiresBefore *Time `json:"expiresBefore,omitempty"`
+	ExpiresBefore *entity.Time `json:"expiresBefore,omitempty"`
 	// Effective expiry strictly after this time.
-	ExpiresAfter *Time `json:"expiresAfter,omitempty"`
+	ExpiresAfter *entity.Time `json:"expiresAfter,omitempty"`
 	// Last used strictly before this time (never-used tokens never match).
-	LastUsedBefore *Time `json:"lastUsedBefore,omitempty"`
+	LastUsedBefore *entity.Time `json:"lastUsedBefore,omitempty"`
 	// true: never used; false: used at least once.
 	NeverUsed *bool `json:"neverUsed,omitempty"`
 }
@@ -86,15 +88,15 @@ type Query struct {
 }
 
 type RevokeTokenByValuePayload struct {
-	Outcome RevokeOutcome        `json:"outcome"`
-	Token   *PersonalAccessToken `json:"token"`
+	Outcome RevokeOutcome               `json:"outcome"`
+	Token   *entity.PersonalAccessToken `json:"token"`
 }
 
 type RevokeTokensPayload struct {
 	// How many tokens this call revoked (already revoked ones are not counted).
 	RevokedCount int `json:"revokedCount"`
 	// Every requested token as it now stands, once each, in first-seen order.
-	Tokens []*PersonalAccessToken `json:"tokens"`
+	Tokens []*entity.PersonalAccessToken `json:"tokens"`
 }
 
 // A change to the policy; fields left out keep their value. At least one is required.

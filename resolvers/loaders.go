@@ -9,13 +9,13 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/pat"
-	"github.com/patgov/pats/model"
 )
 
 // userLoader batches user look-ups (token owners, revokers, settings
 // editors) of one request into one query.
-type userLoader = dataloadgen.Loader[int64, *model.User]
+type userLoader = dataloadgen.Loader[int64, *entity.User]
 
 type loaderKey struct{}
 
@@ -30,12 +30,12 @@ func WithLoaders(svc *pat.Service) func(http.Handler) http.Handler {
 				return
 			}
 			orgID := p.Org.ID
-			users := dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]*model.User, error) {
+			users := dataloadgen.NewMappedLoader(func(ctx context.Context, ids []int64) (map[int64]*entity.User, error) {
 				list, err := svc.UsersByIDs(ctx, orgID, ids)
 				if err != nil {
 					return nil, err
 				}
-				out := make(map[int64]*model.User, len(list))
+				out := make(map[int64]*entity.User, len(list))
 				for i, u := range list {
 					if u != nil {
 						out[ids[i]] = u
@@ -57,7 +57,7 @@ func usersFrom(ctx context.Context) *userLoader {
 }
 
 // loadUser returns the user with the given internal ID, or nil for nil.
-func loadUser(ctx context.Context, id *int64) (*model.User, error) {
+func loadUser(ctx context.Context, id *int64) (*entity.User, error) {
 	if id == nil {
 		return nil, nil
 	}
@@ -66,7 +66,7 @@ func loadUser(ctx context.Context, id *int64) (*model.User, error) {
 
 // prefetchUsers loads every owner and revoker of tokens in one query and
 // primes the request's loader with them (see prefetchUserIDs).
-func prefetchUsers(ctx context.Context, svc *pat.Service, orgID int64, tokens []*model.PersonalAccessToken) error {
+func prefetchUsers(ctx context.Context, svc *pat.Service, orgID int64, tokens []*entity.PersonalAccessToken) error {
 	ids := make([]int64, 0, len(tokens))
 	for _, t := range tokens {
 		ids = append(ids, t.OwnerID)
@@ -78,7 +78,7 @@ func prefetchUsers(ctx context.Context, svc *pat.Service, orgID int64, tokens []
 }
 
 // auditUserIDs are the actors and token owners of events.
-func auditUserIDs(events []*model.AuditEvent) []int64 {
+func auditUserIDs(events []*entity.AuditEvent) []int64 {
 	ids := make([]int64, 0, 2*len(events))
 	for _, e := range events {
 		ids = append(ids, e.ActorID)

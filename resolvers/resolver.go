@@ -2,7 +2,9 @@
 // convert arguments, call the service, shape the result. No rules, no SQL.
 package resolvers
 
-//go:generate go tool gqlgen generate --config ../gqlgen.yml
+// gqlgen resolves the paths in gqlgen.yml against its working directory:
+// run it from the module root.
+//go:generate sh -c "cd .. && go tool gqlgen generate --config gqlgen.yml"
 
 import (
 	"context"

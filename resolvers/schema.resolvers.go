@@ -9,22 +9,23 @@ import (
 	"context"
 
 	"github.com/patgov/pats/graph"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/pat"
 	"github.com/patgov/pats/model"
 )
 
 // Actor is the resolver for the actor field.
-func (r *auditEventResolver) Actor(ctx context.Context, obj *model.AuditEvent) (*model.User, error) {
+func (r *auditEventResolver) Actor(ctx context.Context, obj *entity.AuditEvent) (*entity.User, error) {
 	return loadUser(ctx, &obj.ActorID)
 }
 
 // Owner is the resolver for the owner field.
-func (r *auditedTokenResolver) Owner(ctx context.Context, obj *model.AuditedToken) (*model.User, error) {
+func (r *auditedTokenResolver) Owner(ctx context.Context, obj *entity.AuditedToken) (*entity.User, error) {
 	return loadUser(ctx, &obj.OwnerID)
 }
 
 // UpdatePatSettings is the resolver for the updatePatSettings field.
-func (r *mutationResolver) UpdatePatSettings(ctx context.Context, input model.UpdatePatSettingsInput) (*model.Organization, error) {
+func (r *mutationResolver) UpdatePatSettings(ctx context.Context, input model.UpdatePatSettingsInput) (*entity.Organization, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -75,17 +76,17 @@ func (r *mutationResolver) CreatePersonalAccessToken(ctx context.Context, input 
 }
 
 // UpdatedBy is the resolver for the updatedBy field.
-func (r *organizationPatSettingsResolver) UpdatedBy(ctx context.Context, obj *model.Organization) (*model.User, error) {
+func (r *organizationPatSettingsResolver) UpdatedBy(ctx context.Context, obj *entity.Organization) (*entity.User, error) {
 	return loadUser(ctx, obj.SettingsUpdatedByID)
 }
 
 // Owner is the resolver for the owner field.
-func (r *personalAccessTokenResolver) Owner(ctx context.Context, obj *model.PersonalAccessToken) (*model.User, error) {
+func (r *personalAccessTokenResolver) Owner(ctx context.Context, obj *entity.PersonalAccessToken) (*entity.User, error) {
 	return loadUser(ctx, &obj.OwnerID)
 }
 
 // RevokedBy is the resolver for the revokedBy field.
-func (r *personalAccessTokenResolver) RevokedBy(ctx context.Context, obj *model.PersonalAccessToken) (*model.User, error) {
+func (r *personalAccessTokenResolver) RevokedBy(ctx context.Context, obj *entity.PersonalAccessToken) (*entity.User, error) {
 	return loadUser(ctx, obj.RevokedByID)
 }
 
@@ -106,7 +107,7 @@ func (r *queryResolver) PersonalAccessTokens(ctx context.Context, first *int, af
 }
 
 // OrganizationPatSettings is the resolver for the organizationPatSettings field.
-func (r *queryResolver) OrganizationPatSettings(ctx context.Context) (*model.Organization, error) {
+func (r *queryResolver) OrganizationPatSettings(ctx context.Context) (*entity.Organization, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -115,7 +116,7 @@ func (r *queryResolver) OrganizationPatSettings(ctx context.Context) (*model.Org
 }
 
 // Viewer is the resolver for the viewer field.
-func (r *queryResolver) Viewer(ctx context.Context) (*model.User, error) {
+func (r *queryResolver) Viewer(ctx context.Context) (*entity.User, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err

@@ -16,7 +16,7 @@ import (
 
 	"github.com/patgov/pats/internal/auth"
 	"github.com/patgov/pats/internal/database"
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/pattoken"
 )
 
@@ -398,7 +398,7 @@ func (b *bench) adminJWT(org string) (string, error) {
 			Subject: adminSub, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(6 * time.Hour)),
 		},
 		Org: org, Role: auth.RoleAdmin, Email: adminSub + "@" + org + ".example", Name: "Patbench Admin",
-		AccountType: model.AccountTypeLocal,
+		AccountType: entity.AccountTypeLocal,
 	})
 }
 

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/patgov/pats/internal/cursor"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/store"
-	"github.com/patgov/pats/model"
 )
 
 // walkStats describe the walk to the deep page.
@@ -48,7 +48,7 @@ func newForger(jwtSecret string, orgID, userID int64, capPossible bool) (*forger
 		Query     store.ListQuery
 	}{orgID, userID, store.ListQuery{
 		Reach:       store.Reach{OrgID: orgID},
-		Statuses:    []model.TokenStatus{model.TokenStatusActive, model.TokenStatusExpired},
+		Statuses:    []entity.TokenStatus{entity.TokenStatusActive, entity.TokenStatusExpired},
 		Order:       store.OrderCreatedAt,
 		Desc:        true,
 		CapPossible: capPossible,

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/testenv"
-	"github.com/patgov/pats/model"
 )
 
 // TestCreateRejectedInput: invalid names, scopes and expiries are
@@ -301,15 +301,15 @@ func TestCreateRequiresLocalAccountAndEnabledOrg(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
 		cases := []struct {
 			name        string
-			accountType model.AccountType
+			accountType entity.AccountType
 			admin       bool
 			disable     bool
 			code        string
 		}{
-			{"directory member", model.AccountTypeDirectory, false, false, "LOCAL_ACCOUNT_REQUIRED"},
-			{"directory admin", model.AccountTypeDirectory, true, false, "LOCAL_ACCOUNT_REQUIRED"},
-			{"local member, disabled org", model.AccountTypeLocal, false, true, "PAT_DISABLED"},
-			{"local admin, disabled org", model.AccountTypeLocal, true, true, "PAT_DISABLED"},
+			{"directory member", entity.AccountTypeDirectory, false, false, "LOCAL_ACCOUNT_REQUIRED"},
+			{"directory admin", entity.AccountTypeDirectory, true, false, "LOCAL_ACCOUNT_REQUIRED"},
+			{"local member, disabled org", entity.AccountTypeLocal, false, true, "PAT_DISABLED"},
+			{"local admin, disabled org", entity.AccountTypeLocal, true, true, "PAT_DISABLED"},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {

@@ -12,8 +12,8 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/testenv"
-	"github.com/patgov/pats/model"
 )
 
 // day is the policy's unit of lifespan: exactly 24 hours.
@@ -142,7 +142,7 @@ func claimsFor(org, sub string) *auth.Claims {
 	return &auth.Claims{
 		RegisteredClaims: jwt.RegisteredClaims{Subject: sub, ExpiresAt: jwt.NewNumericDate(time.Now().Add(time.Hour))},
 		Org:              org, Role: auth.RoleMember, Email: sub + "@example.test", Name: "User " + sub,
-		AccountType: model.AccountTypeLocal,
+		AccountType: entity.AccountTypeLocal,
 	}
 }
 

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/testenv"
-	"github.com/patgov/pats/model"
 	"github.com/patgov/pats/pattoken"
 )
 
@@ -164,7 +164,7 @@ func TestIntrospectionInactiveIndistinguishable(t *testing.T) {
 		mustUpdateSettings(t, env.Admin(t, disabledOrg, "root"), map[string]any{"enabled": false})
 
 		dirTok, _ := mustCreate(t, env.Member(t, org, "dora"), simpleInput("owner now directory"))
-		env.As(t, testenv.Identity{Org: org, Subject: "dora", AccountType: model.AccountTypeDirectory}).MustDo(viewerQuery, nil)
+		env.As(t, testenv.Identity{Org: org, Subject: "dora", AccountType: entity.AccountTypeDirectory}).MustDo(viewerQuery, nil)
 
 		unknown, err := pattoken.Generate()
 		if err != nil {

@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/testenv"
-	"github.com/patgov/pats/model"
 )
 
 // wantToken fails unless the listed token id has the given effective
@@ -162,7 +162,7 @@ func TestOwnerAccountType(t *testing.T) {
 		org := testenv.UniqueOrg("acctype")
 		local := testenv.Identity{Org: org, Subject: "alice", Email: "alice@x.test", Name: "Alice"}
 		directory := local
-		directory.AccountType = model.AccountTypeDirectory
+		directory.AccountType = entity.AccountTypeDirectory
 		alice := env.As(t, local)
 		secret, tok := mustCreate(t, alice, simpleInput("ci"))
 		other, _ := mustCreate(t, env.Member(t, org, "bob"), simpleInput("bob"))

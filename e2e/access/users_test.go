@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/testenv"
-	"github.com/patgov/pats/model"
 )
 
 const viewerQuery = `{ viewer { id email name accountType } }`
@@ -28,11 +28,11 @@ func TestJustInTimeUsers(t *testing.T) {
 			org := testenv.UniqueOrg("jit")
 			cases := []struct {
 				sub         string
-				accountType model.AccountType
+				accountType entity.AccountType
 				want        string
 			}{
-				{"loc", model.AccountTypeLocal, "LOCAL"},
-				{"dir", model.AccountTypeDirectory, "DIRECTORY"},
+				{"loc", entity.AccountTypeLocal, "LOCAL"},
+				{"dir", entity.AccountTypeDirectory, "DIRECTORY"},
 			}
 			for _, tc := range cases {
 				c := env.As(t, testenv.Identity{Org: org, Subject: tc.sub, Email: tc.sub + "@x.test", Name: "N " + tc.sub, AccountType: tc.accountType})
@@ -72,7 +72,7 @@ func TestJustInTimeUsers(t *testing.T) {
 		t.Run("same sub in another org is another user", func(t *testing.T) {
 			org1, org2 := testenv.UniqueOrg("jit"), testenv.UniqueOrg("jit")
 			a1 := env.As(t, testenv.Identity{Org: org1, Subject: "alice", Email: "a1@x.test", Name: "Alice One"})
-			a2 := env.As(t, testenv.Identity{Org: org2, Subject: "alice", Email: "a2@x.test", Name: "Alice Two", AccountType: model.AccountTypeDirectory})
+			a2 := env.As(t, testenv.Identity{Org: org2, Subject: "alice", Email: "a2@x.test", Name: "Alice Two", AccountType: entity.AccountTypeDirectory})
 			_, tok := mustCreate(t, a1, simpleInput("org1 token"))
 			v2 := viewerOf(t, a2)
 			if v2["email"] != "a2@x.test" || v2["name"] != "Alice Two" || v2["accountType"] != "DIRECTORY" {
@@ -118,7 +118,7 @@ func TestJustInTimeUsers(t *testing.T) {
 			// Each claim alone counts as a change.
 			for _, change := range []func(*testenv.Identity){
 				func(i *testenv.Identity) { i.Email = "alice@other.test" },
-				func(i *testenv.Identity) { i.AccountType = model.AccountTypeDirectory },
+				func(i *testenv.Identity) { i.AccountType = entity.AccountTypeDirectory },
 			} {
 				prev := userUpdatedAt(t, env, org, "alice")
 				env.Clock.Advance(time.Minute)

@@ -15,8 +15,8 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/testenv"
-	"github.com/patgov/pats/model"
 )
 
 // leakMarkers betray internals (SQL, drivers, Go runtime, source paths,
@@ -218,7 +218,7 @@ func checkRoles(t *testing.T, fail func(string, ...any), c caller, data json.Raw
 			}
 		})
 	}
-	if c.account != model.AccountTypeLocal && d["createPersonalAccessToken"] != nil {
+	if c.account != entity.AccountTypeLocal && d["createPersonalAccessToken"] != nil {
 		fail("caller %s (%s account): got a token created, want LOCAL_ACCOUNT_REQUIRED", c.subject, c.account)
 	}
 }

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/testenv"
-	"github.com/patgov/pats/model"
 )
 
 // caller is an identity of the fixture organization that fuzzed requests
@@ -22,15 +22,15 @@ import (
 type caller struct {
 	subject string
 	role    auth.Role
-	account model.AccountType
+	account entity.AccountType
 }
 
 // callers: a fuzz input picks one by index (modulo the length).
 var callers = []caller{
-	{"fuzz-admin", auth.RoleAdmin, model.AccountTypeLocal},
-	{"fuzz-member", auth.RoleMember, model.AccountTypeLocal},
-	{"fuzz-directory-admin", auth.RoleAdmin, model.AccountTypeDirectory},
-	{"fuzz-directory-member", auth.RoleMember, model.AccountTypeDirectory},
+	{"fuzz-admin", auth.RoleAdmin, entity.AccountTypeLocal},
+	{"fuzz-member", auth.RoleMember, entity.AccountTypeLocal},
+	{"fuzz-directory-admin", auth.RoleAdmin, entity.AccountTypeDirectory},
+	{"fuzz-directory-member", auth.RoleMember, entity.AccountTypeDirectory},
 }
 
 // fixtureMaxAge bounds a fixture's life: its session tokens last an hour.

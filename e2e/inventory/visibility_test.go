@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/testenv"
-	"github.com/patgov/pats/model"
 )
 
 // Rule 1: an admin sees every token of the organization, a member only
@@ -18,7 +18,7 @@ func TestListVisibility(t *testing.T) {
 		admin := env.Admin(t, org, "boss")
 		m1 := env.Member(t, org, "m1")
 		m2 := env.Member(t, org, "m2")
-		directory := env.As(t, testenv.Identity{Org: org, Subject: "dir", AccountType: model.AccountTypeDirectory})
+		directory := env.As(t, testenv.Identity{Org: org, Subject: "dir", AccountType: entity.AccountTypeDirectory})
 		// The other organization reuses the same subjects on purpose.
 		otherAdmin := env.Admin(t, other, "boss")
 		otherM1 := env.Member(t, other, "m1")

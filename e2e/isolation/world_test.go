@@ -5,8 +5,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/testenv"
-	"github.com/patgov/pats/model"
 )
 
 // tenant is one organization's people and objects. Every name, subject
@@ -77,10 +77,10 @@ func create(t *testing.T, c *testenv.Client, name string) token {
 
 // snapshot is everything stored about some organizations.
 type snapshot struct {
-	Orgs   []model.Organization
-	Tokens []model.PersonalAccessToken
-	Users  []model.User
-	Events []model.AuditEvent
+	Orgs   []entity.Organization
+	Tokens []entity.PersonalAccessToken
+	Users  []entity.User
+	Events []entity.AuditEvent
 }
 
 // takeSnapshot reads every row of the organizations, in a fixed order.

@@ -10,17 +10,17 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // Claims are the session-token claims the service relies on.
 type Claims struct {
 	jwt.RegisteredClaims
-	Org         string            `json:"org"`
-	Role        Role              `json:"role"`
-	Email       string            `json:"email"`
-	Name        string            `json:"name"`
-	AccountType model.AccountType `json:"account_type"`
+	Org         string             `json:"org"`
+	Role        Role               `json:"role"`
+	Email       string             `json:"email"`
+	Name        string             `json:"name"`
+	AccountType entity.AccountType `json:"account_type"`
 }
 
 // Claim length limits match the database columns; longer values are

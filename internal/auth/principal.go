@@ -6,7 +6,7 @@ package auth
 import (
 	"context"
 
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // Role is the caller's role in their organization.
@@ -21,8 +21,8 @@ const (
 // Principal is the authenticated caller: their organization (with its PAT
 // policy as read at the start of the request), their user row, and role.
 type Principal struct {
-	Org  *model.Organization
-	User *model.User
+	Org  *entity.Organization
+	User *entity.User
 	Role Role
 }
 

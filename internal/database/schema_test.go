@@ -27,14 +27,14 @@ import (
 	"gorm.io/gorm/schema"
 
 	"github.com/patgov/pats/internal/database"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/migrations"
-	"github.com/patgov/pats/model"
 )
 
 const mysqlEnv = "PATS_TEST_MYSQL_DSN"
 
 // models are the GORM table structs the migrations must match.
-var models = []any{&model.Organization{}, &model.User{}, &model.PersonalAccessToken{}, &model.AuditEvent{}}
+var models = []any{&entity.Organization{}, &entity.User{}, &entity.PersonalAccessToken{}, &entity.AuditEvent{}}
 
 func TestSchemaMatchesModels(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) {
@@ -202,21 +202,21 @@ func TestSchemaDiffIsTwoWay(t *testing.T) {
 // was added, removed or made nullable without a migration.
 type (
 	tokenWithExtraField struct {
-		model.PersonalAccessToken
+		entity.PersonalAccessToken
 		Color string
 	}
 	tokenWithoutHint struct {
 		ID, Name, NameKey, Scopes       string
 		OrganizationID, OwnerID         int64
 		TokenDigest                     []byte
-		CreatedAt, ExpiresAt            model.Time
-		LastUsedAt, RevokedAt           *model.Time
+		CreatedAt, ExpiresAt            entity.Time
+		LastUsedAt, RevokedAt           *entity.Time
 		RevokedByID                     *int64
-		RevocationSource                *model.RevocationSource
-		EffectiveExpiresAt, IgnoredInDB model.Time `gorm:"-"`
+		RevocationSource                *entity.RevocationSource
+		EffectiveExpiresAt, IgnoredInDB entity.Time `gorm:"-"`
 	}
 	tokenWithNullableName struct {
-		model.PersonalAccessToken
+		entity.PersonalAccessToken
 		Name *string
 	}
 )

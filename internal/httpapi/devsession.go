@@ -13,7 +13,7 @@ import (
 	"github.com/patgov/pats/internal/apperr"
 	"github.com/patgov/pats/internal/auth"
 	"github.com/patgov/pats/internal/config"
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // DevOrganization is the organization of the development identities.
@@ -29,16 +29,16 @@ var ErrUnknownDevRole = errors.New("role must be admin, member or directory")
 type devIdentity struct {
 	subject, name, email string
 	role                 auth.Role
-	accountType          model.AccountType
+	accountType          entity.AccountType
 }
 
 // devIdentities are the development identities, by the role the console
 // asks for: an admin and a member with local accounts, and a directory
 // (federated) member, who may not own tokens.
 var devIdentities = map[string]devIdentity{
-	"admin":     {subject: "demo-admin", name: "Demo Admin", email: "admin@demo.example", role: auth.RoleAdmin, accountType: model.AccountTypeLocal},
-	"member":    {subject: "demo-member", name: "Demo Member", email: "member@demo.example", role: auth.RoleMember, accountType: model.AccountTypeLocal},
-	"directory": {subject: "demo-directory", name: "Demo Directory User", email: "directory@demo.example", role: auth.RoleMember, accountType: model.AccountTypeDirectory},
+	"admin":     {subject: "demo-admin", name: "Demo Admin", email: "admin@demo.example", role: auth.RoleAdmin, accountType: entity.AccountTypeLocal},
+	"member":    {subject: "demo-member", name: "Demo Member", email: "member@demo.example", role: auth.RoleMember, accountType: entity.AccountTypeLocal},
+	"directory": {subject: "demo-directory", name: "Demo Directory User", email: "directory@demo.example", role: auth.RoleMember, accountType: entity.AccountTypeDirectory},
 }
 
 // NewDevSessions returns the function that mints development session
@@ -138,7 +138,7 @@ func devSessionHandler(mint func(role string) (string, time.Time, error), log *s
 			return
 		}
 		log.InfoContext(r.Context(), "development session issued", "role", req.Role)
-		writeJSON(w, http.StatusOK, devSessionResponse{Token: token, ExpiresAt: model.TimeOf(expiresAt).String()})
+		writeJSON(w, http.StatusOK, devSessionResponse{Token: token, ExpiresAt: entity.TimeOf(expiresAt).String()})
 	}))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/patgov/pats/internal/auth"
 	"github.com/patgov/pats/internal/config"
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 var devKey = []byte("dev-session-test-key-0123456789abcdef-0123")
@@ -69,11 +69,11 @@ func TestDevSessionIdentities(t *testing.T) {
 	tests := []struct {
 		role, subject, name, email string
 		wantRole                   auth.Role
-		accountType                model.AccountType
+		accountType                entity.AccountType
 	}{
-		{"admin", "demo-admin", "Demo Admin", "admin@demo.example", auth.RoleAdmin, model.AccountTypeLocal},
-		{"member", "demo-member", "Demo Member", "member@demo.example", auth.RoleMember, model.AccountTypeLocal},
-		{"directory", "demo-directory", "Demo Directory User", "directory@demo.example", auth.RoleMember, model.AccountTypeDirectory},
+		{"admin", "demo-admin", "Demo Admin", "admin@demo.example", auth.RoleAdmin, entity.AccountTypeLocal},
+		{"member", "demo-member", "Demo Member", "member@demo.example", auth.RoleMember, entity.AccountTypeLocal},
+		{"directory", "demo-directory", "Demo Directory User", "directory@demo.example", auth.RoleMember, entity.AccountTypeDirectory},
 	}
 	for _, cfg := range []config.Config{{}, {JWTIssuer: "https://idp.example", JWTAudience: "pats"}} {
 		h := consoleHandler(t, cfg)

@@ -11,6 +11,7 @@ import (
 	"github.com/patgov/pats/internal/apperr"
 	"github.com/patgov/pats/internal/auth"
 	"github.com/patgov/pats/internal/cursor"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/origin"
 	"github.com/patgov/pats/internal/store"
 	"github.com/patgov/pats/model"
@@ -24,9 +25,9 @@ const (
 
 // newAuditEvent starts the audit event of a change the caller makes now,
 // with the request's origin.
-func newAuditEvent(ctx context.Context, p *auth.Principal, action model.AuditAction, now model.Time) *model.AuditEvent {
+func newAuditEvent(ctx context.Context, p *auth.Principal, action entity.AuditAction, now entity.Time) *entity.AuditEvent {
 	o := origin.From(ctx)
-	e := &model.AuditEvent{
+	e := &entity.AuditEvent{
 		ID: ulid.Make().String(), OrganizationID: p.Org.ID, Action: action, OccurredAt: now, ActorID: p.User.ID,
 		RequestID: o.RequestID, ClientIP: o.ClientIP, UserAgent: o.UserAgent,
 	}
@@ -39,7 +40,7 @@ func newAuditEvent(ctx context.Context, p *auth.Principal, action model.AuditAct
 
 // withToken records a snapshot of tok (never its secret or digest), whose
 // effective expiry is effective.
-func withToken(e *model.AuditEvent, tok *model.PersonalAccessToken, effective model.Time) *model.AuditEvent {
+func withToken(e *entity.AuditEvent, tok *entity.PersonalAccessToken, effective entity.Time) *entity.AuditEvent {
 	id, owner, name, scopes, hint := tok.ID, tok.OwnerID, tok.Name, tok.Scopes, tok.Hint
 	e.TokenID, e.TokenOwnerID, e.TokenName, e.TokenScopes, e.TokenHint = &id, &owner, &name, &scopes, &hint
 	e.TokenExpiresAt = &effective
@@ -49,15 +50,15 @@ func withToken(e *model.AuditEvent, tok *model.PersonalAccessToken, effective mo
 // revocationEvents are the audit events of revoking, now, those of the
 // locked tokens found that are not revoked yet: exactly the rows the
 // revocation will change.
-func revocationEvents(ctx context.Context, p *auth.Principal, now model.Time, found []*model.PersonalAccessToken) []*model.AuditEvent {
-	var events []*model.AuditEvent
+func revocationEvents(ctx context.Context, p *auth.Principal, now entity.Time, found []*entity.PersonalAccessToken) []*entity.AuditEvent {
+	var events []*entity.AuditEvent
 	for _, t := range found {
 		if t.RevokedAt != nil {
 			continue
 		}
-		source := model.RevokedByAdmin
+		source := entity.RevokedByAdmin
 		if t.OwnerID == p.User.ID {
-			source = model.RevokedByOwner
+			source = entity.RevokedByOwner
 		}
 		events = append(events, revocationEvent(ctx, p, now, t, source))
 	}
@@ -65,8 +66,8 @@ func revocationEvents(ctx context.Context, p *auth.Principal, now model.Time, fo
 }
 
 // revocationEvent is the audit event of revoking t now, as source says.
-func revocationEvent(ctx context.Context, p *auth.Principal, now model.Time, t *model.PersonalAccessToken, source model.RevocationSource) *model.AuditEvent {
-	e := newAuditEvent(ctx, p, model.AuditTokenRevoked, now)
+func revocationEvent(ctx context.Context, p *auth.Principal, now entity.Time, t *entity.PersonalAccessToken, source entity.RevocationSource) *entity.AuditEvent {
+	e := newAuditEvent(ctx, p, entity.AuditTokenRevoked, now)
 	withToken(e, t, EffectiveExpiry(t.CreatedAt, t.ExpiresAt, p.Org.MaxLifespanDays))
 	e.RevocationSource = &source
 	return e
@@ -74,8 +75,8 @@ func revocationEvent(ctx context.Context, p *auth.Principal, now model.Time, t *
 
 // settingsEvent is the audit event of changing the policy from before to
 // after.
-func settingsEvent(ctx context.Context, p *auth.Principal, now model.Time, before, after model.Organization) *model.AuditEvent {
-	e := newAuditEvent(ctx, p, model.AuditSettingsUpdated, now)
+func settingsEvent(ctx context.Context, p *auth.Principal, now entity.Time, before, after entity.Organization) *entity.AuditEvent {
+	e := newAuditEvent(ctx, p, entity.AuditSettingsUpdated, now)
 	e.PreviousEnabled, e.Enabled = &before.PatEnabled, &after.PatEnabled
 	e.PreviousMaxLifespanDays, e.MaxLifespanDays = &before.MaxLifespanDays, &after.MaxLifespanDays
 	return e
@@ -115,7 +116,7 @@ func (s *Service) ListAuditEvents(ctx context.Context, p *auth.Principal, req Au
 	if err != nil {
 		return nil, err
 	}
-	events, cursors, info := keysetPage(events, limit, req.After != nil, func(e *model.AuditEvent) string {
+	events, cursors, info := keysetPage(events, limit, req.After != nil, func(e *entity.AuditEvent) string {
 		return s.cursors.Encode(shape, cursor.Key{Int: e.OccurredAt.Millis(), ID: e.ID})
 	})
 	conn := &model.AuditEventConnection{Edges: make([]*model.AuditEventEdge, len(events)), Nodes: events, PageInfo: info}
@@ -151,8 +152,8 @@ func auditQuery(p *auth.Principal, f *model.AuditEventFilter) (store.AuditQuery,
 	}
 	// Stored times are whole milliseconds: "at or after T" means at or
 	// after T rounded up, "before T" before T rounded up.
-	q.Since = millisOrNil(f.Since, model.Time.CeilMillis)
-	q.Until = millisOrNil(f.Until, model.Time.CeilMillis)
+	q.Since = millisOrNil(f.Since, entity.Time.CeilMillis)
+	q.Until = millisOrNil(f.Until, entity.Time.CeilMillis)
 	return q, nil
 }
 

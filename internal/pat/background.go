@@ -5,8 +5,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/store"
-	"github.com/patgov/pats/model"
 )
 
 // Change polling: every instance asks the database what changed (tokens
@@ -49,7 +49,7 @@ func (v *Validator) FlushUses(ctx context.Context) error { return v.uses.Flush(c
 
 // pollChanges polls until ctx ends.
 func (v *Validator) pollChanges(ctx context.Context) {
-	var since model.Time // zero: the first poll only marks the cache fresh
+	var since entity.Time // zero: the first poll only marks the cache fresh
 	first := true
 	t := time.NewTicker(pollInterval)
 	defer t.Stop()
@@ -60,7 +60,7 @@ func (v *Validator) pollChanges(ctx context.Context) {
 			since = clock // nothing is cached yet
 		}
 		pctx, cancel := context.WithTimeout(ctx, pollTimeout)
-		ch, err := v.store.ChangesSince(pctx, model.TimeFromMillis(since.Millis()-pollOverlap.Milliseconds()))
+		ch, err := v.store.ChangesSince(pctx, entity.TimeFromMillis(since.Millis()-pollOverlap.Milliseconds()))
 		cancel()
 		if err == nil {
 			v.cache.Invalidate(*ch)

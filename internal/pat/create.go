@@ -12,7 +12,7 @@ import (
 
 	"github.com/patgov/pats/internal/apperr"
 	"github.com/patgov/pats/internal/auth"
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/pattoken"
 )
 
@@ -21,20 +21,20 @@ type CreateRequest struct {
 	Name   string
 	Scopes []string
 	// ExpiresAt defaults to now plus the maximum lifespan.
-	ExpiresAt *model.Time
+	ExpiresAt *entity.Time
 }
 
 // Created is a new token and its secret, which exists only here.
 type Created struct {
 	Secret string
-	Token  *model.PersonalAccessToken
+	Token  *entity.PersonalAccessToken
 }
 
 // CreateToken creates a token owned by the caller. Only local accounts may,
 // only while the organization allows tokens, within the maximum lifespan
 // and the per-user quota of active tokens.
 func (s *Service) CreateToken(ctx context.Context, p *auth.Principal, req CreateRequest) (*Created, error) {
-	if p.User.AccountType != model.AccountTypeLocal {
+	if p.User.AccountType != entity.AccountTypeLocal {
 		return nil, apperr.New(apperr.LocalAccountRequired, "only users with a local account may create personal access tokens")
 	}
 	name, err := validName(req.Name)
@@ -51,7 +51,7 @@ func (s *Service) CreateToken(ctx context.Context, p *auth.Principal, req Create
 	}
 	now := s.clock()
 	tok, org, err := s.store.CreateToken(ctx, p.Org.ID, p.User.ID, now,
-		func(org *model.Organization, active int64) (*model.PersonalAccessToken, *model.AuditEvent, error) {
+		func(org *entity.Organization, active int64) (*entity.PersonalAccessToken, *entity.AuditEvent, error) {
 			if !org.PatEnabled {
 				return nil, nil, apperr.New(apperr.PatDisabled, "personal access tokens are disabled for this organization")
 			}
@@ -63,13 +63,13 @@ func (s *Service) CreateToken(ctx context.Context, p *auth.Principal, req Create
 				return nil, nil, apperr.New(apperr.QuotaExceeded, "a user may hold at most %d active personal access tokens", MaxActiveTokensPerUser).
 					With("limit", MaxActiveTokensPerUser)
 			}
-			tok := &model.PersonalAccessToken{
+			tok := &entity.PersonalAccessToken{
 				ID: ulid.Make().String(), OrganizationID: org.ID, OwnerID: p.User.ID,
-				Name: name, NameKey: strings.ToLower(name), Scopes: model.JoinScopes(scopes),
+				Name: name, NameKey: strings.ToLower(name), Scopes: entity.JoinScopes(scopes),
 				TokenDigest: secret.Digest[:], Hint: secret.Hint,
 				CreatedAt: now, ExpiresAt: expiresAt,
 			}
-			event := withToken(newAuditEvent(ctx, p, model.AuditTokenCreated, now), tok,
+			event := withToken(newAuditEvent(ctx, p, entity.AuditTokenCreated, now), tok,
 				EffectiveExpiry(now, expiresAt, org.MaxLifespanDays))
 			return tok, event, nil
 		})
@@ -137,17 +137,17 @@ func (s *Service) validScopes(scopes []string) ([]string, error) {
 
 // validExpiry returns the requested expiry, or the default, after checking
 // it lies in (now, now + max lifespan].
-func validExpiry(requested *model.Time, now model.Time, maxDays int) (model.Time, error) {
+func validExpiry(requested *entity.Time, now entity.Time, maxDays int) (entity.Time, error) {
 	latest := LatestAllowedExpiry(now, maxDays)
 	if requested == nil {
 		return latest, nil
 	}
 	if !requested.After(now.Time) || requested.After(latest.Time) {
-		return model.Time{}, apperr.New(apperr.BadUserInput,
+		return entity.Time{}, apperr.New(apperr.BadUserInput,
 			"expiresAt must be in the future and no later than %s (the maximum lifespan is %d days)", latest, maxDays).
 			With("field", "expiresAt").With("latestAllowed", latest.String())
 	}
-	return model.TimeOf(requested.Time), nil
+	return entity.TimeOf(requested.Time), nil
 }
 
 // truncate shortens s to at most n runes for echoing in a message.

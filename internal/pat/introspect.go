@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/store"
-	"github.com/patgov/pats/model"
 	"github.com/patgov/pats/pattoken"
 )
 
@@ -100,9 +100,9 @@ func (v *Validator) created(digest [32]byte) {
 // and freshly read facts: not revoked, its effective expiry in the future,
 // its organization allowing tokens, and its owner (as last seen) holding a
 // local account.
-func Authenticates(c *store.Credential, effective, now model.Time) bool {
+func Authenticates(c *store.Credential, effective, now entity.Time) bool {
 	return c.RevokedAt == nil &&
 		effective.Millis() > now.Millis() &&
 		c.OrgPatEnabled &&
-		c.OwnerAccountType == model.AccountTypeLocal
+		c.OwnerAccountType == entity.AccountTypeLocal
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/patgov/pats/internal/apperr"
 	"github.com/patgov/pats/internal/auth"
 	"github.com/patgov/pats/internal/cursor"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/store"
 	"github.com/patgov/pats/model"
 )
@@ -55,7 +56,7 @@ func (s *Service) ListTokens(ctx context.Context, p *auth.Principal, req ListReq
 		return nil, err
 	}
 	deriveStatus(p.Org, now, tokens[:min(len(tokens), limit)]...)
-	tokens, cursors, info := keysetPage(tokens, limit, req.After != nil, func(t *model.PersonalAccessToken) string {
+	tokens, cursors, info := keysetPage(tokens, limit, req.After != nil, func(t *entity.PersonalAccessToken) string {
 		return s.cursors.Encode(shape, sortKey(q.Order, t))
 	})
 	conn := &model.PersonalAccessTokenConnection{
@@ -78,12 +79,12 @@ func (s *Service) ListTokens(ctx context.Context, p *auth.Principal, req ListReq
 }
 
 // listQuery validates and normalizes the request into a store query.
-func listQuery(p *auth.Principal, req ListRequest, now model.Time) (store.ListQuery, error) {
+func listQuery(p *auth.Principal, req ListRequest, now entity.Time) (store.ListQuery, error) {
 	q := store.ListQuery{
 		Reach:          reachOf(p),
 		Now:            now.Millis(),
-		LifespanMillis: model.LifespanMillis(p.Org.MaxLifespanDays),
-		Statuses:       []model.TokenStatus{model.TokenStatusActive, model.TokenStatusExpired},
+		LifespanMillis: entity.LifespanMillis(p.Org.MaxLifespanDays),
+		Statuses:       []entity.TokenStatus{entity.TokenStatusActive, entity.TokenStatusExpired},
 		Order:          store.OrderCreatedAt,
 		Desc:           true,
 		CapPossible:    p.Org.MaxLifespanDays < p.Org.MaxLifespanDaysEver,
@@ -129,9 +130,9 @@ func listQuery(p *auth.Principal, req ListRequest, now model.Time) (store.ListQu
 	q.Scopes = slices.Compact(q.Scopes)
 	// Stored times are whole milliseconds: "before T" means before T
 	// rounded up, "after T" after T rounded down.
-	q.ExpiresBefore = millisOrNil(f.ExpiresBefore, model.Time.CeilMillis)
-	q.ExpiresAfter = millisOrNil(f.ExpiresAfter, model.Time.Millis)
-	q.LastUsedBefore = millisOrNil(f.LastUsedBefore, model.Time.CeilMillis)
+	q.ExpiresBefore = millisOrNil(f.ExpiresBefore, entity.Time.CeilMillis)
+	q.ExpiresAfter = millisOrNil(f.ExpiresAfter, entity.Time.Millis)
+	q.LastUsedBefore = millisOrNil(f.LastUsedBefore, entity.Time.CeilMillis)
 	q.NeverUsed = f.NeverUsed
 	return q, nil
 }
@@ -141,7 +142,7 @@ func listQuery(p *auth.Principal, req ListRequest, now model.Time) (store.ListQu
 func unfiltered(q store.ListQuery) bool {
 	return q.Reach.OwnerID == nil && q.OwnerSubjects == nil && q.Search == "" && len(q.Scopes) == 0 &&
 		q.ExpiresBefore == nil && q.ExpiresAfter == nil && q.LastUsedBefore == nil && q.NeverUsed == nil &&
-		slices.Equal(q.Statuses, []model.TokenStatus{model.TokenStatusActive, model.TokenStatusExpired})
+		slices.Equal(q.Statuses, []entity.TokenStatus{entity.TokenStatusActive, entity.TokenStatusExpired})
 }
 
 // reachOf is the reach of the caller: the organization, and for members
@@ -155,7 +156,7 @@ func reachOf(p *auth.Principal) store.Reach {
 	return sc
 }
 
-func millisOrNil(t *model.Time, millis func(model.Time) int64) *int64 {
+func millisOrNil(t *entity.Time, millis func(entity.Time) int64) *int64 {
 	if t == nil {
 		return nil
 	}
@@ -180,7 +181,7 @@ func queryShape(p *auth.Principal, q store.ListQuery) []byte {
 
 // sortKey is the position of t in a list ordered by field; it must match
 // the store's SQL sort expression exactly.
-func sortKey(field store.OrderField, t *model.PersonalAccessToken) cursor.Key {
+func sortKey(field store.OrderField, t *entity.PersonalAccessToken) cursor.Key {
 	switch field {
 	case store.OrderExpiresAt:
 		return cursor.Key{Int: t.EffectiveExpiresAt.Millis(), ID: t.ID}

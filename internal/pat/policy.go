@@ -1,7 +1,7 @@
 package pat
 
 import (
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // Policy limits. Days are 24 hours.
@@ -35,35 +35,35 @@ var DefaultScopes = []string{
 // plus the organization's current maximum lifespan: lowering the maximum
 // shortens existing tokens, raising it restores them up to their own
 // expiry. The store's SQL computes the same value.
-func EffectiveExpiry(createdAt, expiresAt model.Time, maxLifespanDays int) model.Time {
-	capped := createdAt.Millis() + model.LifespanMillis(maxLifespanDays)
+func EffectiveExpiry(createdAt, expiresAt entity.Time, maxLifespanDays int) entity.Time {
+	capped := createdAt.Millis() + entity.LifespanMillis(maxLifespanDays)
 	if expiresAt.Millis() < capped {
 		return expiresAt
 	}
-	return model.TimeFromMillis(capped)
+	return entity.TimeFromMillis(capped)
 }
 
 // LatestAllowedExpiry is the latest expiry a token created at now may ask
 // for, inclusive.
-func LatestAllowedExpiry(now model.Time, maxLifespanDays int) model.Time {
-	return model.TimeFromMillis(now.Millis() + model.LifespanMillis(maxLifespanDays))
+func LatestAllowedExpiry(now entity.Time, maxLifespanDays int) entity.Time {
+	return entity.TimeFromMillis(now.Millis() + entity.LifespanMillis(maxLifespanDays))
 }
 
 // Status is a token's state at now.
-func Status(revokedAt *model.Time, effectiveExpiry, now model.Time) model.TokenStatus {
+func Status(revokedAt *entity.Time, effectiveExpiry, now entity.Time) entity.TokenStatus {
 	switch {
 	case revokedAt != nil:
-		return model.TokenStatusRevoked
+		return entity.TokenStatusRevoked
 	case effectiveExpiry.Millis() > now.Millis():
-		return model.TokenStatusActive
+		return entity.TokenStatusActive
 	default:
-		return model.TokenStatusExpired
+		return entity.TokenStatusExpired
 	}
 }
 
 // deriveStatus fills the fields derived from the policy: each token's
 // effective expiry under org's maximum lifespan, and its status at now.
-func deriveStatus(org *model.Organization, now model.Time, tokens ...*model.PersonalAccessToken) {
+func deriveStatus(org *entity.Organization, now entity.Time, tokens ...*entity.PersonalAccessToken) {
 	for _, t := range tokens {
 		t.EffectiveExpiresAt = EffectiveExpiry(t.CreatedAt, t.ExpiresAt, org.MaxLifespanDays)
 		t.Status = Status(t.RevokedAt, t.EffectiveExpiresAt, now)

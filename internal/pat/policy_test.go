@@ -6,29 +6,29 @@ import (
 	"testing"
 	"time"
 
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/pat"
-	"github.com/patgov/pats/model"
 )
 
 const day = 24 * time.Hour
 
-var created = model.TimeOf(time.Date(2026, 1, 1, 9, 30, 0, 123_000_000, time.UTC))
+var created = entity.TimeOf(time.Date(2026, 1, 1, 9, 30, 0, 123_000_000, time.UTC))
 
 func TestEffectiveExpiry(t *testing.T) {
 	tests := []struct {
 		name     string
-		expires  model.Time
+		expires  entity.Time
 		maxDays  int
-		wantTime model.Time
+		wantTime entity.Time
 	}{
-		{"own expiry earlier", model.TimeOf(created.Add(10 * day)), 30, model.TimeOf(created.Add(10 * day))},
-		{"cap earlier", model.TimeOf(created.Add(60 * day)), 30, model.TimeOf(created.Add(30 * day))},
-		{"equal", model.TimeOf(created.Add(30 * day)), 30, model.TimeOf(created.Add(30 * day))},
-		{"cap earlier by one millisecond", model.TimeOf(created.Add(30*day + time.Millisecond)), 30, model.TimeOf(created.Add(30 * day))},
-		{"own expiry earlier by one millisecond", model.TimeOf(created.Add(30*day - time.Millisecond)), 30, model.TimeOf(created.Add(30*day - time.Millisecond))},
-		{"lowered to one day", model.TimeOf(created.Add(60 * day)), 1, model.TimeOf(created.Add(day))},
-		{"raise restores own expiry", model.TimeOf(created.Add(60 * day)), 90, model.TimeOf(created.Add(60 * day))},
-		{"maximum lifespan", model.TimeOf(created.Add(800 * day)), 730, model.TimeOf(created.Add(730 * day))},
+		{"own expiry earlier", entity.TimeOf(created.Add(10 * day)), 30, entity.TimeOf(created.Add(10 * day))},
+		{"cap earlier", entity.TimeOf(created.Add(60 * day)), 30, entity.TimeOf(created.Add(30 * day))},
+		{"equal", entity.TimeOf(created.Add(30 * day)), 30, entity.TimeOf(created.Add(30 * day))},
+		{"cap earlier by one millisecond", entity.TimeOf(created.Add(30*day + time.Millisecond)), 30, entity.TimeOf(created.Add(30 * day))},
+		{"own expiry earlier by one millisecond", entity.TimeOf(created.Add(30*day - time.Millisecond)), 30, entity.TimeOf(created.Add(30*day - time.Millisecond))},
+		{"lowered to one day", entity.TimeOf(created.Add(60 * day)), 1, entity.TimeOf(created.Add(day))},
+		{"raise restores own expiry", entity.TimeOf(created.Add(60 * day)), 90, entity.TimeOf(created.Add(60 * day))},
+		{"maximum lifespan", entity.TimeOf(created.Add(800 * day)), 730, entity.TimeOf(created.Add(730 * day))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -39,11 +39,11 @@ func TestEffectiveExpiry(t *testing.T) {
 		})
 	}
 	t.Run("lower then raise", func(t *testing.T) {
-		expires := model.TimeOf(created.Add(60 * day))
+		expires := entity.TimeOf(created.Add(60 * day))
 		lowered := pat.EffectiveExpiry(created, expires, 30)
 		raised := pat.EffectiveExpiry(created, expires, 90)
 		if want := created.Add(30 * day).UnixMilli(); lowered.Millis() != want {
-			t.Errorf("lowered: got %v, want %v", lowered, model.TimeFromMillis(want))
+			t.Errorf("lowered: got %v, want %v", lowered, entity.TimeFromMillis(want))
 		}
 		if raised.Millis() != expires.Millis() {
 			t.Errorf("raised: got %v, want %v", raised, expires)
@@ -53,7 +53,7 @@ func TestEffectiveExpiry(t *testing.T) {
 
 func TestLatestAllowedExpiry(t *testing.T) {
 	// 2026-03-29 is a DST change in many zones; days are still 24 hours.
-	now := model.TimeOf(time.Date(2026, 3, 28, 12, 0, 0, 0, time.UTC))
+	now := entity.TimeOf(time.Date(2026, 3, 28, 12, 0, 0, 0, time.UTC))
 	tests := []struct {
 		days int
 		want int64
@@ -66,26 +66,26 @@ func TestLatestAllowedExpiry(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(time.Duration(tt.days*24*int(time.Hour)).String(), func(t *testing.T) {
 			if got := pat.LatestAllowedExpiry(now, tt.days); got.Millis() != tt.want {
-				t.Errorf("LatestAllowedExpiry(%d days): got %v, want %v", tt.days, got, model.TimeFromMillis(tt.want))
+				t.Errorf("LatestAllowedExpiry(%d days): got %v, want %v", tt.days, got, entity.TimeFromMillis(tt.want))
 			}
 		})
 	}
 }
 
 func TestStatus(t *testing.T) {
-	now := model.TimeOf(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC))
-	revokedAt := model.TimeOf(now.Add(-time.Hour))
+	now := entity.TimeOf(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC))
+	revokedAt := entity.TimeOf(now.Add(-time.Hour))
 	tests := []struct {
 		name      string
-		revokedAt *model.Time
-		effective model.Time
-		want      model.TokenStatus
+		revokedAt *entity.Time
+		effective entity.Time
+		want      entity.TokenStatus
 	}{
-		{"active", nil, model.TimeOf(now.Add(time.Millisecond)), model.TokenStatusActive},
-		{"expires exactly now is expired", nil, now, model.TokenStatusExpired},
-		{"expired", nil, model.TimeOf(now.Add(-time.Millisecond)), model.TokenStatusExpired},
-		{"revoked while active", &revokedAt, model.TimeOf(now.Add(day)), model.TokenStatusRevoked},
-		{"revoked and expired", &revokedAt, model.TimeOf(now.Add(-day)), model.TokenStatusRevoked},
+		{"active", nil, entity.TimeOf(now.Add(time.Millisecond)), entity.TokenStatusActive},
+		{"expires exactly now is expired", nil, now, entity.TokenStatusExpired},
+		{"expired", nil, entity.TimeOf(now.Add(-time.Millisecond)), entity.TokenStatusExpired},
+		{"revoked while active", &revokedAt, entity.TimeOf(now.Add(day)), entity.TokenStatusRevoked},
+		{"revoked and expired", &revokedAt, entity.TimeOf(now.Add(-day)), entity.TokenStatusRevoked},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,9 +8,9 @@ import (
 
 	"github.com/patgov/pats/internal/apperr"
 	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/ratelimit"
 	"github.com/patgov/pats/internal/store"
-	"github.com/patgov/pats/model"
 	"github.com/patgov/pats/pattoken"
 )
 
@@ -19,7 +19,7 @@ type Revoked struct {
 	// Count is how many tokens this call revoked.
 	Count int
 	// Tokens holds every requested token as it now stands, in first-seen order.
-	Tokens []*model.PersonalAccessToken
+	Tokens []*entity.PersonalAccessToken
 }
 
 // RevokeTokens revokes the tokens with the given IDs, all or nothing:
@@ -40,7 +40,7 @@ func (s *Service) RevokeTokens(ctx context.Context, p *auth.Principal, ids []str
 	}
 	now := s.clock()
 	found, count, err := s.store.RevokeTokens(ctx, reachOf(p), distinct, p.User.ID, now,
-		func(found []*model.PersonalAccessToken) ([]*model.AuditEvent, error) {
+		func(found []*entity.PersonalAccessToken) ([]*entity.AuditEvent, error) {
 			if len(found) != len(distinct) {
 				return nil, errMissing(distinct, found)
 			}
@@ -50,13 +50,13 @@ func (s *Service) RevokeTokens(ctx context.Context, p *auth.Principal, ids []str
 		return nil, err
 	}
 	revokedNow := store.Changes{}
-	byID := make(map[string]*model.PersonalAccessToken, len(found))
+	byID := make(map[string]*entity.PersonalAccessToken, len(found))
 	for _, t := range found {
 		byID[t.ID] = t
 		revokedNow.RevokedDigests = append(revokedNow.RevokedDigests, t.TokenDigest)
 	}
 	s.validator.invalidate(revokedNow)
-	out := make([]*model.PersonalAccessToken, len(distinct))
+	out := make([]*entity.PersonalAccessToken, len(distinct))
 	for i, id := range distinct {
 		out[i] = byID[id]
 	}
@@ -65,7 +65,7 @@ func (s *Service) RevokeTokens(ctx context.Context, p *auth.Principal, ids []str
 }
 
 // errMissing names the requested IDs that were not found.
-func errMissing(requested []string, found []*model.PersonalAccessToken) error {
+func errMissing(requested []string, found []*entity.PersonalAccessToken) error {
 	have := make(map[string]bool, len(found))
 	for _, t := range found {
 		have[t.ID] = true
@@ -104,7 +104,7 @@ func errTokenNotFound() error { return apperr.New(apperr.NotFound, "token not fo
 // RevokeTokenByValue revokes the organization's token whose secret is
 // value, e.g. one found in a leak (admins only). Expired tokens are revoked
 // too, so no later policy change can revive them.
-func (s *Service) RevokeTokenByValue(ctx context.Context, p *auth.Principal, value string) (Outcome, *model.PersonalAccessToken, error) {
+func (s *Service) RevokeTokenByValue(ctx context.Context, p *auth.Principal, value string) (Outcome, *entity.PersonalAccessToken, error) {
 	if !p.IsAdmin() {
 		return "", nil, errForbiddenAdmin()
 	}
@@ -119,8 +119,8 @@ func (s *Service) RevokeTokenByValue(ctx context.Context, p *auth.Principal, val
 	}
 	now := s.clock()
 	tok, revoked, err := s.store.RevokeByDigest(ctx, p.Org.ID, digest[:], p.User.ID, now,
-		func(tok *model.PersonalAccessToken) *model.AuditEvent {
-			return revocationEvent(ctx, p, now, tok, model.RevokedByValue)
+		func(tok *entity.PersonalAccessToken) *entity.AuditEvent {
+			return revocationEvent(ctx, p, now, tok, entity.RevokedByValue)
 		})
 	if errors.Is(err, store.ErrNotFound) {
 		return "", nil, errTokenNotFound()

@@ -18,9 +18,9 @@ import (
 	"github.com/patgov/pats/internal/apperr"
 	"github.com/patgov/pats/internal/auth"
 	"github.com/patgov/pats/internal/cursor"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/ratelimit"
 	"github.com/patgov/pats/internal/store"
-	"github.com/patgov/pats/model"
 )
 
 // Service applies the token rules of the admin and user API on top of a
@@ -112,7 +112,7 @@ func NormalizeScopeList(scopes []string) ([]string, error) {
 func (s *Service) AvailableScopes() []string { return slices.Clone(s.scopes) }
 
 // clock returns the current time at the storage precision.
-func (s *Service) clock() model.Time { return model.TimeOf(s.now()) }
+func (s *Service) clock() entity.Time { return entity.TimeOf(s.now()) }
 
 // Ping reports whether the database answers.
 func (s *Service) Ping(ctx context.Context) error { return s.store.Ping(ctx) }
@@ -136,16 +136,16 @@ func (s *Service) Provision(ctx context.Context, c *auth.Claims) (*auth.Principa
 // UsersByIDs returns the organization's users with the given internal IDs,
 // in the order of ids (nil where a user is missing). It backs the
 // per-request user loader.
-func (s *Service) UsersByIDs(ctx context.Context, orgID int64, ids []int64) ([]*model.User, error) {
+func (s *Service) UsersByIDs(ctx context.Context, orgID int64, ids []int64) ([]*entity.User, error) {
 	users, err := s.store.UsersByIDs(ctx, orgID, ids)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]*model.User, len(users))
+	byID := make(map[int64]*entity.User, len(users))
 	for _, u := range users {
 		byID[u.ID] = u
 	}
-	out := make([]*model.User, len(ids))
+	out := make([]*entity.User, len(ids))
 	for i, id := range ids {
 		out[i] = byID[id]
 	}

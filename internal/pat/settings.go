@@ -5,8 +5,8 @@ import (
 
 	"github.com/patgov/pats/internal/apperr"
 	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/store"
-	"github.com/patgov/pats/model"
 )
 
 // SettingsChange is a requested policy change; nil fields keep their value.
@@ -16,14 +16,14 @@ type SettingsChange struct {
 }
 
 // Settings returns the caller's organization policy. Every member may read it.
-func (s *Service) Settings(_ context.Context, p *auth.Principal) *model.Organization {
+func (s *Service) Settings(_ context.Context, p *auth.Principal) *entity.Organization {
 	return p.Org
 }
 
 // UpdateSettings changes the organization policy (admins only). A change
 // that sets nothing is bad input; one that sets the current values
 // succeeds without recording a change.
-func (s *Service) UpdateSettings(ctx context.Context, p *auth.Principal, in SettingsChange) (*model.Organization, error) {
+func (s *Service) UpdateSettings(ctx context.Context, p *auth.Principal, in SettingsChange) (*entity.Organization, error) {
 	if !p.IsAdmin() {
 		return nil, errForbiddenAdmin()
 	}
@@ -35,7 +35,7 @@ func (s *Service) UpdateSettings(ctx context.Context, p *auth.Principal, in Sett
 			With("field", "maxLifespanDays")
 	}
 	now := s.clock()
-	org, err := s.store.UpdateSettings(ctx, p.Org.ID, func(org *model.Organization) (*model.AuditEvent, error) {
+	org, err := s.store.UpdateSettings(ctx, p.Org.ID, func(org *entity.Organization) (*entity.AuditEvent, error) {
 		before := *org
 		if in.Enabled != nil {
 			org.PatEnabled = *in.Enabled

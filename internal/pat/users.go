@@ -9,6 +9,7 @@ import (
 	"github.com/patgov/pats/internal/apperr"
 	"github.com/patgov/pats/internal/auth"
 	"github.com/patgov/pats/internal/cursor"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/store"
 	"github.com/patgov/pats/model"
 )
@@ -52,7 +53,7 @@ func (s *Service) ListUsers(ctx context.Context, p *auth.Principal, req UsersReq
 	}
 	// The subject, not the internal ID, breaks ties: cursors are readable,
 	// and internal IDs would tell how many users all organizations have.
-	users, cursors, info := keysetPage(users, limit, req.After != nil, func(u *model.User) string {
+	users, cursors, info := keysetPage(users, limit, req.After != nil, func(u *entity.User) string {
 		return s.cursors.Encode(shape, cursor.Key{Str: u.NameKey, ID: u.Subject})
 	})
 	conn := &model.UserConnection{Edges: make([]*model.UserEdge, len(users)), Nodes: users, PageInfo: info}

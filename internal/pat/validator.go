@@ -4,10 +4,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/pat/credcache"
 	"github.com/patgov/pats/internal/pat/usage"
 	"github.com/patgov/pats/internal/store"
-	"github.com/patgov/pats/model"
 )
 
 // Validator answers whether a token authenticates, for resource servers,
@@ -52,4 +52,4 @@ func NewValidator(st *store.Store, cfg ValidatorConfig) *Validator {
 }
 
 // clock returns the current time at the storage precision.
-func (v *Validator) clock() model.Time { return model.TimeOf(v.now()) }
+func (v *Validator) clock() entity.Time { return entity.TimeOf(v.now()) }

@@ -15,9 +15,9 @@ import (
 
 	"github.com/oklog/ulid/v2"
 
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/pat"
 	"github.com/patgov/pats/internal/store"
-	"github.com/patgov/pats/model"
 	"github.com/patgov/pats/pattoken"
 )
 
@@ -61,7 +61,7 @@ func Run(ctx context.Context, st *store.Store, opts Options, out io.Writer) erro
 	}
 	opts.Batch = max(opts.Batch, 1)
 	opts.Writers = max(opts.Writers, 1)
-	now := model.TimeOf(opts.Now)
+	now := entity.TimeOf(opts.Now)
 	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
 	start := time.Now()
 
@@ -87,7 +87,7 @@ func Run(ctx context.Context, st *store.Store, opts Options, out io.Writer) erro
 	}
 	defer secrets.close()
 
-	batches := make(chan []*model.PersonalAccessToken, opts.Writers*2)
+	batches := make(chan []*entity.PersonalAccessToken, opts.Writers*2)
 	errs := make(chan error, opts.Writers)
 	var wg sync.WaitGroup
 	for range opts.Writers {
@@ -106,13 +106,13 @@ func Run(ctx context.Context, st *store.Store, opts Options, out io.Writer) erro
 produce:
 	for done := 0; done < opts.Tokens; {
 		n := min(opts.Batch, opts.Tokens-done)
-		batch := make([]*model.PersonalAccessToken, n)
+		batch := make([]*entity.PersonalAccessToken, n)
 		for i := range batch {
 			tok, secret, err := gen.token()
 			if err != nil {
 				return err
 			}
-			if written < wanted && secrets != nil && pat.Status(tok.RevokedAt, pat.EffectiveExpiry(tok.CreatedAt, tok.ExpiresAt, MaxLifespanDays), now) == model.TokenStatusActive {
+			if written < wanted && secrets != nil && pat.Status(tok.RevokedAt, pat.EffectiveExpiry(tok.CreatedAt, tok.ExpiresAt, MaxLifespanDays), now) == entity.TokenStatusActive {
 				if err := secrets.write(secret); err != nil {
 					return err
 				}
@@ -152,8 +152,8 @@ produce:
 	return nil
 }
 
-func makeUsers(orgID int64, org string, n int, now model.Time, rng *rand.Rand) []*model.User {
-	users := make([]*model.User, n)
+func makeUsers(orgID int64, org string, n int, now entity.Time, rng *rand.Rand) []*entity.User {
+	users := make([]*entity.User, n)
 	domain := strings.ToLower(strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
 			return r
@@ -164,9 +164,9 @@ func makeUsers(orgID int64, org string, n int, now model.Time, rng *rand.Rand) [
 		first, last := firstNames[rng.IntN(len(firstNames))], lastNames[rng.IntN(len(lastNames))]
 		name := first + " " + last
 		email := fmt.Sprintf("%s.%s%d@%s", strings.ToLower(first), strings.ToLower(last), i, domain)
-		users[i] = &model.User{
+		users[i] = &entity.User{
 			OrganizationID: orgID, Subject: fmt.Sprintf("seed-user-%06d", i),
-			Email: email, Name: name, AccountType: model.AccountTypeLocal,
+			Email: email, Name: name, AccountType: entity.AccountTypeLocal,
 			NameKey: strings.ToLower(name), EmailKey: strings.ToLower(email),
 			CreatedAt: now, UpdatedAt: now,
 		}
@@ -179,8 +179,8 @@ func makeUsers(orgID int64, org string, n int, now model.Time, rng *rand.Rand) [
 // grow at their end, which keeps a million-row load fast.
 type generator struct {
 	org   int64
-	users []*model.User
-	now   model.Time
+	users []*entity.User
+	now   entity.Time
 	rng   *rand.Rand
 	n     int
 	total int
@@ -188,7 +188,7 @@ type generator struct {
 
 const day = int64(24 * time.Hour / time.Millisecond)
 
-func (g *generator) token() (*model.PersonalAccessToken, string, error) {
+func (g *generator) token() (*entity.PersonalAccessToken, string, error) {
 	secret, err := pattoken.Generate()
 	if err != nil {
 		return nil, "", err
@@ -206,21 +206,21 @@ func (g *generator) token() (*model.PersonalAccessToken, string, error) {
 		scopes = append(scopes, pat.DefaultScopes[i])
 	}
 	scopes, _ = pat.NormalizeScopeList(scopes)
-	tok := &model.PersonalAccessToken{
+	tok := &entity.PersonalAccessToken{
 		ID: ulid.MustNew(uint64(created), g.entropy()).String(), OrganizationID: g.org, OwnerID: owner.ID,
-		Name: name, NameKey: strings.ToLower(name), Scopes: model.JoinScopes(scopes),
+		Name: name, NameKey: strings.ToLower(name), Scopes: entity.JoinScopes(scopes),
 		TokenDigest: secret.Digest[:], Hint: secret.Hint,
-		CreatedAt: model.TimeFromMillis(created), ExpiresAt: model.TimeFromMillis(expires),
+		CreatedAt: entity.TimeFromMillis(created), ExpiresAt: entity.TimeFromMillis(expires),
 	}
 	end := min(now, expires)
 	if g.rng.IntN(100) < 8 { // revoked
-		at := model.TimeFromMillis(created + g.rng.Int64N(max(end-created, 1)))
+		at := entity.TimeFromMillis(created + g.rng.Int64N(max(end-created, 1)))
 		by := g.users[g.rng.IntN(len(g.users))].ID
 		tok.RevokedAt, tok.RevokedByID = &at, &by
 		end = at.Millis()
 	}
 	if g.rng.IntN(100) < 75 && end > created { // used at least once
-		at := model.TimeFromMillis(created + g.rng.Int64N(end-created))
+		at := entity.TimeFromMillis(created + g.rng.Int64N(end-created))
 		tok.LastUsedAt = &at
 	}
 	return tok, secret.Value, nil

@@ -7,14 +7,14 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // AuditQuery is a normalized audit trail request, newest first. Nil
 // filter fields are absent; a non-nil empty list matches nothing.
 type AuditQuery struct {
 	OrgID         int64
-	Actions       *[]model.AuditAction
+	Actions       *[]entity.AuditAction
 	ActorSubjects *[]string
 	TokenIDs      *[]string
 	// Since (inclusive) and Until (exclusive) bound occurred_at, in Unix
@@ -31,7 +31,7 @@ type AuditQuery struct {
 // the cursor, newest first (occurred_at, then ID, descending). Each filter
 // has an index that starts with the organization and that column and ends
 // in (occurred_at, id), so a page is a range scan in order.
-func (s *Store) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*model.AuditEvent, error) {
+func (s *Store) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*entity.AuditEvent, error) {
 	db := s.db.WithContext(ctx).Table("audit_events AS e").Where("e.organization_id = ?", q.OrgID)
 	db = inOrNothing(db, "e.action IN ?", q.Actions)
 	if q.ActorSubjects != nil && len(*q.ActorSubjects) > 0 {
@@ -50,7 +50,7 @@ func (s *Store) ListAuditEvents(ctx context.Context, q AuditQuery) ([]*model.Aud
 	if q.AfterTime != nil {
 		db = db.Where("(e.occurred_at < ? OR (e.occurred_at = ? AND e.id < ?))", *q.AfterTime, *q.AfterTime, q.AfterID)
 	}
-	var events []*model.AuditEvent
+	var events []*entity.AuditEvent
 	err := db.Select("e.*").Order("e.occurred_at DESC, e.id DESC").Limit(q.Limit).Find(&events).Error
 	if err != nil {
 		return nil, fmt.Errorf("list audit events: %w", err)
@@ -75,7 +75,7 @@ func inOrNothing[T any](db *gorm.DB, cond string, values *[]T) *gorm.DB {
 // store sets it: the transaction's scope decides, not the caller), in one
 // statement of the transaction tx. It is the only way audit rows are
 // written: the table is append-only.
-func insertAuditEvents(tx *gorm.DB, orgID int64, events []*model.AuditEvent) error {
+func insertAuditEvents(tx *gorm.DB, orgID int64, events []*entity.AuditEvent) error {
 	if len(events) == 0 {
 		return nil
 	}

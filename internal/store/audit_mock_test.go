@@ -14,10 +14,10 @@ import (
 	"gorm.io/gorm/schema"
 
 	"github.com/patgov/pats/internal/apperr"
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
-// auditColumns are the columns of audit_events, in model.AuditEvent field
+// auditColumns are the columns of audit_events, in entity.AuditEvent field
 // order (the order GORM writes them in).
 var auditColumns = []string{"id", "organization_id", "action", "occurred_at", "actor_id",
 	"token_id", "token_owner_id", "token_name", "token_scopes", "token_expires_at", "token_hint", "revocation_source",
@@ -41,7 +41,7 @@ func orNil[T any](p *T) driver.Value {
 
 // auditRowArgs are the arguments of e's row of an audit INSERT, column by
 // column; times are Unix milliseconds and enums their strings.
-func auditRowArgs(e *model.AuditEvent) []driver.Value {
+func auditRowArgs(e *entity.AuditEvent) []driver.Value {
 	var expires, source driver.Value
 	if e.TokenExpiresAt != nil {
 		expires = e.TokenExpiresAt.Millis()
@@ -57,7 +57,7 @@ func auditRowArgs(e *model.AuditEvent) []driver.Value {
 
 // auditInsertStep is the one INSERT that writes events, each row carrying
 // the test organization (checked by the org-scoping test).
-func auditInsertStep(events ...*model.AuditEvent) step {
+func auditInsertStep(events ...*entity.AuditEvent) step {
 	var args []driver.Value
 	for _, e := range events {
 		args = append(args, auditRowArgs(e)...)
@@ -67,7 +67,7 @@ func auditInsertStep(events ...*model.AuditEvent) step {
 }
 
 // failedAuditInsert is auditInsertStep(events...) failing with err.
-func failedAuditInsert(err error, events ...*model.AuditEvent) step {
+func failedAuditInsert(err error, events ...*entity.AuditEvent) step {
 	st := auditInsertStep(events...)
 	st.result, st.err = nil, err
 	return st
@@ -75,21 +75,21 @@ func failedAuditInsert(err error, events ...*model.AuditEvent) step {
 
 // testEvent is an event of the test organization by the test caller at
 // testNow, with a fixed request origin.
-func testEvent(id string, action model.AuditAction) *model.AuditEvent {
-	return &model.AuditEvent{ID: id, OrganizationID: testOrgID, Action: action,
-		OccurredAt: model.TimeFromMillis(testNow), ActorID: testOwnerID,
+func testEvent(id string, action entity.AuditAction) *entity.AuditEvent {
+	return &entity.AuditEvent{ID: id, OrganizationID: testOrgID, Action: action,
+		OccurredAt: entity.TimeFromMillis(testNow), ActorID: testOwnerID,
 		RequestID: "req-" + id, ClientIP: "192.0.2.10", UserAgent: "pats-test/1.0"}
 }
 
 // withClientRequestID sets the X-Request-ID the client sent.
-func withClientRequestID(e *model.AuditEvent, id string) *model.AuditEvent {
+func withClientRequestID(e *entity.AuditEvent, id string) *entity.AuditEvent {
 	e.ClientRequestID = &id
 	return e
 }
 
 // withTokenSnapshot sets e's token columns.
-func withTokenSnapshot(e *model.AuditEvent, tokenID string, owner int64, name, scopes string, expires int64, hint string) *model.AuditEvent {
-	at := model.TimeFromMillis(expires)
+func withTokenSnapshot(e *entity.AuditEvent, tokenID string, owner int64, name, scopes string, expires int64, hint string) *entity.AuditEvent {
+	at := entity.TimeFromMillis(expires)
 	e.TokenID, e.TokenOwnerID, e.TokenName, e.TokenScopes, e.TokenExpiresAt, e.TokenHint =
 		&tokenID, &owner, &name, &scopes, &at, &hint
 	return e
@@ -97,45 +97,45 @@ func withTokenSnapshot(e *model.AuditEvent, tokenID string, owner int64, name, s
 
 // createdEvent is the TOKEN_CREATED event of the token buildTestToken
 // builds.
-func createdEvent(id string) *model.AuditEvent {
-	return withTokenSnapshot(testEvent(id, model.AuditTokenCreated), "01TOKEN", testOwnerID, "CI", " a ", testNow+86_400_000, "pat_x")
+func createdEvent(id string) *entity.AuditEvent {
+	return withTokenSnapshot(testEvent(id, entity.AuditTokenCreated), "01TOKEN", testOwnerID, "CI", " a ", testNow+86_400_000, "pat_x")
 }
 
 // revokedEvent is the TOKEN_REVOKED event of a token of tokenRows owned by
 // owner, revoked as source says.
-func revokedEvent(id, tokenID string, owner int64, source model.RevocationSource) *model.AuditEvent {
-	e := withTokenSnapshot(testEvent(id, model.AuditTokenRevoked), tokenID, owner, "Name "+tokenID, " a b ", testNow+1000, "pat_"+tokenID)
+func revokedEvent(id, tokenID string, owner int64, source entity.RevocationSource) *entity.AuditEvent {
+	e := withTokenSnapshot(testEvent(id, entity.AuditTokenRevoked), tokenID, owner, "Name "+tokenID, " a b ", testNow+1000, "pat_"+tokenID)
 	e.RevocationSource = &source
 	return e
 }
 
 // revokedEvents are OWNER revocation events of tokenRows tokens, one per
 // token ID, with event IDs E<token ID>.
-func revokedEvents(tokenIDs ...string) []*model.AuditEvent {
-	out := make([]*model.AuditEvent, len(tokenIDs))
+func revokedEvents(tokenIDs ...string) []*entity.AuditEvent {
+	out := make([]*entity.AuditEvent, len(tokenIDs))
 	for i, id := range tokenIDs {
-		out[i] = revokedEvent("E"+id, id, testOwnerID, model.RevokedByOwner)
+		out[i] = revokedEvent("E"+id, id, testOwnerID, entity.RevokedByOwner)
 	}
 	return out
 }
 
 // settingsChangedEvent is the SETTINGS_UPDATED event of a policy change.
-func settingsChangedEvent(id string, wasEnabled, enabled bool, wasDays, days int) *model.AuditEvent {
-	e := testEvent(id, model.AuditSettingsUpdated)
+func settingsChangedEvent(id string, wasEnabled, enabled bool, wasDays, days int) *entity.AuditEvent {
+	e := testEvent(id, entity.AuditSettingsUpdated)
 	e.PreviousEnabled, e.Enabled, e.PreviousMaxLifespanDays, e.MaxLifespanDays = &wasEnabled, &enabled, &wasDays, &days
 	return e
 }
 
 // TestAuditInsertHelpers pins the helpers the other tests build their
-// expected audit INSERTs with: the column order is model.AuditEvent's (as
+// expected audit INSERTs with: the column order is entity.AuditEvent's (as
 // GORM parses it), and a row's arguments are the literal column values.
 func TestAuditInsertHelpers(t *testing.T) {
-	s, err := schema.Parse(&model.AuditEvent{}, &sync.Map{}, schema.NamingStrategy{})
+	s, err := schema.Parse(&entity.AuditEvent{}, &sync.Map{}, schema.NamingStrategy{})
 	if err != nil {
 		t.Fatalf("schema.Parse: got %v, want nil", err)
 	}
 	if s.Table != "audit_events" || !slices.Equal(s.DBNames, auditColumns) {
-		t.Errorf("model.AuditEvent: got table %s columns %v, want audit_events %v", s.Table, s.DBNames, auditColumns)
+		t.Errorf("entity.AuditEvent: got table %s columns %v, want audit_events %v", s.Table, s.DBNames, auditColumns)
 	}
 	const wantSQL = "INSERT INTO `audit_events` (`id`,`organization_id`,`action`,`occurred_at`,`actor_id`,`token_id`,`token_owner_id`,`token_name`,`token_scopes`,`token_expires_at`,`token_hint`,`revocation_source`,`previous_enabled`,`enabled`,`previous_max_lifespan_days`,`max_lifespan_days`,`request_id`,`client_request_id`,`client_ip`,`user_agent`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?),(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 	if got := auditInsertSQL(2); got != wantSQL {
@@ -143,12 +143,12 @@ func TestAuditInsertHelpers(t *testing.T) {
 	}
 	tests := []struct {
 		name  string
-		event *model.AuditEvent
+		event *entity.AuditEvent
 		want  []driver.Value
 	}{
 		{
 			name:  "token revoked",
-			event: withClientRequestID(revokedEvent("E1", "01A", 8, model.RevokedByAdmin), "client-E1"),
+			event: withClientRequestID(revokedEvent("E1", "01A", 8, entity.RevokedByAdmin), "client-E1"),
 			want: argsOf("E1", testOrgID, "TOKEN_REVOKED", testNow, testOwnerID,
 				"01A", int64(8), "Name 01A", " a b ", testNow+1000, "pat_01A", "ADMIN",
 				nil, nil, nil, nil, "req-E1", "client-E1", "192.0.2.10", "pats-test/1.0"),
@@ -205,10 +205,10 @@ func auditListRows() *sqlmock.Rows {
 // that a database error is internal.
 func TestListAuditEvents(t *testing.T) {
 	ctx := context.Background()
-	actions := []model.AuditAction{model.AuditTokenRevoked}
+	actions := []entity.AuditAction{entity.AuditTokenRevoked}
 	subjects := []string{"alice"}
 	tokens := []string{"01A", "01B"}
-	noActions := []model.AuditAction{}
+	noActions := []entity.AuditAction{}
 	since, until := testNow-60_000, testNow
 	tests := []struct {
 		name string
@@ -258,16 +258,16 @@ func TestListAuditEvents(t *testing.T) {
 		}
 		r, u := events[0], events[1]
 		tok := r.Token()
-		if r.ID != "01E2" || r.OrganizationID != testOrgID || r.Action != model.AuditTokenRevoked ||
+		if r.ID != "01E2" || r.OrganizationID != testOrgID || r.Action != entity.AuditTokenRevoked ||
 			r.OccurredAt.Millis() != testNow || r.ActorID != testOwnerID || tok == nil ||
-			*tok != (model.AuditedToken{ID: "01A", Name: "Name", OwnerID: 8, Scopes: " a b ", ExpiresAt: model.TimeFromMillis(testNow + 1000), Hint: "pat_x"}) ||
-			r.RevocationSource == nil || *r.RevocationSource != model.RevokedByAdmin || r.SettingsChange() != nil ||
+			*tok != (entity.AuditedToken{ID: "01A", Name: "Name", OwnerID: 8, Scopes: " a b ", ExpiresAt: entity.TimeFromMillis(testNow + 1000), Hint: "pat_x"}) ||
+			r.RevocationSource == nil || *r.RevocationSource != entity.RevokedByAdmin || r.SettingsChange() != nil ||
 			r.RequestID != "req-2" || r.ClientRequestID == nil || *r.ClientRequestID != "ci-run-7" || r.ClientIP != "192.0.2.10" || r.UserAgent != "ua" {
 			t.Errorf("revocation event: got %+v (token %+v), want the first row", r, tok)
 		}
 		change := u.SettingsChange()
-		if u.ID != "01E1" || u.Action != model.AuditSettingsUpdated || u.Token() != nil || u.RevocationSource != nil || u.ClientRequestID != nil || change == nil ||
-			*change != (model.AuditedSettingsChange{PreviousEnabled: true, Enabled: false, PreviousMaxLifespanDays: 90, MaxLifespanDays: 30}) {
+		if u.ID != "01E1" || u.Action != entity.AuditSettingsUpdated || u.Token() != nil || u.RevocationSource != nil || u.ClientRequestID != nil || change == nil ||
+			*change != (entity.AuditedSettingsChange{PreviousEnabled: true, Enabled: false, PreviousMaxLifespanDays: 90, MaxLifespanDays: 30}) {
 			t.Errorf("settings event: got %+v (change %+v), want the second row", u, change)
 		}
 		assertMet(t, mock)

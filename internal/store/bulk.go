@@ -7,20 +7,20 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/migrations"
-	"github.com/patgov/pats/model"
 )
 
 // EnsureOrganization returns the organization with the given external ID,
 // creating it with defaults if it does not exist. The seeding command
 // uses it; requests go through Provision.
-func (s *Store) EnsureOrganization(ctx context.Context, externalID string, defaults OrgDefaults, now model.Time) (*model.Organization, error) {
+func (s *Store) EnsureOrganization(ctx context.Context, externalID string, defaults OrgDefaults, now entity.Time) (*entity.Organization, error) {
 	org := newOrganization(externalID, defaults, now)
 	db := s.db.WithContext(ctx)
 	if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(org).Error; err != nil {
 		return nil, fmt.Errorf("ensure organization: %w", err)
 	}
-	var stored model.Organization
+	var stored entity.Organization
 	if err := db.Where("external_id = ?", externalID).Take(&stored).Error; err != nil {
 		return nil, fmt.Errorf("ensure organization: read back: %w", err)
 	}
@@ -30,7 +30,7 @@ func (s *Store) EnsureOrganization(ctx context.Context, externalID string, defau
 // InsertUsers inserts users of one organization in multi-row statements,
 // skipping subjects that already exist, and sets every user's ID to the
 // stored one.
-func (s *Store) InsertUsers(ctx context.Context, orgID int64, users []*model.User, batch int) error {
+func (s *Store) InsertUsers(ctx context.Context, orgID int64, users []*entity.User, batch int) error {
 	db := s.db.WithContext(ctx)
 	for start := 0; start < len(users); start += batch {
 		chunk := users[start:min(start+batch, len(users))]
@@ -41,7 +41,7 @@ func (s *Store) InsertUsers(ctx context.Context, orgID int64, users []*model.Use
 		for i, u := range chunk {
 			subjects[i] = u.Subject
 		}
-		var stored []model.User
+		var stored []entity.User
 		if err := db.Select("id", "subject").Where("organization_id = ? AND subject IN ?", orgID, subjects).Find(&stored).Error; err != nil {
 			return fmt.Errorf("insert users: read back: %w", err)
 		}
@@ -62,7 +62,7 @@ func (s *Store) InsertUsers(ctx context.Context, orgID int64, users []*model.Use
 // (the standard bulk-load settings, letting InnoDB buffer secondary-index
 // changes), so the caller must guarantee unique digests and valid
 // references.
-func (s *Store) LoadTokens(ctx context.Context, batches <-chan []*model.PersonalAccessToken) error {
+func (s *Store) LoadTokens(ctx context.Context, batches <-chan []*entity.PersonalAccessToken) error {
 	return s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
 		// Each statement gets its own session on the one connection: a
 		// shared handle would carry one statement's error to the next, and

@@ -13,7 +13,7 @@ import (
 	mysqldriver "github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
 
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // recountSQL sets the organization's unrevoked-token counter from its rows.
@@ -30,14 +30,14 @@ const (
 
 // loadBatch is a batch of tokens with the given IDs, and the exact
 // multi-row INSERT that writes it with its arguments.
-func loadBatch(ids ...string) ([]*model.PersonalAccessToken, step) {
-	batch := make([]*model.PersonalAccessToken, len(ids))
+func loadBatch(ids ...string) ([]*entity.PersonalAccessToken, step) {
+	batch := make([]*entity.PersonalAccessToken, len(ids))
 	var args []driver.Value
 	for i, id := range ids {
-		batch[i] = &model.PersonalAccessToken{
+		batch[i] = &entity.PersonalAccessToken{
 			ID: id, OrganizationID: testOrgID, OwnerID: testOwnerID, Name: "n", NameKey: "n", Scopes: " a ",
 			TokenDigest: []byte("digest-" + id), Hint: "pat_" + id,
-			CreatedAt: model.TimeFromMillis(testNow), ExpiresAt: model.TimeFromMillis(testNow + 1000),
+			CreatedAt: entity.TimeFromMillis(testNow), ExpiresAt: entity.TimeFromMillis(testNow + 1000),
 		}
 		args = append(args, argsOf(id, testOrgID, testOwnerID, "n", "n", " a ", []byte("digest-"+id), "pat_"+id,
 			testNow, testNow+1000, nil, nil, nil, nil)...)
@@ -57,13 +57,13 @@ func TestLoadTokens(t *testing.T) {
 	on := step{kind: "exec", sql: bulkChecksOnSQL, result: sqlmock.NewResult(0, 0)}
 	tests := []struct {
 		name    string
-		batches [][]*model.PersonalAccessToken
+		batches [][]*entity.PersonalAccessToken
 		steps   []step
 	}{
 		{name: "no batches", steps: []step{off, on}},
 		{
 			name:    "one statement per batch",
-			batches: [][]*model.PersonalAccessToken{b1, b2},
+			batches: [][]*entity.PersonalAccessToken{b1, b2},
 			// A multi-row INSERT is atomic on its own: no transaction.
 			steps: []step{off, insert1, insert2, on},
 		},
@@ -81,8 +81,8 @@ func TestLoadTokens(t *testing.T) {
 }
 
 // batchesOf is a closed channel holding batches.
-func batchesOf(batches ...[]*model.PersonalAccessToken) <-chan []*model.PersonalAccessToken {
-	ch := make(chan []*model.PersonalAccessToken, len(batches))
+func batchesOf(batches ...[]*entity.PersonalAccessToken) <-chan []*entity.PersonalAccessToken {
+	ch := make(chan []*entity.PersonalAccessToken, len(batches))
 	for _, b := range batches {
 		ch <- b
 	}
@@ -105,20 +105,20 @@ func TestLoadTokensOneConnection(t *testing.T) {
 	on := step{kind: "exec", sql: bulkChecksOnSQL, result: sqlmock.NewResult(0, 0)}
 	tests := []struct {
 		name      string
-		batches   [][]*model.PersonalAccessToken
+		batches   [][]*entity.PersonalAccessToken
 		steps     []step
 		wantPools []string
 		wantErr   bool
 	}{
 		{
 			name:      "two batches",
-			batches:   [][]*model.PersonalAccessToken{b1, b2},
+			batches:   [][]*entity.PersonalAccessToken{b1, b2},
 			steps:     []step{off, insert1, insert2, on},
 			wantPools: []string{"raw on *sql.Conn", "create on *sql.Conn", "create on *sql.Conn", "raw on *sql.Conn"},
 		},
 		{
 			name:      "failed batch restores the checks",
-			batches:   [][]*model.PersonalAccessToken{b3},
+			batches:   [][]*entity.PersonalAccessToken{b3},
 			steps:     []step{off, failing, on},
 			wantPools: []string{"raw on *sql.Conn", "create on *sql.Conn", "raw on *sql.Conn"},
 			wantErr:   true,

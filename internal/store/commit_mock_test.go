@@ -8,7 +8,7 @@ import (
 
 	"github.com/DATA-DOG/go-sqlmock"
 
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // TestCommitIsBoundedByTheContext checks that a COMMIT whose answer does
@@ -25,7 +25,7 @@ func TestCommitIsBoundedByTheContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, _, err := s.CreateToken(ctx, testOrgID, testOwnerID, model.TimeFromMillis(testNow), buildTestToken)
+	_, _, err := s.CreateToken(ctx, testOrgID, testOwnerID, entity.TimeFromMillis(testNow), buildTestToken)
 	elapsed := time.Since(start)
 	if err == nil {
 		t.Fatal("CreateToken: got nil error, want the deadline's")

@@ -8,7 +8,7 @@ import (
 
 	"gorm.io/gorm/clause"
 
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // Identity is what a session token says about its bearer.
@@ -17,7 +17,7 @@ type Identity struct {
 	Subject       string
 	Email         string
 	Name          string
-	AccountType   model.AccountType
+	AccountType   entity.AccountType
 }
 
 // OrgDefaults are the settings a new organization starts with.
@@ -28,13 +28,13 @@ type OrgDefaults struct {
 
 // userWithOrg is the flat row of the provisioning join.
 type userWithOrg struct {
-	model.User
+	entity.User
 	OrgExternalID          string
 	OrgPatEnabled          bool
 	OrgMaxLifespanDays     int
-	OrgSettingsUpdatedAt   *model.Time
+	OrgSettingsUpdatedAt   *entity.Time
 	OrgSettingsUpdatedByID *int64
-	OrgCreatedAt           model.Time
+	OrgCreatedAt           entity.Time
 	OrgUnrevokedTokenCount int64
 	OrgMaxLifespanDaysEver int
 }
@@ -43,7 +43,7 @@ type userWithOrg struct {
 // first sight and refreshing the user's name, email and account type when
 // the claims changed (refreshed reports that). In the steady state it is
 // one SELECT and no write.
-func (s *Store) Provision(ctx context.Context, id Identity, defaults OrgDefaults, now model.Time) (org *model.Organization, user *model.User, refreshed bool, err error) {
+func (s *Store) Provision(ctx context.Context, id Identity, defaults OrgDefaults, now entity.Time) (org *entity.Organization, user *entity.User, refreshed bool, err error) {
 	row, err := s.findUserWithOrg(ctx, id.OrgExternalID, id.Subject)
 	if err != nil && err != ErrNotFound {
 		return nil, nil, false, err
@@ -56,7 +56,7 @@ func (s *Store) Provision(ctx context.Context, id Identity, defaults OrgDefaults
 			return nil, nil, false, fmt.Errorf("provision: read back: %w", err)
 		}
 	}
-	org = &model.Organization{
+	org = &entity.Organization{
 		ID: row.OrganizationID, ExternalID: row.OrgExternalID, PatEnabled: row.OrgPatEnabled,
 		MaxLifespanDays: row.OrgMaxLifespanDays, SettingsUpdatedAt: row.OrgSettingsUpdatedAt,
 		SettingsUpdatedByID: row.OrgSettingsUpdatedByID, CreatedAt: row.OrgCreatedAt,
@@ -67,7 +67,7 @@ func (s *Store) Provision(ctx context.Context, id Identity, defaults OrgDefaults
 		user.Email, user.Name, user.AccountType = id.Email, id.Name, id.AccountType
 		user.EmailKey, user.NameKey = strings.ToLower(id.Email), strings.ToLower(id.Name)
 		user.UpdatedAt = now
-		err := s.db.WithContext(ctx).Model(&model.User{}).
+		err := s.db.WithContext(ctx).Model(&entity.User{}).
 			Where("id = ? AND organization_id = ?", user.ID, org.ID).
 			Updates(map[string]any{
 				"email": user.Email, "name": user.Name, "account_type": user.AccountType,
@@ -105,7 +105,7 @@ WHERE o.external_id = ? AND u.subject = ?`, orgExternalID, subject).Scan(&rows).
 // before inserting, and nothing runs in a transaction, because MySQL's
 // upsert would lock the existing organization row, which every creation
 // and revocation in the organization also locks.
-func (s *Store) createIdentity(ctx context.Context, id Identity, defaults OrgDefaults, now model.Time) error {
+func (s *Store) createIdentity(ctx context.Context, id Identity, defaults OrgDefaults, now entity.Time) error {
 	db := s.db.WithContext(ctx)
 	orgID, err := s.organizationID(ctx, id.OrgExternalID)
 	if errors.Is(err, ErrNotFound) {
@@ -117,7 +117,7 @@ func (s *Store) createIdentity(ctx context.Context, id Identity, defaults OrgDef
 	if err != nil {
 		return err
 	}
-	user := model.User{
+	user := entity.User{
 		OrganizationID: orgID, Subject: id.Subject, Email: id.Email, Name: id.Name,
 		AccountType: id.AccountType, NameKey: strings.ToLower(id.Name),
 		EmailKey: strings.ToLower(id.Email), CreatedAt: now, UpdatedAt: now,
@@ -132,7 +132,7 @@ func (s *Store) createIdentity(ctx context.Context, id Identity, defaults OrgDef
 // external ID, or ErrNotFound.
 func (s *Store) organizationID(ctx context.Context, externalID string) (int64, error) {
 	var ids []int64
-	if err := s.db.WithContext(ctx).Model(&model.Organization{}).Where("external_id = ?", externalID).
+	if err := s.db.WithContext(ctx).Model(&entity.Organization{}).Where("external_id = ?", externalID).
 		Limit(1).Pluck("id", &ids).Error; err != nil {
 		return 0, fmt.Errorf("provision: read organization: %w", err)
 	}
@@ -143,8 +143,8 @@ func (s *Store) organizationID(ctx context.Context, externalID string) (int64, e
 }
 
 // newOrganization is a new organization row with the default policy.
-func newOrganization(externalID string, defaults OrgDefaults, now model.Time) *model.Organization {
-	return &model.Organization{
+func newOrganization(externalID string, defaults OrgDefaults, now entity.Time) *entity.Organization {
+	return &entity.Organization{
 		ExternalID: externalID, PatEnabled: defaults.Enabled, MaxLifespanDays: defaults.MaxLifespanDays,
 		MaxLifespanDaysEver: defaults.MaxLifespanDays, CreatedAt: now,
 	}
@@ -152,8 +152,8 @@ func newOrganization(externalID string, defaults OrgDefaults, now model.Time) *m
 
 // UsersByIDs returns the users of the organization with the given IDs, in
 // no particular order. It backs the per-request user loader.
-func (s *Store) UsersByIDs(ctx context.Context, orgID int64, ids []int64) ([]*model.User, error) {
-	var users []*model.User
+func (s *Store) UsersByIDs(ctx context.Context, orgID int64, ids []int64) ([]*entity.User, error) {
+	var users []*entity.User
 	err := s.db.WithContext(ctx).Where("organization_id = ? AND id IN ?", orgID, ids).Find(&users).Error
 	if err != nil {
 		return nil, fmt.Errorf("load users: %w", err)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/oklog/ulid/v2"
 
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // Credential is everything needed to decide whether a token authenticates
@@ -17,12 +17,12 @@ type Credential struct {
 	OrganizationID     int64
 	OwnerID            int64
 	Scopes             string
-	CreatedAt          model.Time
-	ExpiresAt          model.Time
-	RevokedAt          *model.Time
+	CreatedAt          entity.Time
+	ExpiresAt          entity.Time
+	RevokedAt          *entity.Time
 	OwnerSubject       string
 	OwnerEmail         string
-	OwnerAccountType   model.AccountType
+	OwnerAccountType   entity.AccountType
 	OrgExternalID      string
 	OrgPatEnabled      bool
 	OrgMaxLifespanDays int
@@ -66,7 +66,7 @@ type Changes struct {
 // found on the primary key, whose ULIDs begin with the creating instance's
 // clock in milliseconds, so a token created at or after since has an ID at
 // or above the ULID of since with zero entropy.
-func (s *Store) ChangesSince(ctx context.Context, since model.Time) (*Changes, error) {
+func (s *Store) ChangesSince(ctx context.Context, since entity.Time) (*Changes, error) {
 	var firstID ulid.ULID
 	if err := firstID.SetTime(uint64(max(since.Millis(), 0))); err != nil {
 		return nil, fmt.Errorf("poll changes: %w", err)
@@ -104,7 +104,7 @@ UNION ALL SELECT 'u', NULL, id FROM users WHERE updated_at >= ?`, since, firstID
 // (uses maps token ID to the time of its latest use). The condition keeps
 // racing instances from moving last_used_at backwards. Callers bound the
 // batch size and how often a token is written.
-func (s *Store) RecordUses(ctx context.Context, uses map[string]model.Time) error {
+func (s *Store) RecordUses(ctx context.Context, uses map[string]entity.Time) error {
 	if len(uses) == 0 {
 		return nil
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/DATA-DOG/go-sqlmock"
 	"github.com/oklog/ulid/v2"
 
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // changesSQL is the change poll: one statement over the three tables, on
@@ -84,7 +84,7 @@ func TestChangesSince(t *testing.T) {
 			}
 			s, mock := newMockStore(t)
 			mock.ExpectQuery(changesSQL).WithArgs(testNow, testFirstID, testNow, testNow).WillReturnRows(tt.rows)
-			got, err := s.ChangesSince(context.Background(), model.TimeFromMillis(testNow))
+			got, err := s.ChangesSince(context.Background(), entity.TimeFromMillis(testNow))
 			if err != nil {
 				t.Fatalf("ChangesSince: got %v, want nil", err)
 			}
@@ -112,14 +112,14 @@ func (c capture) Match(v driver.Value) bool {
 func TestRecordUses(t *testing.T) {
 	tests := []struct {
 		name string
-		uses map[string]model.Time
+		uses map[string]entity.Time
 	}{
-		{name: "no uses sends no statement", uses: map[string]model.Time{}},
-		{name: "one token", uses: map[string]model.Time{"01A": model.TimeFromMillis(testNow)}},
-		{name: "several tokens in one statement", uses: map[string]model.Time{
-			"01A": model.TimeFromMillis(testNow),
-			"01B": model.TimeFromMillis(testNow - 1),
-			"01C": model.TimeFromMillis(testNow + 60_000),
+		{name: "no uses sends no statement", uses: map[string]entity.Time{}},
+		{name: "one token", uses: map[string]entity.Time{"01A": entity.TimeFromMillis(testNow)}},
+		{name: "several tokens in one statement", uses: map[string]entity.Time{
+			"01A": entity.TimeFromMillis(testNow),
+			"01B": entity.TimeFromMillis(testNow - 1),
+			"01C": entity.TimeFromMillis(testNow + 60_000),
 		}},
 	}
 	for _, tt := range tests {

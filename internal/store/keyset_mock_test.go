@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/patgov/pats/internal/cursor"
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 func afterKey(i int64, null bool, str, id string) *cursor.Key {
@@ -45,7 +45,7 @@ func TestListTokensKeyset(t *testing.T) {
 		uncapped = "AND k.expires_at <= k.created_at + 2592000000 "
 		capped   = "AND k.expires_at > k.created_at + 2592000000 "
 	)
-	active := func(q *ListQuery) { q.Statuses = []model.TokenStatus{model.TokenStatusActive} }
+	active := func(q *ListQuery) { q.Statuses = []entity.TokenStatus{entity.TokenStatusActive} }
 	tests := []struct {
 		name        string
 		order       OrderField

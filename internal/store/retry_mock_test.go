@@ -8,7 +8,7 @@ import (
 	"github.com/DATA-DOG/go-sqlmock"
 	mysqldriver "github.com/go-sql-driver/mysql"
 
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // The errors on which MySQL aborts a whole transaction, which the store
@@ -75,15 +75,15 @@ func TestTransactionsRetryDeadlocks(t *testing.T) {
 			s, mock := newMockStore(t)
 			expectSteps(mock, tt.steps)
 			audits := 0
-			tok, revoked, err := s.RevokeByDigest(context.Background(), testOrgID, digest, testOwnerID, model.TimeFromMillis(testNow),
-				func(tok *model.PersonalAccessToken) *model.AuditEvent {
+			tok, revoked, err := s.RevokeByDigest(context.Background(), testOrgID, digest, testOwnerID, entity.TimeFromMillis(testNow),
+				func(tok *entity.PersonalAccessToken) *entity.AuditEvent {
 					audits++
 					return byValueAudit(tok)
 				})
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("RevokeByDigest: got %v, want %v", err, tt.wantErr)
 			}
-			if tt.wantErr == nil && (!revoked || tok.RevokedAt == nil || tok.RevocationSource == nil || *tok.RevocationSource != model.RevokedByValue) {
+			if tt.wantErr == nil && (!revoked || tok.RevokedAt == nil || tok.RevocationSource == nil || *tok.RevocationSource != entity.RevokedByValue) {
 				t.Errorf("RevokeByDigest: got revoked=%v, want the retried transaction's result", revoked)
 			}
 			if audits != tt.wantAudits {
@@ -99,7 +99,7 @@ func TestTransactionsRetryDeadlocks(t *testing.T) {
 // the retried transaction is complete, not resumed.
 func TestRetryRedoesAuditedWrites(t *testing.T) {
 	ctx := context.Background()
-	now := model.TimeFromMillis(testNow)
+	now := entity.TimeFromMillis(testNow)
 	ids := []string{"A", "B"}
 	t.Run("CreateToken deadlock at the counter", func(t *testing.T) {
 		write := createTokenWriteSteps()
@@ -109,7 +109,7 @@ func TestRetryRedoesAuditedWrites(t *testing.T) {
 		s, mock := newMockStore(t)
 		expectSteps(mock, steps)
 		builds := 0
-		tok, _, err := s.CreateToken(ctx, testOrgID, testOwnerID, now, func(org *model.Organization, active int64) (*model.PersonalAccessToken, *model.AuditEvent, error) {
+		tok, _, err := s.CreateToken(ctx, testOrgID, testOwnerID, now, func(org *entity.Organization, active int64) (*entity.PersonalAccessToken, *entity.AuditEvent, error) {
 			builds++
 			return buildTestToken(org, active)
 		})
@@ -131,7 +131,7 @@ func TestRetryRedoesAuditedWrites(t *testing.T) {
 		expectSteps(mock, steps)
 		plans := 0
 		found, count, err := s.RevokeTokens(ctx, Reach{OrgID: testOrgID}, ids, testOwnerID, now,
-			func(found []*model.PersonalAccessToken) ([]*model.AuditEvent, error) {
+			func(found []*entity.PersonalAccessToken) ([]*entity.AuditEvent, error) {
 				plans++
 				return events, nil
 			})

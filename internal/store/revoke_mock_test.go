@@ -11,7 +11,7 @@ import (
 	"github.com/DATA-DOG/go-sqlmock"
 
 	"github.com/patgov/pats/internal/apperr"
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // The statements of RevokeByDigest: the token locked by its digest, then
@@ -27,13 +27,13 @@ func digestRevokeArgs(id string) []driver.Value {
 }
 
 // byValueEvent is the event of revoking tokenRows' token id by value.
-func byValueEvent(id string) *model.AuditEvent {
-	return revokedEvent("E"+id, id, testOwnerID, model.RevokedByValue)
+func byValueEvent(id string) *entity.AuditEvent {
+	return revokedEvent("E"+id, id, testOwnerID, entity.RevokedByValue)
 }
 
 // byValueAudit is a RevokeByDigest callback returning the locked token's
 // byValueEvent.
-func byValueAudit(tok *model.PersonalAccessToken) *model.AuditEvent { return byValueEvent(tok.ID) }
+func byValueAudit(tok *entity.PersonalAccessToken) *entity.AuditEvent { return byValueEvent(tok.ID) }
 
 // bulkLockSQL locks n tokens of the organization, or of the caller too
 // (member).
@@ -70,8 +70,8 @@ func bulkRevokeArgs(owner *int64, ids ...string) []driver.Value {
 }
 
 // planEvents is a RevokeTokens plan that approves and returns events.
-func planEvents(events []*model.AuditEvent) func([]*model.PersonalAccessToken) ([]*model.AuditEvent, error) {
-	return func([]*model.PersonalAccessToken) ([]*model.AuditEvent, error) { return events, nil }
+func planEvents(events []*entity.AuditEvent) func([]*entity.PersonalAccessToken) ([]*entity.AuditEvent, error) {
+	return func([]*entity.PersonalAccessToken) ([]*entity.AuditEvent, error) { return events, nil }
 }
 
 // revokeSteps are the statements of a bulk revocation of ids by an admin
@@ -79,7 +79,7 @@ func planEvents(events []*model.AuditEvent) func([]*model.PersonalAccessToken) (
 // events: the same round trips whatever the number of IDs (the audit
 // INSERT only when there are events, the counter update only when the
 // UPDATE revoked some).
-func revokeSteps(ids, found []string, affected int64, events []*model.AuditEvent) []step {
+func revokeSteps(ids, found []string, affected int64, events []*entity.AuditEvent) []step {
 	steps := []step{
 		begin(),
 		{kind: "query", sql: bulkLockSQL(false, len(ids)), args: append(argsOf(testOrgID), argsOf(toAny(ids)...)...),
@@ -134,7 +134,7 @@ func TestRevokeTokensSingleTransaction(t *testing.T) {
 			expectSteps(mock, steps)
 			planned := 0
 			found, count, err := s.RevokeTokens(context.Background(), Reach{OrgID: testOrgID}, ids, testOwnerID,
-				model.TimeFromMillis(testNow), func(found []*model.PersonalAccessToken) ([]*model.AuditEvent, error) {
+				entity.TimeFromMillis(testNow), func(found []*entity.PersonalAccessToken) ([]*entity.AuditEvent, error) {
 					planned++
 					if len(found) != n {
 						t.Errorf("plan: got %d tokens, want %d", len(found), n)
@@ -158,7 +158,7 @@ func TestRevokeTokensSingleTransaction(t *testing.T) {
 			}
 			for _, tok := range found {
 				if tok.RevokedAt == nil || tok.RevokedAt.Millis() != testNow || tok.RevokedByID == nil || *tok.RevokedByID != testOwnerID ||
-					tok.RevocationSource == nil || *tok.RevocationSource != model.RevokedByOwner {
+					tok.RevocationSource == nil || *tok.RevocationSource != entity.RevokedByOwner {
 					t.Errorf("token %s: got revoked %v by %v (%v), want %d by %d (OWNER)",
 						tok.ID, tok.RevokedAt, tok.RevokedByID, tok.RevocationSource, testNow, testOwnerID)
 					break
@@ -178,7 +178,7 @@ func TestRevokeTokensKeepsEarlierRevocation(t *testing.T) {
 	rows := sqlmock.NewRows(tokenColumns).
 		AddRow("A", testOrgID, testOwnerID, "a", "a", " x ", []byte("da"), "h", testNow-10, testNow+10, nil, testNow-5, int64(99), "ADMIN").
 		AddRow("B", testOrgID, testOwnerID, "b", "b", " x ", []byte("db"), "h", testNow-10, testNow+10, nil, nil, nil, nil)
-	eventB := revokedEvent("EB", "B", testOwnerID, model.RevokedByOwner)
+	eventB := revokedEvent("EB", "B", testOwnerID, entity.RevokedByOwner)
 	steps := []step{
 		begin(),
 		{kind: "query", sql: bulkLockSQL(false, 2), args: argsOf(testOrgID, "A", "B"), rows: rows},
@@ -189,7 +189,7 @@ func TestRevokeTokensKeepsEarlierRevocation(t *testing.T) {
 	}
 	expectSteps(mock, steps)
 	found, count, err := s.RevokeTokens(context.Background(), Reach{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID,
-		model.TimeFromMillis(testNow), func(found []*model.PersonalAccessToken) ([]*model.AuditEvent, error) {
+		entity.TimeFromMillis(testNow), func(found []*entity.PersonalAccessToken) ([]*entity.AuditEvent, error) {
 			var open []string
 			for _, tok := range found {
 				if tok.RevokedAt == nil {
@@ -199,7 +199,7 @@ func TestRevokeTokensKeepsEarlierRevocation(t *testing.T) {
 			if !slices.Equal(open, []string{"B"}) {
 				t.Errorf("plan: got unrevoked tokens %v, want [B]", open)
 			}
-			return []*model.AuditEvent{eventB}, nil
+			return []*entity.AuditEvent{eventB}, nil
 		})
 	if err != nil {
 		t.Fatalf("RevokeTokens: got %v, want nil", err)
@@ -207,16 +207,16 @@ func TestRevokeTokensKeepsEarlierRevocation(t *testing.T) {
 	if count != 1 {
 		t.Errorf("count: got %d, want 1", count)
 	}
-	byID := map[string]*model.PersonalAccessToken{}
+	byID := map[string]*entity.PersonalAccessToken{}
 	for _, tok := range found {
 		byID[tok.ID] = tok
 	}
 	if a := byID["A"]; a == nil || a.RevokedAt.Millis() != testNow-5 || *a.RevokedByID != 99 ||
-		a.RevocationSource == nil || *a.RevocationSource != model.RevokedByAdmin {
+		a.RevocationSource == nil || *a.RevocationSource != entity.RevokedByAdmin {
 		t.Errorf("token A: got %+v, want revoked at %d by 99 (ADMIN)", a, testNow-5)
 	}
 	if b := byID["B"]; b == nil || b.RevokedAt == nil || b.RevokedAt.Millis() != testNow || *b.RevokedByID != testOwnerID ||
-		b.RevocationSource == nil || *b.RevocationSource != model.RevokedByOwner {
+		b.RevocationSource == nil || *b.RevocationSource != entity.RevokedByOwner {
 		t.Errorf("token B: got %+v, want revoked at %d by %d (OWNER)", b, testNow, testOwnerID)
 	}
 	assertMet(t, mock)
@@ -239,7 +239,7 @@ func TestRevokeTokensPlanVeto(t *testing.T) {
 			expectSteps(mock, steps)
 			veto := apperr.New(apperr.NotFound, "tokens not found: %s; nothing was revoked", ids[n-1])
 			found, count, err := s.RevokeTokens(context.Background(), Reach{OrgID: testOrgID}, ids, testOwnerID,
-				model.TimeFromMillis(testNow), func(found []*model.PersonalAccessToken) ([]*model.AuditEvent, error) {
+				entity.TimeFromMillis(testNow), func(found []*entity.PersonalAccessToken) ([]*entity.AuditEvent, error) {
 					if len(found) != n-1 {
 						t.Errorf("plan: got %d tokens, want %d", len(found), n-1)
 					}
@@ -275,9 +275,9 @@ func TestRevokeTokensAudit(t *testing.T) {
 			AddRow("A", testOrgID, testOwnerID, "Name A", "name a", " a b ", []byte("da"), "pat_A", testNow-1000, testNow+1000, nil, nil, nil, nil).
 			AddRow("B", testOrgID, int64(8), "Name B", "name b", " a b ", []byte("db"), "pat_B", testNow-1000, testNow+1000, nil, nil, nil, nil)
 	}
-	events := []*model.AuditEvent{
-		revokedEvent("EA", "A", testOwnerID, model.RevokedByOwner),
-		revokedEvent("EB", "B", 8, model.RevokedByAdmin),
+	events := []*entity.AuditEvent{
+		revokedEvent("EA", "A", testOwnerID, entity.RevokedByOwner),
+		revokedEvent("EB", "B", 8, entity.RevokedByAdmin),
 	}
 	head := func(affected int64) []step {
 		return []step{
@@ -289,7 +289,7 @@ func TestRevokeTokensAudit(t *testing.T) {
 	tests := []struct {
 		name      string
 		steps     []step
-		events    []*model.AuditEvent
+		events    []*entity.AuditEvent
 		wantKinds []string
 		wantErr   error // nil: success
 		// wantOwnErr: the error is the store's own and wraps nothing, so
@@ -347,13 +347,13 @@ func TestRevokeTokensAudit(t *testing.T) {
 			s, mock := newMockStore(t)
 			expectSteps(mock, tt.steps)
 			found, count, err := s.RevokeTokens(context.Background(), Reach{OrgID: testOrgID}, []string{"A", "B"}, testOwnerID,
-				model.TimeFromMillis(testNow), planEvents(tt.events))
+				entity.TimeFromMillis(testNow), planEvents(tt.events))
 			success := len(tt.wantKinds) > 0 && tt.wantKinds[len(tt.wantKinds)-1] == "commit"
 			if success {
 				if err != nil {
 					t.Fatalf("RevokeTokens: got %v, want nil", err)
 				}
-				want := map[string]model.RevocationSource{"A": model.RevokedByOwner, "B": model.RevokedByAdmin}
+				want := map[string]entity.RevocationSource{"A": entity.RevokedByOwner, "B": entity.RevokedByAdmin}
 				if count != 2 || len(found) != 2 {
 					t.Fatalf("RevokeTokens: got count %d and %d tokens, want 2 and 2", count, len(found))
 				}
@@ -402,7 +402,7 @@ func TestRevokeByDigest(t *testing.T) {
 		wantOwnErr  bool
 		wantRevoked bool
 		wantAt      int64
-		wantSource  model.RevocationSource
+		wantSource  entity.RevocationSource
 	}{
 		{
 			name: "active token is revoked by value and audited before the counter",
@@ -415,7 +415,7 @@ func TestRevokeByDigest(t *testing.T) {
 				commit(),
 			},
 			wantAudits:  1,
-			wantRevoked: true, wantAt: testNow, wantSource: model.RevokedByValue,
+			wantRevoked: true, wantAt: testNow, wantSource: entity.RevokedByValue,
 		},
 		{
 			// Cannot happen under the row lock; if it does, nothing may be
@@ -448,7 +448,7 @@ func TestRevokeByDigest(t *testing.T) {
 				{kind: "query", sql: digestLockSQL, args: argsOf(testOrgID, digest, 1), rows: tokenRows(testNow-60_000, "A")},
 				commit(),
 			},
-			wantRevoked: false, wantAt: testNow - 60_000, wantSource: model.RevokedByOwner,
+			wantRevoked: false, wantAt: testNow - 60_000, wantSource: entity.RevokedByOwner,
 		},
 	}
 	for _, tt := range tests {
@@ -456,8 +456,8 @@ func TestRevokeByDigest(t *testing.T) {
 			s, mock := newMockStore(t)
 			expectSteps(mock, tt.steps)
 			audits := 0
-			tok, revoked, err := s.RevokeByDigest(context.Background(), testOrgID, digest, testOwnerID, model.TimeFromMillis(testNow),
-				func(tok *model.PersonalAccessToken) *model.AuditEvent {
+			tok, revoked, err := s.RevokeByDigest(context.Background(), testOrgID, digest, testOwnerID, entity.TimeFromMillis(testNow),
+				func(tok *entity.PersonalAccessToken) *entity.AuditEvent {
 					audits++
 					if tok.ID != "A" || tok.RevokedAt != nil {
 						t.Errorf("audit: got token %s revoked %v, want the locked token A, not yet revoked", tok.ID, tok.RevokedAt)
@@ -512,7 +512,7 @@ func TestRevokeTokensCounter(t *testing.T) {
 		name      string
 		scope     Reach
 		steps     []step
-		events    []*model.AuditEvent
+		events    []*entity.AuditEvent
 		wantKinds []string
 		wantCount int64
 	}{
@@ -557,7 +557,7 @@ func TestRevokeTokensCounter(t *testing.T) {
 				{kind: "exec", sql: bulkRevokeSQL(false, 3), args: bulkRevokeArgs(nil, ids...), result: sqlmock.NewResult(0, 0)},
 				commit(),
 			},
-			events:    []*model.AuditEvent{},
+			events:    []*entity.AuditEvent{},
 			wantKinds: []string{"begin", "query", "exec", "commit"},
 			wantCount: 0,
 		},
@@ -570,7 +570,7 @@ func TestRevokeTokensCounter(t *testing.T) {
 			s, mock := newMockStore(t)
 			expectSteps(mock, tt.steps)
 			found, count, err := s.RevokeTokens(context.Background(), tt.scope, ids, testOwnerID,
-				model.TimeFromMillis(testNow), planEvents(tt.events))
+				entity.TimeFromMillis(testNow), planEvents(tt.events))
 			if err != nil {
 				t.Fatalf("RevokeTokens: got %v, want nil", err)
 			}

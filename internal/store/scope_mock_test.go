@@ -11,7 +11,7 @@ import (
 
 	"github.com/DATA-DOG/go-sqlmock"
 
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // TestOrgScopingEveryStatement runs each store method against the exact
@@ -27,17 +27,17 @@ import (
 // introspect_mock_test.go.
 func TestOrgScopingEveryStatement(t *testing.T) {
 	ctx := context.Background()
-	now := model.TimeFromMillis(testNow)
+	now := entity.TimeFromMillis(testNow)
 	owner := testOwnerID
 	memberReach := Reach{OrgID: testOrgID, OwnerID: &owner}
 	adminReach := Reach{OrgID: testOrgID}
 	digest := []byte("0123456789abcdef0123456789abcdef")
 	subjects := []string{"alice", "bob"}
 	const lifespan = int64(90 * 24 * 3600 * 1000)
-	actions := []model.AuditAction{model.AuditTokenCreated, model.AuditTokenRevoked}
+	actions := []entity.AuditAction{entity.AuditTokenCreated, entity.AuditTokenRevoked}
 	tokenIDs := []string{"01A"}
 	none := []string{}
-	noActions := []model.AuditAction{}
+	noActions := []entity.AuditAction{}
 	since, until, after := testNow-86_400_000, testNow, testNow-1000
 
 	tests := []struct {
@@ -151,7 +151,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				before, after, used, never := int64(2000), int64(1000), int64(1500), false
 				_, err := s.ListTokens(ctx, ListQuery{
 					Reach: memberReach, Now: testNow, LifespanMillis: lifespan,
-					Statuses: []model.TokenStatus{model.TokenStatusActive}, OwnerSubjects: &subjects,
+					Statuses: []entity.TokenStatus{entity.TokenStatusActive}, OwnerSubjects: &subjects,
 					Search: "CI_Bot%", Scopes: []string{"OR.Jobs"}, ExpiresBefore: &before, ExpiresAfter: &after,
 					LastUsedBefore: &used, NeverUsed: &never, Order: OrderName, Limit: 21,
 				})
@@ -318,7 +318,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 				commit(),
 			},
 			call: func(s *Store) error {
-				_, err := s.UpdateSettings(ctx, testOrgID, func(org *model.Organization) (*model.AuditEvent, error) {
+				_, err := s.UpdateSettings(ctx, testOrgID, func(org *entity.Organization) (*entity.AuditEvent, error) {
 					at, by := now, testOwnerID
 					org.PatEnabled, org.MaxLifespanDays, org.SettingsUpdatedAt, org.SettingsUpdatedByID = false, 30, &at, &by
 					return settingsChangedEvent(settingsAuditID, true, false, 90, 30), nil
@@ -389,11 +389,11 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		{
 			name: "Provision steady state",
 			steps: []step{prepare(provisionSelectSQL), {kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"),
-				rows:  provisionRows("a@example.com", "A", model.AccountTypeLocal),
+				rows:  provisionRows("a@example.com", "A", entity.AccountTypeLocal),
 				scope: "o.external_id = ?", scopeArg: "ext-org"}},
 			call: func(s *Store) error {
 				org, _, refreshed, err := s.Provision(ctx, Identity{OrgExternalID: "ext-org", Subject: "sub", Email: "a@example.com",
-					Name: "A", AccountType: model.AccountTypeLocal}, OrgDefaults{Enabled: true, MaxLifespanDays: 90}, now)
+					Name: "A", AccountType: entity.AccountTypeLocal}, OrgDefaults{Enabled: true, MaxLifespanDays: 90}, now)
 				if err == nil && (refreshed || org.UnrevokedTokenCount != 12 || org.MaxLifespanDaysEver != 120) {
 					t.Errorf("Provision: got refreshed %v, org %+v, want false and 12 unrevoked tokens, 120 days ever", refreshed, org)
 				}
@@ -405,7 +405,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 			steps: []step{
 				prepare(provisionSelectSQL),
 				{kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"),
-					rows:  provisionRows("old@example.com", "Old", model.AccountTypeLocal),
+					rows:  provisionRows("old@example.com", "Old", entity.AccountTypeLocal),
 					scope: "o.external_id = ?", scopeArg: "ext-org"},
 				begin(),
 				{kind: "exec", sql: "UPDATE `users` SET `account_type`=?,`email`=?,`email_key`=?,`name`=?,`name_key`=?,`updated_at`=? WHERE id = ? AND organization_id = ?",
@@ -416,8 +416,8 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 			},
 			call: func(s *Store) error {
 				_, u, refreshed, err := s.Provision(ctx, Identity{OrgExternalID: "ext-org", Subject: "sub", Email: "New@Example.com",
-					Name: "New", AccountType: model.AccountTypeDirectory}, OrgDefaults{Enabled: true, MaxLifespanDays: 90}, now)
-				if err == nil && (!refreshed || u.Email != "New@Example.com" || u.EmailKey != "new@example.com" || u.AccountType != model.AccountTypeDirectory) {
+					Name: "New", AccountType: entity.AccountTypeDirectory}, OrgDefaults{Enabled: true, MaxLifespanDays: 90}, now)
+				if err == nil && (!refreshed || u.Email != "New@Example.com" || u.EmailKey != "new@example.com" || u.AccountType != entity.AccountTypeDirectory) {
 					t.Errorf("Provision user: got refreshed %v, %+v, want true and the refreshed claims", refreshed, u)
 				}
 				return err
@@ -471,10 +471,10 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 					scope: "organization_id = ?", scopeArg: testOrgID},
 			},
 			call: func(s *Store) error {
-				users := make([]*model.User, 3)
+				users := make([]*entity.User, 3)
 				for i := range users {
-					users[i] = &model.User{OrganizationID: testOrgID, Subject: fmt.Sprintf("s%d", i+1),
-						AccountType: model.AccountTypeLocal, CreatedAt: now, UpdatedAt: now}
+					users[i] = &entity.User{OrganizationID: testOrgID, Subject: fmt.Sprintf("s%d", i+1),
+						AccountType: entity.AccountTypeLocal, CreatedAt: now, UpdatedAt: now}
 				}
 				err := s.InsertUsers(ctx, testOrgID, users, 2)
 				for i, want := range []int64{4, 5, 6} {
@@ -546,7 +546,7 @@ const orgIDSQL = "SELECT `id` FROM `organizations` WHERE external_id = ? LIMIT ?
 // organization read back by its external ID; the joined row is read again.
 func TestProvisionFirstSight(t *testing.T) {
 	s, mock := newMockStore(t)
-	now := model.TimeFromMillis(testNow)
+	now := entity.TimeFromMillis(testNow)
 	expectSteps(mock, []step{
 		prepare(provisionSelectSQL),
 		{kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"), rows: sqlmock.NewRows(userColumns)},
@@ -562,10 +562,10 @@ func TestProvisionFirstSight(t *testing.T) {
 			result: sqlmock.NewResult(testOwnerID, 1)},
 		implicitCommit(),
 		{kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"),
-			rows: provisionRows("A@Example.com", "Ann", model.AccountTypeLocal)},
+			rows: provisionRows("A@Example.com", "Ann", entity.AccountTypeLocal)},
 	})
 	org, user, refreshed, err := s.Provision(context.Background(), Identity{OrgExternalID: "ext-org", Subject: "sub",
-		Email: "A@Example.com", Name: "Ann", AccountType: model.AccountTypeLocal},
+		Email: "A@Example.com", Name: "Ann", AccountType: entity.AccountTypeLocal},
 		OrgDefaults{Enabled: true, MaxLifespanDays: 60}, now)
 	if err != nil {
 		t.Fatalf("Provision: got %v, want nil", err)

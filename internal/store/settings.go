@@ -6,12 +6,12 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // Organization returns the organization with the given ID.
-func (s *Store) Organization(ctx context.Context, orgID int64) (*model.Organization, error) {
-	var org model.Organization
+func (s *Store) Organization(ctx context.Context, orgID int64) (*entity.Organization, error) {
+	var org entity.Organization
 	if err := s.db.WithContext(ctx).Where("id = ?", orgID).Take(&org).Error; err != nil {
 		return nil, notFound(err, "read organization")
 	}
@@ -23,10 +23,10 @@ func (s *Store) Organization(ctx context.Context, orgID int64) (*model.Organizat
 // something), the policy and the event are written in the same
 // transaction. The lock makes concurrent updates and token creations see
 // one order of events.
-func (s *Store) UpdateSettings(ctx context.Context, orgID int64, apply func(org *model.Organization) (*model.AuditEvent, error)) (*model.Organization, error) {
-	var org model.Organization
+func (s *Store) UpdateSettings(ctx context.Context, orgID int64, apply func(org *entity.Organization) (*entity.AuditEvent, error)) (*entity.Organization, error) {
+	var org entity.Organization
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		org = model.Organization{}
+		org = entity.Organization{}
 		if err := s.forUpdate(tx).Where("id = ?", orgID).Take(&org).Error; err != nil {
 			return notFound(err, "update settings: read organization")
 		}
@@ -34,7 +34,7 @@ func (s *Store) UpdateSettings(ctx context.Context, orgID int64, apply func(org 
 		if err != nil || event == nil {
 			return err
 		}
-		err = tx.Model(&model.Organization{}).Where("id = ?", orgID).Updates(map[string]any{
+		err = tx.Model(&entity.Organization{}).Where("id = ?", orgID).Updates(map[string]any{
 			"pat_enabled":            org.PatEnabled,
 			"max_lifespan_days":      org.MaxLifespanDays,
 			"settings_updated_at":    org.SettingsUpdatedAt,
@@ -44,7 +44,7 @@ func (s *Store) UpdateSettings(ctx context.Context, orgID int64, apply func(org 
 		if err != nil {
 			return fmt.Errorf("update settings: %w", err)
 		}
-		if err := insertAuditEvents(tx, orgID, []*model.AuditEvent{event}); err != nil {
+		if err := insertAuditEvents(tx, orgID, []*entity.AuditEvent{event}); err != nil {
 			return err
 		}
 		org.MaxLifespanDaysEver = max(org.MaxLifespanDaysEver, org.MaxLifespanDays)

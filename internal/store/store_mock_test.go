@@ -21,8 +21,8 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/patgov/pats/internal/apperr"
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/migrations"
-	"github.com/patgov/pats/model"
 )
 
 // testOrgID is the caller's organization and testOwnerID the caller in
@@ -145,7 +145,7 @@ func argsOf(vs ...any) []driver.Value {
 	return out
 }
 
-// driverValue is v after the conversion database/sql applies (model.Time
+// driverValue is v after the conversion database/sql applies (entity.Time
 // becomes Unix milliseconds, int becomes int64).
 func driverValue(v driver.Value) driver.Value {
 	c, err := driver.DefaultParameterConverter.ConvertValue(v)
@@ -302,8 +302,8 @@ func TestRevokeByDigestNotFound(t *testing.T) {
 			args: argsOf(testOrgID, digest, 1), rows: sqlmock.NewRows(tokenColumns)},
 		rollback(),
 	})
-	tok, revoked, err := s.RevokeByDigest(context.Background(), testOrgID, digest, testOwnerID, model.TimeFromMillis(testNow),
-		func(*model.PersonalAccessToken) *model.AuditEvent {
+	tok, revoked, err := s.RevokeByDigest(context.Background(), testOrgID, digest, testOwnerID, entity.TimeFromMillis(testNow),
+		func(*entity.PersonalAccessToken) *entity.AuditEvent {
 			t.Errorf("audit: got called, want not called for a missing token")
 			return nil
 		})
@@ -322,7 +322,7 @@ func TestRevokeByDigestNotFound(t *testing.T) {
 // every write rolls back.
 func TestDatabaseErrorsAreInternal(t *testing.T) {
 	ctx := context.Background()
-	now := model.TimeFromMillis(testNow)
+	now := entity.TimeFromMillis(testNow)
 	digest := []byte("0123456789abcdef0123456789abcdef")
 	dup := &mysqldriver.MySQLError{Number: 1062, Message: "Duplicate entry 'secret' for key 'uq_pat_token_digest'"}
 	tests := []struct {
@@ -561,7 +561,7 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 			name:  "RecordUses",
 			steps: []step{{kind: "exec", sql: recordUsesSQL(1), args: argsOf("A", testNow, "A", "A", testNow), err: errDB}},
 			call: func(s *Store) error {
-				return s.RecordUses(ctx, map[string]model.Time{"A": now})
+				return s.RecordUses(ctx, map[string]entity.Time{"A": now})
 			},
 		},
 		{
@@ -624,7 +624,7 @@ WHERE o.external_id = ? AND u.subject = ?`
 
 // provisionRows is the joined row of user 7 in organization 42 (90-day
 // lifespan, 120 days at most ever, 12 unrevoked tokens).
-func provisionRows(email, name string, accountType model.AccountType) *sqlmock.Rows {
+func provisionRows(email, name string, accountType entity.AccountType) *sqlmock.Rows {
 	cols := append(append([]string{}, userColumns...), "org_external_id", "org_pat_enabled",
 		"org_max_lifespan_days", "org_settings_updated_at", "org_settings_updated_by_id", "org_created_at",
 		"org_unrevoked_token_count", "org_max_lifespan_days_ever")
@@ -672,11 +672,11 @@ const createTokenAuditID = "01EVENTCREATE"
 
 // buildTestToken is a CreateToken callback that builds the token
 // createTokenInsertArgs describes, and its event createdEvent(createTokenAuditID).
-func buildTestToken(org *model.Organization, _ int64) (*model.PersonalAccessToken, *model.AuditEvent, error) {
-	return &model.PersonalAccessToken{
+func buildTestToken(org *entity.Organization, _ int64) (*entity.PersonalAccessToken, *entity.AuditEvent, error) {
+	return &entity.PersonalAccessToken{
 		ID: "01TOKEN", OrganizationID: org.ID, OwnerID: testOwnerID, Name: "CI", NameKey: "ci",
 		Scopes: " a ", TokenDigest: []byte("digest"), Hint: "pat_x",
-		CreatedAt: model.TimeFromMillis(testNow), ExpiresAt: model.TimeFromMillis(testNow + 86_400_000),
+		CreatedAt: entity.TimeFromMillis(testNow), ExpiresAt: entity.TimeFromMillis(testNow + 86_400_000),
 	}, createdEvent(createTokenAuditID), nil
 }
 

@@ -8,7 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/patgov/pats/internal/cursor"
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // OrderField is a column the token list can be ordered by.
@@ -30,7 +30,7 @@ type ListQuery struct {
 	Now            int64
 	LifespanMillis int64
 
-	Statuses       []model.TokenStatus
+	Statuses       []entity.TokenStatus
 	OwnerSubjects  *[]string
 	Search         string
 	Scopes         []string
@@ -57,7 +57,7 @@ type ListQuery struct {
 // covering index alone (a range scan that starts at the cursor), and the
 // rows are then joined by primary key. Searches and members' own lists
 // (small, or filtered on columns no index holds) read the rows directly.
-func (s *Store) ListTokens(ctx context.Context, q ListQuery) ([]*model.PersonalAccessToken, error) {
+func (s *Store) ListTokens(ctx context.Context, q ListQuery) ([]*entity.PersonalAccessToken, error) {
 	var db *gorm.DB
 	if q.coveredByIndex() {
 		db = q.Reach.where(s.db.WithContext(ctx).Table("personal_access_tokens AS t"), "t").
@@ -68,7 +68,7 @@ func (s *Store) ListTokens(ctx context.Context, q ListQuery) ([]*model.PersonalA
 			db = keysetAfter(db, q, "t", sortColumn(q, "t"), sortValue(q))
 		}
 	}
-	var tokens []*model.PersonalAccessToken
+	var tokens []*entity.PersonalAccessToken
 	err := db.Select("t.*").Order(orderBy(q, "t")).Limit(q.Limit).Find(&tokens).Error
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
@@ -149,15 +149,15 @@ func filterOn(db *gorm.DB, q ListQuery, a string) *gorm.DB {
 // statusIn keeps the tokens whose status is one of statuses. Comparisons
 // are on the stored columns against values computed from now and the
 // lifespan, so they need no date arithmetic in SQL.
-func statusIn(db *gorm.DB, t string, statuses []model.TokenStatus, now, lifespan int64) *gorm.DB {
+func statusIn(db *gorm.DB, t string, statuses []entity.TokenStatus, now, lifespan int64) *gorm.DB {
 	var active, expired, revoked bool
 	for _, st := range statuses {
 		switch st {
-		case model.TokenStatusActive:
+		case entity.TokenStatusActive:
 			active = true
-		case model.TokenStatusExpired:
+		case entity.TokenStatusExpired:
 			expired = true
-		case model.TokenStatusRevoked:
+		case entity.TokenStatusRevoked:
 			revoked = true
 		}
 	}

@@ -7,7 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // Reach is how far a caller sees and acts: their organization, and for members
@@ -36,29 +36,29 @@ func (sc Reach) where(q *gorm.DB, t string) *gorm.DB {
 // receives the current organization and the owner's count of active tokens
 // at now, and returns the token and its audit event, written in the same
 // transaction.
-func (s *Store) CreateToken(ctx context.Context, orgID, ownerID int64, now model.Time,
-	build func(org *model.Organization, activeTokens int64) (*model.PersonalAccessToken, *model.AuditEvent, error),
-) (*model.PersonalAccessToken, *model.Organization, error) {
+func (s *Store) CreateToken(ctx context.Context, orgID, ownerID int64, now entity.Time,
+	build func(org *entity.Organization, activeTokens int64) (*entity.PersonalAccessToken, *entity.AuditEvent, error),
+) (*entity.PersonalAccessToken, *entity.Organization, error) {
 	var (
-		tok *model.PersonalAccessToken
-		org model.Organization
+		tok *entity.PersonalAccessToken
+		org entity.Organization
 	)
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		tok, org = nil, model.Organization{}
+		tok, org = nil, entity.Organization{}
 		if err := s.forUpdate(tx).Where("id = ?", orgID).Take(&org).Error; err != nil {
 			return notFound(err, "create token: lock organization")
 		}
-		var owner model.User
+		var owner entity.User
 		if err := s.forUpdate(tx).Where("id = ? AND organization_id = ?", ownerID, orgID).Take(&owner).Error; err != nil {
 			return notFound(err, "create token: lock owner")
 		}
 		var active int64
-		err := activeAt(tx.Model(&model.PersonalAccessToken{}), "", now.Millis(), model.LifespanMillis(org.MaxLifespanDays)).
+		err := activeAt(tx.Model(&entity.PersonalAccessToken{}), "", now.Millis(), entity.LifespanMillis(org.MaxLifespanDays)).
 			Where("organization_id = ? AND owner_id = ?", orgID, ownerID).Count(&active).Error
 		if err != nil {
 			return fmt.Errorf("create token: count active: %w", err)
 		}
-		var event *model.AuditEvent
+		var event *entity.AuditEvent
 		if tok, event, err = build(&org, active); err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ func (s *Store) CreateToken(ctx context.Context, orgID, ownerID int64, now model
 		if event == nil {
 			return errors.New("create token: no audit event")
 		}
-		if err := insertAuditEvents(tx, orgID, []*model.AuditEvent{event}); err != nil {
+		if err := insertAuditEvents(tx, orgID, []*entity.AuditEvent{event}); err != nil {
 			return err
 		}
 		return countUnrevoked(tx, orgID, +1)
@@ -86,11 +86,11 @@ func (s *Store) CreateToken(ctx context.Context, orgID, ownerID int64, now model
 // others') and the events written, all in one transaction and a fixed
 // number of statements. It returns the tokens as they now stand, in no
 // particular order, and how many this call revoked.
-func (s *Store) RevokeTokens(ctx context.Context, scope Reach, ids []string, by int64, now model.Time,
-	plan func(found []*model.PersonalAccessToken) ([]*model.AuditEvent, error),
-) ([]*model.PersonalAccessToken, int64, error) {
+func (s *Store) RevokeTokens(ctx context.Context, scope Reach, ids []string, by int64, now entity.Time,
+	plan func(found []*entity.PersonalAccessToken) ([]*entity.AuditEvent, error),
+) ([]*entity.PersonalAccessToken, int64, error) {
 	var (
-		found   []*model.PersonalAccessToken
+		found   []*entity.PersonalAccessToken
 		revoked int64
 	)
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
@@ -103,10 +103,10 @@ func (s *Store) RevokeTokens(ctx context.Context, scope Reach, ids []string, by 
 		if err != nil {
 			return err
 		}
-		res := scope.where(tx.Model(&model.PersonalAccessToken{}), "").
+		res := scope.where(tx.Model(&entity.PersonalAccessToken{}), "").
 			Where("id IN ? AND revoked_at IS NULL", ids).
 			Updates(map[string]any{"revoked_at": now, "revoked_by_id": by, "revocation_source": gorm.Expr(
-				"CASE WHEN owner_id = ? THEN ? ELSE ? END", by, model.RevokedByOwner, model.RevokedByAdmin)})
+				"CASE WHEN owner_id = ? THEN ? ELSE ? END", by, entity.RevokedByOwner, entity.RevokedByAdmin)})
 		if res.Error != nil {
 			return fmt.Errorf("revoke tokens: update: %w", res.Error)
 		}
@@ -130,11 +130,11 @@ func (s *Store) RevokeTokens(ctx context.Context, scope Reach, ids []string, by 
 	if err != nil {
 		return nil, 0, err
 	}
-	markRevoked(found, by, now, func(t *model.PersonalAccessToken) model.RevocationSource {
+	markRevoked(found, by, now, func(t *entity.PersonalAccessToken) entity.RevocationSource {
 		if t.OwnerID == by {
-			return model.RevokedByOwner
+			return entity.RevokedByOwner
 		}
-		return model.RevokedByAdmin
+		return entity.RevokedByAdmin
 	})
 	return found, revoked, nil
 }
@@ -144,15 +144,15 @@ func (s *Store) RevokeTokens(ctx context.Context, scope Reach, ids []string, by 
 // in one transaction. It returns the token as it now stands and whether
 // this call revoked it (false: it was revoked before, and nothing is
 // written). ErrNotFound if no such token.
-func (s *Store) RevokeByDigest(ctx context.Context, orgID int64, digest []byte, by int64, now model.Time,
-	audit func(tok *model.PersonalAccessToken) *model.AuditEvent,
-) (*model.PersonalAccessToken, bool, error) {
+func (s *Store) RevokeByDigest(ctx context.Context, orgID int64, digest []byte, by int64, now entity.Time,
+	audit func(tok *entity.PersonalAccessToken) *entity.AuditEvent,
+) (*entity.PersonalAccessToken, bool, error) {
 	var (
-		tok     model.PersonalAccessToken
+		tok     entity.PersonalAccessToken
 		revoked bool
 	)
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
-		tok, revoked = model.PersonalAccessToken{}, false
+		tok, revoked = entity.PersonalAccessToken{}, false
 		err := s.forUpdate(tx).Where("organization_id = ? AND token_digest = ?", orgID, digest).Take(&tok).Error
 		if err != nil {
 			return notFound(err, "revoke by value: find")
@@ -160,9 +160,9 @@ func (s *Store) RevokeByDigest(ctx context.Context, orgID int64, digest []byte, 
 		if tok.RevokedAt != nil {
 			return nil
 		}
-		res := tx.Model(&model.PersonalAccessToken{}).
+		res := tx.Model(&entity.PersonalAccessToken{}).
 			Where("organization_id = ? AND id = ? AND revoked_at IS NULL", orgID, tok.ID).
-			Updates(map[string]any{"revoked_at": now, "revoked_by_id": by, "revocation_source": model.RevokedByValue})
+			Updates(map[string]any{"revoked_at": now, "revoked_by_id": by, "revocation_source": entity.RevokedByValue})
 		if res.Error != nil {
 			return fmt.Errorf("revoke by value: update: %w", res.Error)
 		}
@@ -171,7 +171,7 @@ func (s *Store) RevokeByDigest(ctx context.Context, orgID int64, digest []byte, 
 			return fmt.Errorf("revoke by value: revoked %d rows, want 1", res.RowsAffected)
 		}
 		revoked = true
-		if err := insertAuditEvents(tx, orgID, []*model.AuditEvent{audit(&tok)}); err != nil {
+		if err := insertAuditEvents(tx, orgID, []*entity.AuditEvent{audit(&tok)}); err != nil {
 			return err
 		}
 		return countUnrevoked(tx, orgID, -1)
@@ -179,16 +179,16 @@ func (s *Store) RevokeByDigest(ctx context.Context, orgID int64, digest []byte, 
 	if err != nil {
 		return nil, false, err
 	}
-	markRevoked([]*model.PersonalAccessToken{&tok}, by, now, func(*model.PersonalAccessToken) model.RevocationSource {
-		return model.RevokedByValue
+	markRevoked([]*entity.PersonalAccessToken{&tok}, by, now, func(*entity.PersonalAccessToken) entity.RevocationSource {
+		return entity.RevokedByValue
 	})
 	return &tok, revoked, nil
 }
 
 // markRevoked applies, in memory, the revocation just written to the
 // locked rows that were not revoked before.
-func markRevoked(tokens []*model.PersonalAccessToken, by int64, now model.Time,
-	source func(*model.PersonalAccessToken) model.RevocationSource,
+func markRevoked(tokens []*entity.PersonalAccessToken, by int64, now entity.Time,
+	source func(*entity.PersonalAccessToken) entity.RevocationSource,
 ) {
 	for _, t := range tokens {
 		if t.RevokedAt == nil {
@@ -204,7 +204,7 @@ func countUnrevoked(tx *gorm.DB, orgID, delta int64) error {
 	if delta == 0 {
 		return nil
 	}
-	err := tx.Model(&model.Organization{}).Where("id = ?", orgID).
+	err := tx.Model(&entity.Organization{}).Where("id = ?", orgID).
 		Update("unrevoked_token_count", gorm.Expr("unrevoked_token_count + ?", delta)).Error
 	if err != nil {
 		return fmt.Errorf("count tokens: %w", err)

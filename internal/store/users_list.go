@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // UserQuery is a normalized page request of an organization's users,
@@ -24,7 +24,7 @@ type UserQuery struct {
 // ListUsers returns up to q.Limit users of q's organization after the
 // cursor. The index (organization_id, name_key, subject) serves the order
 // and the cursor; a search filters the rows read in that order.
-func (s *Store) ListUsers(ctx context.Context, q UserQuery) ([]*model.User, error) {
+func (s *Store) ListUsers(ctx context.Context, q UserQuery) ([]*entity.User, error) {
 	db := s.db.WithContext(ctx).Where("organization_id = ?", q.OrgID)
 	if q.Search != "" {
 		// INSTR on the lower-cased copies: a plain substring test on both
@@ -35,7 +35,7 @@ func (s *Store) ListUsers(ctx context.Context, q UserQuery) ([]*model.User, erro
 	if q.AfterName != nil {
 		db = db.Where("(name_key > ? OR (name_key = ? AND subject > ?))", *q.AfterName, *q.AfterName, q.AfterSubject)
 	}
-	var users []*model.User
+	var users []*entity.User
 	if err := db.Order("name_key, subject").Limit(q.Limit).Find(&users).Error; err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}

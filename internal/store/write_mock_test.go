@@ -9,7 +9,7 @@ import (
 	"github.com/DATA-DOG/go-sqlmock"
 
 	"github.com/patgov/pats/internal/apperr"
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // TestCreateToken checks CreateToken's transaction: the organization is
@@ -19,7 +19,7 @@ import (
 // COMMIT; and that a token is never committed without its event.
 func TestCreateToken(t *testing.T) {
 	ctx := context.Background()
-	now := model.TimeFromMillis(testNow)
+	now := entity.TimeFromMillis(testNow)
 	quota := apperr.New(apperr.QuotaExceeded, "quota")
 	ownerMissing := createTokenReadSteps()[:3]
 	ownerMissing[2].rows = sqlmock.NewRows(userColumns)
@@ -27,7 +27,7 @@ func TestCreateToken(t *testing.T) {
 		name      string
 		steps     []step
 		wantKinds []string
-		build     func(org *model.Organization, active int64) (*model.PersonalAccessToken, *model.AuditEvent, error)
+		build     func(org *entity.Organization, active int64) (*entity.PersonalAccessToken, *entity.AuditEvent, error)
 		// wantErr is the error the call must wrap, nil for success;
 		// wantFail a failure that wraps no particular error.
 		wantErr    error
@@ -45,7 +45,7 @@ func TestCreateToken(t *testing.T) {
 			name:      "build error rolls back without insert or counter update",
 			steps:     append(createTokenReadSteps(), rollback()),
 			wantKinds: []string{"begin", "query", "query", "query", "rollback"},
-			build: func(*model.Organization, int64) (*model.PersonalAccessToken, *model.AuditEvent, error) {
+			build: func(*entity.Organization, int64) (*entity.PersonalAccessToken, *entity.AuditEvent, error) {
 				return nil, nil, quota
 			},
 			wantErr:    quota,
@@ -70,7 +70,7 @@ func TestCreateToken(t *testing.T) {
 				step{kind: "exec", sql: createTokenInsertSQL, args: createTokenInsertArgs(), result: sqlmock.NewResult(0, 1)},
 				rollback()),
 			wantKinds: []string{"begin", "query", "query", "query", "exec", "rollback"},
-			build: func(org *model.Organization, active int64) (*model.PersonalAccessToken, *model.AuditEvent, error) {
+			build: func(org *entity.Organization, active int64) (*entity.PersonalAccessToken, *entity.AuditEvent, error) {
 				tok, _, err := buildTestToken(org, active)
 				return tok, nil, err
 			},
@@ -106,7 +106,7 @@ func TestCreateToken(t *testing.T) {
 			s, mock := newMockStore(t)
 			expectSteps(mock, tt.steps)
 			var gotActive int64 = -1
-			tok, org, err := s.CreateToken(ctx, testOrgID, testOwnerID, now, func(org *model.Organization, active int64) (*model.PersonalAccessToken, *model.AuditEvent, error) {
+			tok, org, err := s.CreateToken(ctx, testOrgID, testOwnerID, now, func(org *entity.Organization, active int64) (*entity.PersonalAccessToken, *entity.AuditEvent, error) {
 				gotActive = active
 				return tt.build(org, active)
 			})
@@ -138,16 +138,16 @@ const settingsAuditID = "01EVENTSETTINGS"
 
 // lifespanEvent is the event of changing the test organization's maximum
 // lifespan from 90 days to days.
-func lifespanEvent(days int) *model.AuditEvent {
+func lifespanEvent(days int) *entity.AuditEvent {
 	return settingsChangedEvent(settingsAuditID, true, true, 90, days)
 }
 
 // setTestLifespan is an UpdateSettings callback that sets the maximum
 // lifespan to days, by the test caller at testNow, and returns
 // lifespanEvent(days).
-func setTestLifespan(days int) func(*model.Organization) (*model.AuditEvent, error) {
-	return func(org *model.Organization) (*model.AuditEvent, error) {
-		at, by := model.TimeFromMillis(testNow), testOwnerID
+func setTestLifespan(days int) func(*entity.Organization) (*entity.AuditEvent, error) {
+	return func(org *entity.Organization) (*entity.AuditEvent, error) {
+		at, by := entity.TimeFromMillis(testNow), testOwnerID
 		org.MaxLifespanDays, org.SettingsUpdatedAt, org.SettingsUpdatedByID = days, &at, &by
 		return lifespanEvent(days), nil
 	}
@@ -171,7 +171,7 @@ func TestUpdateSettings(t *testing.T) {
 		name      string
 		steps     []step
 		wantKinds []string
-		apply     func(org *model.Organization) (*model.AuditEvent, error)
+		apply     func(org *entity.Organization) (*entity.AuditEvent, error)
 		wantErr   error
 		// wantDays and wantEver are the returned policy when wantErr is nil.
 		wantDays, wantEver int
@@ -180,14 +180,14 @@ func TestUpdateSettings(t *testing.T) {
 			name:      "no event commits without update or audit insert",
 			steps:     []step{begin(), lock(), commit()},
 			wantKinds: []string{"begin", "query", "commit"},
-			apply:     func(*model.Organization) (*model.AuditEvent, error) { return nil, nil },
+			apply:     func(*entity.Organization) (*entity.AuditEvent, error) { return nil, nil },
 			wantDays:  90, wantEver: 365,
 		},
 		{
 			name:      "apply error rolls back, its event unwritten",
 			steps:     []step{begin(), lock(), rollback()},
 			wantKinds: []string{"begin", "query", "rollback"},
-			apply:     func(*model.Organization) (*model.AuditEvent, error) { return lifespanEvent(30), bad },
+			apply:     func(*entity.Organization) (*entity.AuditEvent, error) { return lifespanEvent(30), bad },
 			wantErr:   bad,
 		},
 		{
@@ -196,7 +196,7 @@ func TestUpdateSettings(t *testing.T) {
 				{kind: "query", sql: lockSQL, args: argsOf(testOrgID, 1), rows: sqlmock.NewRows(orgColumns)},
 				rollback()},
 			wantKinds: []string{"begin", "query", "rollback"},
-			apply: func(*model.Organization) (*model.AuditEvent, error) {
+			apply: func(*entity.Organization) (*entity.AuditEvent, error) {
 				t.Errorf("apply: got called, want not called")
 				return nil, nil
 			},

@@ -13,7 +13,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/patgov/pats/internal/auth"
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // Identity describes a test caller; zero fields get defaults.
@@ -23,7 +23,7 @@ type Identity struct {
 	Role        auth.Role
 	Email       string
 	Name        string
-	AccountType model.AccountType
+	AccountType entity.AccountType
 }
 
 // Client calls the GraphQL API as one caller.
@@ -43,7 +43,7 @@ func (e *Env) As(t testing.TB, id Identity) *Client {
 		id.Role = auth.RoleMember
 	}
 	if id.AccountType == "" {
-		id.AccountType = model.AccountTypeLocal
+		id.AccountType = entity.AccountTypeLocal
 	}
 	if id.Email == "" {
 		id.Email = id.Subject + "@example.test"

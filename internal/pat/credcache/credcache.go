@@ -27,8 +27,8 @@ import (
 
 	"github.com/maypok86/otter/v2"
 
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/store"
-	"github.com/patgov/pats/model"
 )
 
 type tokenFacts struct {
@@ -36,9 +36,9 @@ type tokenFacts struct {
 	orgID     int64
 	ownerID   int64
 	scopes    string
-	createdAt model.Time
-	expiresAt model.Time
-	revokedAt *model.Time
+	createdAt entity.Time
+	expiresAt entity.Time
+	revokedAt *entity.Time
 }
 
 type orgFacts struct {
@@ -50,7 +50,7 @@ type orgFacts struct {
 type ownerFacts struct {
 	subject     string
 	email       string
-	accountType model.AccountType
+	accountType entity.AccountType
 }
 
 // TTL bounds how long a fact read from the database is kept. The change

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/store"
-	"github.com/patgov/pats/model"
 )
 
 // fakeClock is a settable otter clock.
@@ -19,8 +19,8 @@ func digestOf(b byte) (d [32]byte)                       { d[0] = b; return d }
 func digestSlice(b byte) []byte                          { d := digestOf(b); return d[:] }
 func credential(org, owner int64, id string) *store.Credential {
 	return &store.Credential{TokenID: id, OrganizationID: org, OwnerID: owner, Scopes: " a ",
-		CreatedAt: model.TimeFromMillis(1), ExpiresAt: model.TimeFromMillis(2),
-		OwnerSubject: "s", OwnerAccountType: model.AccountTypeLocal, OrgExternalID: "o", OrgPatEnabled: true, OrgMaxLifespanDays: 90}
+		CreatedAt: entity.TimeFromMillis(1), ExpiresAt: entity.TimeFromMillis(2),
+		OwnerSubject: "s", OwnerAccountType: entity.AccountTypeLocal, OrgExternalID: "o", OrgPatEnabled: true, OrgMaxLifespanDays: 90}
 }
 
 // fresh returns a cache marked fresh for an hour.

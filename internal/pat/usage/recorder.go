@@ -13,12 +13,12 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/patgov/pats/model"
+	"github.com/patgov/pats/internal/entity"
 )
 
 // Writer persists a batch of uses (token ID → latest use).
 type Writer interface {
-	RecordUses(ctx context.Context, uses map[string]model.Time) error
+	RecordUses(ctx context.Context, uses map[string]entity.Time) error
 }
 
 // Options tune a Recorder; zero fields take the defaults.
@@ -45,10 +45,10 @@ type Recorder struct {
 	opts Options
 
 	mu      sync.Mutex
-	pending map[string]model.Time
+	pending map[string]entity.Time
 	// written is when each token was last written, for MinGap; entries
 	// older than MinGap are pruned at every flush.
-	written map[string]model.Time
+	written map[string]entity.Time
 
 	// Stats for tests and metrics.
 	Writes, Failures, Dropped atomic.Int64
@@ -74,11 +74,11 @@ func NewRecorder(w Writer, opts Options) *Recorder {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Recorder{w: w, opts: opts, pending: map[string]model.Time{}, written: map[string]model.Time{}}
+	return &Recorder{w: w, opts: opts, pending: map[string]entity.Time{}, written: map[string]entity.Time{}}
 }
 
 // Record notes that the token was used at at. It never blocks on I/O.
-func (r *Recorder) Record(tokenID string, at model.Time) {
+func (r *Recorder) Record(tokenID string, at entity.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	prev, ok := r.pending[tokenID]
@@ -97,7 +97,7 @@ func (r *Recorder) Flush(ctx context.Context) error {
 	due := r.takeDue()
 	var firstErr error
 	for len(due) > 0 {
-		batch := make(map[string]model.Time, min(len(due), r.opts.BatchSize))
+		batch := make(map[string]entity.Time, min(len(due), r.opts.BatchSize))
 		for id, at := range due {
 			batch[id] = at
 			delete(due, id)
@@ -124,8 +124,8 @@ func (r *Recorder) Flush(ctx context.Context) error {
 
 // takeDue removes and returns the pending uses that may be written now,
 // marking them written.
-func (r *Recorder) takeDue() map[string]model.Time {
-	now := model.TimeOf(r.opts.Now())
+func (r *Recorder) takeDue() map[string]entity.Time {
+	now := entity.TimeOf(r.opts.Now())
 	horizon := now.Add(-r.opts.MinGap)
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -134,7 +134,7 @@ func (r *Recorder) takeDue() map[string]model.Time {
 			delete(r.written, id)
 		}
 	}
-	due := make(map[string]model.Time)
+	due := make(map[string]entity.Time)
 	for id, at := range r.pending {
 		if _, recent := r.written[id]; recent {
 			continue
@@ -147,7 +147,7 @@ func (r *Recorder) takeDue() map[string]model.Time {
 }
 
 // requeue puts a failed batch back, keeping any newer use.
-func (r *Recorder) requeue(batch map[string]model.Time) {
+func (r *Recorder) requeue(batch map[string]entity.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for id, at := range batch {
@@ -159,7 +159,7 @@ func (r *Recorder) requeue(batch map[string]model.Time) {
 }
 
 // Pending returns a copy of the uses not yet written (for tests).
-func (r *Recorder) Pending() map[string]model.Time {
+func (r *Recorder) Pending() map[string]entity.Time {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return maps.Clone(r.pending)

@@ -1,4 +1,4 @@
-package model
+package entity
 
 // Organization is a tenant, created just in time from the JWT `org` claim.
 // It carries the organization's personal access token policy.

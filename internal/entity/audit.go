@@ -1,6 +1,4 @@
-package model
-
-import "io"
+package entity
 
 // AuditEvent is a row of the append-only audit trail: one change, written
 // in the same transaction as the change. The token columns are a snapshot
@@ -92,21 +90,8 @@ type AuditedSettingsChange struct {
 	MaxLifespanDays         int
 }
 
-// AuditEventConnection is a Relay page of audit events.
-type AuditEventConnection struct {
-	Edges    []*AuditEventEdge
-	Nodes    []*AuditEvent
-	PageInfo *PageInfo
-}
-
-// AuditEventEdge is one event of a page and its cursor.
-type AuditEventEdge struct {
-	Cursor string
-	Node   *AuditEvent
-}
-
-// AuditAction is what an audit event records, spelled as in the GraphQL
-// enum and stored as such.
+// AuditAction is what an audit event records, spelled as the API spells
+// it and stored as such.
 type AuditAction string
 
 // The audited actions.
@@ -116,16 +101,8 @@ const (
 	AuditSettingsUpdated AuditAction = "SETTINGS_UPDATED"
 )
 
-// MarshalGQL writes the GraphQL enum value.
-func (a AuditAction) MarshalGQL(w io.Writer) { marshalEnum(w, a) }
-
-// UnmarshalGQL reads the GraphQL enum value.
-func (a *AuditAction) UnmarshalGQL(v any) error {
-	return unmarshalEnum(a, v, "AuditAction", AuditTokenCreated, AuditTokenRevoked, AuditSettingsUpdated)
-}
-
-// RevocationSource is how a token was revoked, spelled as in the GraphQL
-// enum and stored as such.
+// RevocationSource is how a token was revoked, spelled as the API spells
+// it and stored as such.
 type RevocationSource string
 
 // The ways a token is revoked.
@@ -134,11 +111,3 @@ const (
 	RevokedByAdmin RevocationSource = "ADMIN"
 	RevokedByValue RevocationSource = "BY_VALUE"
 )
-
-// MarshalGQL writes the GraphQL enum value.
-func (r RevocationSource) MarshalGQL(w io.Writer) { marshalEnum(w, r) }
-
-// UnmarshalGQL reads the GraphQL enum value.
-func (r *RevocationSource) UnmarshalGQL(v any) error {
-	return unmarshalEnum(r, v, "RevocationSource", RevokedByOwner, RevokedByAdmin, RevokedByValue)
-}

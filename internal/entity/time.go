@@ -1,13 +1,10 @@
-package model
+package entity
 
 import (
 	"database/sql/driver"
 	"fmt"
-	"io"
 	"strconv"
 	"time"
-
-	"github.com/99designs/gqlgen/graphql"
 )
 
 // Time is an instant with millisecond precision, stored as BIGINT Unix
@@ -55,27 +52,6 @@ const timeLayout = "2006-01-02T15:04:05.000Z07:00"
 // String formats t as RFC 3339 in UTC with milliseconds.
 func (t Time) String() string { return t.UTC().Format(timeLayout) }
 
-// MarshalGQL writes t as an RFC 3339 string.
-func (t Time) MarshalGQL(w io.Writer) {
-	_, _ = io.WriteString(w, strconv.Quote(t.String()))
-}
-
-// UnmarshalGQL accepts an RFC 3339 string, keeping its full precision so
-// that comparisons with stored (millisecond) times stay exact; storage
-// truncates to milliseconds. A bad value is a user input error.
-func (t *Time) UnmarshalGQL(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return ErrInvalidTime
-	}
-	parsed, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return ErrInvalidTime
-	}
-	*t = Time{parsed.UTC()}
-	return nil
-}
-
 // CeilMillis returns the Unix milliseconds of t rounded up: stored times
 // (whole milliseconds) are strictly before t exactly when they are before
 // CeilMillis.
@@ -86,15 +62,3 @@ func (t Time) CeilMillis() int64 {
 	}
 	return ms
 }
-
-// ErrInvalidTime reports a Time input that is not an RFC 3339 string. The
-// error presenter maps it to BAD_USER_INPUT.
-var ErrInvalidTime = InputError("invalid Time: expected an RFC 3339 string such as 2026-01-31T12:00:00Z")
-
-// InputError is a bad-input error raised while decoding a scalar, before any
-// domain code runs. It lives here so the scalar need not import the domain.
-type InputError string
-
-func (e InputError) Error() string { return string(e) }
-
-var _ graphql.Marshaler = Time{}

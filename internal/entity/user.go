@@ -1,4 +1,4 @@
-package model
+package entity
 
 // User is a member of an organization, created and refreshed just in time
 // from session-token claims. (OrganizationID, Subject) identifies a user.
