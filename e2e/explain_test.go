@@ -42,16 +42,16 @@ func TestKeysetPlansOnMySQL(t *testing.T) {
 	}
 	admin := principal(t, env, org)
 
-	check := func(t *testing.T, order model.PersonalAccessTokenOrderField, dir model.OrderDirection, deep int) {
-		req := pat.ListRequest{First: ptr(100), OrderBy: &model.PersonalAccessTokenOrder{Field: order, Direction: dir},
-			Filter: &model.PersonalAccessTokenFilter{Status: []entity.TokenStatus{entity.TokenStatusActive, entity.TokenStatusExpired, entity.TokenStatusRevoked}}}
+	check := func(t *testing.T, order pat.TokenOrderField, desc bool, deep int) {
+		req := pat.ListRequest{PageRequest: pat.PageRequest{First: ptr(100)}, Order: &pat.TokenOrder{Field: order, Descending: desc},
+			Filter: &pat.TokenFilter{Statuses: []entity.TokenStatus{entity.TokenStatusActive, entity.TokenStatusExpired, entity.TokenStatusRevoked}}}
 		for seen := 0; seen < deep; seen += 100 {
 			// (walked 100 at a time)
-			conn, err := env.Service.ListTokens(ctx, admin, req)
+			page, err := env.Service.ListTokens(ctx, admin, req)
 			if err != nil {
 				t.Fatalf("walk: %v", err)
 			}
-			req.After = conn.PageInfo.EndCursor
+			req.After = &page.Cursors[len(page.Cursors)-1]
 		}
 		req.First = ptr(50)
 		stmts := env.Statements.RecordStatements(func() {
@@ -135,12 +135,14 @@ func TestKeysetPlansOnMySQL(t *testing.T) {
 		}
 		for _, order := range model.AllPersonalAccessTokenOrderField {
 			for _, dir := range model.AllOrderDirection {
-				t.Run(fmt.Sprintf("%s_%s_capped=%v", order, dir, capped), func(t *testing.T) { check(t, order, dir, deep) })
+				t.Run(fmt.Sprintf("%s_%s_capped=%v", order, dir, capped), func(t *testing.T) {
+					check(t, pat.TokenOrderField(order), dir == model.OrderDirectionDesc, deep)
+				})
 			}
 		}
 		// Deep among the never-used tokens, which sort last.
 		t.Run(fmt.Sprintf("LAST_USED_AT_ASC_among_never_used_capped=%v", capped), func(t *testing.T) {
-			check(t, model.PersonalAccessTokenOrderFieldLastUsedAt, model.OrderDirectionAsc, tokens-500)
+			check(t, pat.OrderLastUsedAt, false, tokens-500)
 		})
 	}
 }

@@ -96,14 +96,14 @@ func (r *queryResolver) PersonalAccessTokens(ctx context.Context, first *int, af
 	if err != nil {
 		return nil, err
 	}
-	conn, err := r.Service.ListTokens(ctx, p, pat.ListRequest{First: first, After: after, Filter: filter, OrderBy: orderBy})
+	page, err := r.Service.ListTokens(ctx, p, tokenListRequest(first, after, filter, orderBy))
 	if err != nil {
 		return nil, err
 	}
-	if err := prefetchUsers(ctx, r.Service, p.Org.ID, conn.Nodes); err != nil {
+	if err := prefetchUsers(ctx, r.Service, p.Org.ID, page.Items); err != nil {
 		return nil, err
 	}
-	return conn, nil
+	return tokenConnection(page), nil
 }
 
 // OrganizationPatSettings is the resolver for the organizationPatSettings field.
@@ -147,7 +147,11 @@ func (r *queryResolver) Users(ctx context.Context, first *int, after *string, se
 	if err != nil {
 		return nil, err
 	}
-	return r.Service.ListUsers(ctx, p, pat.UsersRequest{First: first, After: after, Search: search})
+	page, err := r.Service.ListUsers(ctx, p, pat.UsersRequest{PageRequest: pat.PageRequest{First: first, After: after}, Search: search})
+	if err != nil {
+		return nil, err
+	}
+	return userConnection(page), nil
 }
 
 // AuditEvents is the resolver for the auditEvents field.
@@ -156,14 +160,14 @@ func (r *queryResolver) AuditEvents(ctx context.Context, first *int, after *stri
 	if err != nil {
 		return nil, err
 	}
-	conn, err := r.Service.ListAuditEvents(ctx, p, pat.AuditRequest{First: first, After: after, Filter: filter})
+	page, err := r.Service.ListAuditEvents(ctx, p, auditRequest(first, after, filter))
 	if err != nil {
 		return nil, err
 	}
-	if err := prefetchUserIDs(ctx, r.Service, p.Org.ID, auditUserIDs(conn.Nodes)); err != nil {
+	if err := prefetchUserIDs(ctx, r.Service, p.Org.ID, auditUserIDs(page.Items)); err != nil {
 		return nil, err
 	}
-	return conn, nil
+	return auditConnection(page), nil
 }
 
 // AuditEvent returns graph.AuditEventResolver implementation.

@@ -14,7 +14,6 @@ import (
 	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/origin"
 	"github.com/patgov/pats/internal/store"
-	"github.com/patgov/pats/model"
 )
 
 // Audit filter bounds, so one request cannot build an unbounded statement.
@@ -84,50 +83,50 @@ func settingsEvent(ctx context.Context, p *auth.Principal, now entity.Time, befo
 
 // AuditRequest is a page request of the audit trail.
 type AuditRequest struct {
-	First  *int
-	After  *string
-	Filter *model.AuditEventFilter
+	PageRequest
+	// Filter narrows the trail (nil: every event).
+	Filter *AuditFilter
+}
+
+// AuditFilter narrows the audit trail; nil fields do not filter, empty
+// lists match nothing.
+type AuditFilter struct {
+	Actions  []entity.AuditAction
+	ActorIDs []string // subjects
+	TokenIDs []string
+	// Since (inclusive) and Until (exclusive) bound when it happened.
+	Since, Until *entity.Time
 }
 
 // ListAuditEvents returns one page of the organization's audit trail,
 // newest first (admins only).
-func (s *Service) ListAuditEvents(ctx context.Context, p *auth.Principal, req AuditRequest) (*model.AuditEventConnection, error) {
+func (s *Service) ListAuditEvents(ctx context.Context, p *auth.Principal, req AuditRequest) (*Page[*entity.AuditEvent], error) {
 	if !p.IsAdmin() {
 		return nil, errForbiddenAdmin()
 	}
-	limit, err := pageLimit(req.First)
-	if err != nil {
-		return nil, err
-	}
-	q, err := auditQuery(p, req.Filter)
-	if err != nil {
-		return nil, err
-	}
-	shape := auditShape(p, q)
-	if req.After != nil {
-		key, err := s.cursors.Decode(shape, *req.After)
-		if err != nil {
-			return nil, errBadCursor("filter")
-		}
-		q.AfterTime, q.AfterID = &key.Int, key.ID
-	}
-	q.Limit = limit + 1
-	events, err := s.store.ListAuditEvents(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	events, cursors, info := keysetPage(events, limit, req.After != nil, func(e *entity.AuditEvent) string {
-		return s.cursors.Encode(shape, cursor.Key{Int: e.OccurredAt.Millis(), ID: e.ID})
+	var q store.AuditQuery
+	return readPage(ctx, s.cursors, req.PageRequest, keysetList[*entity.AuditEvent]{
+		what: "filter",
+		prepare: func() (shape []byte, err error) {
+			if q, err = auditQuery(p, req.Filter); err != nil {
+				return nil, err
+			}
+			return auditShape(p, q), nil
+		},
+		fetch: func(ctx context.Context, after *cursor.Key, limit int) ([]*entity.AuditEvent, error) {
+			page := q
+			if after != nil {
+				page.AfterTime, page.AfterID = &after.Int, after.ID
+			}
+			page.Limit = limit
+			return s.store.ListAuditEvents(ctx, page)
+		},
+		key: func(e *entity.AuditEvent) cursor.Key { return cursor.Key{Int: e.OccurredAt.Millis(), ID: e.ID} },
 	})
-	conn := &model.AuditEventConnection{Edges: make([]*model.AuditEventEdge, len(events)), Nodes: events, PageInfo: info}
-	for i, e := range events {
-		conn.Edges[i] = &model.AuditEventEdge{Cursor: cursors[i], Node: e}
-	}
-	return conn, nil
 }
 
 // auditQuery validates and normalizes a filter into a store query.
-func auditQuery(p *auth.Principal, f *model.AuditEventFilter) (store.AuditQuery, error) {
+func auditQuery(p *auth.Principal, f *AuditFilter) (store.AuditQuery, error) {
 	q := store.AuditQuery{OrgID: p.Org.ID}
 	if f == nil {
 		return q, nil
@@ -136,18 +135,18 @@ func auditQuery(p *auth.Principal, f *model.AuditEventFilter) (store.AuditQuery,
 		actions := sortedSet(f.Actions)
 		q.Actions = &actions
 	}
-	if f.ActorIds != nil {
-		if len(f.ActorIds) > maxFilterActors {
+	if f.ActorIDs != nil {
+		if len(f.ActorIDs) > maxFilterActors {
 			return q, apperr.New(apperr.BadUserInput, "actorIds accepts at most %d IDs", maxFilterActors).With("field", "filter.actorIds")
 		}
-		actors := sortedSet(f.ActorIds)
+		actors := sortedSet(f.ActorIDs)
 		q.ActorSubjects = &actors
 	}
-	if f.TokenIds != nil {
-		if len(f.TokenIds) > maxFilterTokens {
+	if f.TokenIDs != nil {
+		if len(f.TokenIDs) > maxFilterTokens {
 			return q, apperr.New(apperr.BadUserInput, "tokenIds accepts at most %d IDs", maxFilterTokens).With("field", "filter.tokenIds")
 		}
-		tokens := sortedSet(f.TokenIds)
+		tokens := sortedSet(f.TokenIDs)
 		q.TokenIDs = &tokens
 	}
 	// Stored times are whole milliseconds: "at or after T" means at or

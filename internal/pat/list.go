@@ -12,7 +12,6 @@ import (
 	"github.com/patgov/pats/internal/cursor"
 	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/store"
-	"github.com/patgov/pats/model"
 )
 
 // Filter input bounds, so one request cannot build an unbounded statement.
@@ -24,58 +23,85 @@ const (
 
 // ListRequest is a page request of the token list.
 type ListRequest struct {
-	First   *int
-	After   *string
-	Filter  *model.PersonalAccessTokenFilter
-	OrderBy *model.PersonalAccessTokenOrder
+	PageRequest
+	// Filter narrows the list (nil: every token not revoked).
+	Filter *TokenFilter
+	// Order sorts it (nil: newest first).
+	Order *TokenOrder
+}
+
+// TokenFilter narrows the token list; nil fields do not filter.
+type TokenFilter struct {
+	// Statuses keeps tokens in one of these states (nil: active and
+	// expired; empty: none).
+	Statuses []entity.TokenStatus
+	// OwnerIDs keeps tokens of these users, by subject (nil: anyone;
+	// empty: no one).
+	OwnerIDs []string
+	// Search is a substring of the token name or the owner's name or
+	// email, matched case-insensitively.
+	Search *string
+	// Scopes keeps tokens holding every one of these scopes.
+	Scopes []string
+	// ExpiresBefore and ExpiresAfter bound the effective expiry
+	// (exclusive); LastUsedBefore the last use (exclusive).
+	ExpiresBefore, ExpiresAfter, LastUsedBefore *entity.Time
+	// NeverUsed keeps tokens never used (true) or used at least once.
+	NeverUsed *bool
+}
+
+// TokenOrderField is what the token list can be sorted by.
+type TokenOrderField = store.OrderField
+
+// The token sort keys, each ending in the token ID for a total order.
+const (
+	OrderCreatedAt  = store.OrderCreatedAt
+	OrderExpiresAt  = store.OrderExpiresAt
+	OrderLastUsedAt = store.OrderLastUsedAt
+	OrderName       = store.OrderName
+)
+
+// TokenOrder sorts the token list.
+type TokenOrder struct {
+	Field      TokenOrderField
+	Descending bool
 }
 
 // ListTokens returns one page of the tokens the caller may see: every token
 // of the organization for admins, their own for members.
-func (s *Service) ListTokens(ctx context.Context, p *auth.Principal, req ListRequest) (*model.PersonalAccessTokenConnection, error) {
-	limit, err := pageLimit(req.First)
-	if err != nil {
-		return nil, err
-	}
+func (s *Service) ListTokens(ctx context.Context, p *auth.Principal, req ListRequest) (*Page[*entity.PersonalAccessToken], error) {
 	now := s.clock()
-	q, err := listQuery(p, req, now)
-	if err != nil {
-		return nil, err
-	}
-	shape := queryShape(p, q)
-	if req.After != nil {
-		key, err := s.cursors.Decode(shape, *req.After)
-		if err != nil {
-			return nil, errBadCursor("filter, order")
-		}
-		q.After = &key
-	}
-	q.Limit = limit + 1
-	tokens, err := s.store.ListTokens(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	deriveStatus(p.Org, now, tokens[:min(len(tokens), limit)]...)
-	tokens, cursors, info := keysetPage(tokens, limit, req.After != nil, func(t *entity.PersonalAccessToken) string {
-		return s.cursors.Encode(shape, sortKey(q.Order, t))
-	})
-	conn := &model.PersonalAccessTokenConnection{
-		Edges:    make([]*model.PersonalAccessTokenEdge, len(tokens)),
-		Nodes:    tokens,
-		PageInfo: info,
-		Count: func(ctx context.Context) (int, error) {
-			if unfiltered(q) {
-				// Maintained with every creation and revocation.
-				return int(p.Org.UnrevokedTokenCount), nil
+	var q store.ListQuery
+	page, err := readPage(ctx, s.cursors, req.PageRequest, keysetList[*entity.PersonalAccessToken]{
+		what: "filter, order",
+		prepare: func() (shape []byte, err error) {
+			if q, err = listQuery(p, req, now); err != nil {
+				return nil, err
 			}
-			n, err := s.store.CountTokens(ctx, q)
-			return int(n), err
+			return queryShape(p, q), nil
 		},
+		fetch: func(ctx context.Context, after *cursor.Key, limit int) ([]*entity.PersonalAccessToken, error) {
+			page := q
+			page.After, page.Limit = after, limit
+			tokens, err := s.store.ListTokens(ctx, page)
+			// Before the cursors: the EXPIRES_AT key is the derived expiry.
+			deriveStatus(p.Org, now, tokens...)
+			return tokens, err
+		},
+		key: func(t *entity.PersonalAccessToken) cursor.Key { return sortKey(q.Order, t) },
+	})
+	if err != nil {
+		return nil, err
 	}
-	for i, t := range tokens {
-		conn.Edges[i] = &model.PersonalAccessTokenEdge{Cursor: cursors[i], Node: t}
+	page.Total = func(ctx context.Context) (int, error) {
+		if unfiltered(q) {
+			// Maintained with every creation and revocation.
+			return int(p.Org.UnrevokedTokenCount), nil
+		}
+		n, err := s.store.CountTokens(ctx, q)
+		return int(n), err
 	}
-	return conn, nil
+	return page, nil
 }
 
 // listQuery validates and normalizes the request into a store query.
@@ -89,24 +115,24 @@ func listQuery(p *auth.Principal, req ListRequest, now entity.Time) (store.ListQ
 		Desc:           true,
 		CapPossible:    p.Org.MaxLifespanDays < p.Org.MaxLifespanDaysEver,
 	}
-	if o := req.OrderBy; o != nil {
-		q.Order = store.OrderField(o.Field)
-		q.Desc = o.Direction == model.OrderDirectionDesc
+	if o := req.Order; o != nil {
+		q.Order = o.Field
+		q.Desc = o.Descending
 	}
 	f := req.Filter
 	if f == nil {
 		return q, nil
 	}
-	if f.Status != nil {
-		q.Statuses = slices.Clone(f.Status)
+	if f.Statuses != nil {
+		q.Statuses = slices.Clone(f.Statuses)
 		slices.Sort(q.Statuses)
 		q.Statuses = slices.Compact(q.Statuses)
 	}
-	if f.OwnerIds != nil {
-		if len(f.OwnerIds) > maxFilterOwners {
+	if f.OwnerIDs != nil {
+		if len(f.OwnerIDs) > maxFilterOwners {
 			return q, apperr.New(apperr.BadUserInput, "ownerIds accepts at most %d IDs", maxFilterOwners).With("field", "filter.ownerIds")
 		}
-		owners := slices.Clone(f.OwnerIds)
+		owners := slices.Clone(f.OwnerIDs)
 		slices.Sort(owners)
 		owners = slices.Compact(owners)
 		q.OwnerSubjects = &owners

@@ -1,8 +1,11 @@
 // Package pat holds the rules of personal access tokens: who may create,
 // list and revoke them, the organization policy (enabled, maximum
 // lifespan), lifespans and statuses, quotas, and what makes a token
-// authenticate. It is independent of GraphQL and HTTP; SQL lives in package
-// store, which the service calls.
+// authenticate. It is independent of GraphQL and HTTP: it takes its own
+// requests (ListRequest, TokenFilter, PageRequest, …), returns entities and
+// its own Page, and declares what it needs of persistence (Store,
+// CredentialStore), which package store implements in SQL. The resolvers
+// convert at the edge; TestDomainKnowsNoGraphQL keeps it so.
 package pat
 
 import (
@@ -29,7 +32,7 @@ import (
 // Service tells it of its own writes so that this instance's cache never
 // lags them.
 type Service struct {
-	store     *store.Store
+	store     Store
 	validator *Validator
 	cursors   *cursor.Codec
 	scopes    []string
@@ -54,7 +57,7 @@ type Config struct {
 }
 
 // NewService returns a service over st whose writes invalidate v's cache.
-func NewService(st *store.Store, v *Validator, cfg Config) (*Service, error) {
+func NewService(st Store, v *Validator, cfg Config) (*Service, error) {
 	scopes := cfg.Scopes
 	if len(scopes) == 0 {
 		scopes = DefaultScopes

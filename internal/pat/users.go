@@ -11,56 +11,46 @@ import (
 	"github.com/patgov/pats/internal/cursor"
 	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/store"
-	"github.com/patgov/pats/model"
 )
 
 // UsersRequest is a page request of the organization's users.
 type UsersRequest struct {
-	First  *int
-	After  *string
+	PageRequest
+	// Search is a substring of the name or email (nil: everyone).
 	Search *string
 }
 
 // ListUsers returns one page of the organization's users by name (admins
 // only): the people an admin can filter the inventory by.
-func (s *Service) ListUsers(ctx context.Context, p *auth.Principal, req UsersRequest) (*model.UserConnection, error) {
+func (s *Service) ListUsers(ctx context.Context, p *auth.Principal, req UsersRequest) (*Page[*entity.User], error) {
 	if !p.IsAdmin() {
 		return nil, errForbiddenAdmin()
 	}
-	limit, err := pageLimit(req.First)
-	if err != nil {
-		return nil, err
-	}
 	q := store.UserQuery{OrgID: p.Org.ID}
-	if req.Search != nil {
-		if utf8.RuneCountInString(*req.Search) > maxSearchLength {
-			return nil, apperr.New(apperr.BadUserInput, "search accepts at most %d characters", maxSearchLength).With("field", "search")
-		}
-		q.Search = *req.Search
-	}
-	shape := usersShape(p, q)
-	if req.After != nil {
-		key, err := s.cursors.Decode(shape, *req.After)
-		if err != nil {
-			return nil, errBadCursor("search")
-		}
-		q.AfterName, q.AfterSubject = &key.Str, key.ID
-	}
-	q.Limit = limit + 1
-	users, err := s.store.ListUsers(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	// The subject, not the internal ID, breaks ties: cursors are readable,
-	// and internal IDs would tell how many users all organizations have.
-	users, cursors, info := keysetPage(users, limit, req.After != nil, func(u *entity.User) string {
-		return s.cursors.Encode(shape, cursor.Key{Str: u.NameKey, ID: u.Subject})
+	return readPage(ctx, s.cursors, req.PageRequest, keysetList[*entity.User]{
+		what: "search",
+		prepare: func() ([]byte, error) {
+			if req.Search != nil {
+				if utf8.RuneCountInString(*req.Search) > maxSearchLength {
+					return nil, apperr.New(apperr.BadUserInput, "search accepts at most %d characters", maxSearchLength).With("field", "search")
+				}
+				q.Search = *req.Search
+			}
+			return usersShape(p, q), nil
+		},
+		fetch: func(ctx context.Context, after *cursor.Key, limit int) ([]*entity.User, error) {
+			page := q
+			if after != nil {
+				page.AfterName, page.AfterSubject = &after.Str, after.ID
+			}
+			page.Limit = limit
+			return s.store.ListUsers(ctx, page)
+		},
+		// The subject, not the internal ID, breaks ties: cursors are
+		// readable, and internal IDs would tell how many users all
+		// organizations have.
+		key: func(u *entity.User) cursor.Key { return cursor.Key{Str: u.NameKey, ID: u.Subject} },
 	})
-	conn := &model.UserConnection{Edges: make([]*model.UserEdge, len(users)), Nodes: users, PageInfo: info}
-	for i, u := range users {
-		conn.Edges[i] = &model.UserEdge{Cursor: cursors[i], Node: u}
-	}
-	return conn, nil
 }
 
 // usersShape identifies the user query a cursor belongs to.

@@ -7,7 +7,6 @@ import (
 	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/pat/credcache"
 	"github.com/patgov/pats/internal/pat/usage"
-	"github.com/patgov/pats/internal/store"
 )
 
 // Validator answers whether a token authenticates, for resource servers,
@@ -16,7 +15,7 @@ import (
 // fresh, and the batched recording of token uses. The admin Service shares
 // it to invalidate this instance's cache on its own writes.
 type Validator struct {
-	store *store.Store
+	store CredentialStore
 	now   func() time.Time
 	// cache holds validated credentials (nil: disabled).
 	cache                  *credcache.Cache
@@ -39,7 +38,7 @@ type ValidatorConfig struct {
 }
 
 // NewValidator returns a validator over st.
-func NewValidator(st *store.Store, cfg ValidatorConfig) *Validator {
+func NewValidator(st CredentialStore, cfg ValidatorConfig) *Validator {
 	now := cfg.Now
 	if now == nil {
 		now = time.Now

@@ -79,14 +79,14 @@ func (s *Store) CreateToken(ctx context.Context, orgID, ownerID int64, now entit
 	return tok, &org, nil
 }
 
-// RevokeTokens locks the tokens of scope with the given (distinct) IDs and
+// RevokeTokens locks the tokens within reach with the given (distinct) IDs and
 // lets plan inspect them: plan vetoes the revocation by returning an error,
 // or returns the audit events of revoking those not yet revoked. Those are
 // then revoked (the source is OWNER for the caller's own tokens, ADMIN for
 // others') and the events written, all in one transaction and a fixed
 // number of statements. It returns the tokens as they now stand, in no
 // particular order, and how many this call revoked.
-func (s *Store) RevokeTokens(ctx context.Context, scope Reach, ids []string, by int64, now entity.Time,
+func (s *Store) RevokeTokens(ctx context.Context, reach Reach, ids []string, by int64, now entity.Time,
 	plan func(found []*entity.PersonalAccessToken) ([]*entity.AuditEvent, error),
 ) ([]*entity.PersonalAccessToken, int64, error) {
 	var (
@@ -95,7 +95,7 @@ func (s *Store) RevokeTokens(ctx context.Context, scope Reach, ids []string, by 
 	)
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		found, revoked = nil, 0
-		q := scope.where(s.forUpdate(tx), "").Where("id IN ?", ids)
+		q := reach.where(s.forUpdate(tx), "").Where("id IN ?", ids)
 		if err := q.Find(&found).Error; err != nil {
 			return fmt.Errorf("revoke tokens: lock: %w", err)
 		}
@@ -103,7 +103,7 @@ func (s *Store) RevokeTokens(ctx context.Context, scope Reach, ids []string, by 
 		if err != nil {
 			return err
 		}
-		res := scope.where(tx.Model(&entity.PersonalAccessToken{}), "").
+		res := reach.where(tx.Model(&entity.PersonalAccessToken{}), "").
 			Where("id IN ? AND revoked_at IS NULL", ids).
 			Updates(map[string]any{"revoked_at": now, "revoked_by_id": by, "revocation_source": gorm.Expr(
 				"CASE WHEN owner_id = ? THEN ? ELSE ? END", by, entity.RevokedByOwner, entity.RevokedByAdmin)})
@@ -122,10 +122,10 @@ func (s *Store) RevokeTokens(ctx context.Context, scope Reach, ids []string, by 
 			// or the plan audited other tokens than those revoked.
 			return fmt.Errorf("revoke tokens: %d locked unrevoked, %d revoked, %d audited", unrevoked, revoked, len(events))
 		}
-		if err := insertAuditEvents(tx, scope.OrgID, events); err != nil {
+		if err := insertAuditEvents(tx, reach.OrgID, events); err != nil {
 			return err
 		}
-		return countUnrevoked(tx, scope.OrgID, -revoked)
+		return countUnrevoked(tx, reach.OrgID, -revoked)
 	})
 	if err != nil {
 		return nil, 0, err

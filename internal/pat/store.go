@@ -1,0 +1,50 @@
+package pat
+
+import (
+	"context"
+
+	"github.com/patgov/pats/internal/entity"
+	"github.com/patgov/pats/internal/pat/usage"
+	"github.com/patgov/pats/internal/store"
+)
+
+// Store is what the admin Service needs of persistence: the domain declares
+// it, *store.Store implements it in SQL, and the rules can be tested over
+// either. Each write takes a callback that applies the rules to the rows it
+// has locked, inside its transaction, so a rule that refuses writes nothing.
+type Store interface {
+	Ping(ctx context.Context) error
+	Provision(ctx context.Context, id store.Identity, defaults store.OrgDefaults, now entity.Time) (org *entity.Organization, user *entity.User, refreshed bool, err error)
+	UsersByIDs(ctx context.Context, orgID int64, ids []int64) ([]*entity.User, error)
+	ListUsers(ctx context.Context, q store.UserQuery) ([]*entity.User, error)
+
+	ListTokens(ctx context.Context, q store.ListQuery) ([]*entity.PersonalAccessToken, error)
+	CountTokens(ctx context.Context, q store.ListQuery) (int64, error)
+	CreateToken(ctx context.Context, orgID, ownerID int64, now entity.Time,
+		build func(org *entity.Organization, activeTokens int64) (*entity.PersonalAccessToken, *entity.AuditEvent, error),
+	) (*entity.PersonalAccessToken, *entity.Organization, error)
+	RevokeTokens(ctx context.Context, reach store.Reach, ids []string, by int64, now entity.Time,
+		plan func(found []*entity.PersonalAccessToken) ([]*entity.AuditEvent, error),
+	) ([]*entity.PersonalAccessToken, int64, error)
+	RevokeByDigest(ctx context.Context, orgID int64, digest []byte, by int64, now entity.Time,
+		audit func(tok *entity.PersonalAccessToken) *entity.AuditEvent,
+	) (*entity.PersonalAccessToken, bool, error)
+
+	UpdateSettings(ctx context.Context, orgID int64, apply func(org *entity.Organization) (*entity.AuditEvent, error)) (*entity.Organization, error)
+	ListAuditEvents(ctx context.Context, q store.AuditQuery) ([]*entity.AuditEvent, error)
+}
+
+// CredentialStore is what the Validator, the introspection hot path, needs
+// of persistence: credentials by digest, the changes that invalidate its
+// cache, and the batched recording of uses.
+type CredentialStore interface {
+	CredentialByDigest(ctx context.Context, digest []byte) (*store.Credential, error)
+	ChangesSince(ctx context.Context, since entity.Time) (*store.Changes, error)
+	usage.Writer
+}
+
+// Both interfaces are the SQL store's methods.
+var (
+	_ Store           = (*store.Store)(nil)
+	_ CredentialStore = (*store.Store)(nil)
+)

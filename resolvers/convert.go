@@ -1,0 +1,77 @@
+package resolvers
+
+import (
+	"github.com/patgov/pats/internal/entity"
+	"github.com/patgov/pats/internal/pat"
+	"github.com/patgov/pats/model"
+)
+
+// The edge between GraphQL and the domain: GraphQL inputs become the
+// domain's requests, the domain's pages become Relay connections.
+
+// tokenListRequest is the domain request of the tokens query.
+func tokenListRequest(first *int, after *string, f *model.PersonalAccessTokenFilter, o *model.PersonalAccessTokenOrder) pat.ListRequest {
+	req := pat.ListRequest{PageRequest: pat.PageRequest{First: first, After: after}}
+	if f != nil {
+		req.Filter = &pat.TokenFilter{
+			Statuses: f.Status, OwnerIDs: f.OwnerIds, Search: f.Search, Scopes: f.Scopes,
+			ExpiresBefore: f.ExpiresBefore, ExpiresAfter: f.ExpiresAfter, LastUsedBefore: f.LastUsedBefore,
+			NeverUsed: f.NeverUsed,
+		}
+	}
+	if o != nil {
+		req.Order = &pat.TokenOrder{Field: pat.TokenOrderField(o.Field), Descending: o.Direction == model.OrderDirectionDesc}
+	}
+	return req
+}
+
+// auditRequest is the domain request of the auditEvents query.
+func auditRequest(first *int, after *string, f *model.AuditEventFilter) pat.AuditRequest {
+	req := pat.AuditRequest{PageRequest: pat.PageRequest{First: first, After: after}}
+	if f != nil {
+		req.Filter = &pat.AuditFilter{Actions: f.Actions, ActorIDs: f.ActorIds, TokenIDs: f.TokenIds, Since: f.Since, Until: f.Until}
+	}
+	return req
+}
+
+// tokenConnection is a page of tokens as a Relay connection; its
+// totalCount runs only if selected.
+func tokenConnection(p *pat.Page[*entity.PersonalAccessToken]) *model.PersonalAccessTokenConnection {
+	c := &model.PersonalAccessTokenConnection{Nodes: p.Items, PageInfo: pageInfo(p), Count: p.Total}
+	c.Edges = edges(p, func(cursor string, t *entity.PersonalAccessToken) *model.PersonalAccessTokenEdge {
+		return &model.PersonalAccessTokenEdge{Cursor: cursor, Node: t}
+	})
+	return c
+}
+
+// userConnection is a page of users as a Relay connection.
+func userConnection(p *pat.Page[*entity.User]) *model.UserConnection {
+	return &model.UserConnection{Nodes: p.Items, PageInfo: pageInfo(p), Edges: edges(p, func(cursor string, u *entity.User) *model.UserEdge {
+		return &model.UserEdge{Cursor: cursor, Node: u}
+	})}
+}
+
+// auditConnection is a page of audit events as a Relay connection.
+func auditConnection(p *pat.Page[*entity.AuditEvent]) *model.AuditEventConnection {
+	return &model.AuditEventConnection{Nodes: p.Items, PageInfo: pageInfo(p), Edges: edges(p, func(cursor string, e *entity.AuditEvent) *model.AuditEventEdge {
+		return &model.AuditEventEdge{Cursor: cursor, Node: e}
+	})}
+}
+
+// edges pairs each item of p with its cursor.
+func edges[T, E any](p *pat.Page[T], edge func(cursor string, item T) E) []E {
+	out := make([]E, len(p.Items))
+	for i, it := range p.Items {
+		out[i] = edge(p.Cursors[i], it)
+	}
+	return out
+}
+
+// pageInfo is the Relay page information of p.
+func pageInfo[T any](p *pat.Page[T]) *model.PageInfo {
+	info := &model.PageInfo{HasNextPage: p.HasNextPage, HasPreviousPage: p.HasPreviousPage}
+	if n := len(p.Cursors); n > 0 {
+		info.StartCursor, info.EndCursor = &p.Cursors[0], &p.Cursors[n-1]
+	}
+	return info
+}
