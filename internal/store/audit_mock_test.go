@@ -55,24 +55,6 @@ func auditRowArgs(e *entity.AuditEvent) []driver.Value {
 		e.RequestID, orNil(e.ClientRequestID), e.ClientIP, e.UserAgent)
 }
 
-// auditInsertStep is the one INSERT that writes events, each row carrying
-// the test organization (checked by the org-scoping test).
-func auditInsertStep(events ...*entity.AuditEvent) step {
-	var args []driver.Value
-	for _, e := range events {
-		args = append(args, auditRowArgs(e)...)
-	}
-	return step{kind: "exec", sql: auditInsertSQL(len(events)), args: args,
-		result: sqlmock.NewResult(0, int64(len(events))), scope: "`organization_id`", scopeArg: testOrgID}
-}
-
-// failedAuditInsert is auditInsertStep(events...) failing with err.
-func failedAuditInsert(err error, events ...*entity.AuditEvent) step {
-	st := auditInsertStep(events...)
-	st.result, st.err = nil, err
-	return st
-}
-
 // testEvent is an event of the test organization by the test caller at
 // testNow, with a fixed request origin.
 func testEvent(id string, action entity.AuditAction) *entity.AuditEvent {
@@ -237,18 +219,14 @@ func TestListAuditEvents(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			checkBound(t, tt.sql, tt.args, "e.organization_id = ?", testOrgID, 1)
 			checkTokenRefsScoped(t, tt.sql, tt.args, testOrgID)
-			s, mock := newMockStore(t)
-			mock.ExpectQuery(tt.sql).WithArgs(tt.args...).WillReturnRows(sqlmock.NewRows(auditColumns))
-			events, err := s.ListAuditEvents(ctx, tt.q)
+			events, err := mockStore(t, query(tt.sql, tt.args...).returning(sqlmock.NewRows(auditColumns))).ListAuditEvents(ctx, tt.q)
 			if err != nil || len(events) != 0 {
 				t.Errorf("ListAuditEvents: got %d events, %v, want none, nil", len(events), err)
 			}
-			assertMet(t, mock)
 		})
 	}
 	t.Run("rows decode", func(t *testing.T) {
-		s, mock := newMockStore(t)
-		mock.ExpectQuery(auditListSQL("")).WithArgs(testOrgID, 3).WillReturnRows(auditListRows())
+		s := mockStore(t, query(auditListSQL(""), testOrgID, 3).returning(auditListRows()))
 		events, err := s.ListAuditEvents(ctx, AuditQuery{OrgID: testOrgID, Limit: 3})
 		if err != nil {
 			t.Fatalf("ListAuditEvents: got %v, want nil", err)
@@ -270,16 +248,13 @@ func TestListAuditEvents(t *testing.T) {
 			*change != (entity.AuditedSettingsChange{PreviousEnabled: true, Enabled: false, PreviousMaxLifespanDays: 90, MaxLifespanDays: 30}) {
 			t.Errorf("settings event: got %+v (change %+v), want the second row", u, change)
 		}
-		assertMet(t, mock)
 	})
 	t.Run("database error is internal", func(t *testing.T) {
-		s, mock := newMockStore(t)
-		mock.ExpectQuery(auditListSQL("")).WithArgs(testOrgID, 3).WillReturnError(errDB)
+		s := mockStore(t, query(auditListSQL(""), testOrgID, 3).failing(errDB))
 		events, err := s.ListAuditEvents(ctx, AuditQuery{OrgID: testOrgID, Limit: 3})
 		var myErr *mysqldriver.MySQLError
 		if events != nil || !errors.As(err, &myErr) || apperr.CodeOf(err) != apperr.Internal {
 			t.Errorf("ListAuditEvents: got %v, %v, want nil and the internal database error", events, err)
 		}
-		assertMet(t, mock)
 	})
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/DATA-DOG/go-sqlmock"
 	mysqldriver "github.com/go-sql-driver/mysql"
 
 	"github.com/patgov/pats/internal/entity"
@@ -23,37 +22,19 @@ var (
 // again whole, audit INSERT included; other errors are not retried;
 // retries are bounded.
 func TestTransactionsRetryDeadlocks(t *testing.T) {
-	digest := []byte("0123456789abcdef0123456789abcdef")
-	aborted := func(err error) []step {
-		return []step{begin(), {kind: "query", sql: digestLockSQL, args: argsOf(testOrgID, digest, 1), err: err}, rollback()}
-	}
+	aborted := func(err error) []step { return []step{begin(), digestLock(nil).failing(err), rollback()} }
 	// Rows are consumed when read: every case gets its own.
-	lockAndRevoke := func() []step {
-		return []step{
-			begin(),
-			{kind: "query", sql: digestLockSQL, args: argsOf(testOrgID, digest, 1), rows: tokenRows(nil, "A")},
-			{kind: "exec", sql: digestRevokeSQL, args: digestRevokeArgs("A"), result: sqlmock.NewResult(0, 1)},
-		}
-	}
+	lockAndRevoke := func() []step { return []step{begin(), digestLock(tokenRows(nil, "A")), digestRevoke(1)} }
 	success := func() []step {
 		return append(lockAndRevoke(), auditInsertStep(byValueEvent("A")), counterStep(-1), commit())
 	}
 	// auditAborted is a run that MySQL aborts at the audit INSERT.
 	auditAborted := func(err error) []step {
-		return append(lockAndRevoke(), failedAuditInsert(err, byValueEvent("A")), rollback())
+		return append(lockAndRevoke(), auditInsertStep(byValueEvent("A")).failing(err), rollback())
 	}
 	// counterAborted is a run that MySQL aborts after the audit INSERT.
 	counterAborted := func(err error) []step {
-		counter := counterStep(-1)
-		counter.result, counter.err = nil, err
-		return append(lockAndRevoke(), auditInsertStep(byValueEvent("A")), counter, rollback())
-	}
-	concat := func(runs ...[]step) []step {
-		var out []step
-		for _, r := range runs {
-			out = append(out, r...)
-		}
-		return out
+		return append(lockAndRevoke(), auditInsertStep(byValueEvent("A")), counterStep(-1).failing(err), rollback())
 	}
 	tests := []struct {
 		name       string
@@ -72,10 +53,9 @@ func TestTransactionsRetryDeadlocks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, mock := newMockStore(t)
-			expectSteps(mock, tt.steps)
 			audits := 0
-			tok, revoked, err := s.RevokeByDigest(context.Background(), testOrgID, digest, testOwnerID, entity.TimeFromMillis(testNow),
+			tok, revoked, err := mockStore(t, tt.steps...).RevokeByDigest(context.Background(), testOrgID, testDigest, testOwnerID,
+				entity.TimeFromMillis(testNow),
 				func(tok *entity.PersonalAccessToken) *entity.AuditEvent {
 					audits++
 					return byValueAudit(tok)
@@ -89,7 +69,6 @@ func TestTransactionsRetryDeadlocks(t *testing.T) {
 			if audits != tt.wantAudits {
 				t.Errorf("audit calls: got %d, want %d", audits, tt.wantAudits)
 			}
-			assertMet(t, mock)
 		})
 	}
 }
@@ -102,35 +81,28 @@ func TestRetryRedoesAuditedWrites(t *testing.T) {
 	now := entity.TimeFromMillis(testNow)
 	ids := []string{"A", "B"}
 	t.Run("CreateToken deadlock at the counter", func(t *testing.T) {
-		write := createTokenWriteSteps()
-		write[2].result, write[2].err = nil, errDeadlock
-		steps := append(append(createTokenReadSteps(), write...), rollback())
-		steps = append(append(append(steps, createTokenReadSteps()...), createTokenWriteSteps()...), commit())
-		s, mock := newMockStore(t)
-		expectSteps(mock, steps)
+		steps := concat(createTokenReadSteps(), createTokenWriteSteps()[:2],
+			[]step{counterStep(+1).failing(errDeadlock), rollback()}, createTokenSteps())
 		builds := 0
-		tok, _, err := s.CreateToken(ctx, testOrgID, testOwnerID, now, func(org *entity.Organization, active int64) (*entity.PersonalAccessToken, *entity.AuditEvent, error) {
-			builds++
-			return buildTestToken(org, active)
-		})
+		tok, _, err := mockStore(t, steps...).CreateToken(ctx, testOrgID, testOwnerID, now,
+			func(org *entity.Organization, active int64) (*entity.PersonalAccessToken, *entity.AuditEvent, error) {
+				builds++
+				return buildTestToken(org, active)
+			})
 		if err != nil || tok == nil || tok.ID != "01TOKEN" {
 			t.Fatalf("CreateToken: got %v, %v, want token 01TOKEN, nil", tok, err)
 		}
 		if builds != 2 {
 			t.Errorf("build calls: got %d, want 2", builds)
 		}
-		assertMet(t, mock)
 	})
 	t.Run("RevokeTokens lock-wait timeout at the audit insert", func(t *testing.T) {
 		events := revokedEvents(ids...)
-		first := revokeSteps(ids, ids, 2, events)
-		// BEGIN, lock, UPDATE, audit INSERT fails, ROLLBACK.
-		first = append(first[:3], failedAuditInsert(errLockWait, events...), rollback())
-		steps := append(first, revokeSteps(ids, ids, 2, events)...)
-		s, mock := newMockStore(t)
-		expectSteps(mock, steps)
+		// BEGIN, lock, UPDATE, audit INSERT fails, ROLLBACK; then all again.
+		steps := concat(revokeSteps(nil, ids, ids, 2, events)[:3],
+			[]step{auditInsertStep(events...).failing(errLockWait), rollback()}, revokeSteps(nil, ids, ids, 2, events))
 		plans := 0
-		found, count, err := s.RevokeTokens(ctx, Reach{OrgID: testOrgID}, ids, testOwnerID, now,
+		found, count, err := mockStore(t, steps...).RevokeTokens(ctx, Reach{OrgID: testOrgID}, ids, testOwnerID, now,
 			func(found []*entity.PersonalAccessToken) ([]*entity.AuditEvent, error) {
 				plans++
 				return events, nil
@@ -141,6 +113,5 @@ func TestRetryRedoesAuditedWrites(t *testing.T) {
 		if plans != 2 {
 			t.Errorf("plan calls: got %d, want 2", plans)
 		}
-		assertMet(t, mock)
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -31,11 +32,11 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 	owner := testOwnerID
 	memberReach := Reach{OrgID: testOrgID, OwnerID: &owner}
 	adminReach := Reach{OrgID: testOrgID}
-	digest := []byte("0123456789abcdef0123456789abcdef")
 	subjects := []string{"alice", "bob"}
 	const lifespan = int64(90 * 24 * 3600 * 1000)
 	actions := []entity.AuditAction{entity.AuditTokenCreated, entity.AuditTokenRevoked}
 	tokenIDs := []string{"01A"}
+	ab := []string{"A", "B"}
 	none := []string{}
 	noActions := []entity.AuditAction{}
 	since, until, after := testNow-86_400_000, testNow, testNow-1000
@@ -52,13 +53,10 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 	}{
 		{
 			name: "ListTokens admin",
-			steps: []step{{kind: "query",
-				sql: "SELECT t.* FROM personal_access_tokens AS t JOIN (SELECT k.id FROM personal_access_tokens AS k " +
-					"WHERE k.organization_id = ? ORDER BY k.created_at DESC, k.id DESC LIMIT ?) page ON page.id = t.id " +
-					"WHERE t.organization_id = ? ORDER BY t.created_at DESC, t.id DESC LIMIT ?",
-				args:  argsOf(testOrgID, 51, testOrgID, 51),
-				rows:  tokenRows(nil, "A"),
-				scope: "t.organization_id = ?", scopeArg: testOrgID, moreScopes: []string{"k.organization_id = ?"}}},
+			steps: []step{query("SELECT t.* FROM personal_access_tokens AS t JOIN (SELECT k.id FROM personal_access_tokens AS k "+
+				"WHERE k.organization_id = ? ORDER BY k.created_at DESC, k.id DESC LIMIT ?) page ON page.id = t.id "+
+				"WHERE t.organization_id = ? ORDER BY t.created_at DESC, t.id DESC LIMIT ?", testOrgID, 51, testOrgID, 51).
+				returning(tokenRows(nil, "A")).scopedBy("t.organization_id = ?", testOrgID, "k.organization_id = ?")},
 			call: func(s *Store) error {
 				toks, err := s.ListTokens(ctx, ListQuery{Reach: adminReach, Order: OrderCreatedAt, Desc: true, Limit: 51})
 				if err == nil && (len(toks) != 1 || toks[0].ID != "A" || toks[0].OrganizationID != testOrgID) {
@@ -69,24 +67,21 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		},
 		{
 			name: "ListTokens admin filtered, effective expiry while capping is possible",
-			steps: []step{{kind: "query",
-				sql: "SELECT t.* FROM personal_access_tokens AS t JOIN (" +
-					"SELECT id FROM (SELECT k.id FROM personal_access_tokens AS k WHERE k.organization_id = ? " +
-					"AND (k.owner_id IN (SELECT o.id FROM users o WHERE o.organization_id = ? AND o.subject IN (?,?))) " +
-					"AND k.expires_at <= k.created_at + 7776000000 " +
-					"AND ((k.expires_at > ? OR (k.expires_at = ? AND k.id > ?))) ORDER BY k.expires_at ASC, k.id ASC LIMIT ?) a " +
-					"UNION ALL SELECT id FROM (SELECT k.id FROM personal_access_tokens AS k WHERE k.organization_id = ? " +
-					"AND (k.owner_id IN (SELECT o.id FROM users o WHERE o.organization_id = ? AND o.subject IN (?,?))) " +
-					"AND k.expires_at > k.created_at + 7776000000 " +
-					"AND ((k.created_at > ? OR (k.created_at = ? AND k.id > ?))) ORDER BY k.created_at ASC, k.id ASC LIMIT ?) b" +
-					") page ON page.id = t.id WHERE t.organization_id = ? " +
-					"ORDER BY (CASE WHEN t.expires_at < t.created_at + 7776000000 THEN t.expires_at ELSE t.created_at + 7776000000 END) ASC, t.id ASC LIMIT ?",
-				args: argsOf(testOrgID, testOrgID, "alice", "bob", testNow, testNow, "X", 11,
-					testOrgID, testOrgID, "alice", "bob", testNow-lifespan, testNow-lifespan, "X", 11,
-					testOrgID, 11),
-				rows:  tokenRows(nil, "A"),
-				scope: "t.organization_id = ?", scopeArg: testOrgID,
-				moreScopes: []string{"k.organization_id = ?", "o.organization_id = ?"}}},
+			steps: []step{query("SELECT t.* FROM personal_access_tokens AS t JOIN ("+
+				"SELECT id FROM (SELECT k.id FROM personal_access_tokens AS k WHERE k.organization_id = ? "+
+				"AND (k.owner_id IN (SELECT o.id FROM users o WHERE o.organization_id = ? AND o.subject IN (?,?))) "+
+				"AND k.expires_at <= k.created_at + 7776000000 "+
+				"AND ((k.expires_at > ? OR (k.expires_at = ? AND k.id > ?))) ORDER BY k.expires_at ASC, k.id ASC LIMIT ?) a "+
+				"UNION ALL SELECT id FROM (SELECT k.id FROM personal_access_tokens AS k WHERE k.organization_id = ? "+
+				"AND (k.owner_id IN (SELECT o.id FROM users o WHERE o.organization_id = ? AND o.subject IN (?,?))) "+
+				"AND k.expires_at > k.created_at + 7776000000 "+
+				"AND ((k.created_at > ? OR (k.created_at = ? AND k.id > ?))) ORDER BY k.created_at ASC, k.id ASC LIMIT ?) b"+
+				") page ON page.id = t.id WHERE t.organization_id = ? "+
+				"ORDER BY (CASE WHEN t.expires_at < t.created_at + 7776000000 THEN t.expires_at ELSE t.created_at + 7776000000 END) ASC, t.id ASC LIMIT ?",
+				testOrgID, testOrgID, "alice", "bob", testNow, testNow, "X", 11,
+				testOrgID, testOrgID, "alice", "bob", testNow-lifespan, testNow-lifespan, "X", 11,
+				testOrgID, 11).
+				returning(tokenRows(nil, "A")).scopedBy("t.organization_id = ?", testOrgID, "k.organization_id = ?", "o.organization_id = ?")},
 			call: func(s *Store) error {
 				_, err := s.ListTokens(ctx, ListQuery{Reach: adminReach, Now: testNow, LifespanMillis: lifespan,
 					OwnerSubjects: &subjects, Order: OrderExpiresAt, CapPossible: true,
@@ -96,17 +91,15 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		},
 		{
 			name: "ListTokens admin last use ascending",
-			steps: []step{{kind: "query",
-				sql: "SELECT t.* FROM personal_access_tokens AS t JOIN (" +
-					"SELECT id FROM (SELECT k.id FROM personal_access_tokens AS k WHERE k.organization_id = ? AND k.last_used_at IS NOT NULL " +
-					"AND ((k.last_used_at > ? OR (k.last_used_at = ? AND k.id > ?) OR k.last_used_at IS NULL)) ORDER BY k.last_used_at ASC, k.id ASC LIMIT ?) a " +
-					"UNION ALL SELECT id FROM (SELECT k.id FROM personal_access_tokens AS k WHERE k.organization_id = ? AND k.last_used_at IS NULL " +
-					"ORDER BY k.id ASC LIMIT ?) b" +
-					") page ON page.id = t.id WHERE t.organization_id = ? " +
-					"ORDER BY (t.last_used_at IS NULL) ASC, t.last_used_at ASC, t.id ASC LIMIT ?",
-				args:  argsOf(testOrgID, 700, 700, "X", 11, testOrgID, 11, testOrgID, 11),
-				rows:  tokenRows(nil, "A"),
-				scope: "t.organization_id = ?", scopeArg: testOrgID, moreScopes: []string{"k.organization_id = ?"}}},
+			steps: []step{query("SELECT t.* FROM personal_access_tokens AS t JOIN ("+
+				"SELECT id FROM (SELECT k.id FROM personal_access_tokens AS k WHERE k.organization_id = ? AND k.last_used_at IS NOT NULL "+
+				"AND ((k.last_used_at > ? OR (k.last_used_at = ? AND k.id > ?) OR k.last_used_at IS NULL)) ORDER BY k.last_used_at ASC, k.id ASC LIMIT ?) a "+
+				"UNION ALL SELECT id FROM (SELECT k.id FROM personal_access_tokens AS k WHERE k.organization_id = ? AND k.last_used_at IS NULL "+
+				"ORDER BY k.id ASC LIMIT ?) b"+
+				") page ON page.id = t.id WHERE t.organization_id = ? "+
+				"ORDER BY (t.last_used_at IS NULL) ASC, t.last_used_at ASC, t.id ASC LIMIT ?",
+				testOrgID, 700, 700, "X", 11, testOrgID, 11, testOrgID, 11).
+				returning(tokenRows(nil, "A")).scopedBy("t.organization_id = ?", testOrgID, "k.organization_id = ?")},
 			call: func(s *Store) error {
 				_, err := s.ListTokens(ctx, ListQuery{Reach: adminReach, Order: OrderLastUsedAt,
 					After: afterKey(700, false, "", "X"), Limit: 11})
@@ -115,13 +108,10 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		},
 		{
 			name: "ListTokens admin search reads rows",
-			steps: []step{{kind: "query",
-				sql: "SELECT t.* FROM personal_access_tokens AS t JOIN users u ON u.id = t.owner_id " +
-					"WHERE t.organization_id = ? AND ((INSTR(t.name_key, ?) > 0 OR INSTR(u.name_key, ?) > 0 OR INSTR(u.email_key, ?) > 0)) " +
-					"ORDER BY t.created_at DESC, t.id DESC LIMIT ?",
-				args:  argsOf(testOrgID, "deploy", "deploy", "deploy", 11),
-				rows:  tokenRows(nil, "A"),
-				scope: "t.organization_id = ?", scopeArg: testOrgID}},
+			steps: []step{query("SELECT t.* FROM personal_access_tokens AS t JOIN users u ON u.id = t.owner_id "+
+				"WHERE t.organization_id = ? AND ((INSTR(t.name_key, ?) > 0 OR INSTR(u.name_key, ?) > 0 OR INSTR(u.email_key, ?) > 0)) "+
+				"ORDER BY t.created_at DESC, t.id DESC LIMIT ?", testOrgID, "deploy", "deploy", "deploy", 11).
+				returning(tokenRows(nil, "A")).scopedBy("t.organization_id = ?", testOrgID)},
 			call: func(s *Store) error {
 				_, err := s.ListTokens(ctx, ListQuery{Reach: adminReach, Search: "Deploy", Order: OrderCreatedAt, Desc: true, Limit: 11})
 				return err
@@ -130,23 +120,21 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		{
 			name:   "ListTokens member with every filter",
 			member: true,
-			steps: []step{{kind: "query",
-				sql: "SELECT t.* FROM personal_access_tokens AS t JOIN users u ON u.id = t.owner_id " +
-					"WHERE t.organization_id = ? AND t.owner_id = ? " +
-					"AND (t.revoked_at IS NULL AND t.expires_at > ? AND t.created_at > ?) " +
-					"AND (t.owner_id IN (SELECT o.id FROM users o WHERE o.organization_id = ? AND o.subject IN (?,?))) " +
-					"AND ((INSTR(t.name_key, ?) > 0 OR INSTR(u.name_key, ?) > 0 OR INSTR(u.email_key, ?) > 0)) " +
-					"AND INSTR(t.scopes, ?) > 0 " +
-					"AND ((t.expires_at < ? OR t.created_at < ?)) " +
-					"AND (t.expires_at > ? AND t.created_at > ?) " +
-					"AND t.last_used_at < ? " +
-					"AND t.last_used_at IS NOT NULL " +
-					"ORDER BY t.name_key ASC, t.id ASC LIMIT ?",
-				args: argsOf(testOrgID, testOwnerID, testNow, testNow-lifespan, testOrgID, "alice", "bob",
-					"ci_bot%", "ci_bot%", "ci_bot%", " OR.Jobs ",
-					int64(2000), 2000-lifespan, int64(1000), 1000-lifespan, int64(1500), 21),
-				rows:  tokenRows(nil),
-				scope: "t.organization_id = ?", scopeArg: testOrgID}},
+			steps: []step{query("SELECT t.* FROM personal_access_tokens AS t JOIN users u ON u.id = t.owner_id "+
+				"WHERE t.organization_id = ? AND t.owner_id = ? "+
+				"AND (t.revoked_at IS NULL AND t.expires_at > ? AND t.created_at > ?) "+
+				"AND (t.owner_id IN (SELECT o.id FROM users o WHERE o.organization_id = ? AND o.subject IN (?,?))) "+
+				"AND ((INSTR(t.name_key, ?) > 0 OR INSTR(u.name_key, ?) > 0 OR INSTR(u.email_key, ?) > 0)) "+
+				"AND INSTR(t.scopes, ?) > 0 "+
+				"AND ((t.expires_at < ? OR t.created_at < ?)) "+
+				"AND (t.expires_at > ? AND t.created_at > ?) "+
+				"AND t.last_used_at < ? "+
+				"AND t.last_used_at IS NOT NULL "+
+				"ORDER BY t.name_key ASC, t.id ASC LIMIT ?",
+				testOrgID, testOwnerID, testNow, testNow-lifespan, testOrgID, "alice", "bob",
+				"ci_bot%", "ci_bot%", "ci_bot%", " OR.Jobs ",
+				int64(2000), 2000-lifespan, int64(1000), 1000-lifespan, int64(1500), 21).
+				returning(tokenRows(nil)).scopedBy("t.organization_id = ?", testOrgID)},
 			call: func(s *Store) error {
 				before, after, used, never := int64(2000), int64(1000), int64(1500), false
 				_, err := s.ListTokens(ctx, ListQuery{
@@ -160,11 +148,8 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		},
 		{
 			name: "CountTokens admin",
-			steps: []step{{kind: "query",
-				sql:   "SELECT count(*) FROM personal_access_tokens AS t WHERE t.organization_id = ?",
-				args:  argsOf(testOrgID),
-				rows:  sqlmock.NewRows([]string{"count(*)"}).AddRow(12),
-				scope: "t.organization_id = ?", scopeArg: testOrgID}},
+			steps: []step{query("SELECT count(*) FROM personal_access_tokens AS t WHERE t.organization_id = ?", testOrgID).
+				returning(countRows(12)).scopedBy("t.organization_id = ?", testOrgID)},
 			call: func(s *Store) error {
 				n, err := s.CountTokens(ctx, ListQuery{Reach: adminReach, Order: OrderCreatedAt, Limit: 5})
 				if err == nil && n != 12 {
@@ -176,11 +161,8 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		{
 			name:   "CountTokens member",
 			member: true,
-			steps: []step{{kind: "query",
-				sql:   "SELECT count(*) FROM personal_access_tokens AS t WHERE t.organization_id = ? AND t.owner_id = ?",
-				args:  argsOf(testOrgID, testOwnerID),
-				rows:  sqlmock.NewRows([]string{"count(*)"}).AddRow(3),
-				scope: "t.organization_id = ?", scopeArg: testOrgID}},
+			steps: []step{query("SELECT count(*) FROM personal_access_tokens AS t WHERE t.organization_id = ? AND t.owner_id = ?", testOrgID, testOwnerID).
+				returning(countRows(3)).scopedBy("t.organization_id = ?", testOrgID)},
 			call: func(s *Store) error {
 				n, err := s.CountTokens(ctx, ListQuery{Reach: memberReach})
 				if err == nil && n != 3 {
@@ -191,11 +173,8 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		},
 		{
 			name: "CountTokens ignores the cursor",
-			steps: []step{{kind: "query",
-				sql:   "SELECT count(*) FROM personal_access_tokens AS t WHERE t.organization_id = ? AND (t.owner_id IN (SELECT o.id FROM users o WHERE o.organization_id = ? AND o.subject IN (?,?)))",
-				args:  argsOf(testOrgID, testOrgID, "alice", "bob"),
-				rows:  sqlmock.NewRows([]string{"count(*)"}).AddRow(0),
-				scope: "t.organization_id = ?", scopeArg: testOrgID}},
+			steps: []step{query("SELECT count(*) FROM personal_access_tokens AS t WHERE t.organization_id = ? AND (t.owner_id IN (SELECT o.id FROM users o WHERE o.organization_id = ? AND o.subject IN (?,?)))",
+				testOrgID, testOrgID, "alice", "bob").returning(countRows(0)).scopedBy("t.organization_id = ?", testOrgID)},
 			call: func(s *Store) error {
 				_, err := s.CountTokens(ctx, ListQuery{Reach: adminReach, OwnerSubjects: &subjects,
 					Order: OrderCreatedAt, After: afterKey(5, false, "", "X"), Limit: 5})
@@ -204,11 +183,8 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		},
 		{
 			name: "UsersByIDs",
-			steps: []step{{kind: "query",
-				sql:   "SELECT * FROM `users` WHERE organization_id = ? AND id IN (?,?,?)",
-				args:  argsOf(testOrgID, 1, 2, 3),
-				rows:  userRows(1),
-				scope: "organization_id = ?", scopeArg: testOrgID}},
+			steps: []step{query("SELECT * FROM `users` WHERE organization_id = ? AND id IN (?,?,?)", testOrgID, 1, 2, 3).
+				returning(userRows(1)).scopedBy("organization_id = ?", testOrgID)},
 			call: func(s *Store) error {
 				users, err := s.UsersByIDs(ctx, testOrgID, []int64{1, 2, 3})
 				if err == nil && (len(users) != 1 || users[0].ID != 1 || users[0].OrganizationID != testOrgID) {
@@ -219,11 +195,8 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		},
 		{
 			name: "ListUsers",
-			steps: []step{{kind: "query",
-				sql:   "SELECT * FROM `users` WHERE organization_id = ? ORDER BY name_key, subject LIMIT ?",
-				args:  argsOf(testOrgID, 51),
-				rows:  userRows(1),
-				scope: "organization_id = ?", scopeArg: testOrgID}},
+			steps: []step{query("SELECT * FROM `users` WHERE organization_id = ? ORDER BY name_key, subject LIMIT ?", testOrgID, 51).
+				returning(userRows(1)).scopedBy("organization_id = ?", testOrgID)},
 			call: func(s *Store) error {
 				_, err := s.ListUsers(ctx, UserQuery{OrgID: testOrgID, Limit: 51})
 				return err
@@ -231,12 +204,9 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		},
 		{
 			name: "ListUsers search after",
-			steps: []step{{kind: "query",
-				sql: "SELECT * FROM `users` WHERE organization_id = ? AND ((INSTR(name_key, ?) > 0 OR INSTR(email_key, ?) > 0))" +
-					" AND ((name_key > ? OR (name_key = ? AND subject > ?))) ORDER BY name_key, subject LIMIT ?",
-				args:  argsOf(testOrgID, "al%", "al%", "bob", "bob", "u-7", 3),
-				rows:  userRows(1),
-				scope: "organization_id = ?", scopeArg: testOrgID}},
+			steps: []step{query("SELECT * FROM `users` WHERE organization_id = ? AND ((INSTR(name_key, ?) > 0 OR INSTR(email_key, ?) > 0))"+
+				" AND ((name_key > ? OR (name_key = ? AND subject > ?))) ORDER BY name_key, subject LIMIT ?",
+				testOrgID, "al%", "al%", "bob", "bob", "u-7", 3).returning(userRows(1)).scopedBy("organization_id = ?", testOrgID)},
 			call: func(s *Store) error {
 				after := "bob"
 				_, err := s.ListUsers(ctx, UserQuery{OrgID: testOrgID, Search: "AL%", AfterName: &after, AfterSubject: "u-7", Limit: 3})
@@ -246,18 +216,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		{
 			name:    "RevokeTokens admin",
 			audited: true,
-			steps: []step{
-				begin(),
-				{kind: "query", sql: bulkLockSQL(false, 2),
-					args: argsOf(testOrgID, "A", "B"), rows: tokenRows(nil, "A", "B"),
-					scope: "organization_id = ?", scopeArg: testOrgID},
-				{kind: "exec", sql: bulkRevokeSQL(false, 2),
-					args: bulkRevokeArgs(nil, "A", "B"), result: sqlmock.NewResult(0, 2),
-					scope: "organization_id = ?", scopeArg: testOrgID},
-				auditInsertStep(revokedEvents("A", "B")...),
-				counterStep(-2),
-				commit(),
-			},
+			steps:   revokeSteps(nil, ab, ab, 2, revokedEvents(ab...)),
 			call: func(s *Store) error {
 				_, _, err := s.RevokeTokens(ctx, adminReach, []string{"A", "B"}, testOwnerID, now, planEvents(revokedEvents("A", "B")))
 				return err
@@ -267,18 +226,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 			name:    "RevokeTokens member",
 			member:  true,
 			audited: true,
-			steps: []step{
-				begin(),
-				{kind: "query", sql: bulkLockSQL(true, 2),
-					args: argsOf(testOrgID, testOwnerID, "A", "B"), rows: tokenRows(nil, "A", "B"),
-					scope: "organization_id = ?", scopeArg: testOrgID},
-				{kind: "exec", sql: bulkRevokeSQL(true, 2),
-					args: bulkRevokeArgs(&owner, "A", "B"), result: sqlmock.NewResult(0, 2),
-					scope: "organization_id = ?", scopeArg: testOrgID},
-				auditInsertStep(revokedEvents("A", "B")...),
-				counterStep(-2),
-				commit(),
-			},
+			steps:   revokeSteps(&owner, ab, ab, 2, revokedEvents(ab...)),
 			call: func(s *Store) error {
 				_, _, err := s.RevokeTokens(ctx, memberReach, []string{"A", "B"}, testOwnerID, now, planEvents(revokedEvents("A", "B")))
 				return err
@@ -287,36 +235,18 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		{
 			name:    "RevokeByDigest",
 			audited: true,
-			steps: []step{
-				begin(),
-				{kind: "query", sql: digestLockSQL,
-					args: argsOf(testOrgID, digest, 1), rows: tokenRows(nil, "A"),
-					scope: "organization_id = ?", scopeArg: testOrgID},
-				{kind: "exec", sql: digestRevokeSQL,
-					args: digestRevokeArgs("A"), result: sqlmock.NewResult(0, 1),
-					scope: "organization_id = ?", scopeArg: testOrgID},
-				auditInsertStep(byValueEvent("A")),
-				counterStep(-1),
-				commit(),
-			},
+			steps: []step{begin(), digestLock(tokenRows(nil, "A")), digestRevoke(1), auditInsertStep(byValueEvent("A")),
+				counterStep(-1), commit()},
 			call: func(s *Store) error {
-				_, _, err := s.RevokeByDigest(ctx, testOrgID, digest, testOwnerID, now, byValueAudit)
+				_, _, err := s.RevokeByDigest(ctx, testOrgID, testDigest, testOwnerID, now, byValueAudit)
 				return err
 			},
 		},
 		{
 			name:    "UpdateSettings",
 			audited: true,
-			steps: []step{
-				begin(),
-				{kind: "query", sql: "SELECT * FROM `organizations` WHERE id = ? LIMIT ? FOR UPDATE",
-					args: argsOf(testOrgID, 1), rows: orgRows(), scope: "WHERE id = ?", scopeArg: testOrgID},
-				{kind: "exec", sql: updateSettingsSQL,
-					args: argsOf(30, 365, false, testNow, testOwnerID, testOrgID), result: sqlmock.NewResult(0, 1),
-					scope: "WHERE id = ?", scopeArg: testOrgID},
-				auditInsertStep(settingsChangedEvent(settingsAuditID, true, false, 90, 30)),
-				commit(),
-			},
+			steps: []step{begin(), orgLock(orgRows()), updateSettingsStep(30, 365, false),
+				auditInsertStep(settingsChangedEvent(settingsAuditID, true, false, 90, 30)), commit()},
 			call: func(s *Store) error {
 				_, err := s.UpdateSettings(ctx, testOrgID, func(org *entity.Organization) (*entity.AuditEvent, error) {
 					at, by := now, testOwnerID
@@ -329,16 +259,15 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		{
 			name:    "CreateToken",
 			audited: true,
-			steps:   append(append(createTokenReadSteps(), createTokenWriteSteps()...), commit()),
+			steps:   createTokenSteps(),
 			call: func(s *Store) error {
 				_, _, err := s.CreateToken(ctx, testOrgID, testOwnerID, now, buildTestToken)
 				return err
 			},
 		},
 		{
-			name: "ListAuditEvents without filter",
-			steps: []step{{kind: "query", sql: auditListSQL(""), args: argsOf(testOrgID, 51), rows: auditListRows(),
-				scope: "e.organization_id = ?", scopeArg: testOrgID}},
+			name:  "ListAuditEvents without filter",
+			steps: []step{query(auditListSQL(""), testOrgID, 51).returning(auditListRows()).scopedBy("e.organization_id = ?", testOrgID)},
 			call: func(s *Store) error {
 				events, err := s.ListAuditEvents(ctx, AuditQuery{OrgID: testOrgID, Limit: 51})
 				if err == nil && (len(events) != 2 || events[0].OrganizationID != testOrgID || events[1].OrganizationID != testOrgID) {
@@ -349,14 +278,11 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		},
 		{
 			name: "ListAuditEvents with every filter after a cursor",
-			steps: []step{{kind: "query",
-				sql: auditListSQL(" AND e.action IN (?,?)" +
-					" AND (e.actor_id IN (SELECT a.id FROM users a WHERE a.organization_id = ? AND a.subject IN (?,?)))" +
-					" AND e.token_id IN (?) AND e.occurred_at >= ? AND e.occurred_at < ?" + auditCursorCond),
-				args: argsOf(testOrgID, "TOKEN_CREATED", "TOKEN_REVOKED", testOrgID, "alice", "bob", "01A",
-					since, until, after, after, "01E", 11),
-				rows:  sqlmock.NewRows(auditColumns),
-				scope: "e.organization_id = ?", scopeArg: testOrgID, moreScopes: []string{"a.organization_id = ?"}}},
+			steps: []step{query(auditListSQL(" AND e.action IN (?,?)"+
+				" AND (e.actor_id IN (SELECT a.id FROM users a WHERE a.organization_id = ? AND a.subject IN (?,?)))"+
+				" AND e.token_id IN (?) AND e.occurred_at >= ? AND e.occurred_at < ?"+auditCursorCond),
+				testOrgID, "TOKEN_CREATED", "TOKEN_REVOKED", testOrgID, "alice", "bob", "01A", since, until, after, after, "01E", 11).
+				returning(sqlmock.NewRows(auditColumns)).scopedBy("e.organization_id = ?", testOrgID, "a.organization_id = ?")},
 			call: func(s *Store) error {
 				_, err := s.ListAuditEvents(ctx, AuditQuery{OrgID: testOrgID, Actions: &actions, ActorSubjects: &subjects,
 					TokenIDs: &tokenIDs, Since: &since, Until: &until, AfterTime: &after, AfterID: "01E", Limit: 11})
@@ -365,10 +291,8 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		},
 		{
 			name: "ListAuditEvents cursor only",
-			steps: []step{{kind: "query", sql: auditListSQL(auditCursorCond),
-				args:  argsOf(testOrgID, after, after, "01E", 11),
-				rows:  sqlmock.NewRows(auditColumns),
-				scope: "e.organization_id = ?", scopeArg: testOrgID}},
+			steps: []step{query(auditListSQL(auditCursorCond), testOrgID, after, after, "01E", 11).
+				returning(sqlmock.NewRows(auditColumns)).scopedBy("e.organization_id = ?", testOrgID)},
 			call: func(s *Store) error {
 				_, err := s.ListAuditEvents(ctx, AuditQuery{OrgID: testOrgID, AfterTime: &after, AfterID: "01E", Limit: 11})
 				return err
@@ -376,10 +300,8 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		},
 		{
 			name: "ListAuditEvents empty lists match nothing",
-			steps: []step{{kind: "query", sql: auditListSQL(" AND 1 = 0 AND 1 = 0 AND 1 = 0"),
-				args:  argsOf(testOrgID, 11),
-				rows:  sqlmock.NewRows(auditColumns),
-				scope: "e.organization_id = ?", scopeArg: testOrgID}},
+			steps: []step{query(auditListSQL(" AND 1 = 0 AND 1 = 0 AND 1 = 0"), testOrgID, 11).
+				returning(sqlmock.NewRows(auditColumns)).scopedBy("e.organization_id = ?", testOrgID)},
 			call: func(s *Store) error {
 				_, err := s.ListAuditEvents(ctx, AuditQuery{OrgID: testOrgID, Actions: &noActions, ActorSubjects: &none,
 					TokenIDs: &none, Limit: 11})
@@ -388,9 +310,8 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		},
 		{
 			name: "Provision steady state",
-			steps: []step{prepare(provisionSelectSQL), {kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"),
-				rows:  provisionRows("a@example.com", "A", entity.AccountTypeLocal),
-				scope: "o.external_id = ?", scopeArg: "ext-org"}},
+			steps: []step{prepare(provisionSelectSQL), query(provisionSelectSQL, "ext-org", "sub").
+				returning(provisionRows("a@example.com", "A", entity.AccountTypeLocal)).scopedBy("o.external_id = ?", "ext-org")},
 			call: func(s *Store) error {
 				org, _, refreshed, err := s.Provision(ctx, Identity{OrgExternalID: "ext-org", Subject: "sub", Email: "a@example.com",
 					Name: "A", AccountType: entity.AccountTypeLocal}, OrgDefaults{Enabled: true, MaxLifespanDays: 90}, now)
@@ -404,14 +325,12 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 			name: "Provision refreshes changed claims",
 			steps: []step{
 				prepare(provisionSelectSQL),
-				{kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"),
-					rows:  provisionRows("old@example.com", "Old", entity.AccountTypeLocal),
-					scope: "o.external_id = ?", scopeArg: "ext-org"},
+				query(provisionSelectSQL, "ext-org", "sub").
+					returning(provisionRows("old@example.com", "Old", entity.AccountTypeLocal)).scopedBy("o.external_id = ?", "ext-org"),
 				begin(),
-				{kind: "exec", sql: "UPDATE `users` SET `account_type`=?,`email`=?,`email_key`=?,`name`=?,`name_key`=?,`updated_at`=? WHERE id = ? AND organization_id = ?",
-					args:   argsOf("directory", "New@Example.com", "new@example.com", "New", "new", testNow, testOwnerID, testOrgID),
-					result: sqlmock.NewResult(0, 1),
-					scope:  "organization_id = ?", scopeArg: testOrgID},
+				exec("UPDATE `users` SET `account_type`=?,`email`=?,`email_key`=?,`name`=?,`name_key`=?,`updated_at`=? WHERE id = ? AND organization_id = ?",
+					"directory", "New@Example.com", "new@example.com", "New", "new", testNow, testOwnerID, testOrgID).
+					affecting(1).scopedBy("organization_id = ?", testOrgID),
 				implicitCommit(),
 			},
 			call: func(s *Store) error {
@@ -424,20 +343,18 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 			},
 		},
 		{
-			name: "RecountTokens",
-			steps: []step{{kind: "exec", sql: recountSQL, args: argsOf(testOrgID, testOrgID), result: sqlmock.NewResult(0, 1),
-				scope: "t.organization_id = ?", scopeArg: testOrgID, moreScopes: []string{"WHERE id = ?"}}},
-			call: func(s *Store) error { return s.RecountTokens(ctx, testOrgID) },
+			name:  "RecountTokens",
+			steps: []step{exec(recountSQL, testOrgID, testOrgID).affecting(1).scopedBy("t.organization_id = ?", testOrgID, "WHERE id = ?")},
+			call:  func(s *Store) error { return s.RecountTokens(ctx, testOrgID) },
 		},
 		{
 			name: "EnsureOrganization",
 			steps: []step{
 				begin(),
-				{kind: "exec", sql: insertOrgSQL, args: argsOf("ext-org", true, 60, nil, nil, testNow, 0, 60),
-					result: sqlmock.NewResult(testOrgID, 1), scope: "`external_id`", scopeArg: "ext-org"},
+				insertOrg().scopedBy("`external_id`", "ext-org"),
 				implicitCommit(),
-				{kind: "query", sql: "SELECT * FROM `organizations` WHERE external_id = ? LIMIT ?", args: argsOf("ext-org", 1),
-					rows: orgRows(), scope: "external_id = ?", scopeArg: "ext-org"},
+				query("SELECT * FROM `organizations` WHERE external_id = ? LIMIT ?", "ext-org", 1).
+					returning(orgRows()).scopedBy("external_id = ?", "ext-org"),
 			},
 			call: func(s *Store) error {
 				org, err := s.EnsureOrganization(ctx, "ext-org", OrgDefaults{Enabled: true, MaxLifespanDays: 60}, now)
@@ -451,24 +368,19 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 			name: "InsertUsers",
 			steps: []step{
 				begin(),
-				{kind: "exec", sql: insertUsersSQL(2),
-					args: argsOf(testOrgID, "s1", "", "", "local", "", "", testNow, testNow,
-						testOrgID, "s2", "", "", "local", "", "", testNow, testNow),
-					result: sqlmock.NewResult(100, 2), scope: "`organization_id`", scopeArg: testOrgID},
+				exec(insertUsersSQL(2), testOrgID, "s1", "", "", "local", "", "", testNow, testNow,
+					testOrgID, "s2", "", "", "local", "", "", testNow, testNow).
+					inserting(100, 2).scopedBy("`organization_id`", testOrgID),
 				implicitCommit(),
-				{kind: "query", sql: "SELECT `id`,`subject` FROM `users` WHERE organization_id = ? AND subject IN (?,?)",
-					args:  argsOf(testOrgID, "s1", "s2"),
-					rows:  sqlmock.NewRows([]string{"id", "subject"}).AddRow(5, "s2").AddRow(4, "s1"),
-					scope: "organization_id = ?", scopeArg: testOrgID},
+				query("SELECT `id`,`subject` FROM `users` WHERE organization_id = ? AND subject IN (?,?)", testOrgID, "s1", "s2").
+					returning(sqlmock.NewRows([]string{"id", "subject"}).AddRow(5, "s2").AddRow(4, "s1")).
+					scopedBy("organization_id = ?", testOrgID),
 				begin(),
-				{kind: "exec", sql: insertUsersSQL(1),
-					args:   argsOf(testOrgID, "s3", "", "", "local", "", "", testNow, testNow),
-					result: sqlmock.NewResult(6, 1), scope: "`organization_id`", scopeArg: testOrgID},
+				exec(insertUsersSQL(1), testOrgID, "s3", "", "", "local", "", "", testNow, testNow).
+					inserting(6, 1).scopedBy("`organization_id`", testOrgID),
 				implicitCommit(),
-				{kind: "query", sql: "SELECT `id`,`subject` FROM `users` WHERE organization_id = ? AND subject IN (?)",
-					args:  argsOf(testOrgID, "s3"),
-					rows:  sqlmock.NewRows([]string{"id", "subject"}).AddRow(6, "s3"),
-					scope: "organization_id = ?", scopeArg: testOrgID},
+				query("SELECT `id`,`subject` FROM `users` WHERE organization_id = ? AND subject IN (?)", testOrgID, "s3").
+					returning(sqlmock.NewRows([]string{"id", "subject"}).AddRow(6, "s3")).scopedBy("organization_id = ?", testOrgID),
 			},
 			call: func(s *Store) error {
 				users := make([]*entity.User, 3)
@@ -516,19 +428,20 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 			if want := map[bool]int{true: 1, false: 0}[tt.audited]; audits != want {
 				t.Errorf("audit INSERTs: got %d, want %d", audits, want)
 			}
-			s, mock := newMockStore(t)
-			expectSteps(mock, tt.steps)
-			if err := tt.call(s); err != nil {
+			if err := tt.call(mockStore(t, tt.steps...)); err != nil {
 				t.Fatalf("call: got %v, want nil", err)
 			}
-			assertMet(t, mock)
 		})
 	}
 }
 
-// insertOrgSQL inserts a new organization, ignoring a conflict on its
-// external ID; a new organization's highest lifespan ever is its default.
-const insertOrgSQL = "INSERT INTO `organizations` (`external_id`,`pat_enabled`,`max_lifespan_days`,`settings_updated_at`,`settings_updated_by_id`,`created_at`,`unrevoked_token_count`,`max_lifespan_days_ever`) VALUES (?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE `id`=`id`"
+// insertOrg inserts organization ext-org with a 60-day default lifespan,
+// ignoring a conflict on its external ID; a new organization's highest
+// lifespan ever is its default.
+func insertOrg() step {
+	return exec("INSERT INTO `organizations` (`external_id`,`pat_enabled`,`max_lifespan_days`,`settings_updated_at`,`settings_updated_by_id`,`created_at`,`unrevoked_token_count`,`max_lifespan_days_ever`) VALUES (?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE `id`=`id`",
+		"ext-org", true, 60, nil, nil, testNow, 0, 60).inserting(testOrgID, 1)
+}
 
 // insertUsersSQL inserts n users in one statement, ignoring conflicts.
 func insertUsersSQL(n int) string {
@@ -545,25 +458,19 @@ const orgIDSQL = "SELECT `id` FROM `organizations` WHERE external_id = ? LIMIT ?
 // existing organization row is never locked; the user row carries the
 // organization read back by its external ID; the joined row is read again.
 func TestProvisionFirstSight(t *testing.T) {
-	s, mock := newMockStore(t)
 	now := entity.TimeFromMillis(testNow)
-	expectSteps(mock, []step{
+	s := mockStore(t,
 		prepare(provisionSelectSQL),
-		{kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"), rows: sqlmock.NewRows(userColumns)},
-		{kind: "query", sql: orgIDSQL, args: argsOf("ext-org", 1), rows: sqlmock.NewRows([]string{"id"})},
+		query(provisionSelectSQL, "ext-org", "sub").returning(sqlmock.NewRows(userColumns)),
+		query(orgIDSQL, "ext-org", 1).returning(sqlmock.NewRows([]string{"id"})),
+		begin(), insertOrg(), implicitCommit(),
+		query(orgIDSQL, "ext-org", 1).returning(sqlmock.NewRows([]string{"id"}).AddRow(testOrgID)),
 		begin(),
-		{kind: "exec", sql: insertOrgSQL,
-			args: argsOf("ext-org", true, 60, nil, nil, testNow, 0, 60), result: sqlmock.NewResult(testOrgID, 1)},
+		exec(insertUsersSQL(1), testOrgID, "sub", "A@Example.com", "Ann", "local", "ann", "a@example.com", testNow, testNow).
+			inserting(testOwnerID, 1),
 		implicitCommit(),
-		{kind: "query", sql: orgIDSQL, args: argsOf("ext-org", 1), rows: sqlmock.NewRows([]string{"id"}).AddRow(testOrgID)},
-		begin(),
-		{kind: "exec", sql: insertUsersSQL(1),
-			args:   argsOf(testOrgID, "sub", "A@Example.com", "Ann", "local", "ann", "a@example.com", testNow, testNow),
-			result: sqlmock.NewResult(testOwnerID, 1)},
-		implicitCommit(),
-		{kind: "query", sql: provisionSelectSQL, args: argsOf("ext-org", "sub"),
-			rows: provisionRows("A@Example.com", "Ann", entity.AccountTypeLocal)},
-	})
+		query(provisionSelectSQL, "ext-org", "sub").returning(provisionRows("A@Example.com", "Ann", entity.AccountTypeLocal)),
+	)
 	org, user, refreshed, err := s.Provision(context.Background(), Identity{OrgExternalID: "ext-org", Subject: "sub",
 		Email: "A@Example.com", Name: "Ann", AccountType: entity.AccountTypeLocal},
 		OrgDefaults{Enabled: true, MaxLifespanDays: 60}, now)
@@ -579,7 +486,6 @@ func TestProvisionFirstSight(t *testing.T) {
 	if user.ID != testOwnerID || user.OrganizationID != testOrgID || user.Subject != "sub" {
 		t.Errorf("Provision user: got %+v, want user %d of org %d", user, testOwnerID, testOrgID)
 	}
-	assertMet(t, mock)
 }
 
 // checkInsertColumn checks that every row an INSERT writes binds want to
@@ -601,5 +507,70 @@ func checkInsertColumn(t *testing.T, sql string, args []driver.Value, col string
 		if got := driverValue(args[row*len(cols)+idx]); !reflect.DeepEqual(got, driverValue(want)) {
 			t.Errorf("row %d column %s: got %v, want %v", row, col, got, want)
 		}
+	}
+}
+
+// driverValue is v after the conversion database/sql applies (entity.Time
+// becomes Unix milliseconds, int becomes int64).
+func driverValue(v driver.Value) driver.Value {
+	c, err := driver.DefaultParameterConverter.ConvertValue(v)
+	if err != nil {
+		return v
+	}
+	return c
+}
+
+// checkBound checks that cond (a condition ending in a "?" placeholder,
+// e.g. "k.organization_id = ?") occurs at least min times in sql and that
+// each occurrence's placeholder is bound to want in args (by position).
+func checkBound(t *testing.T, sql string, args []driver.Value, cond string, want driver.Value, min int) {
+	t.Helper()
+	if !strings.HasSuffix(cond, "?") {
+		t.Fatalf("condition %q: got no trailing placeholder, want one", cond)
+	}
+	if n := strings.Count(sql, "?"); n != len(args) {
+		t.Errorf("placeholders: got %d in %q, want %d (one per argument)", n, sql, len(args))
+		return
+	}
+	found := 0
+	for rest, offset := sql, 0; ; {
+		i := strings.Index(rest, cond)
+		if i < 0 {
+			break
+		}
+		end := offset + i + len(cond) // just past the condition's "?"
+		pos := strings.Count(sql[:end], "?") - 1
+		if got := driverValue(args[pos]); !reflect.DeepEqual(got, driverValue(want)) {
+			t.Errorf("argument %d bound to %q: got %v, want %v", pos, cond, got, want)
+		}
+		found++
+		rest, offset = sql[end:], end
+	}
+	if found < min {
+		t.Errorf("occurrences of %q: got %d in %q, want at least %d", cond, found, sql, min)
+	}
+}
+
+// tableRef matches an aliased reference to the tokens or audit table, or
+// to users under alias o (the owner filter's subquery) or a (the actor
+// filter's subquery).
+var tableRef = regexp.MustCompile(`(?:personal_access_tokens|audit_events) (?:AS )?([a-z])\b|users ([oa])\b`)
+
+// checkTokenRefsScoped checks that every aliased reference to the tokens
+// table (t, k), the audit table (e) and to users under alias o or a
+// carries its alias's organization condition, bound to the organization
+// ID: one condition per reference.
+func checkTokenRefsScoped(t *testing.T, sql string, args []driver.Value, orgID int64) {
+	t.Helper()
+	refs := map[string]int{}
+	for _, m := range tableRef.FindAllStringSubmatch(sql, -1) {
+		refs[m[1]+m[2]]++
+	}
+	for alias, n := range refs {
+		cond := alias + ".organization_id = ?"
+		if got := strings.Count(sql, cond); got != n {
+			t.Errorf("alias %s: got %d references and %d conditions %q, want one condition per reference", alias, n, got, cond)
+		}
+		checkBound(t, sql, args, cond, orgID, n)
 	}
 }

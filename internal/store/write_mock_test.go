@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"slices"
 	"testing"
 
 	"github.com/DATA-DOG/go-sqlmock"
@@ -36,7 +35,7 @@ func TestCreateToken(t *testing.T) {
 	}{
 		{
 			name:       "inserts the token and its event and counts it in the same transaction",
-			steps:      append(append(createTokenReadSteps(), createTokenWriteSteps()...), commit()),
+			steps:      createTokenSteps(),
 			wantKinds:  []string{"begin", "query", "query", "query", "exec", "exec", "exec", "commit"},
 			build:      buildTestToken,
 			wantActive: 3,
@@ -53,10 +52,8 @@ func TestCreateToken(t *testing.T) {
 		},
 		{
 			name: "audit insert failure rolls back without counter update",
-			steps: append(createTokenReadSteps(),
-				step{kind: "exec", sql: createTokenInsertSQL, args: createTokenInsertArgs(), result: sqlmock.NewResult(0, 1)},
-				failedAuditInsert(errDB, createdEvent(createTokenAuditID)),
-				rollback()),
+			steps: append(createTokenReadSteps(), createTokenInsert(),
+				auditInsertStep(createdEvent(createTokenAuditID)).failing(errDB), rollback()),
 			wantKinds:  []string{"begin", "query", "query", "query", "exec", "exec", "rollback"},
 			build:      buildTestToken,
 			wantErr:    errDB,
@@ -65,10 +62,8 @@ func TestCreateToken(t *testing.T) {
 		{
 			// A build that forgets the event must not create an unaudited
 			// token: GORM refuses the nil row before sending anything.
-			name: "no event rolls back the token insert",
-			steps: append(createTokenReadSteps(),
-				step{kind: "exec", sql: createTokenInsertSQL, args: createTokenInsertArgs(), result: sqlmock.NewResult(0, 1)},
-				rollback()),
+			name:      "no event rolls back the token insert",
+			steps:     append(createTokenReadSteps(), createTokenInsert(), rollback()),
 			wantKinds: []string{"begin", "query", "query", "query", "exec", "rollback"},
 			build: func(org *entity.Organization, active int64) (*entity.PersonalAccessToken, *entity.AuditEvent, error) {
 				tok, _, err := buildTestToken(org, active)
@@ -78,12 +73,8 @@ func TestCreateToken(t *testing.T) {
 			wantActive: 3,
 		},
 		{
-			name: "missing organization is ErrNotFound",
-			steps: []step{
-				begin(),
-				{kind: "query", sql: createTokenOrgLockSQL, args: argsOf(testOrgID, 1), rows: sqlmock.NewRows(orgColumns)},
-				rollback(),
-			},
+			name:       "missing organization is ErrNotFound",
+			steps:      []step{begin(), orgLock(sqlmock.NewRows(orgColumns)), rollback()},
 			wantKinds:  []string{"begin", "query", "rollback"},
 			build:      buildTestToken,
 			wantErr:    ErrNotFound,
@@ -100,16 +91,13 @@ func TestCreateToken(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := kinds(tt.steps); !slices.Equal(got, tt.wantKinds) {
-				t.Fatalf("statements: got %v, want %v", got, tt.wantKinds)
-			}
-			s, mock := newMockStore(t)
-			expectSteps(mock, tt.steps)
+			checkKinds(t, tt.steps, tt.wantKinds...)
 			var gotActive int64 = -1
-			tok, org, err := s.CreateToken(ctx, testOrgID, testOwnerID, now, func(org *entity.Organization, active int64) (*entity.PersonalAccessToken, *entity.AuditEvent, error) {
-				gotActive = active
-				return tt.build(org, active)
-			})
+			tok, org, err := mockStore(t, tt.steps...).CreateToken(ctx, testOrgID, testOwnerID, now,
+				func(org *entity.Organization, active int64) (*entity.PersonalAccessToken, *entity.AuditEvent, error) {
+					gotActive = active
+					return tt.build(org, active)
+				})
 			if gotActive != tt.wantActive {
 				t.Errorf("active tokens passed to build: got %d, want %d", gotActive, tt.wantActive)
 			}
@@ -128,7 +116,6 @@ func TestCreateToken(t *testing.T) {
 					t.Errorf("CreateToken: got token %q org %+v, want 01TOKEN and org %d (90 days, 365 ever)", tok.ID, org, testOrgID)
 				}
 			}
-			assertMet(t, mock)
 		})
 	}
 }
@@ -159,13 +146,9 @@ func setTestLifespan(days int) func(*entity.Organization) (*entity.AuditEvent, e
 // and that a failed audit INSERT rolls the change back.
 func TestUpdateSettings(t *testing.T) {
 	ctx := context.Background()
-	const lockSQL = "SELECT * FROM `organizations` WHERE id = ? LIMIT ? FOR UPDATE"
 	// lock is a fresh step each time: sqlmock rows are read once.
-	lock := func() step { return step{kind: "query", sql: lockSQL, args: argsOf(testOrgID, 1), rows: orgRows()} }
-	update := func(days, ever int) step {
-		return step{kind: "exec", sql: updateSettingsSQL, args: argsOf(days, ever, true, testNow, testOwnerID, testOrgID),
-			result: sqlmock.NewResult(0, 1)}
-	}
+	lock := func() step { return orgLock(orgRows()) }
+	update := func(days, ever int) step { return updateSettingsStep(days, ever, true) }
 	bad := apperr.New(apperr.BadUserInput, "bad lifespan")
 	tests := []struct {
 		name      string
@@ -191,10 +174,8 @@ func TestUpdateSettings(t *testing.T) {
 			wantErr:   bad,
 		},
 		{
-			name: "missing organization is ErrNotFound",
-			steps: []step{begin(),
-				{kind: "query", sql: lockSQL, args: argsOf(testOrgID, 1), rows: sqlmock.NewRows(orgColumns)},
-				rollback()},
+			name:      "missing organization is ErrNotFound",
+			steps:     []step{begin(), orgLock(sqlmock.NewRows(orgColumns)), rollback()},
 			wantKinds: []string{"begin", "query", "rollback"},
 			apply: func(*entity.Organization) (*entity.AuditEvent, error) {
 				t.Errorf("apply: got called, want not called")
@@ -218,7 +199,7 @@ func TestUpdateSettings(t *testing.T) {
 		},
 		{
 			name:      "audit insert failure rolls back",
-			steps:     []step{begin(), lock(), update(30, 365), failedAuditInsert(errDB, lifespanEvent(30)), rollback()},
+			steps:     []step{begin(), lock(), update(30, 365), auditInsertStep(lifespanEvent(30)).failing(errDB), rollback()},
 			wantKinds: []string{"begin", "query", "exec", "exec", "rollback"},
 			apply:     setTestLifespan(30),
 			wantErr:   errDB,
@@ -226,12 +207,8 @@ func TestUpdateSettings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := kinds(tt.steps); !slices.Equal(got, tt.wantKinds) {
-				t.Fatalf("statements: got %v, want %v", got, tt.wantKinds)
-			}
-			s, mock := newMockStore(t)
-			expectSteps(mock, tt.steps)
-			org, err := s.UpdateSettings(ctx, testOrgID, tt.apply)
+			checkKinds(t, tt.steps, tt.wantKinds...)
+			org, err := mockStore(t, tt.steps...).UpdateSettings(ctx, testOrgID, tt.apply)
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) || org != nil {
 					t.Errorf("UpdateSettings: got %v, %v, want nil, %v", org, err, tt.wantErr)
@@ -245,7 +222,6 @@ func TestUpdateSettings(t *testing.T) {
 						org.ID, org.MaxLifespanDays, org.MaxLifespanDaysEver, testOrgID, tt.wantDays, tt.wantEver)
 				}
 			}
-			assertMet(t, mock)
 		})
 	}
 }
