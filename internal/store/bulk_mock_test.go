@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/DATA-DOG/go-sqlmock"
 	mysqldriver "github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
 
@@ -44,40 +43,7 @@ func loadBatch(ids ...string) ([]*entity.PersonalAccessToken, step) {
 	}
 	rows := strings.TrimSuffix(strings.Repeat("("+placeholders(tokenInsertColumns)+"),", len(ids)), ",")
 	sql := strings.Replace(createTokenInsertSQL, "("+placeholders(tokenInsertColumns)+")", rows, 1)
-	return batch, step{kind: "exec", sql: sql, args: args, result: sqlmock.NewResult(0, int64(len(ids)))}
-}
-
-// TestLoadTokens pins the statements of a bulk load on MySQL: the
-// session's unique and foreign-key checks off, one multi-row INSERT per
-// batch, the checks back on.
-func TestLoadTokens(t *testing.T) {
-	b1, insert1 := loadBatch("01A")
-	b2, insert2 := loadBatch("01B", "01C", "01D")
-	off := step{kind: "exec", sql: bulkChecksOffSQL, result: sqlmock.NewResult(0, 0)}
-	on := step{kind: "exec", sql: bulkChecksOnSQL, result: sqlmock.NewResult(0, 0)}
-	tests := []struct {
-		name    string
-		batches [][]*entity.PersonalAccessToken
-		steps   []step
-	}{
-		{name: "no batches", steps: []step{off, on}},
-		{
-			name:    "one statement per batch",
-			batches: [][]*entity.PersonalAccessToken{b1, b2},
-			// A multi-row INSERT is atomic on its own: no transaction.
-			steps: []step{off, insert1, insert2, on},
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s, mock := newMockStore(t)
-			expectSteps(mock, tt.steps)
-			if err := s.LoadTokens(context.Background(), batchesOf(tt.batches...)); err != nil {
-				t.Errorf("LoadTokens: got %v, want nil", err)
-			}
-			assertMet(t, mock)
-		})
-	}
+	return batch, exec(sql, args...).affecting(int64(len(ids)))
 }
 
 // batchesOf is a closed channel holding batches.
@@ -90,19 +56,24 @@ func batchesOf(batches ...[]*entity.PersonalAccessToken) <-chan []*entity.Person
 	return ch
 }
 
-// TestLoadTokensOneConnection checks that every statement of a bulk load
-// runs on the one connection whose session checks were turned off, and that the checks are turned back on
-// on that connection before it returns to the pool, also after a failed
-// batch. (gorm's Connection hands over a *gorm.DB whose Statement is shared
-// by every call made on it: an implicit transaction would move later
-// statements to the pool, and a failed one would silence the restoring SET.)
-func TestLoadTokensOneConnection(t *testing.T) {
+// TestLoadTokens pins the statements of a bulk load on MySQL: the
+// session's unique and foreign-key checks off, one multi-row INSERT per
+// batch (atomic on its own: no transaction), the checks back on. Every
+// statement runs on the one connection whose session checks were turned
+// off, and the checks are turned back on on that connection before it
+// returns to the pool, also after a failed batch. (gorm's Connection hands
+// over a *gorm.DB whose Statement is shared by every call made on it: an
+// implicit transaction would move later statements to the pool, and a
+// failed one would silence the restoring SET.)
+func TestLoadTokens(t *testing.T) {
 	b1, insert1 := loadBatch("01A")
-	b2, insert2 := loadBatch("01B")
-	b3, failing := loadBatch("01C")
-	failing.err, failing.result = errDB, nil
-	off := step{kind: "exec", sql: bulkChecksOffSQL, result: sqlmock.NewResult(0, 0)}
-	on := step{kind: "exec", sql: bulkChecksOnSQL, result: sqlmock.NewResult(0, 0)}
+	b2, insert2 := loadBatch("01B", "01C", "01D")
+	b3, insert3 := loadBatch("01A")
+	b4, insert4 := loadBatch("01B")
+	b5, failing := loadBatch("01C")
+	off := exec(bulkChecksOffSQL).affecting(0)
+	on := exec(bulkChecksOnSQL).affecting(0)
+	const raw, create = "raw on *sql.Conn", "create on *sql.Conn"
 	tests := []struct {
 		name      string
 		batches   [][]*entity.PersonalAccessToken
@@ -110,23 +81,30 @@ func TestLoadTokensOneConnection(t *testing.T) {
 		wantPools []string
 		wantErr   bool
 	}{
+		{name: "no batches", steps: []step{off, on}, wantPools: []string{raw, raw}},
 		{
-			name:      "two batches",
+			name:      "one statement per batch",
 			batches:   [][]*entity.PersonalAccessToken{b1, b2},
 			steps:     []step{off, insert1, insert2, on},
-			wantPools: []string{"raw on *sql.Conn", "create on *sql.Conn", "create on *sql.Conn", "raw on *sql.Conn"},
+			wantPools: []string{raw, create, create, raw},
+		},
+		{
+			name:      "two batches",
+			batches:   [][]*entity.PersonalAccessToken{b3, b4},
+			steps:     []step{off, insert3, insert4, on},
+			wantPools: []string{raw, create, create, raw},
 		},
 		{
 			name:      "failed batch restores the checks",
-			batches:   [][]*entity.PersonalAccessToken{b3},
-			steps:     []step{off, failing, on},
-			wantPools: []string{"raw on *sql.Conn", "create on *sql.Conn", "raw on *sql.Conn"},
+			batches:   [][]*entity.PersonalAccessToken{b5},
+			steps:     []step{off, failing.failing(errDB), on},
+			wantPools: []string{raw, create, raw},
 			wantErr:   true,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, mock := newMockStore(t)
+			s := mockStore(t, tt.steps...)
 			var pools []string
 			record := func(what string) func(*gorm.DB) {
 				return func(db *gorm.DB) { pools = append(pools, fmt.Sprintf("%s on %T", what, db.Statement.ConnPool)) }
@@ -137,16 +115,14 @@ func TestLoadTokensOneConnection(t *testing.T) {
 			if err := s.db.Callback().Create().Before("gorm:begin_transaction").Register("test:pool", record("create")); err != nil {
 				t.Fatalf("register callback: got %v, want nil", err)
 			}
-			expectSteps(mock, tt.steps)
 			err := s.LoadTokens(context.Background(), batchesOf(tt.batches...))
 			var myErr *mysqldriver.MySQLError
-			if got := errors.As(err, &myErr); got != tt.wantErr {
+			if got := errors.As(err, &myErr); got != tt.wantErr || (!tt.wantErr && err != nil) {
 				t.Errorf("LoadTokens: got %v, want database error %v", err, tt.wantErr)
 			}
 			if !slices.Equal(pools, tt.wantPools) {
 				t.Errorf("connections: got %v, want %v", pools, tt.wantPools)
 			}
-			assertMet(t, mock)
 		})
 	}
 }

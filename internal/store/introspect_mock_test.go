@@ -82,8 +82,7 @@ func TestChangesSince(t *testing.T) {
 			if !strings.HasPrefix(changesSQL, "/* change poll */ ") {
 				t.Fatalf("change poll SQL: got %q, want the /* change poll */ marker first", changesSQL)
 			}
-			s, mock := newMockStore(t)
-			mock.ExpectQuery(changesSQL).WithArgs(testNow, testFirstID, testNow, testNow).WillReturnRows(tt.rows)
+			s := mockStore(t, query(changesSQL, testNow, testFirstID, testNow, testNow).returning(tt.rows))
 			got, err := s.ChangesSince(context.Background(), entity.TimeFromMillis(testNow))
 			if err != nil {
 				t.Fatalf("ChangesSince: got %v, want nil", err)
@@ -91,7 +90,6 @@ func TestChangesSince(t *testing.T) {
 			if !reflect.DeepEqual(*got, tt.want) {
 				t.Errorf("ChangesSince: got %+v, want %+v", *got, tt.want)
 			}
-			assertMet(t, mock)
 		})
 	}
 }
@@ -125,8 +123,8 @@ func TestRecordUses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			n := len(tt.uses)
-			s, mock := newMockStore(t)
 			var args []driver.Value
+			var steps []step
 			if n > 0 {
 				sql := recordUsesSQL(n)
 				if want := "(last_used_at IS NULL OR last_used_at < CASE id WHEN ? THEN ?"; !strings.Contains(sql, want) {
@@ -136,12 +134,11 @@ func TestRecordUses(t *testing.T) {
 				for i := range matchers {
 					matchers[i] = capture{&args}
 				}
-				mock.ExpectExec(sql).WithArgs(matchers...).WillReturnResult(sqlmock.NewResult(0, int64(n)))
+				steps = append(steps, exec(sql, matchers...).affecting(int64(n)))
 			}
-			if err := s.RecordUses(context.Background(), tt.uses); err != nil {
+			if err := mockStore(t, steps...).RecordUses(context.Background(), tt.uses); err != nil {
 				t.Fatalf("RecordUses: got %v, want nil", err)
 			}
-			assertMet(t, mock)
 			if len(args) != 5*n {
 				t.Fatalf("arguments: got %d, want %d", len(args), 5*n)
 			}

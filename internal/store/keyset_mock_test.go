@@ -186,12 +186,6 @@ func TestListTokensKeyset(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if rowConstructor.MatchString(tt.wantSQL) {
-				t.Fatalf("want SQL %q: got a row constructor, want the expanded keyset form", tt.wantSQL)
-			}
-			checkTokenRefsScoped(t, tt.wantSQL, tt.wantArgs, testOrgID)
-			s, mock := newMockStore(t)
-			mock.ExpectQuery(tt.wantSQL).WithArgs(tt.wantArgs...).WillReturnRows(tokenRows(nil, "01Z"))
 			q := ListQuery{
 				Reach: Reach{OrgID: testOrgID}, Now: testNow, LifespanMillis: lifespan,
 				Order: tt.order, Desc: tt.desc, CapPossible: tt.capPossible, After: tt.after, Limit: 26,
@@ -199,14 +193,7 @@ func TestListTokensKeyset(t *testing.T) {
 			if tt.filter != nil {
 				tt.filter(&q)
 			}
-			toks, err := s.ListTokens(context.Background(), q)
-			if err != nil {
-				t.Fatalf("ListTokens: got %v, want nil", err)
-			}
-			if len(toks) != 1 || toks[0].ID != "01Z" {
-				t.Errorf("ListTokens: got %d tokens, want token 01Z", len(toks))
-			}
-			assertMet(t, mock)
+			checkListTokens(t, q, tt.wantSQL, tt.wantArgs)
 		})
 	}
 }
@@ -284,25 +271,31 @@ func TestListTokensDirectRead(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if rowConstructor.MatchString(tt.wantSQL) {
-				t.Fatalf("want SQL %q: got a row constructor, want the expanded keyset form", tt.wantSQL)
-			}
-			checkTokenRefsScoped(t, tt.wantSQL, tt.wantArgs, testOrgID)
-			if tt.q.Reach.OwnerID != nil {
-				checkBound(t, tt.wantSQL, tt.wantArgs, "t.owner_id = ?", testOwnerID, 1)
-			}
-			s, mock := newMockStore(t)
-			mock.ExpectQuery(tt.wantSQL).WithArgs(tt.wantArgs...).WillReturnRows(tokenRows(nil, "01Z"))
 			q := tt.q
 			q.Now, q.LifespanMillis, q.Limit = testNow, lifespan, 26
-			toks, err := s.ListTokens(context.Background(), q)
-			if err != nil {
-				t.Fatalf("ListTokens: got %v, want nil", err)
-			}
-			if len(toks) != 1 || toks[0].ID != "01Z" {
-				t.Errorf("ListTokens: got %d tokens, want token 01Z", len(toks))
-			}
-			assertMet(t, mock)
+			checkListTokens(t, q, tt.wantSQL, tt.wantArgs)
 		})
+	}
+}
+
+// checkListTokens checks that ListTokens(q) sends exactly wantSQL with
+// wantArgs, a keyset predicate in its expanded form, every reference to
+// the tokens table scoped to the organization (and to the member, for a
+// member's list), and returns the rows found.
+func checkListTokens(t *testing.T, q ListQuery, wantSQL string, wantArgs []driver.Value) {
+	t.Helper()
+	if rowConstructor.MatchString(wantSQL) {
+		t.Fatalf("want SQL %q: got a row constructor, want the expanded keyset form", wantSQL)
+	}
+	checkTokenRefsScoped(t, wantSQL, wantArgs, testOrgID)
+	if q.Reach.OwnerID != nil {
+		checkBound(t, wantSQL, wantArgs, "t.owner_id = ?", testOwnerID, 1)
+	}
+	toks, err := mockStore(t, query(wantSQL, wantArgs...).returning(tokenRows(nil, "01Z"))).ListTokens(context.Background(), q)
+	if err != nil {
+		t.Fatalf("ListTokens: got %v, want nil", err)
+	}
+	if len(toks) != 1 || toks[0].ID != "01Z" {
+		t.Errorf("ListTokens: got %d tokens, want token 01Z", len(toks))
 	}
 }
