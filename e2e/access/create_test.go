@@ -87,15 +87,17 @@ func TestCreateRejectedInput(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				org := testenv.UniqueOrg("create")
 				c := env.Member(t, org, "alice")
-				r := createResp(c, tc.input())
+				r := c.CreateToken(tc.input())
 				if r.Code() != "BAD_USER_INPUT" {
 					t.Errorf("extensions.code: got %q, want BAD_USER_INPUT (HTTP %d, body %s)", r.Code(), r.Status, r.Raw)
 				}
 				if r.Status != http.StatusOK && r.Status != http.StatusUnprocessableEntity {
 					t.Errorf("HTTP status: got %d, want 200 or 422", r.Status)
 				}
-				if r.Data["createPersonalAccessToken"] != nil {
-					t.Errorf("data: got %v, want no token", r.Data)
+				var data struct{ CreatePersonalAccessToken *testenv.CreatePayload }
+				r.DecodeData(t, &data)
+				if data.CreatePersonalAccessToken != nil {
+					t.Errorf("data: got %s, want no token", r.Raw)
 				}
 				if tc.inMessage != "" && (len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, tc.inMessage)) {
 					t.Errorf("message: got %q, want it to name %q", r.Raw, tc.inMessage)
@@ -117,16 +119,16 @@ func TestCreateExpiryBounds(t *testing.T) {
 				org := testenv.UniqueOrg("expiry")
 				admin := env.Admin(t, org, "alice")
 				if days != 90 {
-					mustUpdateSettings(t, admin, map[string]any{"maxLifespanDays": days})
+					admin.MustUpdateSettings(map[string]any{"maxLifespanDays": days})
 				}
 				_, tok := mustCreate(t, admin, simpleInput("default"))
-				created, expires := testenv.ParseTime(t, tok["createdAt"]), testenv.ParseTime(t, tok["expiresAt"])
-				near(t, "createdAt", created, env.Clock.Now(), 5*time.Second)
+				created, expires := tok.CreatedAt.Time, tok.ExpiresAt.Time
+				testenv.Near(t, "createdAt", created, env.Clock.Now(), 5*time.Second)
 				if got, want := expires.Sub(created), time.Duration(days)*day; got != want {
 					t.Errorf("max %d days: expiresAt - createdAt: got %v, want %v", days, got, want)
 				}
-				if tok["status"] != "ACTIVE" {
-					t.Errorf("status: got %v, want ACTIVE", tok["status"])
+				if tok.Status != "ACTIVE" {
+					t.Errorf("status: got %v, want ACTIVE", tok.Status)
 				}
 			}
 		})
@@ -134,11 +136,11 @@ func TestCreateExpiryBounds(t *testing.T) {
 		t.Run("beyond the maximum names the latest allowed", func(t *testing.T) {
 			org := testenv.UniqueOrg("expiry")
 			admin := env.Admin(t, org, "alice")
-			mustUpdateSettings(t, admin, map[string]any{"maxLifespanDays": 30})
+			admin.MustUpdateSettings(map[string]any{"maxLifespanDays": 30})
 			before := env.Clock.Now()
 			in := simpleInput("late")
 			in["expiresAt"] = rfc3339(before.Add(30*day + time.Minute))
-			r := createResp(admin, in)
+			r := admin.CreateToken(in)
 			wantErrorData(t, r, "BAD_USER_INPUT")
 			if len(r.Errors) == 0 {
 				t.Fatalf("got no error, want BAD_USER_INPUT")
@@ -147,7 +149,7 @@ func TestCreateExpiryBounds(t *testing.T) {
 			if !ok {
 				t.Fatalf("extensions.latestAllowed: got %v, want an RFC 3339 string", r.Errors[0].Extensions["latestAllowed"])
 			}
-			near(t, "latestAllowed", testenv.ParseTime(t, latest), before.Add(30*day), 5*time.Second)
+			testenv.Near(t, "latestAllowed", testenv.ParseTime(t, latest), before.Add(30*day), 5*time.Second)
 			if !strings.Contains(r.Errors[0].Message, latest) {
 				t.Errorf("message: got %q, want it to contain %s", r.Errors[0].Message, latest)
 			}
@@ -175,12 +177,12 @@ func TestCreateExpiryBounds(t *testing.T) {
 					in := simpleInput("ok")
 					in["expiresAt"] = want.In(tc.zone).Format(time.RFC3339Nano)
 					_, tok := mustCreate(t, c, in)
-					got := testenv.ParseTime(t, tok["expiresAt"])
+					got := tok.ExpiresAt.Time
 					if !got.Equal(want) {
 						t.Errorf("expiresAt: got %v, want %v", got, want.UTC())
 					}
-					for _, f := range []string{"createdAt", "expiresAt"} {
-						if s, _ := tok[f].(string); !timeFormat.MatchString(s) {
+					for f, s := range map[string]string{"createdAt": tok.CreatedAt.Text, "expiresAt": tok.ExpiresAt.Text} {
+						if !timeFormat.MatchString(s) {
 							t.Errorf("%s: got %q, want RFC 3339 in UTC with milliseconds", f, s)
 						}
 					}
@@ -211,14 +213,14 @@ func TestCreateNamesAndScopes(t *testing.T) {
 				org := testenv.UniqueOrg("names")
 				c := env.Member(t, org, "alice")
 				_, tok := mustCreate(t, c, simpleInput(tc.in))
-				if tok["name"] != tc.want {
-					t.Errorf("name: got %q, want %q", tok["name"], tc.want)
+				if tok.Name != tc.want {
+					t.Errorf("name: got %q, want %q", tok.Name, tc.want)
 				}
-				if got := tokenByID(t, c, tok["id"].(string))["name"]; got != tc.want {
+				if got := tokenByID(t, c, tok.ID).Name; got != tc.want {
 					t.Errorf("listed name: got %q, want %q", got, tc.want)
 				}
 				var stored string
-				if err := env.DB.Raw(`SELECT name FROM personal_access_tokens WHERE id = ?`, tok["id"]).Row().Scan(&stored); err != nil {
+				if err := env.DB.Raw(`SELECT name FROM personal_access_tokens WHERE id = ?`, tok.ID).Row().Scan(&stored); err != nil {
 					t.Fatalf("read name: %v", err)
 				}
 				if stored != tc.want {
@@ -239,7 +241,7 @@ func TestCreateNamesAndScopes(t *testing.T) {
 				org := testenv.UniqueOrg("scopes")
 				c := env.Member(t, org, "alice")
 				_, tok := mustCreate(t, c, map[string]any{"name": "s", "scopes": tc.in})
-				if got := toStrings(tok["scopes"]); !reflect.DeepEqual(got, tc.want) {
+				if got := tok.Scopes; !reflect.DeepEqual(got, tc.want) {
 					t.Errorf("scopes: got %v, want %v", got, tc.want)
 				}
 			})
@@ -247,7 +249,7 @@ func TestCreateNamesAndScopes(t *testing.T) {
 
 		t.Run("default scope list", func(t *testing.T) {
 			c := env.Member(t, testenv.UniqueOrg("scopes"), "alice")
-			got := toStrings(c.MustDo(`{ availableScopes }`, nil)["availableScopes"])
+			got := availableScopes(t, c)
 			want := []string{"OR.Assets", "OR.Assets.Read", "OR.Folders", "OR.Folders.Read", "OR.Jobs", "OR.Jobs.Read",
 				"OR.Queues", "OR.Queues.Read", "TM.Defects.Read", "TM.Projects.Read"}
 			if !reflect.DeepEqual(got, want) {
@@ -257,13 +259,12 @@ func TestCreateNamesAndScopes(t *testing.T) {
 	})
 }
 
-func toStrings(v any) []string {
-	list, _ := v.([]any)
-	out := make([]string, len(list))
-	for i, s := range list {
-		out[i], _ = s.(string)
-	}
-	return out
+// availableScopes reads the scopes c may grant.
+func availableScopes(t *testing.T, c *testenv.Client) []string {
+	t.Helper()
+	var data struct{ AvailableScopes []string }
+	c.MustDoInto(`{ availableScopes }`, nil, &data)
+	return data.AvailableScopes
 }
 
 // TestCreateConfiguredScopes: a configured scope list replaces the default.
@@ -272,11 +273,11 @@ func TestCreateConfiguredScopes(t *testing.T) {
 		env := testenv.NewWith(t, base.Dialect, testenv.Options{Scopes: []string{"b.write", "a.read"}})
 		org := testenv.UniqueOrg("cfgscopes")
 		c := env.Member(t, org, "alice")
-		if got, want := toStrings(c.MustDo(`{ availableScopes }`, nil)["availableScopes"]), []string{"a.read", "b.write"}; !reflect.DeepEqual(got, want) {
+		if got, want := availableScopes(t, c), []string{"a.read", "b.write"}; !reflect.DeepEqual(got, want) {
 			t.Errorf("availableScopes: got %v, want %v", got, want)
 		}
 		for _, scope := range []string{"OR.Jobs", "A.READ", "c.admin"} {
-			r := createResp(c, map[string]any{"name": "x", "scopes": []string{scope}})
+			r := c.CreateToken(map[string]any{"name": "x", "scopes": []string{scope}})
 			wantErrorData(t, r, "BAD_USER_INPUT")
 			if len(r.Errors) > 0 && !strings.Contains(r.Errors[0].Message, scope) {
 				t.Errorf("message for %s: got %q, want it to name the scope", scope, r.Errors[0].Message)
@@ -286,10 +287,10 @@ func TestCreateConfiguredScopes(t *testing.T) {
 			t.Errorf("stored tokens: got %d, want 0", n)
 		}
 		secret, tok := mustCreate(t, c, map[string]any{"name": "x", "scopes": []string{"b.write", "a.read"}})
-		if got, want := toStrings(tok["scopes"]), []string{"a.read", "b.write"}; !reflect.DeepEqual(got, want) {
+		if got, want := tok.Scopes, []string{"a.read", "b.write"}; !reflect.DeepEqual(got, want) {
 			t.Errorf("scopes: got %v, want %v", got, want)
 		}
-		if got := introspectActive(t, env, secret)["scope"]; got != "a.read b.write" {
+		if got := env.RequireActive(t, secret)["scope"]; got != "a.read b.write" {
 			t.Errorf("introspection scope: got %v, want %q", got, "a.read b.write")
 		}
 	})
@@ -316,14 +317,14 @@ func TestCreateRequiresLocalAccountAndEnabledOrg(t *testing.T) {
 				org := testenv.UniqueOrg("create")
 				boss := env.Admin(t, org, "boss")
 				if tc.disable {
-					mustUpdateSettings(t, boss, map[string]any{"enabled": false})
+					boss.MustUpdateSettings(map[string]any{"enabled": false})
 				}
 				role := "member"
 				if tc.admin {
 					role = "admin"
 				}
 				c := env.As(t, testenv.Identity{Org: org, Subject: "alice", Role: roleOf(role), AccountType: tc.accountType})
-				r := createResp(c, simpleInput("ci"))
+				r := c.CreateToken(simpleInput("ci"))
 				wantErrorData(t, r, tc.code)
 				if n := tokenCount(t, env, org); n != 0 {
 					t.Errorf("stored tokens: got %d, want 0", n)
@@ -349,7 +350,7 @@ func TestCreateQuota(t *testing.T) {
 		var ids []string
 		for i := 0; i < 49; i++ {
 			_, tok := mustCreate(t, alice, simpleInput(fmt.Sprintf("t%02d", i)))
-			ids = append(ids, tok["id"].(string))
+			ids = append(ids, tok.ID)
 		}
 		short := simpleInput("short")
 		short["expiresAt"] = rfc3339(env.Clock.Now().Add(time.Hour))
@@ -357,7 +358,7 @@ func TestCreateQuota(t *testing.T) {
 
 		wantQuota := func(t *testing.T, stored int64) {
 			t.Helper()
-			r := createResp(alice, simpleInput("one too many"))
+			r := alice.CreateToken(simpleInput("one too many"))
 			wantErrorData(t, r, "QUOTA_EXCEEDED")
 			if n := tokenCount(t, env, org); n != stored {
 				t.Errorf("stored tokens: got %d, want %d", n, stored)
@@ -370,8 +371,7 @@ func TestCreateQuota(t *testing.T) {
 		})
 
 		t.Run("a revoked token frees a slot", func(t *testing.T) {
-			data := alice.MustDo(revokeMutation, map[string]any{"ids": []string{ids[0]}})
-			if got := data["revokeTokens"].(map[string]any)["revokedCount"]; got != float64(1) {
+			if got := mustRevoke(t, alice, ids[0]).RevokedCount; got != 1 {
 				t.Fatalf("revokedCount: got %v, want 1", got)
 			}
 			mustCreate(t, alice, simpleInput("after revoke"))
@@ -386,7 +386,7 @@ func TestCreateQuota(t *testing.T) {
 
 		t.Run("a lowered lifespan that expires tokens frees slots", func(t *testing.T) {
 			admin := env.Admin(t, org, "root")
-			mustUpdateSettings(t, admin, map[string]any{"maxLifespanDays": 1})
+			admin.MustUpdateSettings(map[string]any{"maxLifespanDays": 1})
 			env.Clock.Advance(day) // every token of alice is now past createdAt + 1 day
 			mustCreate(t, alice, simpleInput("after lowering"))
 		})
@@ -401,14 +401,14 @@ func TestCreateSecretShownOnce(t *testing.T) {
 		alice := env.Member(t, org, "alice")
 		admin := env.Admin(t, org, "root")
 		secret, tok := mustCreate(t, alice, map[string]any{"name": "ci", "scopes": []string{"OR.Jobs", "OR.Assets"}})
-		id := tok["id"].(string)
+		id := tok.ID
 
 		if !strings.HasPrefix(secret, "opat_") || len(secret) != 54 {
 			t.Errorf("secret: got %q, want opat_ and 54 characters", secret)
 		}
 		wantHint := "opat_…" + secret[len(secret)-4:]
-		if tok["hint"] != wantHint {
-			t.Errorf("hint: got %q, want %q", tok["hint"], wantHint)
+		if tok.Hint != wantHint {
+			t.Errorf("hint: got %q, want %q", tok.Hint, wantHint)
 		}
 		// Later responses never carry the secret (nor its random body).
 		body := secret[len("opat_") : len(secret)-6]
@@ -437,8 +437,8 @@ func TestCreateSecretShownOnce(t *testing.T) {
 			})
 		}
 		got := tokenByID(t, admin, id)
-		if got["hint"] != wantHint {
-			t.Errorf("listed hint: got %q, want %q", got["hint"], wantHint)
+		if got.Hint != wantHint {
+			t.Errorf("listed hint: got %q, want %q", got.Hint, wantHint)
 		}
 
 		t.Run("database holds the digest only", func(t *testing.T) {
@@ -506,7 +506,7 @@ func TestCreateQuotaConcurrent(t *testing.T) {
 				defer wg.Done()
 				var raw string
 				var status int
-				status, codes[i], raw, errs[i] = postFromGoroutine(env, alice.Bearer, createMutation,
+				status, codes[i], raw, errs[i] = postFromGoroutine(env, alice.Bearer, testenv.CreateMutation,
 					map[string]any{"input": simpleInput(fmt.Sprintf("p%02d", i))})
 				if errs[i] == nil && status != http.StatusOK {
 					errs[i] = fmt.Errorf("HTTP %d: %s", status, raw)
@@ -558,16 +558,18 @@ func TestCreateWithEveryScope(t *testing.T) {
 				env := testenv.NewWith(t, base.Dialect, testenv.Options{Scopes: scopes})
 				org := testenv.UniqueOrg("allscopes")
 				c := env.Member(t, org, "alice")
-				r := createResp(c, map[string]any{"name": "all", "scopes": scopes})
+				r := c.CreateToken(map[string]any{"name": "all", "scopes": scopes})
 				if r.Status != http.StatusOK || len(r.Errors) != 0 {
 					t.Fatalf("create with all %d scopes: got HTTP %d %s, want success", tc.count, r.Status, r.Raw)
 				}
-				payload := r.Data["createPersonalAccessToken"].(map[string]any)
-				tok := payload["personalAccessToken"].(map[string]any)
-				if got := toStrings(tokenByID(t, c, tok["id"].(string))["scopes"]); !reflect.DeepEqual(got, scopes) {
+				var data struct{ CreatePersonalAccessToken testenv.CreatePayload }
+				r.DecodeData(t, &data)
+				payload := data.CreatePersonalAccessToken
+				tok := payload.PersonalAccessToken
+				if got := tokenByID(t, c, tok.ID).Scopes; !reflect.DeepEqual(got, scopes) {
 					t.Errorf("listed scopes: got %d scopes, want all %d", len(got), len(scopes))
 				}
-				if got := introspectActive(t, env, payload["token"].(string))["scope"]; got != strings.Join(scopes, " ") {
+				if got := env.RequireActive(t, payload.Token)["scope"]; got != strings.Join(scopes, " ") {
 					t.Errorf("introspection scope: got %.80v…, want all %d scopes", got, len(scopes))
 				}
 			})

@@ -19,37 +19,19 @@ import (
 // day is the policy's unit of lifespan: exactly 24 hours.
 const day = 24 * time.Hour
 
-// tokenFields is the selection of every non-secret token field.
-const tokenFields = `id name scopes createdAt expiresAt lastUsedAt status revokedAt hint
-  owner { id email name accountType } revokedBy { id }`
-
-const createMutation = `mutation($input: CreatePersonalAccessTokenInput!) {
-  createPersonalAccessToken(input: $input) { token personalAccessToken { ` + tokenFields + ` } } }`
-
 const listQuery = `query($filter: PersonalAccessTokenFilter) {
-  personalAccessTokens(first: 100, filter: $filter) { totalCount nodes { ` + tokenFields + ` } } }`
-
-const settingsQuery = `{ organizationPatSettings { enabled maxLifespanDays updatedAt updatedBy { id } } }`
-
-const updateSettingsMutation = `mutation($input: UpdatePatSettingsInput!) {
-  updatePatSettings(input: $input) { enabled maxLifespanDays updatedAt updatedBy { id } } }`
+  personalAccessTokens(first: 100, filter: $filter) { totalCount nodes { ` + testenv.TokenFields + ` } } }`
 
 const revokeMutation = `mutation($ids: [ID!]!) { revokeTokens(ids: $ids) { revokedCount tokens { id status revokedAt } } }`
 
 // allStatuses lists every token, revoked ones included.
 var allStatuses = map[string]any{"status": []string{"ACTIVE", "EXPIRED", "REVOKED"}}
 
-// createResp asks c to create a token with input.
-func createResp(c *testenv.Client, input map[string]any) *testenv.Response {
-	return c.Do(createMutation, map[string]any{"input": input})
-}
-
-// mustCreate creates a token and returns its secret and the token object.
-func mustCreate(t *testing.T, c *testenv.Client, input map[string]any) (string, map[string]any) {
+// mustCreate creates a token and returns its secret and the token.
+func mustCreate(t *testing.T, c *testenv.Client, input map[string]any) (string, testenv.Token) {
 	t.Helper()
-	data := c.MustDo(createMutation, map[string]any{"input": input})
-	payload := data["createPersonalAccessToken"].(map[string]any)
-	return payload["token"].(string), payload["personalAccessToken"].(map[string]any)
+	p := c.MustCreateToken(input)
+	return p.Token, p.PersonalAccessToken
 }
 
 // simpleInput is a valid creation input.
@@ -58,26 +40,27 @@ func simpleInput(name string) map[string]any {
 }
 
 // listAll returns every token c may see, revoked ones included, by ID.
-func listAll(t *testing.T, c *testenv.Client) map[string]map[string]any {
+func listAll(t *testing.T, c *testenv.Client) map[string]testenv.Token {
 	t.Helper()
 	return listWith(t, c, allStatuses)
 }
 
 // listWith returns the tokens c sees with filter, by ID.
-func listWith(t *testing.T, c *testenv.Client, filter map[string]any) map[string]map[string]any {
+func listWith(t *testing.T, c *testenv.Client, filter map[string]any) map[string]testenv.Token {
 	t.Helper()
-	data := c.MustDo(listQuery, map[string]any{"filter": filter})
-	nodes := data["personalAccessTokens"].(map[string]any)["nodes"].([]any)
-	out := make(map[string]map[string]any, len(nodes))
-	for _, n := range nodes {
-		node := n.(map[string]any)
-		out[node["id"].(string)] = node
+	var data struct {
+		PersonalAccessTokens testenv.Connection[testenv.Token]
+	}
+	c.MustDoInto(listQuery, map[string]any{"filter": filter}, &data)
+	out := make(map[string]testenv.Token, len(data.PersonalAccessTokens.Nodes))
+	for _, n := range data.PersonalAccessTokens.Nodes {
+		out[n.ID] = n
 	}
 	return out
 }
 
 // tokenByID returns the listed token with the given ID, failing if absent.
-func tokenByID(t *testing.T, c *testenv.Client, id string) map[string]any {
+func tokenByID(t *testing.T, c *testenv.Client, id string) testenv.Token {
 	t.Helper()
 	tok, ok := listAll(t, c)[id]
 	if !ok {
@@ -86,50 +69,22 @@ func tokenByID(t *testing.T, c *testenv.Client, id string) map[string]any {
 	return tok
 }
 
-// settingsOf reads the organization policy as c.
-func settingsOf(t *testing.T, c *testenv.Client) map[string]any {
+// mustRevoke revokes ids as c and returns the payload.
+func mustRevoke(t *testing.T, c *testenv.Client, ids ...string) testenv.RevokePayload {
 	t.Helper()
-	return c.MustDo(settingsQuery, nil)["organizationPatSettings"].(map[string]any)
-}
-
-// updateSettings asks c to change the policy.
-func updateSettings(c *testenv.Client, input map[string]any) *testenv.Response {
-	return c.Do(updateSettingsMutation, map[string]any{"input": input})
-}
-
-// mustUpdateSettings changes the policy and returns the new settings.
-func mustUpdateSettings(t *testing.T, c *testenv.Client, input map[string]any) map[string]any {
-	t.Helper()
-	return c.MustDo(updateSettingsMutation, map[string]any{"input": input})["updatePatSettings"].(map[string]any)
+	var data struct{ RevokeTokens testenv.RevokePayload }
+	c.MustDoInto(revokeMutation, map[string]any{"ids": ids}, &data)
+	return data.RevokeTokens
 }
 
 // rfc3339 formats tm as a Time input.
 func rfc3339(tm time.Time) string { return tm.UTC().Format(time.RFC3339Nano) }
 
-// near fails unless got is within tolerance of want.
-func near(t *testing.T, what string, got, want time.Time, tolerance time.Duration) {
-	t.Helper()
-	if d := got.Sub(want); d < -tolerance || d > tolerance {
-		t.Errorf("%s: got %v, want %v (±%v)", what, got, want, tolerance)
-	}
-}
-
-// wantError fails unless r is an error response with the given HTTP
-// status and errors[0].extensions.code.
-func wantError(t *testing.T, r *testenv.Response, status int, code string) {
-	t.Helper()
-	if r.Status != status {
-		t.Errorf("HTTP status: got %d, want %d (body %s)", r.Status, status, r.Raw)
-	}
-	if got := r.Code(); got != code {
-		t.Errorf("extensions.code: got %q, want %q (body %s)", got, code, r.Raw)
-	}
-}
-
-// wantErrorData is wantError that also requires the failed field's data to be absent.
+// wantErrorData is testenv.WantError with HTTP 200 that also requires the
+// data of every root field to be null.
 func wantErrorData(t *testing.T, r *testenv.Response, code string) {
 	t.Helper()
-	wantError(t, r, http.StatusOK, code)
+	testenv.WantError(t, r, http.StatusOK, code)
 	for k, v := range r.Data {
 		if v != nil {
 			t.Errorf("data.%s: got %v, want null", k, v)
@@ -284,17 +239,6 @@ WHERE o.external_id = ? AND u.subject = ?`, org, sub).Row().Scan(&ms)
 // inactive is the one body of every inactive introspection.
 const inactive = testenv.InactiveBody
 
-// introspectActive introspects secret and fails unless it is active; it
-// returns the decoded response.
-func introspectActive(t *testing.T, env *testenv.Env, secret string) map[string]any {
-	t.Helper()
-	active, claims := env.IntrospectToken(t, secret)
-	if !active {
-		t.Fatalf("introspect: got inactive, want active")
-	}
-	return claims
-}
-
 // wantInactive fails unless introspecting secret answers exactly the
 // inactive body.
 func wantInactive(t *testing.T, env *testenv.Env, secret string) {
@@ -361,10 +305,13 @@ func postFromGoroutine(env *testenv.Env, bearer, query string, vars map[string]a
 // errorCodes returns the schema's ErrorCode enum, read by introspection.
 func errorCodes(t *testing.T, c *testenv.Client) map[string]bool {
 	t.Helper()
-	data := c.MustDo(`{ __type(name: "ErrorCode") { enumValues { name } } }`, nil)
+	var data struct {
+		Type struct{ EnumValues []struct{ Name string } } `json:"__type"`
+	}
+	c.MustDoInto(`{ __type(name: "ErrorCode") { enumValues { name } } }`, nil, &data)
 	out := map[string]bool{}
-	for _, v := range data["__type"].(map[string]any)["enumValues"].([]any) {
-		out[v.(map[string]any)["name"].(string)] = true
+	for _, v := range data.Type.EnumValues {
+		out[v.Name] = true
 	}
 	if !out["INTERNAL"] || !out["UNAUTHENTICATED"] {
 		t.Fatalf("ErrorCode enum: got %v, want the contract's codes", out)

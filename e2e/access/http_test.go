@@ -215,7 +215,7 @@ func TestHTTPRequestErrors(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				r := postQuery(t, env, bearer, []byte(tc.body))
-				wantError(t, r, tc.status, tc.code)
+				testenv.WantError(t, r, tc.status, tc.code)
 				if r.Data != nil {
 					t.Errorf("data: got %v, want null", r.Data)
 				}
@@ -291,7 +291,7 @@ func TestHTTPInternalResolverError(t *testing.T) {
 		})
 		alice := env.Member(t, org, "alice")
 		mustCreate(t, alice, simpleInput("fine")) // the trigger lets other rows through
-		r := createResp(alice, simpleInput(boom))
+		r := alice.CreateToken(simpleInput(boom))
 		if r.Code() != "INTERNAL" {
 			t.Errorf("extensions.code: got %q, want INTERNAL (%s)", r.Code(), r.Raw)
 		}
@@ -328,7 +328,7 @@ func TestHTTPInternalErrors(t *testing.T) {
 		}{
 			{"viewer", func() *testenv.Response { return alice.Do(viewerQuery, nil) }},
 			{"list", func() *testenv.Response { return alice.Do(listQuery, nil) }},
-			{"create", func() *testenv.Response { return createResp(alice, simpleInput("x")) }},
+			{"create", func() *testenv.Response { return alice.CreateToken(simpleInput("x")) }},
 			{"new caller", func() *testenv.Response { return env.Member(t, org, "newcomer").Do(viewerQuery, nil) }},
 		}
 		for _, tc := range calls {
@@ -459,7 +459,9 @@ func TestHTTPPersistedQueries(t *testing.T) {
 			if r.Status != http.StatusOK || len(r.Errors) != 0 {
 				t.Fatalf("by hash: got HTTP %d %s, want 200", r.Status, r.Raw)
 			}
-			if got := r.Data["viewer"].(map[string]any)["id"]; got != "alice" {
+			var data struct{ Viewer testenv.User }
+			r.DecodeData(t, &data)
+			if got := data.Viewer.ID; got != "alice" {
 				t.Errorf("viewer.id: got %v, want alice", got)
 			}
 		})

@@ -120,7 +120,7 @@ func TestSessionTokenRejected(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				org := testenv.UniqueOrg("identity")
 				r := postQuery(t, env, tc.header(t, org), viewerBody)
-				wantError(t, r, http.StatusUnauthorized, "UNAUTHENTICATED")
+				testenv.WantError(t, r, http.StatusUnauthorized, "UNAUTHENTICATED")
 				if r.Data != nil {
 					t.Errorf("data: got %v, want null", r.Data)
 				}
@@ -135,7 +135,9 @@ func TestSessionTokenRejected(t *testing.T) {
 			if r.Status != http.StatusOK || len(r.Errors) != 0 {
 				t.Fatalf("got HTTP %d %s, want 200 without errors", r.Status, r.Raw)
 			}
-			if got := r.Data["viewer"].(map[string]any)["id"]; got != "alice" {
+			var data struct{ Viewer testenv.User }
+			r.DecodeData(t, &data)
+			if got := data.Viewer.ID; got != "alice" {
 				t.Errorf("viewer.id: got %v, want alice", got)
 			}
 			if n := orgCount(t, env, org); n != 1 {
@@ -188,7 +190,7 @@ func TestSessionTokenIssuerAudience(t *testing.T) {
 					}
 					return
 				}
-				wantError(t, r, tc.wantStatus, "UNAUTHENTICATED")
+				testenv.WantError(t, r, tc.wantStatus, "UNAUTHENTICATED")
 				if n := orgCount(t, env, org); n != 0 {
 					t.Errorf("organizations provisioned for a rejected token: got %d, want 0", n)
 				}

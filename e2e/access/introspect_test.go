@@ -107,7 +107,7 @@ func TestIntrospectionActive(t *testing.T) {
 				if cc := header.Get("Cache-Control"); cc != "no-store" {
 					t.Errorf("Cache-Control: got %q, want no-store", cc)
 				}
-				info := introspectActive(t, env, secret)
+				info := env.RequireActive(t, secret)
 				keys := make([]string, 0, len(info))
 				for k := range info {
 					keys = append(keys, k)
@@ -125,19 +125,19 @@ func TestIntrospectionActive(t *testing.T) {
 						t.Errorf("%s: got %v, want %v", k, info[k], v)
 					}
 				}
-				if got, want := jsonInt(t, info["exp"]), testenv.ParseTime(t, tok["expiresAt"]).Unix(); got != want {
+				if got, want := jsonInt(t, info["exp"]), tok.ExpiresAt.Unix(); got != want {
 					t.Errorf("exp: got %d, want %d", got, want)
 				}
-				if got, want := jsonInt(t, info["iat"]), testenv.ParseTime(t, tok["createdAt"]).Unix(); got != want {
+				if got, want := jsonInt(t, info["iat"]), tok.CreatedAt.Unix(); got != want {
 					t.Errorf("iat: got %d, want %d", got, want)
 				}
 			})
 		}
 		t.Run("exp is the effective expiry", func(t *testing.T) {
 			secret, tok := mustCreate(t, alice, simpleInput("default"))
-			mustUpdateSettings(t, env.Admin(t, org, "root"), map[string]any{"maxLifespanDays": 5})
-			info := introspectActive(t, env, secret)
-			if got, want := jsonInt(t, info["exp"]), testenv.ParseTime(t, tok["createdAt"]).Add(5*day).Unix(); got != want {
+			env.Admin(t, org, "root").MustUpdateSettings(map[string]any{"maxLifespanDays": 5})
+			info := env.RequireActive(t, secret)
+			if got, want := jsonInt(t, info["exp"]), tok.CreatedAt.Add(5*day).Unix(); got != want {
 				t.Errorf("exp: got %d, want %d", got, want)
 			}
 		})
@@ -153,7 +153,7 @@ func TestIntrospectionInactiveIndistinguishable(t *testing.T) {
 
 		good, _ := mustCreate(t, alice, simpleInput("good"))
 		revoked, rtok := mustCreate(t, alice, simpleInput("revoked"))
-		alice.MustDo(revokeMutation, map[string]any{"ids": []string{rtok["id"].(string)}})
+		alice.MustDo(revokeMutation, map[string]any{"ids": []string{rtok.ID}})
 		inExp := simpleInput("expired")
 		inExp["expiresAt"] = rfc3339(env.Clock.Now().Add(time.Minute))
 		expired, _ := mustCreate(t, alice, inExp)
@@ -161,7 +161,7 @@ func TestIntrospectionInactiveIndistinguishable(t *testing.T) {
 
 		disabledOrg := testenv.UniqueOrg("introinactive")
 		disabledTok, _ := mustCreate(t, env.Member(t, disabledOrg, "dan"), simpleInput("in disabled org"))
-		mustUpdateSettings(t, env.Admin(t, disabledOrg, "root"), map[string]any{"enabled": false})
+		env.Admin(t, disabledOrg, "root").MustUpdateSettings(map[string]any{"enabled": false})
 
 		dirTok, _ := mustCreate(t, env.Member(t, org, "dora"), simpleInput("owner now directory"))
 		env.As(t, testenv.Identity{Org: org, Subject: "dora", AccountType: entity.AccountTypeDirectory}).MustDo(viewerQuery, nil)
@@ -212,7 +212,7 @@ func TestIntrospectionInactiveIndistinguishable(t *testing.T) {
 			}
 		}
 		// The good one is active, so the cases above are not vacuous.
-		introspectActive(t, env, good)
+		env.RequireActive(t, good)
 	})
 }
 
@@ -223,11 +223,11 @@ func TestIntrospectionRecordsUse(t *testing.T) {
 		org := testenv.UniqueOrg("lastused")
 		alice := env.Member(t, org, "alice")
 		secret, tok := mustCreate(t, alice, simpleInput("ci"))
-		id := tok["id"].(string)
+		id := tok.ID
 		// Uses are written in batches: flush as the background loop would.
-		lastUsed := func() any {
+		lastUsed := func() *testenv.Time {
 			env.FlushUses(t)
-			return tokenByID(t, alice, id)["lastUsedAt"]
+			return tokenByID(t, alice, id).LastUsedAt
 		}
 		if got := lastUsed(); got != nil {
 			t.Fatalf("lastUsedAt before use: got %v, want null", got)
@@ -236,12 +236,12 @@ func TestIntrospectionRecordsUse(t *testing.T) {
 			t.Errorf("filter neverUsed: token missing before use")
 		}
 
-		introspectActive(t, env, secret)
+		env.RequireActive(t, secret)
 		first := lastUsed()
 		if first == nil {
 			t.Fatalf("lastUsedAt after use: got null, want a time")
 		}
-		near(t, "lastUsedAt", testenv.ParseTime(t, first), env.Clock.Now(), 5*time.Second)
+		testenv.Near(t, "lastUsedAt", testenv.ParseTime(t, first), env.Clock.Now(), 5*time.Second)
 		if _, ok := listWith(t, alice, map[string]any{"neverUsed": false})[id]; !ok {
 			t.Errorf("filter neverUsed false: token missing after use")
 		}
@@ -261,14 +261,14 @@ func TestIntrospectionRecordsUse(t *testing.T) {
 		for _, st := range steps {
 			t.Run(st.name, func(t *testing.T) {
 				env.Clock.Advance(st.advance)
-				introspectActive(t, env, secret)
+				env.RequireActive(t, secret)
 				got := lastUsed()
 				if st.changes {
-					if got == prev {
+					if got.Same(prev) {
 						t.Fatalf("lastUsedAt: got %v unchanged, want updated", got)
 					}
-					near(t, "lastUsedAt", testenv.ParseTime(t, got), env.Clock.Now(), 5*time.Second)
-				} else if got != prev {
+					testenv.Near(t, "lastUsedAt", testenv.ParseTime(t, got), env.Clock.Now(), 5*time.Second)
+				} else if !got.Same(prev) {
 					t.Errorf("lastUsedAt: got %v, want unchanged %v", got, prev)
 				}
 				prev = got
@@ -277,9 +277,9 @@ func TestIntrospectionRecordsUse(t *testing.T) {
 
 		t.Run("failed introspection records nothing", func(t *testing.T) {
 			other, otok := mustCreate(t, alice, simpleInput("revoked"))
-			alice.MustDo(revokeMutation, map[string]any{"ids": []string{otok["id"].(string)}})
+			alice.MustDo(revokeMutation, map[string]any{"ids": []string{otok.ID}})
 			wantInactive(t, env, other)
-			if got := tokenByID(t, alice, otok["id"].(string))["lastUsedAt"]; got != nil {
+			if got := tokenByID(t, alice, otok.ID).LastUsedAt; got != nil {
 				t.Errorf("lastUsedAt of a revoked token: got %v, want null", got)
 			}
 		})

@@ -35,7 +35,7 @@ func TestCreateRefusesInvisibleName(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				org := testenv.UniqueOrg("invisible")
 				admin := env.Admin(t, org, "alice")
-				r := createResp(admin, simpleInput(tc.input))
+				r := admin.CreateToken(simpleInput(tc.input))
 				wantErrorData(t, r, "BAD_USER_INPUT")
 				if len(r.Errors) == 0 {
 					t.Fatalf("got no error, want BAD_USER_INPUT")
@@ -81,32 +81,38 @@ func TestInvisibleIdentityStoredAsGiven(t *testing.T) {
 		c := env.As(t, testenv.Identity{Org: org, Subject: "ann", Role: roleOf("admin"), Name: name, Email: email})
 		c.Header = http.Header{"User-Agent": {userAgent}}
 
-		viewer := c.MustDo(`{ viewer { name email } }`, nil)["viewer"].(map[string]any)
-		if viewer["name"] != name || viewer["email"] != email {
+		var me struct{ Viewer testenv.User }
+		c.MustDoInto(`{ viewer { name email } }`, nil, &me)
+		if viewer := me.Viewer; viewer.Name != name || viewer.Email != email {
 			t.Errorf("viewer: got %+q, want name %+q and email %+q", viewer, name, email)
 		}
 
 		_, tok := mustCreate(t, c, simpleInput("deploy"))
-		owner := tok["owner"].(map[string]any)
-		if owner["name"] != name || owner["email"] != email {
+		owner := tok.Owner
+		if owner.Name != name || owner.Email != email {
 			t.Errorf("owner: got %+q, want name %+q and email %+q", owner, name, email)
 		}
 
-		data := c.MustDo(`{ auditEvents(first: 10) { nodes { action actor { name email } token { owner { name } } userAgent } } }`, nil)
-		nodes := data["auditEvents"].(map[string]any)["nodes"].([]any)
+		var data struct {
+			AuditEvents testenv.Connection[testenv.AuditEvent]
+		}
+		c.MustDoInto(`{ auditEvents(first: 10) { nodes { action actor { name email } token { owner { name } } userAgent } } }`, nil, &data)
+		nodes := data.AuditEvents.Nodes
 		if len(nodes) != 1 {
 			t.Fatalf("audit events: got %d, want 1", len(nodes))
 		}
-		event := nodes[0].(map[string]any)
-		actor := event["actor"].(map[string]any)
-		if actor["name"] != name || actor["email"] != email {
+		event := nodes[0]
+		if actor := event.Actor; actor.Name != name || actor.Email != email {
 			t.Errorf("audit actor: got %+q, want name %+q and email %+q", actor, name, email)
 		}
-		if got := event["token"].(map[string]any)["owner"].(map[string]any)["name"]; got != name {
+		if event.Token == nil {
+			t.Fatalf("audit token: got null, want the created token")
+		}
+		if got := event.Token.Owner.Name; got != name {
 			t.Errorf("audit token owner: got %+q, want %+q", got, name)
 		}
-		if event["userAgent"] != userAgent {
-			t.Errorf("audit userAgent: got %+q, want %+q", event["userAgent"], userAgent)
+		if event.UserAgent != userAgent {
+			t.Errorf("audit userAgent: got %+q, want %+q", event.UserAgent, userAgent)
 		}
 	})
 }

@@ -13,18 +13,18 @@ import (
 func wantToken(t *testing.T, env *testenv.Env, c *testenv.Client, id, secret string, expires time.Time, status string) {
 	t.Helper()
 	tok := tokenByID(t, c, id)
-	if got := testenv.ParseTime(t, tok["expiresAt"]); !got.Equal(expires) {
+	if got := tok.ExpiresAt.Time; !got.Equal(expires) {
 		t.Errorf("expiresAt: got %v, want %v", got, expires)
 	}
-	if tok["status"] != status {
-		t.Errorf("status: got %v, want %s", tok["status"], status)
+	if tok.Status != status {
+		t.Errorf("status: got %v, want %s", tok.Status, status)
 	}
 	// The list filter (computed in SQL) agrees with the status.
 	if _, ok := listWith(t, c, map[string]any{"status": []string{status}})[id]; !ok {
 		t.Errorf("filter status [%s]: token %s missing", status, id)
 	}
 	if status == "ACTIVE" {
-		info := introspectActive(t, env, secret)
+		info := env.RequireActive(t, secret)
 		if got := jsonInt(t, info["exp"]); got != expires.Unix() {
 			t.Errorf("introspection exp: got %d, want %d", got, expires.Unix())
 		}
@@ -45,9 +45,9 @@ func TestLifespanFollowsPolicy(t *testing.T) {
 		inB := simpleInput("twenty days")
 		inB["expiresAt"] = rfc3339(env.Clock.Now().Truncate(time.Millisecond).Add(20 * day))
 		secretB, b := mustCreate(t, alice, inB)
-		idA, idB := a["id"].(string), b["id"].(string)
-		createdA, createdB := testenv.ParseTime(t, a["createdAt"]), testenv.ParseTime(t, b["createdAt"])
-		ownA, ownB := testenv.ParseTime(t, a["expiresAt"]), testenv.ParseTime(t, b["expiresAt"])
+		idA, idB := a.ID, b.ID
+		createdA, createdB := a.CreatedAt.Time, b.CreatedAt.Time
+		ownA, ownB := a.ExpiresAt.Time, b.ExpiresAt.Time
 		if !ownA.Equal(createdA.Add(90 * day)) {
 			t.Fatalf("own expiry of A: got %v, want %v", ownA, createdA.Add(90*day))
 		}
@@ -72,8 +72,8 @@ func TestLifespanFollowsPolicy(t *testing.T) {
 		}
 		for _, st := range steps {
 			t.Run(st.name, func(t *testing.T) {
-				if got := settingsOf(t, admin)["maxLifespanDays"]; got != float64(st.max) {
-					mustUpdateSettings(t, admin, map[string]any{"maxLifespanDays": st.max})
+				if got := admin.Settings().MaxLifespanDays; got != st.max {
+					admin.MustUpdateSettings(map[string]any{"maxLifespanDays": st.max})
 				}
 				env.Clock.Advance(st.advance)
 				t.Run("A", func(t *testing.T) { wantToken(t, env, alice, idA, secretA, st.wantA, st.statusA) })
@@ -98,13 +98,13 @@ func TestDisabledOrganization(t *testing.T) {
 		secretC, c := mustCreate(t, alice, inC)
 		secretD, d := mustCreate(t, alice, simpleInput("revoked by admin while disabled"))
 		for _, s := range []string{secretA, secretB, secretC, secretD} {
-			introspectActive(t, env, s)
+			env.RequireActive(t, s)
 		}
 
-		mustUpdateSettings(t, admin, map[string]any{"enabled": false})
+		admin.MustUpdateSettings(map[string]any{"enabled": false})
 		t.Run("creation fails", func(t *testing.T) {
 			before := tokenCount(t, env, org)
-			wantErrorData(t, createResp(alice, simpleInput("new")), "PAT_DISABLED")
+			wantErrorData(t, alice.CreateToken(simpleInput("new")), "PAT_DISABLED")
 			if n := tokenCount(t, env, org); n != before {
 				t.Errorf("stored tokens: got %d, want %d", n, before)
 			}
@@ -117,9 +117,9 @@ func TestDisabledOrganization(t *testing.T) {
 		t.Run("tokens are still listed", func(t *testing.T) {
 			for who, cl := range map[string]*testenv.Client{"owner": alice, "admin": admin} {
 				list := listAll(t, cl)
-				for _, tok := range []map[string]any{a, b, c, d} {
-					if _, ok := list[tok["id"].(string)]; !ok {
-						t.Errorf("%s list: token %s missing", who, tok["id"])
+				for _, tok := range []testenv.Token{a, b, c, d} {
+					if _, ok := list[tok.ID]; !ok {
+						t.Errorf("%s list: token %s missing", who, tok.ID)
 					}
 				}
 			}
@@ -128,22 +128,20 @@ func TestDisabledOrganization(t *testing.T) {
 			for _, rv := range []struct {
 				c  *testenv.Client
 				id string
-			}{{alice, b["id"].(string)}, {admin, d["id"].(string)}} {
-				data := rv.c.MustDo(revokeMutation, map[string]any{"ids": []string{rv.id}})
-				p := data["revokeTokens"].(map[string]any)
-				if p["revokedCount"] != float64(1) {
-					t.Errorf("revokedCount: got %v, want 1", p["revokedCount"])
+			}{{alice, b.ID}, {admin, d.ID}} {
+				if got := mustRevoke(t, rv.c, rv.id).RevokedCount; got != 1 {
+					t.Errorf("revokedCount: got %v, want 1", got)
 				}
-				if got := tokenByID(t, admin, rv.id)["status"]; got != "REVOKED" {
+				if got := tokenByID(t, admin, rv.id).Status; got != "REVOKED" {
 					t.Errorf("status after revoke: got %v, want REVOKED", got)
 				}
 			}
 		})
 
 		env.Clock.Advance(2 * time.Hour) // C's own expiry passes while disabled
-		mustUpdateSettings(t, admin, map[string]any{"enabled": true})
+		admin.MustUpdateSettings(map[string]any{"enabled": true})
 		t.Run("re-enabled", func(t *testing.T) {
-			info := introspectActive(t, env, secretA)
+			info := env.RequireActive(t, secretA)
 			if info["sub"] != "alice" {
 				t.Errorf("introspection sub: got %v, want alice", info["sub"])
 			}
@@ -166,7 +164,7 @@ func TestOwnerAccountType(t *testing.T) {
 		alice := env.As(t, local)
 		secret, tok := mustCreate(t, alice, simpleInput("ci"))
 		other, _ := mustCreate(t, env.Member(t, org, "bob"), simpleInput("bob"))
-		introspectActive(t, env, secret)
+		env.RequireActive(t, secret)
 
 		steps := []struct {
 			name   string
@@ -182,24 +180,24 @@ func TestOwnerAccountType(t *testing.T) {
 		for _, st := range steps {
 			t.Run(st.name, func(t *testing.T) {
 				c := env.As(t, st.id)
-				if got := viewerOf(t, c)["accountType"]; got != st.view {
+				if got := viewerOf(t, c).AccountType; got != st.view {
 					t.Errorf("viewer.accountType: got %v, want %s", got, st.view)
 				}
-				if got := tokenByID(t, c, tok["id"].(string))["owner"].(map[string]any)["accountType"]; got != st.view {
+				if got := tokenByID(t, c, tok.ID).Owner.AccountType; got != st.view {
 					t.Errorf("owner.accountType: got %v, want %s", got, st.view)
 				}
 				if st.active {
-					introspectActive(t, env, secret)
+					env.RequireActive(t, secret)
 				} else {
 					wantInactive(t, env, secret)
 					before := tokenCount(t, env, org)
-					wantErrorData(t, createResp(c, simpleInput("new")), "LOCAL_ACCOUNT_REQUIRED")
+					wantErrorData(t, c.CreateToken(simpleInput("new")), "LOCAL_ACCOUNT_REQUIRED")
 					if n := tokenCount(t, env, org); n != before {
 						t.Errorf("stored tokens: got %d, want %d", n, before)
 					}
 				}
 				// Another user's token is unaffected.
-				introspectActive(t, env, other)
+				env.RequireActive(t, other)
 			})
 		}
 	})

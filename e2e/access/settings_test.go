@@ -18,18 +18,18 @@ func TestSettingsDefaultsAndReaders(t *testing.T) {
 			"admin":  env.Admin(t, org, "alice"),
 		} {
 			t.Run(name, func(t *testing.T) {
-				s := settingsOf(t, c)
-				if s["enabled"] != true {
-					t.Errorf("enabled: got %v, want true", s["enabled"])
+				s := c.Settings()
+				if !s.Enabled {
+					t.Errorf("enabled: got %v, want true", s.Enabled)
 				}
-				if s["maxLifespanDays"] != float64(90) {
-					t.Errorf("maxLifespanDays: got %v, want 90", s["maxLifespanDays"])
+				if s.MaxLifespanDays != 90 {
+					t.Errorf("maxLifespanDays: got %v, want 90", s.MaxLifespanDays)
 				}
-				if s["updatedAt"] != nil {
-					t.Errorf("updatedAt: got %v, want null", s["updatedAt"])
+				if s.UpdatedAt != nil {
+					t.Errorf("updatedAt: got %v, want null", s.UpdatedAt)
 				}
-				if s["updatedBy"] != nil {
-					t.Errorf("updatedBy: got %v, want null", s["updatedBy"])
+				if s.UpdatedBy != nil {
+					t.Errorf("updatedBy: got %v, want null", s.UpdatedBy)
 				}
 			})
 		}
@@ -67,20 +67,20 @@ func TestSettingsUpdateRejected(t *testing.T) {
 				org := testenv.UniqueOrg("settings")
 				admin := env.Admin(t, org, "alice")
 				// A recorded change first, so "unchanged" covers updatedAt/By too.
-				mustUpdateSettings(t, admin, map[string]any{"maxLifespanDays": 60})
+				admin.MustUpdateSettings(map[string]any{"maxLifespanDays": 60})
 				before := orgRow(t, env, org)
 				caller := admin
 				if tc.member {
 					caller = env.Member(t, org, "bob")
 				}
 				env.Clock.Advance(time.Minute)
-				r := updateSettings(caller, tc.input)
+				r := caller.UpdateSettings(tc.input)
 				wantErrorData(t, r, tc.code)
 				if after := orgRow(t, env, org); !after.equal(before) {
 					t.Errorf("stored settings: got %v, want unchanged %v", after, before)
 				}
-				s := settingsOf(t, admin)
-				if s["maxLifespanDays"] != float64(60) || s["enabled"] != true {
+				s := admin.Settings()
+				if s.MaxLifespanDays != 60 || !s.Enabled {
 					t.Errorf("settings: got %v, want enabled true, maxLifespanDays 60", s)
 				}
 			})
@@ -96,9 +96,9 @@ func TestSettingsUpdate(t *testing.T) {
 			for _, days := range []int{1, 730, 2, 729} {
 				org := testenv.UniqueOrg("settings")
 				admin := env.Admin(t, org, "alice")
-				s := mustUpdateSettings(t, admin, map[string]any{"maxLifespanDays": days})
-				if s["maxLifespanDays"] != float64(days) {
-					t.Errorf("maxLifespanDays %d: got %v, want %d", days, s["maxLifespanDays"], days)
+				s := admin.MustUpdateSettings(map[string]any{"maxLifespanDays": days})
+				if s.MaxLifespanDays != days {
+					t.Errorf("maxLifespanDays %d: got %v, want %d", days, s.MaxLifespanDays, days)
 				}
 				if got := orgRow(t, env, org).MaxLifespanDays; got != int64(days) {
 					t.Errorf("stored max_lifespan_days: got %d, want %d", got, days)
@@ -115,9 +115,9 @@ func TestSettingsUpdate(t *testing.T) {
 				{"enabled": true, "maxLifespanDays": 90},
 			}
 			for _, in := range cases {
-				s := mustUpdateSettings(t, admin, in)
-				if s["updatedAt"] != nil || s["updatedBy"] != nil {
-					t.Errorf("update %v on defaults: got updatedAt %v updatedBy %v, want null, null", in, s["updatedAt"], s["updatedBy"])
+				s := admin.MustUpdateSettings(in)
+				if s.UpdatedAt != nil || s.UpdatedBy != nil {
+					t.Errorf("update %v on defaults: got updatedAt %v updatedBy %v, want null, null", in, s.UpdatedAt, s.UpdatedBy)
 				}
 			}
 			if got, want := orgRow(t, env, org), (orgSnapshot{PatEnabled: true, MaxLifespanDays: 90}); !got.equal(want) {
@@ -131,23 +131,23 @@ func TestSettingsUpdate(t *testing.T) {
 			carol := env.Admin(t, org, "carol")
 			member := env.Member(t, org, "bob")
 			env.Clock.Advance(3 * time.Hour)
-			s := mustUpdateSettings(t, alice, map[string]any{"enabled": false, "maxLifespanDays": 30})
-			changedAt := testenv.ParseTime(t, s["updatedAt"])
-			near(t, "updatedAt", changedAt, env.Clock.Now(), 5*time.Second)
-			if s["enabled"] != false || s["maxLifespanDays"] != float64(30) {
+			s := alice.MustUpdateSettings(map[string]any{"enabled": false, "maxLifespanDays": 30})
+			changedAt := testenv.ParseTime(t, s.UpdatedAt)
+			testenv.Near(t, "updatedAt", changedAt, env.Clock.Now(), 5*time.Second)
+			if s.Enabled || s.MaxLifespanDays != 30 {
 				t.Errorf("settings: got %v, want enabled false, maxLifespanDays 30", s)
 			}
-			if by, _ := s["updatedBy"].(map[string]any); by == nil || by["id"] != "alice" {
-				t.Errorf("updatedBy: got %v, want {id: alice}", s["updatedBy"])
+			if by := s.UpdatedBy; by == nil || by.ID != "alice" {
+				t.Errorf("updatedBy: got %v, want {id: alice}", s.UpdatedBy)
 			}
 			// Every member reads the same, the editor loaded from the DB.
 			for who, c := range map[string]*testenv.Client{"member": member, "other admin": carol} {
-				got := settingsOf(t, c)
-				if got["updatedAt"] != s["updatedAt"] || got["enabled"] != false || got["maxLifespanDays"] != float64(30) {
+				got := c.Settings()
+				if !got.UpdatedAt.Same(s.UpdatedAt) || got.Enabled || got.MaxLifespanDays != 30 {
 					t.Errorf("settings read by %s: got %v, want %v", who, got, s)
 				}
-				if by, _ := got["updatedBy"].(map[string]any); by == nil || by["id"] != "alice" {
-					t.Errorf("updatedBy read by %s: got %v, want {id: alice}", who, got["updatedBy"])
+				if by := got.UpdatedBy; by == nil || by.ID != "alice" {
+					t.Errorf("updatedBy read by %s: got %v, want {id: alice}", who, got.UpdatedBy)
 				}
 			}
 			stored := orgRow(t, env, org)
@@ -161,12 +161,12 @@ func TestSettingsUpdate(t *testing.T) {
 			// Another admin setting the current values changes nothing.
 			env.Clock.Advance(time.Hour)
 			for _, in := range []map[string]any{{"enabled": false}, {"maxLifespanDays": 30}, {"enabled": false, "maxLifespanDays": 30}} {
-				got := mustUpdateSettings(t, carol, in)
-				if got["updatedAt"] != s["updatedAt"] {
-					t.Errorf("no-op %v: updatedAt got %v, want %v", in, got["updatedAt"], s["updatedAt"])
+				got := carol.MustUpdateSettings(in)
+				if !got.UpdatedAt.Same(s.UpdatedAt) {
+					t.Errorf("no-op %v: updatedAt got %v, want %v", in, got.UpdatedAt, s.UpdatedAt)
 				}
-				if by, _ := got["updatedBy"].(map[string]any); by == nil || by["id"] != "alice" {
-					t.Errorf("no-op %v: updatedBy got %v, want {id: alice}", in, got["updatedBy"])
+				if by := got.UpdatedBy; by == nil || by.ID != "alice" {
+					t.Errorf("no-op %v: updatedBy got %v, want {id: alice}", in, got.UpdatedBy)
 				}
 			}
 			if after := orgRow(t, env, org); !after.equal(stored) {
@@ -174,15 +174,15 @@ func TestSettingsUpdate(t *testing.T) {
 			}
 
 			// A real change by the other admin moves both.
-			got := mustUpdateSettings(t, carol, map[string]any{"enabled": true, "maxLifespanDays": 30})
-			near(t, "updatedAt after carol's change", testenv.ParseTime(t, got["updatedAt"]), env.Clock.Now(), 5*time.Second)
-			if !testenv.ParseTime(t, got["updatedAt"]).After(changedAt) {
-				t.Errorf("updatedAt after carol's change: got %v, want after %v", got["updatedAt"], s["updatedAt"])
+			got := carol.MustUpdateSettings(map[string]any{"enabled": true, "maxLifespanDays": 30})
+			testenv.Near(t, "updatedAt after carol's change", testenv.ParseTime(t, got.UpdatedAt), env.Clock.Now(), 5*time.Second)
+			if !testenv.ParseTime(t, got.UpdatedAt).After(changedAt) {
+				t.Errorf("updatedAt after carol's change: got %v, want after %v", got.UpdatedAt, s.UpdatedAt)
 			}
-			if by, _ := got["updatedBy"].(map[string]any); by == nil || by["id"] != "carol" {
-				t.Errorf("updatedBy after carol's change: got %v, want {id: carol}", got["updatedBy"])
+			if by := got.UpdatedBy; by == nil || by.ID != "carol" {
+				t.Errorf("updatedBy after carol's change: got %v, want {id: carol}", got.UpdatedBy)
 			}
-			if r := member.Do(settingsQuery, nil); r.Status != http.StatusOK || len(r.Errors) != 0 {
+			if r := member.Do(testenv.SettingsQuery, nil); r.Status != http.StatusOK || len(r.Errors) != 0 {
 				t.Errorf("member read: got HTTP %d %s, want 200", r.Status, r.Raw)
 			}
 		})

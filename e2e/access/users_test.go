@@ -15,9 +15,11 @@ import (
 
 const viewerQuery = `{ viewer { id email name accountType } }`
 
-func viewerOf(t *testing.T, c *testenv.Client) map[string]any {
+func viewerOf(t *testing.T, c *testenv.Client) testenv.User {
 	t.Helper()
-	return c.MustDo(viewerQuery, nil)["viewer"].(map[string]any)
+	var data struct{ Viewer testenv.User }
+	c.MustDoInto(viewerQuery, nil, &data)
+	return data.Viewer
 }
 
 // TestJustInTimeUsers: a user is (org, sub), created on first sight and
@@ -37,7 +39,7 @@ func TestJustInTimeUsers(t *testing.T) {
 			for _, tc := range cases {
 				c := env.As(t, testenv.Identity{Org: org, Subject: tc.sub, Email: tc.sub + "@x.test", Name: "N " + tc.sub, AccountType: tc.accountType})
 				v := viewerOf(t, c)
-				if v["id"] != tc.sub || v["email"] != tc.sub+"@x.test" || v["name"] != "N "+tc.sub || v["accountType"] != tc.want {
+				if v.ID != tc.sub || v.Email != tc.sub+"@x.test" || v.Name != "N "+tc.sub || v.AccountType != tc.want {
 					t.Errorf("viewer: got %v, want id %s email %s@x.test name %q accountType %s", v, tc.sub, tc.sub, "N "+tc.sub, tc.want)
 				}
 			}
@@ -47,24 +49,24 @@ func TestJustInTimeUsers(t *testing.T) {
 			org := testenv.UniqueOrg("jit")
 			alice := env.As(t, testenv.Identity{Org: org, Subject: "alice", Email: "alice@old.test", Name: "Alice Old"})
 			secret, tok := mustCreate(t, alice, simpleInput("ci"))
-			if got := tok["owner"].(map[string]any)["name"]; got != "Alice Old" {
+			if got := tok.Owner.Name; got != "Alice Old" {
 				t.Fatalf("owner.name at creation: got %v, want Alice Old", got)
 			}
 			renamed := env.As(t, testenv.Identity{Org: org, Subject: "alice", Email: "alice@new.test", Name: "Alice New"})
 			v := viewerOf(t, renamed)
-			if v["email"] != "alice@new.test" || v["name"] != "Alice New" {
+			if v.Email != "alice@new.test" || v.Name != "Alice New" {
 				t.Errorf("viewer after new claims: got %v, want alice@new.test / Alice New", v)
 			}
 			// As owner, seen by herself and by an admin (loaded from the DB).
 			admin := env.Admin(t, org, "root")
 			for who, c := range map[string]*testenv.Client{"owner": renamed, "admin": admin} {
-				owner := tokenByID(t, c, tok["id"].(string))["owner"].(map[string]any)
-				if owner["id"] != "alice" || owner["email"] != "alice@new.test" || owner["name"] != "Alice New" {
+				owner := tokenByID(t, c, tok.ID).Owner
+				if owner.ID != "alice" || owner.Email != "alice@new.test" || owner.Name != "Alice New" {
 					t.Errorf("owner seen by %s: got %v, want alice / alice@new.test / Alice New", who, owner)
 				}
 			}
 			// Introspection reports the email as last seen.
-			if got := introspectActive(t, env, secret)["username"]; got != "alice@new.test" {
+			if got := env.RequireActive(t, secret)["username"]; got != "alice@new.test" {
 				t.Errorf("introspection username: got %v, want alice@new.test", got)
 			}
 		})
@@ -75,18 +77,18 @@ func TestJustInTimeUsers(t *testing.T) {
 			a2 := env.As(t, testenv.Identity{Org: org2, Subject: "alice", Email: "a2@x.test", Name: "Alice Two", AccountType: entity.AccountTypeDirectory})
 			_, tok := mustCreate(t, a1, simpleInput("org1 token"))
 			v2 := viewerOf(t, a2)
-			if v2["email"] != "a2@x.test" || v2["name"] != "Alice Two" || v2["accountType"] != "DIRECTORY" {
+			if v2.Email != "a2@x.test" || v2.Name != "Alice Two" || v2.AccountType != "DIRECTORY" {
 				t.Errorf("viewer in org2: got %v, want a2@x.test / Alice Two / DIRECTORY", v2)
 			}
 			v1 := viewerOf(t, a1)
-			if v1["email"] != "a1@x.test" || v1["name"] != "Alice One" || v1["accountType"] != "LOCAL" {
+			if v1.Email != "a1@x.test" || v1.Name != "Alice One" || v1.AccountType != "LOCAL" {
 				t.Errorf("viewer in org1 after org2 sign-in: got %v, want a1@x.test / Alice One / LOCAL", v1)
 			}
 			if id1, id2 := env.UserID(t, org1, "alice"), env.UserID(t, org2, "alice"); id1 == id2 {
 				t.Errorf("user rows: got the same ID %d in both organizations, want distinct", id1)
 			}
 			if got := listAll(t, a2); len(got) != 0 {
-				t.Errorf("org2 list: got %d tokens, want 0 (org1's token %s must not show)", len(got), tok["id"])
+				t.Errorf("org2 list: got %d tokens, want 0 (org1's token %s must not show)", len(got), tok.ID)
 			}
 			admin2 := env.Admin(t, org2, "root")
 			if got := listAll(t, admin2); len(got) != 0 {
@@ -114,7 +116,7 @@ func TestJustInTimeUsers(t *testing.T) {
 			if after == before {
 				t.Fatalf("users.updated_at after a name change: got %d unchanged, want a new time", after)
 			}
-			near(t, "users.updated_at after a name change", time.UnixMilli(after), env.Clock.Now(), 5*time.Second)
+			testenv.Near(t, "users.updated_at after a name change", time.UnixMilli(after), env.Clock.Now(), 5*time.Second)
 			// Each claim alone counts as a change.
 			for _, change := range []func(*testenv.Identity){
 				func(i *testenv.Identity) { i.Email = "alice@other.test" },
@@ -151,8 +153,8 @@ func TestJustInTimeUsersIdentity(t *testing.T) {
 			// Each identity kept its own email: none was refreshed by another.
 			for _, tc := range cases {
 				v := viewerOf(t, env.As(t, testenv.Identity{Org: tc.org, Subject: tc.sub, Email: tc.email}))
-				if v["id"] != tc.sub {
-					t.Errorf("viewer.id for %q/%q: got %q, want %q", tc.org, tc.sub, v["id"], tc.sub)
+				if v.ID != tc.sub {
+					t.Errorf("viewer.id for %q/%q: got %q, want %q", tc.org, tc.sub, v.ID, tc.sub)
 				}
 			}
 			for _, tc := range cases {

@@ -13,10 +13,19 @@ import (
 // InactiveBody is the one body of every inactive introspection.
 const InactiveBody = `{"active":false}` + "\n"
 
-// ParseTime parses a GraphQL Time value (RFC 3339), failing the test on
-// anything else.
+// ParseTime parses a GraphQL Time value (an RFC 3339 string, or a Time as
+// decoded), failing the test on anything else, null included.
 func ParseTime(t testing.TB, v any) time.Time {
 	t.Helper()
+	switch v := v.(type) {
+	case Time:
+		return v.Time
+	case *Time:
+		if v == nil {
+			t.Fatalf("time: got null, want an RFC 3339 string")
+		}
+		return v.Time
+	}
 	s, ok := v.(string)
 	if !ok {
 		t.Fatalf("time: got %v (%T), want an RFC 3339 string", v, v)
@@ -59,4 +68,28 @@ func (e *Env) IntrospectToken(t testing.TB, secret string) (active bool, claims 
 		t.Fatalf("introspect: got %s (%v), want an active answer or %s", body, err, strings.TrimSpace(InactiveBody))
 	}
 	return true, claims
+}
+
+// IntrospectActive introspects secret with the resource server's credential
+// and reports whether it is active, with its claims. An active
+// introspection records a use; IntrospectActive writes it at once, as the
+// background loop would, so the test can read lastUsedAt.
+func (e *Env) IntrospectActive(t testing.TB, secret string) (claims map[string]any, active bool) {
+	t.Helper()
+	active, claims = e.IntrospectToken(t, secret)
+	if active {
+		e.FlushUses(t)
+	}
+	return claims, active
+}
+
+// RequireActive is IntrospectActive that stops the test unless secret is
+// active; it returns the claims.
+func (e *Env) RequireActive(t testing.TB, secret string) map[string]any {
+	t.Helper()
+	claims, active := e.IntrospectActive(t, secret)
+	if !active {
+		t.Fatalf("introspect: got inactive, want active")
+	}
+	return claims
 }
