@@ -33,7 +33,7 @@ func TestCreationIsAudited(t *testing.T) {
 			t.Errorf("event: got %s by %+v, want TOKEN_CREATED by alice (LOCAL)", e.Action, e.Actor)
 		}
 		if e.Token == nil || e.Token.ID != tok.ID || e.Token.Name != "deploy key" || e.Token.Owner.ID != "alice" ||
-			!slices.Equal(e.Token.Scopes, []string{"OR.Assets.Read", "OR.Jobs"}) || e.Token.Hint != tok.Hint || e.Token.ExpiresAt != tok.ExpiresAt {
+			!slices.Equal(e.Token.Scopes, []string{"OR.Assets.Read", "OR.Jobs"}) || e.Token.Hint != tok.Hint || e.Token.ExpiresAt.Text != tok.ExpiresAt {
 			t.Errorf("token snapshot: got %+v, want %s %q owned by alice, sorted scopes, hint %s, expiry %s",
 				e.Token, tok.ID, "deploy key", tok.Hint, tok.ExpiresAt)
 		}
@@ -70,33 +70,24 @@ func TestRevocationSources(t *testing.T) {
 
 		alice.MustDo(revokeMutation, map[string]any{"ids": []string{own.ID}})
 		admin.MustDo(revokeMutation, map[string]any{"ids": []string{byAdmin.ID, adminsOwn.ID}})
-		d := admin.MustDo(revokeByValueMutation, map[string]any{"token": leaked.Secret})
-		var byValue struct {
-			RevokeTokenByValue struct {
-				Outcome string
-				Token   struct{ RevocationSource string }
-			}
-		}
-		testenv.Decode(t, d, &byValue)
-		if byValue.RevokeTokenByValue.Token.RevocationSource != "BY_VALUE" {
-			t.Errorf("revokeTokenByValue: got source %q, want BY_VALUE", byValue.RevokeTokenByValue.Token.RevocationSource)
+		var byValue struct{ RevokeTokenByValue testenv.RevokeByValuePayload }
+		admin.MustDoInto(revokeByValueMutation, map[string]any{"token": leaked.Secret}, &byValue)
+		if got := deref(byValue.RevokeTokenByValue.Token.RevocationSource); got != "BY_VALUE" {
+			t.Errorf("revokeTokenByValue: got source %q, want BY_VALUE", got)
 		}
 
 		want := map[string]string{own.ID: "OWNER", byAdmin.ID: "ADMIN", adminsOwn.ID: "OWNER", leaked.ID: "BY_VALUE"}
 		// The tokens say how they were revoked.
-		d = admin.MustDo(`query { personalAccessTokens(first: 100, filter: {status: [REVOKED]}) { nodes { id revocationSource } } }`, nil)
 		var list struct {
-			PersonalAccessTokens struct {
-				Nodes []struct{ ID, RevocationSource string }
-			}
+			PersonalAccessTokens testenv.Connection[testenv.Token]
 		}
-		testenv.Decode(t, d, &list)
+		admin.MustDoInto(`query { personalAccessTokens(first: 100, filter: {status: [REVOKED]}) { nodes { id revocationSource } } }`, nil, &list)
 		if len(list.PersonalAccessTokens.Nodes) != 4 {
 			t.Fatalf("revoked tokens: got %d, want 4", len(list.PersonalAccessTokens.Nodes))
 		}
 		for _, n := range list.PersonalAccessTokens.Nodes {
-			if n.RevocationSource != want[n.ID] {
-				t.Errorf("token %s: got revocationSource %q, want %q", n.ID, n.RevocationSource, want[n.ID])
+			if got := deref(n.RevocationSource); got != want[n.ID] {
+				t.Errorf("token %s: got revocationSource %q, want %q", n.ID, got, want[n.ID])
 			}
 		}
 		// So do the events, one per revoked token.
@@ -117,8 +108,7 @@ func TestRevocationSources(t *testing.T) {
 		// Nothing more is written for tokens revoked before.
 		before := auditRows(t, env, org)
 		admin.MustDo(revokeMutation, map[string]any{"ids": []string{own.ID, byAdmin.ID}})
-		d = admin.MustDo(revokeByValueMutation, map[string]any{"token": leaked.Secret})
-		testenv.Decode(t, d, &byValue)
+		admin.MustDoInto(revokeByValueMutation, map[string]any{"token": leaked.Secret}, &byValue)
 		if byValue.RevokeTokenByValue.Outcome != "ALREADY_REVOKED" {
 			t.Errorf("second revokeTokenByValue: got %q, want ALREADY_REVOKED", byValue.RevokeTokenByValue.Outcome)
 		}
@@ -127,16 +117,10 @@ func TestRevocationSources(t *testing.T) {
 		}
 		// Not-yet-revoked tokens have no source.
 		fresh := create(t, alice, "fresh")
-		d = alice.MustDo(`query { personalAccessTokens { nodes { id revocationSource } } }`, nil)
 		var active struct {
-			PersonalAccessTokens struct {
-				Nodes []struct {
-					ID               string
-					RevocationSource *string
-				}
-			}
+			PersonalAccessTokens testenv.Connection[testenv.Token]
 		}
-		testenv.Decode(t, d, &active)
+		alice.MustDoInto(`query { personalAccessTokens { nodes { id revocationSource } } }`, nil, &active)
 		if n := active.PersonalAccessTokens.Nodes; len(n) != 1 || n[0].ID != fresh.ID || n[0].RevocationSource != nil {
 			t.Errorf("active tokens: got %+v, want only %s with a null revocationSource", n, fresh.ID)
 		}
@@ -181,10 +165,10 @@ func TestSettingsChangesAreAudited(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
 		org := testenv.UniqueOrg("audit-settings")
 		admin := env.Admin(t, org, "admin")
-		admin.MustDo(settingsMutation, map[string]any{"input": map[string]any{"maxLifespanDays": 30}})
-		admin.MustDo(settingsMutation, map[string]any{"input": map[string]any{"enabled": false, "maxLifespanDays": 30}})
+		admin.MustDo(testenv.UpdateSettingsMutation, map[string]any{"input": map[string]any{"maxLifespanDays": 30}})
+		admin.MustDo(testenv.UpdateSettingsMutation, map[string]any{"input": map[string]any{"enabled": false, "maxLifespanDays": 30}})
 		// Same values: no change, no event.
-		admin.MustDo(settingsMutation, map[string]any{"input": map[string]any{"enabled": false}})
+		admin.MustDo(testenv.UpdateSettingsMutation, map[string]any{"input": map[string]any{"enabled": false}})
 		events := allEvents(t, admin, nil)
 		if len(events) != 2 {
 			t.Fatalf("events: got %d, want 2: %+v", len(events), events)

@@ -1,23 +1,17 @@
 package audit
 
 import (
-	"encoding/json"
 	"net/http"
 	"testing"
 
 	"github.com/patgov/pats/internal/testenv"
 )
 
-const createMutation = `mutation($input: CreatePersonalAccessTokenInput!) {
-  createPersonalAccessToken(input: $input) { token personalAccessToken { id hint expiresAt revocationSource } } }`
-
 const revokeMutation = `mutation($ids: [ID!]!) {
   revokeTokens(ids: $ids) { revokedCount tokens { id status revocationSource revokedBy { id } } } }`
 
 const revokeByValueMutation = `mutation($token: String!) {
   revokeTokenByValue(token: $token) { outcome token { id revocationSource } } }`
-
-const settingsMutation = `mutation($input: UpdatePatSettingsInput!) { updatePatSettings(input: $input) { enabled maxLifespanDays } }`
 
 const eventFields = `id action occurredAt actor { id accountType }
   token { id name owner { id } scopes expiresAt hint }
@@ -29,37 +23,11 @@ const eventsQuery = `query($first: Int, $after: String, $filter: AuditEventFilte
     edges { cursor node { ` + eventFields + ` } }
     pageInfo { hasNextPage endCursor hasPreviousPage startCursor } } }`
 
-// event is an AuditEvent as the API returns it.
-type event struct {
-	ID         string
-	Action     string
-	OccurredAt string
-	Actor      struct{ ID, AccountType string }
-	Token      *struct {
-		ID        string
-		Name      string
-		Owner     struct{ ID string }
-		Scopes    []string
-		ExpiresAt string
-		Hint      string
-	}
-	RevocationSource *string
-	SettingsChange   *struct {
-		PreviousEnabled, Enabled                 bool
-		PreviousMaxLifespanDays, MaxLifespanDays int
-	}
-	RequestID, ClientIP, UserAgent string
-	ClientRequestID                *string
-}
-
 // page is one page of auditEvents.
 type page struct {
-	Events   []event
+	Events   []testenv.AuditEvent
 	Cursors  []string
-	PageInfo struct {
-		HasNextPage, HasPreviousPage bool
-		EndCursor, StartCursor       *string
-	}
+	PageInfo testenv.PageInfo
 }
 
 // listEvents returns a page of c's audit trail, failing on any error.
@@ -70,30 +38,21 @@ func listEvents(t testing.TB, c *testenv.Client, vars map[string]any) page {
 		t.Fatalf("auditEvents: unexpected errors (HTTP %d): %s", r.Status, r.Raw)
 	}
 	var out struct {
-		AuditEvents struct {
-			Edges []struct {
-				Cursor string
-				Node   event
-			}
-			PageInfo json.RawMessage
-		}
+		AuditEvents testenv.Connection[testenv.AuditEvent]
 	}
-	testenv.Decode(t, r.Data, &out)
-	var p page
+	r.DecodeData(t, &out)
+	p := page{PageInfo: out.AuditEvents.PageInfo}
 	for _, e := range out.AuditEvents.Edges {
 		p.Events = append(p.Events, e.Node)
 		p.Cursors = append(p.Cursors, e.Cursor)
-	}
-	if err := json.Unmarshal(out.AuditEvents.PageInfo, &p.PageInfo); err != nil {
-		t.Fatalf("decode pageInfo: %v", err)
 	}
 	return p
 }
 
 // allEvents walks every page of c's audit trail with filter.
-func allEvents(t testing.TB, c *testenv.Client, filter map[string]any) []event {
+func allEvents(t testing.TB, c *testenv.Client, filter map[string]any) []testenv.AuditEvent {
 	t.Helper()
-	var out []event
+	var out []testenv.AuditEvent
 	vars := map[string]any{"first": 100, "filter": filter}
 	for {
 		p := listEvents(t, c, vars)
@@ -114,24 +73,9 @@ func create(t testing.TB, c *testenv.Client, name string, scopes ...string) crea
 	if len(scopes) == 0 {
 		scopes = []string{"OR.Jobs"}
 	}
-	d := c.MustDo(createMutation, map[string]any{"input": map[string]any{"name": name, "scopes": scopes}})
-	var out struct {
-		CreatePersonalAccessToken struct {
-			Token               string
-			PersonalAccessToken struct{ ID, Hint, ExpiresAt string }
-		}
-	}
-	testenv.Decode(t, d, &out)
-	p := out.CreatePersonalAccessToken
-	return created{ID: p.PersonalAccessToken.ID, Secret: p.Token, Hint: p.PersonalAccessToken.Hint, ExpiresAt: p.PersonalAccessToken.ExpiresAt}
-}
-
-// expectCode fails t unless r failed with the given code.
-func expectCode(t testing.TB, r *testenv.Response, code string) {
-	t.Helper()
-	if r.Code() != code {
-		t.Fatalf("error code: got %q, want %q (HTTP %d): %s", r.Code(), code, r.Status, r.Raw)
-	}
+	p := c.MustCreateToken(map[string]any{"name": name, "scopes": scopes})
+	tok := p.PersonalAccessToken
+	return created{ID: tok.ID, Secret: p.Token, Hint: tok.Hint, ExpiresAt: tok.ExpiresAt.Text}
 }
 
 // auditRows counts the stored audit rows of org.

@@ -30,33 +30,33 @@ func TestFailedChangesWriteNoEvent(t *testing.T) {
 			{"revoke no IDs", admin, revokeMutation, map[string]any{"ids": []string{}}, "BAD_USER_INPUT"},
 			{"revoke by value as a member", alice, revokeByValueMutation, map[string]any{"token": tok.Secret}, "FORBIDDEN"},
 			{"revoke by an unknown value", admin, revokeByValueMutation, map[string]any{"token": "opat_unknown"}, "NOT_FOUND"},
-			{"create with a bad name", alice, createMutation, map[string]any{"input": map[string]any{"name": " ", "scopes": []string{"OR.Jobs"}}}, "BAD_USER_INPUT"},
-			{"create with an unknown scope", alice, createMutation, map[string]any{"input": map[string]any{"name": "x", "scopes": []string{"nope"}}}, "BAD_USER_INPUT"},
-			{"create past the lifespan", alice, createMutation, map[string]any{"input": map[string]any{"name": "x", "scopes": []string{"OR.Jobs"}, "expiresAt": "2999-01-01T00:00:00Z"}}, "BAD_USER_INPUT"},
-			{"settings as a member", alice, settingsMutation, map[string]any{"input": map[string]any{"enabled": false}}, "FORBIDDEN"},
-			{"settings out of range", admin, settingsMutation, map[string]any{"input": map[string]any{"maxLifespanDays": 0}}, "BAD_USER_INPUT"},
-			{"settings with nothing set", admin, settingsMutation, map[string]any{"input": map[string]any{}}, "BAD_USER_INPUT"},
+			{"create with a bad name", alice, testenv.CreateMutation, map[string]any{"input": map[string]any{"name": " ", "scopes": []string{"OR.Jobs"}}}, "BAD_USER_INPUT"},
+			{"create with an unknown scope", alice, testenv.CreateMutation, map[string]any{"input": map[string]any{"name": "x", "scopes": []string{"nope"}}}, "BAD_USER_INPUT"},
+			{"create past the lifespan", alice, testenv.CreateMutation, map[string]any{"input": map[string]any{"name": "x", "scopes": []string{"OR.Jobs"}, "expiresAt": "2999-01-01T00:00:00Z"}}, "BAD_USER_INPUT"},
+			{"settings as a member", alice, testenv.UpdateSettingsMutation, map[string]any{"input": map[string]any{"enabled": false}}, "FORBIDDEN"},
+			{"settings out of range", admin, testenv.UpdateSettingsMutation, map[string]any{"input": map[string]any{"maxLifespanDays": 0}}, "BAD_USER_INPUT"},
+			{"settings with nothing set", admin, testenv.UpdateSettingsMutation, map[string]any{"input": map[string]any{}}, "BAD_USER_INPUT"},
 		}
 		for _, a := range attempts {
-			expectCode(t, a.c.Do(a.q, a.vars), a.code)
+			testenv.RequireError(t, a.c.Do(a.q, a.vars), a.code)
 			if n := auditRows(t, env, org); n != start {
 				t.Fatalf("%s: audit rows got %d, want %d", a.name, n, start)
 			}
 		}
 
 		// Refused because tokens are disabled, and because of the quota.
-		admin.MustDo(settingsMutation, map[string]any{"input": map[string]any{"enabled": false}})
+		admin.MustDo(testenv.UpdateSettingsMutation, map[string]any{"input": map[string]any{"enabled": false}})
 		start = auditRows(t, env, org)
-		expectCode(t, alice.Do(createMutation, map[string]any{"input": map[string]any{"name": "x", "scopes": []string{"OR.Jobs"}}}), "PAT_DISABLED")
-		admin.MustDo(settingsMutation, map[string]any{"input": map[string]any{"enabled": true}})
+		testenv.RequireError(t, alice.Do(testenv.CreateMutation, map[string]any{"input": map[string]any{"name": "x", "scopes": []string{"OR.Jobs"}}}), "PAT_DISABLED")
+		admin.MustDo(testenv.UpdateSettingsMutation, map[string]any{"input": map[string]any{"enabled": true}})
 		start += 1
 		for range 50 { // the quota
 			create(t, bob, "filler")
 		}
 		start += 50
-		expectCode(t, bob.Do(createMutation, map[string]any{"input": map[string]any{"name": "one too many", "scopes": []string{"OR.Jobs"}}}), "QUOTA_EXCEEDED")
-		expectCode(t, env.As(t, testenv.Identity{Org: org, Subject: "dir", AccountType: "directory"}).
-			Do(createMutation, map[string]any{"input": map[string]any{"name": "x", "scopes": []string{"OR.Jobs"}}}), "LOCAL_ACCOUNT_REQUIRED")
+		testenv.RequireError(t, bob.Do(testenv.CreateMutation, map[string]any{"input": map[string]any{"name": "one too many", "scopes": []string{"OR.Jobs"}}}), "QUOTA_EXCEEDED")
+		testenv.RequireError(t, env.As(t, testenv.Identity{Org: org, Subject: "dir", AccountType: "directory"}).
+			Do(testenv.CreateMutation, map[string]any{"input": map[string]any{"name": "x", "scopes": []string{"OR.Jobs"}}}), "LOCAL_ACCOUNT_REQUIRED")
 		if n := auditRows(t, env, org); n != start {
 			t.Fatalf("after refused creations: audit rows got %d, want %d", n, start)
 		}
@@ -109,15 +109,15 @@ FROM organizations o WHERE o.external_id = ?`, org).Scan(&s).Error
 			q    string
 			vars map[string]any
 		}{
-			{"create", alice, createMutation, map[string]any{"input": map[string]any{"name": "c", "scopes": []string{"OR.Jobs"}}}},
+			{"create", alice, testenv.CreateMutation, map[string]any{"input": map[string]any{"name": "c", "scopes": []string{"OR.Jobs"}}}},
 			{"revoke", admin, revokeMutation, map[string]any{"ids": []string{a.ID, b.ID}}},
 			{"revoke own", alice, revokeMutation, map[string]any{"ids": []string{a.ID}}},
 			{"revoke by value", admin, revokeByValueMutation, map[string]any{"token": b.Secret}},
-			{"settings", admin, settingsMutation, map[string]any{"input": map[string]any{"enabled": false, "maxLifespanDays": 10}}},
+			{"settings", admin, testenv.UpdateSettingsMutation, map[string]any{"input": map[string]any{"enabled": false, "maxLifespanDays": 10}}},
 		}
 		for _, ch := range changes {
 			r := ch.c.Do(ch.q, ch.vars)
-			expectCode(t, r, "INTERNAL")
+			testenv.RequireError(t, r, "INTERNAL")
 			if strings.Contains(r.Raw, "audit") || strings.Contains(r.Raw, "INSERT") || strings.Contains(r.Raw, "trigger") {
 				t.Errorf("%s: the error reveals internals: %s", ch.name, r.Raw)
 			}

@@ -16,9 +16,9 @@ func TestAuditEventsAccess(t *testing.T) {
 		adminA, adminB := env.Admin(t, orgA, "admin"), env.Admin(t, orgB, "admin")
 		alice := env.Member(t, orgA, "alice")
 		tok := create(t, alice, "a")
-		adminA.MustDo(settingsMutation, map[string]any{"input": map[string]any{"maxLifespanDays": 20}})
+		adminA.MustDo(testenv.UpdateSettingsMutation, map[string]any{"input": map[string]any{"maxLifespanDays": 20}})
 
-		expectCode(t, alice.Do(eventsQuery, nil), "FORBIDDEN")
+		testenv.RequireError(t, alice.Do(eventsQuery, nil), "FORBIDDEN")
 		if r := env.Post(t, "", eventsQuery, nil); r.Code() != "UNAUTHENTICATED" || r.Status != 401 {
 			t.Errorf("anonymous: got %q (HTTP %d), want UNAUTHENTICATED (401)", r.Code(), r.Status)
 		}
@@ -36,7 +36,7 @@ func TestAuditEventsAccess(t *testing.T) {
 		}
 		// A cursor of A's trail means nothing to B's admin.
 		p := listEvents(t, adminA, map[string]any{"first": 1})
-		expectCode(t, adminB.Do(eventsQuery, map[string]any{"first": 1, "after": p.Cursors[0]}), "BAD_USER_INPUT")
+		testenv.RequireError(t, adminB.Do(eventsQuery, map[string]any{"first": 1, "after": p.Cursors[0]}), "BAD_USER_INPUT")
 	})
 }
 
@@ -54,11 +54,11 @@ func TestAuditEventsFilters(t *testing.T) {
 		b1 := create(t, bob, "b1")
 		alice.MustDo(revokeMutation, map[string]any{"ids": []string{a1.ID}})
 		admin.MustDo(revokeMutation, map[string]any{"ids": []string{b1.ID}})
-		admin.MustDo(settingsMutation, map[string]any{"input": map[string]any{"maxLifespanDays": 60}})
+		admin.MustDo(testenv.UpdateSettingsMutation, map[string]any{"input": map[string]any{"maxLifespanDays": 60}})
 		// 6 events: a1, a2 created (before mid); b1 created, a1 revoked by
 		// alice, b1 revoked by admin, settings (after mid).
 
-		tokenOf := func(es []event) []string {
+		tokenOf := func(es []testenv.AuditEvent) []string {
 			var out []string
 			for _, e := range es {
 				id := "settings"
@@ -100,13 +100,13 @@ func TestAuditEventsFilters(t *testing.T) {
 
 		// since is inclusive and until exclusive, to the millisecond.
 		all := allEvents(t, admin, nil)
-		at := all[0].OccurredAt
-		if got := allEvents(t, admin, map[string]any{"since": at}); len(got) == 0 || got[len(got)-1].OccurredAt != at {
+		at := all[0].OccurredAt.Text
+		if got := allEvents(t, admin, map[string]any{"since": at}); len(got) == 0 || got[len(got)-1].OccurredAt.Text != at {
 			t.Errorf("since = the newest event's time: got %v, want it included", tokenOf(got))
 		}
 		for _, e := range allEvents(t, admin, map[string]any{"until": at}) {
-			if e.OccurredAt >= at {
-				t.Errorf("until = %s: got an event at %s", at, e.OccurredAt)
+			if e.OccurredAt.Text >= at {
+				t.Errorf("until = %s: got an event at %s", at, e.OccurredAt.Text)
 			}
 		}
 
@@ -144,7 +144,7 @@ func TestAuditEventsPagination(t *testing.T) {
 			ids = append(ids, create(t, env.Member(t, org, "user"+string(rune('a'+i%3))), "t").ID)
 		}
 		admin.MustDo(revokeMutation, map[string]any{"ids": ids[:9]})
-		admin.MustDo(settingsMutation, map[string]any{"input": map[string]any{"enabled": false}})
+		admin.MustDo(testenv.UpdateSettingsMutation, map[string]any{"input": map[string]any{"enabled": false}})
 		// 12 created + 9 revoked (one time) + 1 settings = 22 events.
 
 		whole := listEvents(t, admin, map[string]any{"first": 100}).Events
@@ -153,11 +153,11 @@ func TestAuditEventsPagination(t *testing.T) {
 		}
 		for i := 1; i < len(whole); i++ {
 			p, c := whole[i-1], whole[i]
-			if p.OccurredAt < c.OccurredAt || (p.OccurredAt == c.OccurredAt && p.ID <= c.ID) {
-				t.Fatalf("order at %d: %s/%s before %s/%s, want newest first, then ID descending", i, p.OccurredAt, p.ID, c.OccurredAt, c.ID)
+			if p.OccurredAt.Text < c.OccurredAt.Text || (p.OccurredAt.Text == c.OccurredAt.Text && p.ID <= c.ID) {
+				t.Fatalf("order at %d: %s/%s before %s/%s, want newest first, then ID descending", i, p.OccurredAt.Text, p.ID, c.OccurredAt.Text, c.ID)
 			}
 		}
-		var walked []event
+		var walked []testenv.AuditEvent
 		vars := map[string]any{"first": 5}
 		for pages := 0; ; pages++ {
 			p := listEvents(t, admin, vars)
@@ -185,7 +185,7 @@ func TestAuditEventsPagination(t *testing.T) {
 		// Events written between pages appear on no later page: the walk
 		// goes back in time.
 		p1 := listEvents(t, admin, map[string]any{"first": 3})
-		admin.MustDo(settingsMutation, map[string]any{"input": map[string]any{"enabled": true}})
+		admin.MustDo(testenv.UpdateSettingsMutation, map[string]any{"input": map[string]any{"enabled": true}})
 		rest := allEvents(t, admin, nil)
 		p2 := listEvents(t, admin, map[string]any{"first": 100, "after": p1.Cursors[2]})
 		if len(p2.Events) != 19 || p2.Events[0].ID != whole[3].ID {
@@ -198,18 +198,17 @@ func TestAuditEventsPagination(t *testing.T) {
 		// A cursor belongs to its filter and its caller.
 		filtered := map[string]any{"actions": []string{"TOKEN_CREATED"}}
 		r := admin.Do(eventsQuery, map[string]any{"first": 2, "after": p1.Cursors[0], "filter": filtered})
-		expectCode(t, r, "BAD_USER_INPUT")
+		testenv.RequireError(t, r, "BAD_USER_INPUT")
 		if !strings.Contains(r.Errors[0].Message, "cursor") {
 			t.Errorf("message: got %q, want it to name the cursor", r.Errors[0].Message)
 		}
 		other := env.Admin(t, org, "admin2")
-		expectCode(t, other.Do(eventsQuery, map[string]any{"first": 2, "after": p1.Cursors[0]}), "BAD_USER_INPUT")
+		testenv.RequireError(t, other.Do(eventsQuery, map[string]any{"first": 2, "after": p1.Cursors[0]}), "BAD_USER_INPUT")
 		// A token-list cursor is no audit cursor.
-		d := admin.MustDo(`{ personalAccessTokens(first: 1) { edges { cursor } } }`, nil)
 		var tl struct {
-			PersonalAccessTokens struct{ Edges []struct{ Cursor string } }
+			PersonalAccessTokens testenv.Connection[testenv.Token]
 		}
-		testenv.Decode(t, d, &tl)
-		expectCode(t, admin.Do(eventsQuery, map[string]any{"after": tl.PersonalAccessTokens.Edges[0].Cursor}), "BAD_USER_INPUT")
+		admin.MustDoInto(`{ personalAccessTokens(first: 1) { edges { cursor } } }`, nil, &tl)
+		testenv.RequireError(t, admin.Do(eventsQuery, map[string]any{"after": tl.PersonalAccessTokens.Edges[0].Cursor}), "BAD_USER_INPUT")
 	})
 }

@@ -80,15 +80,16 @@ func TestCrossOrganization(t *testing.T) {
 						if len(r.Errors) > 0 {
 							t.Fatalf("errors: got %s, want none", r.Raw)
 						}
-						var conn connection
-						testenv.Decode(t, r.Data["personalAccessTokens"], &conn)
+						var data struct{ PersonalAccessTokens connection }
+						r.DecodeData(t, &data)
+						conn := data.PersonalAccessTokens
 						// The ownerIds filter also runs with totalCount.
 						conn2 := mustList(t, c, map[string]any{"filter": map[string]any{"ownerIds": []string{arg}}})
 						if len(conn.Nodes) != 0 || conn2.TotalCount != 0 {
-							t.Fatalf("ownerIds %q: got %v (totalCount %d), want nothing", arg, conn.ids(), conn2.TotalCount)
+							t.Fatalf("ownerIds %q: got %v (totalCount %d), want nothing", arg, ids(conn.Nodes), conn2.TotalCount)
 						}
 					} else {
-						expectError(t, r, tc.code)
+						testenv.RequireError(t, r, tc.code)
 					}
 					results[arg] = r
 				}
@@ -111,7 +112,7 @@ func TestCrossOrganization(t *testing.T) {
 			})
 		}
 		// The other organization's tokens still authenticate.
-		if !introspectActive(t, env, theirs.Secret) {
+		if !env.IntrospectActive(t, theirs.Secret) {
 			t.Fatalf("introspect another organization's token: got inactive, want active")
 		}
 	})

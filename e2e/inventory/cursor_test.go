@@ -29,7 +29,7 @@ func TestCursorBinding(t *testing.T) {
 
 		filter := map[string]any{"search": "tok"}
 		order := orderVars("NAME", "ASC")
-		full := mustList(t, admin, map[string]any{"first": 100, "filter": filter, "orderBy": order}).ids()
+		full := ids(mustList(t, admin, map[string]any{"first": 100, "filter": filter, "orderBy": order}).Nodes)
 		first := mustList(t, admin, map[string]any{"first": 3, "filter": filter, "orderBy": order})
 		cursor := *first.PageInfo.EndCursor
 		memberCursor := *mustList(t, member, map[string]any{"first": 1}).PageInfo.EndCursor
@@ -40,7 +40,7 @@ func TestCursorBinding(t *testing.T) {
 			for _, size := range []int{1, 3, 5, 100} {
 				conn := mustList(t, admin, map[string]any{"first": size, "after": cursor, "filter": filter, "orderBy": order})
 				want := full[3:min(3+size, len(full))]
-				if got := conn.ids(); !slices.Equal(got, want) {
+				if got := ids(conn.Nodes); !slices.Equal(got, want) {
 					t.Fatalf("first %d after the third token: got %v, want %v", size, got, want)
 				}
 			}
@@ -85,9 +85,9 @@ func TestCursorBinding(t *testing.T) {
 				c := env.As(t, tc.caller)
 				conn, r := list(t, c, map[string]any{"first": 3, "after": tc.after, "filter": tc.filter, "orderBy": tc.order})
 				if conn != nil {
-					t.Fatalf("errors: got none (ids %v), want BAD_USER_INPUT", conn.ids())
+					t.Fatalf("errors: got none (ids %v), want BAD_USER_INPUT", ids(conn.Nodes))
 				}
-				expectError(t, r, "BAD_USER_INPUT")
+				testenv.RequireError(t, r, "BAD_USER_INPUT")
 				if refusal == "" {
 					refusal = r.Errors[0].Message
 				}
@@ -100,7 +100,7 @@ func TestCursorBinding(t *testing.T) {
 		t.Run("the cursor still works for its own query", func(t *testing.T) {
 			admin := env.As(t, admin.ID)
 			conn := mustList(t, admin, map[string]any{"first": 3, "after": cursor, "filter": filter, "orderBy": order})
-			if got, want := conn.ids(), full[3:6]; !slices.Equal(got, want) {
+			if got, want := ids(conn.Nodes), full[3:6]; !slices.Equal(got, want) {
 				t.Fatalf("ids: got %v, want %v", got, want)
 			}
 		})

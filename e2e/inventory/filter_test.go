@@ -51,7 +51,7 @@ func TestListFilters(t *testing.T) {
 		lastUsed := map[string]time.Time{}
 		for _, name := range []string{"deploy 50% off", "CI-Runner", "a_b token"} {
 			env.Clock.Advance(2 * time.Second)
-			if !introspectActive(t, env, tok[name].Secret) {
+			if !env.IntrospectActive(t, tok[name].Secret) {
 				t.Fatalf("introspect %q: got inactive, want active", name)
 			}
 		}
@@ -59,7 +59,7 @@ func TestListFilters(t *testing.T) {
 		// Lowering the maximum lifespan to 30 days makes every effective
 		// expiry differ from the requested one, except for "expiring".
 		const lifespan = 30
-		setMaxLifespan(t, admin, lifespan)
+		admin.MustUpdateSettings(map[string]any{"maxLifespanDays": lifespan})
 		// "expiring" becomes EXPIRED.
 		env.Clock.Advance(2 * time.Hour)
 
@@ -67,8 +67,8 @@ func TestListFilters(t *testing.T) {
 		eff := map[string]time.Time{}
 		for id, r := range rows {
 			name := byID[id]
-			created := testenv.ParseTime(t, tok[name].CreatedAt)
-			requested := testenv.ParseTime(t, tok[name].ExpiresAt) // at creation: the requested expiry
+			created := tok[name].CreatedAt.Time
+			requested := tok[name].ExpiresAt.Time // at creation: the requested expiry
 			if r.CreatedAt != created.UnixMilli() || r.ExpiresAt != requested.UnixMilli() {
 				t.Fatalf("%s: stored created/expires %d/%d, want %d/%d", name, r.CreatedAt, r.ExpiresAt, created.UnixMilli(), requested.UnixMilli())
 			}
@@ -186,7 +186,7 @@ func TestListFilters(t *testing.T) {
 				admin := env.As(t, admin.ID)
 				conn := mustList(t, admin, map[string]any{"first": 100, "filter": tc.filter})
 				var got []string
-				for _, id := range conn.ids() {
+				for _, id := range ids(conn.Nodes) {
 					name, ok := byID[id]
 					if !ok {
 						t.Fatalf("token %s: not one of the organization's", id)
@@ -214,7 +214,7 @@ func TestListFilters(t *testing.T) {
 				t.Fatalf("nodes: got %d, want 1", len(conn.Nodes))
 			}
 			n := conn.Nodes[0]
-			wantBy := user{ID: "boss", Name: "The Boss", Email: "boss@corp.test", AccountType: "LOCAL"}
+			wantBy := testenv.User{ID: "boss", Name: "The Boss", Email: "boss@corp.test", AccountType: "LOCAL"}
 			if n.Status != "REVOKED" || n.RevokedAt == nil || n.RevokedBy == nil || *n.RevokedBy != wantBy {
 				t.Fatalf("revoked token: got status %v revokedAt %v revokedBy %v, want REVOKED, a time, %+v", n.Status, n.RevokedAt, n.RevokedBy, wantBy)
 			}
@@ -229,7 +229,7 @@ func TestListFilters(t *testing.T) {
 			} {
 				conn := mustList(t, ann, map[string]any{"filter": filter})
 				if len(conn.Nodes) != 0 || conn.TotalCount != 0 {
-					t.Fatalf("filter %v: got %v (totalCount %d), want nothing", filter, conn.ids(), conn.TotalCount)
+					t.Fatalf("filter %v: got %v (totalCount %d), want nothing", filter, ids(conn.Nodes), conn.TotalCount)
 				}
 			}
 		})

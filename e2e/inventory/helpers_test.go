@@ -13,36 +13,23 @@ import (
 	"github.com/patgov/pats/internal/testenv"
 )
 
-// tokenFields selects every field of a PersonalAccessToken.
-const tokenFields = `id name scopes createdAt expiresAt lastUsedAt status revokedAt hint
-  owner { id name email accountType }
-  revokedBy { id name email accountType }`
-
 // listQuery fetches one page of the token list with everything the
 // connection offers.
 const listQuery = `query List($first: Int, $after: String, $filter: PersonalAccessTokenFilter, $orderBy: PersonalAccessTokenOrder) {
   personalAccessTokens(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
     totalCount
     edges { cursor node { id } }
-    nodes { ` + tokenFields + ` }
+    nodes { ` + testenv.TokenFields + ` }
     pageInfo { hasNextPage endCursor hasPreviousPage startCursor }
   }
 }`
 
-const createMutation = `mutation Create($input: CreatePersonalAccessTokenInput!) {
-  createPersonalAccessToken(input: $input) { token personalAccessToken { ` + tokenFields + ` } }
-}`
-
 const revokeMutation = `mutation Revoke($ids: [ID!]!) {
-  revokeTokens(ids: $ids) { revokedCount tokens { ` + tokenFields + ` } }
+  revokeTokens(ids: $ids) { revokedCount tokens { ` + testenv.TokenFields + ` } }
 }`
 
 const revokeByValueMutation = `mutation RevokeByValue($token: String!) {
-  revokeTokenByValue(token: $token) { outcome token { ` + tokenFields + ` } }
-}`
-
-const settingsMutation = `mutation Settings($input: UpdatePatSettingsInput!) {
-  updatePatSettings(input: $input) { enabled maxLifespanDays }
+  revokeTokenByValue(token: $token) { outcome token { ` + testenv.TokenFields + ` } }
 }`
 
 // allStatuses is the status filter that shows every token.
@@ -50,48 +37,13 @@ var allStatuses = []string{"ACTIVE", "EXPIRED", "REVOKED"}
 
 const day = 24 * time.Hour
 
-type user struct {
-	ID          string
-	Name        string
-	Email       string
-	AccountType string
-}
-
-type token struct {
-	ID         string
-	Name       string
-	Owner      user
-	Scopes     []string
-	CreatedAt  string
-	ExpiresAt  string
-	LastUsedAt *string
-	Status     string
-	RevokedAt  *string
-	RevokedBy  *user
-	Hint       string
-}
-
-type pageInfo struct {
-	HasNextPage     bool
-	EndCursor       *string
-	HasPreviousPage bool
-	StartCursor     *string
-}
-
-type connection struct {
-	TotalCount int
-	Edges      []struct {
-		Cursor string
-		Node   struct{ ID string }
-	}
-	Nodes    []token
-	PageInfo pageInfo
-}
+// connection is a page of personalAccessTokens.
+type connection = testenv.Connection[testenv.Token]
 
 // ids returns the node IDs of the page, in order.
-func (c *connection) ids() []string {
-	out := make([]string, len(c.Nodes))
-	for i, n := range c.Nodes {
+func ids(nodes []testenv.Token) []string {
+	out := make([]string, len(nodes))
+	for i, n := range nodes {
 		out[i] = n.ID
 	}
 	return out
@@ -99,7 +51,7 @@ func (c *connection) ids() []string {
 
 // created is a token just created, with its secret.
 type created struct {
-	token
+	testenv.Token
 	Secret string
 }
 
@@ -113,9 +65,9 @@ func list(t testing.TB, c *testenv.Client, vars map[string]any) (*connection, *t
 	if r.Status != http.StatusOK {
 		t.Fatalf("list: HTTP %d: %s", r.Status, r.Raw)
 	}
-	var conn connection
-	testenv.Decode(t, r.Data["personalAccessTokens"], &conn)
-	return &conn, r
+	var data struct{ PersonalAccessTokens connection }
+	r.DecodeData(t, &data)
+	return &data.PersonalAccessTokens, r
 }
 
 // mustList fetches one page and checks the connection is self-consistent.
@@ -170,13 +122,8 @@ func createToken(t testing.TB, c *testenv.Client, name string, scopes []string, 
 	if expiresAt != nil {
 		input["expiresAt"] = ts(*expiresAt)
 	}
-	data := c.MustDo(createMutation, map[string]any{"input": input})
-	var out struct {
-		Token               string
-		PersonalAccessToken token
-	}
-	testenv.Decode(t, data["createPersonalAccessToken"], &out)
-	return created{token: out.PersonalAccessToken, Secret: out.Token}
+	p := c.MustCreateToken(input)
+	return created{Token: p.PersonalAccessToken, Secret: p.Token}
 }
 
 // tokenSpec describes a token to create in bulk.
@@ -207,7 +154,7 @@ func createBatch(t testing.TB, c *testenv.Client, specs []tokenSpec) []created {
 	vars := map[string]any{}
 	for i, s := range specs {
 		fmt.Fprintf(&decl, "$i%d: CreatePersonalAccessTokenInput!, ", i)
-		fmt.Fprintf(&body, "t%d: createPersonalAccessToken(input: $i%d) { token personalAccessToken { %s } }\n", i, i, tokenFields)
+		fmt.Fprintf(&body, "t%d: createPersonalAccessToken(input: $i%d) { token personalAccessToken { %s } }\n", i, i, testenv.TokenFields)
 		scopes := s.Scopes
 		if scopes == nil {
 			scopes = []string{"OR.Jobs"}
@@ -219,39 +166,33 @@ func createBatch(t testing.TB, c *testenv.Client, specs []tokenSpec) []created {
 		vars[fmt.Sprintf("i%d", i)] = input
 	}
 	q := fmt.Sprintf("mutation Bulk(%s) {\n%s}", strings.TrimSuffix(decl.String(), ", "), body.String())
-	data := c.MustDo(q, vars)
+	var data map[string]testenv.CreatePayload
+	c.MustDoInto(q, vars, &data)
 	out := make([]created, len(specs))
 	for i := range specs {
-		var one struct {
-			Token               string
-			PersonalAccessToken token
+		one, ok := data[fmt.Sprintf("t%d", i)]
+		if !ok {
+			t.Fatalf("bulk create: got no t%d, want one per spec", i)
 		}
-		testenv.Decode(t, data[fmt.Sprintf("t%d", i)], &one)
-		out[i] = created{token: one.PersonalAccessToken, Secret: one.Token}
+		out[i] = created{Token: one.PersonalAccessToken, Secret: one.Token}
 	}
 	return out
 }
 
-// revokePayload is the result of revokeTokens.
-type revokePayload struct {
-	RevokedCount int
-	Tokens       []token
-}
-
 // revoke calls revokeTokens; the payload is nil on errors.
-func revoke(t testing.TB, c *testenv.Client, ids []string) (*revokePayload, *testenv.Response) {
+func revoke(t testing.TB, c *testenv.Client, ids []string) (*testenv.RevokePayload, *testenv.Response) {
 	t.Helper()
 	r := c.Do(revokeMutation, map[string]any{"ids": ids})
 	if len(r.Errors) > 0 {
 		return nil, r
 	}
-	var out revokePayload
-	testenv.Decode(t, r.Data["revokeTokens"], &out)
-	return &out, r
+	var data struct{ RevokeTokens testenv.RevokePayload }
+	r.DecodeData(t, &data)
+	return &data.RevokeTokens, r
 }
 
 // mustRevoke calls revokeTokens and fails on errors.
-func mustRevoke(t testing.TB, c *testenv.Client, ids ...string) *revokePayload {
+func mustRevoke(t testing.TB, c *testenv.Client, ids ...string) *testenv.RevokePayload {
 	t.Helper()
 	p, r := revoke(t, c, ids)
 	if p == nil {
@@ -260,42 +201,8 @@ func mustRevoke(t testing.TB, c *testenv.Client, ids ...string) *revokePayload {
 	return p
 }
 
-// setMaxLifespan changes the organization's maximum lifespan.
-func setMaxLifespan(t testing.TB, admin *testenv.Client, days int) {
-	t.Helper()
-	admin.MustDo(settingsMutation, map[string]any{"input": map[string]any{"maxLifespanDays": days}})
-}
-
 // ts formats t as the API does: RFC 3339, UTC, milliseconds.
 func ts(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z07:00") }
-
-// expectError checks that r failed with exactly the given code.
-func expectError(t testing.TB, r *testenv.Response, code string) {
-	t.Helper()
-	if len(r.Errors) == 0 {
-		t.Fatalf("errors: got none, want %s: %s", code, r.Raw)
-	}
-	if got := r.Code(); got != code {
-		t.Fatalf("extensions.code: got %q, want %q (%s)", got, code, r.Raw)
-	}
-}
-
-// introspectActive reports whether the token authenticates (and writes
-// the use it records).
-func introspectActive(t testing.TB, env *testenv.Env, secret string) bool {
-	t.Helper()
-	active, _ := env.IntrospectToken(t, secret)
-	if active {
-		flushUses(t, env)
-	}
-	return active
-}
-
-// flushUses writes the recorded token uses now.
-func flushUses(t testing.TB, env *testenv.Env) {
-	t.Helper()
-	env.FlushUses(t)
-}
 
 // dbToken is a personal_access_tokens row as stored.
 type dbToken struct {

@@ -53,13 +53,13 @@ func TestListConnection(t *testing.T) {
 					admin := env.As(t, admin.ID)
 					conn, r := list(t, admin, tc.vars)
 					if tc.code != "" {
-						expectError(t, r, tc.code)
+						testenv.RequireError(t, r, tc.code)
 						return
 					}
 					if conn == nil {
 						t.Fatalf("errors: got %s, want none", r.Raw)
 					}
-					if got := conn.ids(); !slices.Equal(got, want[:tc.count]) {
+					if got := ids(conn.Nodes); !slices.Equal(got, want[:tc.count]) {
 						t.Fatalf("ids: got %v, want %v (%s)", got, want[:tc.count], firstDiff(got, want[:tc.count]))
 					}
 					if got := conn.PageInfo.HasNextPage; got != (tc.count < 55) {
@@ -70,10 +70,10 @@ func TestListConnection(t *testing.T) {
 			// The schema default, with the argument left out of the document.
 			t.Run("argument left out means 50", func(t *testing.T) {
 				admin := env.As(t, admin.ID)
-				data := admin.MustDo(`{ personalAccessTokens { nodes { id } pageInfo { hasNextPage } } }`, nil)
-				var conn connection
-				testenv.Decode(t, data["personalAccessTokens"], &conn)
-				if got := conn.ids(); !slices.Equal(got, want[:50]) {
+				var data struct{ PersonalAccessTokens connection }
+				admin.MustDoInto(`{ personalAccessTokens { nodes { id } pageInfo { hasNextPage } } }`, nil, &data)
+				conn := data.PersonalAccessTokens
+				if got := ids(conn.Nodes); !slices.Equal(got, want[:50]) {
 					t.Fatalf("ids: got %v, want %v", got, want[:50])
 				}
 				if !conn.PageInfo.HasNextPage {
@@ -97,7 +97,7 @@ func TestListConnection(t *testing.T) {
 				if gotNext := conn.PageInfo.HasNextPage; gotNext != (page < 2) {
 					t.Fatalf("page %d hasNextPage: got %v, want %v", page, gotNext, page < 2)
 				}
-				got = append(got, conn.ids()...)
+				got = append(got, ids(conn.Nodes)...)
 				after = *conn.PageInfo.EndCursor
 			}
 			if !slices.Equal(got, want) {
@@ -114,7 +114,7 @@ func TestListConnection(t *testing.T) {
 		t.Run("explicit default order", func(t *testing.T) {
 			admin := env.As(t, admin.ID)
 			conn := mustList(t, admin, map[string]any{"first": 100, "orderBy": orderVars("CREATED_AT", "DESC")})
-			if got := conn.ids(); !slices.Equal(got, want) {
+			if got := ids(conn.Nodes); !slices.Equal(got, want) {
 				t.Fatalf("ids: got %v, want %v", got, want)
 			}
 		})
@@ -125,7 +125,7 @@ func TestListConnection(t *testing.T) {
 			before := env.Clock.Now()
 			c := createToken(t, owner, "  fields token  ", []string{"OR.Queues", "OR.Jobs", "OR.Queues"}, nil)
 			after := env.Clock.Now()
-			created := testenv.ParseTime(t, c.CreatedAt)
+			created := c.CreatedAt.Time
 			if created.Before(before.Truncate(time.Millisecond)) || created.After(after) {
 				t.Fatalf("createdAt: got %v, want within [%v, %v]", created, before, after)
 			}
@@ -134,7 +134,7 @@ func TestListConnection(t *testing.T) {
 				t.Fatalf("nodes: got %d, want 1", len(conn.Nodes))
 			}
 			n := conn.Nodes[0]
-			wantOwner := user{ID: "fields", Name: "Fiona Fields", Email: "Fiona@Example.TEST", AccountType: "LOCAL"}
+			wantOwner := testenv.User{ID: "fields", Name: "Fiona Fields", Email: "Fiona@Example.TEST", AccountType: "LOCAL"}
 			checks := []struct {
 				field     string
 				got, want any
@@ -145,10 +145,10 @@ func TestListConnection(t *testing.T) {
 				{"scopes", strings.Join(n.Scopes, ","), "OR.Jobs,OR.Queues"},
 				{"createdAt", n.CreatedAt, ts(created)},
 				{"expiresAt", n.ExpiresAt, ts(created.Add(90 * day))},
-				{"lastUsedAt", n.LastUsedAt, (*string)(nil)},
+				{"lastUsedAt", n.LastUsedAt, (*testenv.Time)(nil)},
 				{"status", n.Status, "ACTIVE"},
-				{"revokedAt", n.RevokedAt, (*string)(nil)},
-				{"revokedBy", n.RevokedBy, (*user)(nil)},
+				{"revokedAt", n.RevokedAt, (*testenv.Time)(nil)},
+				{"revokedBy", n.RevokedBy, (*testenv.User)(nil)},
 				{"hint", n.Hint, "opat_…" + c.Secret[len(c.Secret)-4:]},
 			}
 			for _, ck := range checks {
@@ -159,7 +159,7 @@ func TestListConnection(t *testing.T) {
 
 			env.Clock.Advance(time.Second)
 			usedAt := env.Clock.Now()
-			if !introspectActive(t, env, c.Secret) {
+			if !env.IntrospectActive(t, c.Secret) {
 				t.Fatalf("introspect: got inactive, want active")
 			}
 			env.Clock.Advance(time.Second)
@@ -167,19 +167,19 @@ func TestListConnection(t *testing.T) {
 			mustRevoke(t, admin, c.ID)
 			conn = mustList(t, admin, map[string]any{"first": 1, "filter": map[string]any{"status": []string{"REVOKED"}}})
 			if len(conn.Nodes) != 1 || conn.Nodes[0].ID != c.ID {
-				t.Fatalf("revoked list: got %v, want [%s]", conn.ids(), c.ID)
+				t.Fatalf("revoked list: got %v, want [%s]", ids(conn.Nodes), c.ID)
 			}
 			n = conn.Nodes[0]
-			if n.LastUsedAt == nil || testenv.ParseTime(t, *n.LastUsedAt).Sub(usedAt).Abs() > time.Second {
+			if n.LastUsedAt == nil || n.LastUsedAt.Time.Sub(usedAt).Abs() > time.Second {
 				t.Errorf("lastUsedAt: got %v, want about %v", n.LastUsedAt, ts(usedAt))
 			}
 			if n.Status != "REVOKED" {
 				t.Errorf("status: got %v, want REVOKED", n.Status)
 			}
-			if n.RevokedAt == nil || testenv.ParseTime(t, *n.RevokedAt).Sub(revokedAt).Abs() > time.Second {
+			if n.RevokedAt == nil || n.RevokedAt.Time.Sub(revokedAt).Abs() > time.Second {
 				t.Errorf("revokedAt: got %v, want about %v", n.RevokedAt, ts(revokedAt))
 			}
-			wantBy := user{ID: "boss", Name: "User boss", Email: "boss@example.test", AccountType: "LOCAL"}
+			wantBy := testenv.User{ID: "boss", Name: "User boss", Email: "boss@example.test", AccountType: "LOCAL"}
 			if n.RevokedBy == nil || *n.RevokedBy != wantBy {
 				t.Errorf("revokedBy: got %v, want %+v", n.RevokedBy, wantBy)
 			}

@@ -46,11 +46,11 @@ func TestListOrdering(t *testing.T) {
 		}
 		// Lowering the maximum lifespan makes C and D's effective expiry
 		// created+40d, which differs from what they asked for.
-		setMaxLifespan(t, admin, 40)
+		admin.MustUpdateSettings(map[string]any{"maxLifespanDays": 40})
 		// Used in the order C, D, A; B, E and F are never used.
 		for _, k := range []string{"C", "D", "A"} {
 			env.Clock.Advance(time.Second)
-			if !introspectActive(t, env, tok[k].Secret) {
+			if !env.IntrospectActive(t, tok[k].Secret) {
 				t.Fatalf("introspect %s: got inactive, want active", k)
 			}
 		}
@@ -87,7 +87,7 @@ func TestListOrdering(t *testing.T) {
 					var after any
 					for range 10 {
 						conn := mustList(t, admin, map[string]any{"first": size, "after": after, "orderBy": orderVars(tc.field, tc.dir)})
-						for _, id := range conn.ids() {
+						for _, id := range ids(conn.Nodes) {
 							got = append(got, byID[id])
 						}
 						if !conn.PageInfo.HasNextPage {
@@ -107,14 +107,14 @@ func TestListOrdering(t *testing.T) {
 			conn := mustList(t, admin, map[string]any{"first": 100})
 			for _, n := range conn.Nodes {
 				k := byID[n.ID]
-				created := testenv.ParseTime(t, n.CreatedAt)
+				created := n.CreatedAt.Time
 				want := created.Add(40 * day)
 				for _, s := range specs {
 					if s.key == k && s.expires != nil && s.expires.Before(want) {
 						want = *s.expires
 					}
 				}
-				if got := n.ExpiresAt; got != ts(want) {
+				if got := n.ExpiresAt.Text; got != ts(want) {
 					t.Errorf("%s expiresAt: got %v, want %v", k, got, ts(want))
 				}
 				if used := k == "A" || k == "C" || k == "D"; (n.LastUsedAt != nil) != used {

@@ -74,10 +74,10 @@ func TestPaginationWalk(t *testing.T) {
 		}
 		// Lowering the maximum lifespan caps the default and far expiries,
 		// so the effective expiry differs from the requested one.
-		setMaxLifespan(t, admin, walkLifespanDays)
+		admin.MustUpdateSettings(map[string]any{"maxLifespanDays": walkLifespanDays})
 		for i := 0; i < len(all); i += usedEvery {
 			env.Clock.Advance(10 * time.Millisecond)
-			if !introspectActive(t, env, all[i].Secret) {
+			if !env.IntrospectActive(t, all[i].Secret) {
 				t.Fatalf("introspect token %d: got inactive, want active", i)
 			}
 		}
@@ -164,8 +164,9 @@ func walk(t *testing.T, env *testenv.Env, org string, admin *testenv.Client, fie
 		if len(r.Errors) > 0 {
 			t.Fatalf("page %d: unexpected errors: %s", gaps, r.Raw)
 		}
-		var conn connection
-		testenv.Decode(t, r.Data["personalAccessTokens"], &conn)
+		var data struct{ PersonalAccessTokens connection }
+		r.DecodeData(t, &data)
+		conn := data.PersonalAccessTokens
 		checkConnection(t, &conn, after != nil)
 		if count && conn.TotalCount != matching {
 			t.Fatalf("page %d totalCount: got %v, want %v", gaps, conn.TotalCount, matching)
@@ -180,7 +181,7 @@ func walk(t *testing.T, env *testenv.Env, org string, admin *testenv.Client, fie
 			t.Fatalf("page %d: a short page was followed by another page", gaps)
 		}
 		lastWasFull = len(conn.Nodes) == size
-		for _, id := range conn.ids() {
+		for _, id := range ids(conn.Nodes) {
 			if seen[id] {
 				t.Fatalf("page %d: token %s repeated", gaps, id)
 			}

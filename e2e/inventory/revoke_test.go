@@ -36,7 +36,7 @@ func expectRevokeNotFound(t testing.TB, env *testenv.Env, c *testenv.Client, ids
 	if p != nil {
 		t.Fatalf("revokeTokens: got success %+v, want NOT_FOUND", p)
 	}
-	expectError(t, r, "NOT_FOUND")
+	testenv.RequireError(t, r, "NOT_FOUND")
 	got := errorIDs(t, r)
 	if !slices.Equal(sorted(got), sorted(missing)) {
 		t.Fatalf("extensions.ids: got %q, want %q", got, missing)
@@ -103,7 +103,7 @@ func TestRevokeTokens(t *testing.T) {
 				t.Run(tc.name, func(t *testing.T) {
 					before := dbTokens(t, env, orgs...)
 					_, r := revoke(t, boss, tc.ids)
-					expectError(t, r, "BAD_USER_INPUT")
+					testenv.RequireError(t, r, "BAD_USER_INPUT")
 					expectUnchanged(t, env, before, orgs...)
 				})
 			}
@@ -183,7 +183,7 @@ func TestRevokeTokens(t *testing.T) {
 			}
 			for _, x := range []string{a, b, c} {
 				r := rows[x]
-				if r.RevokedAt == nil || r.RevokedByID == nil || *r.RevokedByID != bossID || *r.RevokedAt != testenv.ParseTime(t, *p.Tokens[0].RevokedAt).UnixMilli() {
+				if r.RevokedAt == nil || r.RevokedByID == nil || *r.RevokedByID != bossID || *r.RevokedAt != p.Tokens[0].RevokedAt.Time.UnixMilli() {
 					t.Fatalf("stored %s: got %s, want revoked_at %s by %d", x, describe(r), *p.Tokens[0].RevokedAt, bossID)
 				}
 			}
@@ -191,7 +191,7 @@ func TestRevokeTokens(t *testing.T) {
 				t.Fatalf("stored %s: got %s, want not revoked", d, describe(r))
 			}
 			for i, want := range []bool{false, false, false, true} {
-				if got := introspectActive(t, env, m1t[i].Secret); got != want {
+				if got := env.IntrospectActive(t, m1t[i].Secret); got != want {
 					t.Fatalf("introspect token %d: got active=%v, want %v", i, got, want)
 				}
 			}
@@ -208,7 +208,7 @@ func TestRevokeTokens(t *testing.T) {
 				t.Fatalf("tokens: got %v, want [%s %s]", got, d, a)
 			}
 			checkRevoked(t, p2.Tokens[:1], []string{d}, "boss2", later)
-			if got, want := *p2.Tokens[1].RevokedAt, *p.Tokens[0].RevokedAt; got != want {
+			if got, want := p2.Tokens[1].RevokedAt.Text, p.Tokens[0].RevokedAt.Text; got != want {
 				t.Fatalf("revokedAt of the already revoked token: got %v, want %v (unchanged)", got, want)
 			}
 			if got := p2.Tokens[1].RevokedBy; got == nil || got.ID != "boss" {
@@ -248,7 +248,7 @@ func TestRevokeTokens(t *testing.T) {
 			checkRevoked(t, p.Tokens, ids, "boss", at)
 			// Another organization's tokens were never touched.
 			for _, o := range ot {
-				if !introspectActive(t, env, o.Secret) {
+				if !env.IntrospectActive(t, o.Secret) {
 					t.Fatalf("another organization's token %s: got inactive, want active", o.ID)
 				}
 			}
@@ -303,7 +303,7 @@ func TestRevokeTokens(t *testing.T) {
 
 // checkRevoked checks tokens are exactly ids, in order, revoked by the
 // given subject no earlier than notBefore.
-func checkRevoked(t testing.TB, tokens []token, ids []string, by string, notBefore time.Time) {
+func checkRevoked(t testing.TB, tokens []testenv.Token, ids []string, by string, notBefore time.Time) {
 	t.Helper()
 	got := make([]string, len(tokens))
 	for i, tk := range tokens {
@@ -322,7 +322,7 @@ func checkRevoked(t testing.TB, tokens []token, ids []string, by string, notBefo
 		if tk.RevokedAt == nil {
 			t.Fatalf("%s revokedAt: got null, want a time", tk.ID)
 		}
-		at := testenv.ParseTime(t, *tk.RevokedAt)
+		at := tk.RevokedAt.Time
 		if at.Before(notBefore.Truncate(time.Millisecond)) || at.After(notBefore.Add(time.Minute)) {
 			t.Fatalf("%s revokedAt: got %v, want about %v", tk.ID, at, notBefore)
 		}

@@ -9,22 +9,16 @@ import (
 	"github.com/patgov/pats/pattoken"
 )
 
-// revokeByValuePayload is the result of revokeTokenByValue.
-type revokeByValuePayload struct {
-	Outcome string
-	Token   token
-}
-
 // revokeByValue calls revokeTokenByValue; the payload is nil on errors.
-func revokeByValue(t testing.TB, c *testenv.Client, value string) (*revokeByValuePayload, *testenv.Response) {
+func revokeByValue(t testing.TB, c *testenv.Client, value string) (*testenv.RevokeByValuePayload, *testenv.Response) {
 	t.Helper()
 	r := c.Do(revokeByValueMutation, map[string]any{"token": value})
 	if len(r.Errors) > 0 {
 		return nil, r
 	}
-	var out revokeByValuePayload
-	testenv.Decode(t, r.Data["revokeTokenByValue"], &out)
-	return &out, r
+	var data struct{ RevokeTokenByValue testenv.RevokeByValuePayload }
+	r.DecodeData(t, &data)
+	return &data.RevokeTokenByValue, r
 }
 
 // Rule 8: revokeTokenByValue is for admins, tolerates white space and a
@@ -49,9 +43,9 @@ func TestRevokeTokenByValue(t *testing.T) {
 			own := mk(t, member, "own")
 			before := dbTokens(t, env, orgs...)
 			_, r := revokeByValue(t, member, own.Secret)
-			expectError(t, r, "FORBIDDEN")
+			testenv.RequireError(t, r, "FORBIDDEN")
 			expectUnchanged(t, env, before, orgs...)
-			if !introspectActive(t, env, own.Secret) {
+			if !env.IntrospectActive(t, own.Secret) {
 				t.Fatalf("introspect: got inactive, want active")
 			}
 		})
@@ -86,7 +80,7 @@ func TestRevokeTokenByValue(t *testing.T) {
 					if p != nil {
 						t.Fatalf("revokeTokenByValue: got %+v, want NOT_FOUND", p)
 					}
-					expectError(t, r, "NOT_FOUND")
+					testenv.RequireError(t, r, "NOT_FOUND")
 					if got := r.Errors[0].Message; got != "token not found" {
 						t.Fatalf("message: got %q, want %q", got, "token not found")
 					}
@@ -98,7 +92,7 @@ func TestRevokeTokenByValue(t *testing.T) {
 				})
 			}
 			for _, c := range []created{foreign, mine} {
-				if !introspectActive(t, env, c.Secret) {
+				if !env.IntrospectActive(t, c.Secret) {
 					t.Fatalf("introspect %s: got inactive, want active", c.Name)
 				}
 			}
@@ -128,11 +122,11 @@ func TestRevokeTokenByValue(t *testing.T) {
 					if p.Outcome != "REVOKED" {
 						t.Fatalf("outcome: got %v, want REVOKED", p.Outcome)
 					}
-					checkRevoked(t, []token{p.Token}, []string{tok.ID}, "boss", at)
+					checkRevoked(t, []testenv.Token{p.Token}, []string{tok.ID}, "boss", at)
 					if p.Token.Owner.ID != "mem" {
 						t.Fatalf("owner: got %v, want mem", p.Token.Owner.ID)
 					}
-					if introspectActive(t, env, tok.Secret) {
+					if env.IntrospectActive(t, tok.Secret) {
 						t.Fatalf("introspect: got active, want inactive")
 					}
 				})
@@ -156,7 +150,7 @@ func TestRevokeTokenByValue(t *testing.T) {
 				if again.Outcome != "ALREADY_REVOKED" {
 					t.Fatalf("outcome: got %v, want ALREADY_REVOKED", again.Outcome)
 				}
-				if again.Token.Status != "REVOKED" || *again.Token.RevokedAt != *p.Token.RevokedAt || again.Token.RevokedBy == nil || again.Token.RevokedBy.ID != "boss" {
+				if again.Token.Status != "REVOKED" || again.Token.RevokedAt.Text != p.Token.RevokedAt.Text || again.Token.RevokedBy == nil || again.Token.RevokedBy.ID != "boss" {
 					t.Fatalf("token: got status %v revokedAt %v revokedBy %v, want REVOKED %v boss", again.Token.Status, *again.Token.RevokedAt, again.Token.RevokedBy, *p.Token.RevokedAt)
 				}
 			}
@@ -171,7 +165,7 @@ func TestRevokeTokenByValue(t *testing.T) {
 			exp := env.Clock.Now().Add(10 * day)
 			leaked := createToken(t, member, "leaked", []string{"OR.Jobs"}, &exp)
 			control := createToken(t, member, "control", []string{"OR.Jobs"}, &exp)
-			setMaxLifespan(t, boss, 1)
+			boss.MustUpdateSettings(map[string]any{"maxLifespanDays": 1})
 			env.Clock.Advance(2 * day)
 			conn := mustList(t, boss, map[string]any{"filter": map[string]any{"search": "leaked"}})
 			if len(conn.Nodes) != 1 || conn.Nodes[0].Status != "EXPIRED" {
@@ -185,9 +179,9 @@ func TestRevokeTokenByValue(t *testing.T) {
 			if p.Outcome != "REVOKED" {
 				t.Fatalf("outcome: got %v, want REVOKED", p.Outcome)
 			}
-			checkRevoked(t, []token{p.Token}, []string{leaked.ID}, "boss", at)
+			checkRevoked(t, []testenv.Token{p.Token}, []string{leaked.ID}, "boss", at)
 			// Raising the lifespan revives the control token, not the revoked one.
-			setMaxLifespan(t, boss, 90)
+			boss.MustUpdateSettings(map[string]any{"maxLifespanDays": 90})
 			conn = mustList(t, boss, map[string]any{"filter": map[string]any{"status": allStatuses, "ownerIds": []string{"mem"}, "search": "l"}})
 			status := map[string]string{}
 			for _, n := range conn.Nodes {
@@ -196,10 +190,10 @@ func TestRevokeTokenByValue(t *testing.T) {
 			if status["leaked"] != "REVOKED" || status["control"] != "ACTIVE" {
 				t.Fatalf("after raising the lifespan: got %v, want leaked REVOKED and control ACTIVE", status)
 			}
-			if introspectActive(t, env, leaked.Secret) {
+			if env.IntrospectActive(t, leaked.Secret) {
 				t.Fatalf("introspect leaked: got active, want inactive")
 			}
-			if !introspectActive(t, env, control.Secret) {
+			if !env.IntrospectActive(t, control.Secret) {
 				t.Fatalf("introspect control: got inactive, want active")
 			}
 		})

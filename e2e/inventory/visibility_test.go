@@ -62,7 +62,7 @@ func TestListVisibility(t *testing.T) {
 					filter[k] = v
 				}
 				conn := mustList(t, env.As(t, tc.caller.ID), map[string]any{"first": 100, "filter": filter})
-				if got, want := sorted(conn.ids()), sorted(tc.want); !slices.Equal(got, want) {
+				if got, want := sorted(ids(conn.Nodes)), sorted(tc.want); !slices.Equal(got, want) {
 					t.Fatalf("ids: got %v, want %v", got, want)
 				}
 				if conn.TotalCount != len(tc.want) {
@@ -75,7 +75,7 @@ func TestListVisibility(t *testing.T) {
 							owner = c
 						}
 					}
-					want := user{ID: owner.ID.Subject, Name: owner.ID.Name, Email: owner.ID.Email, AccountType: "LOCAL"}
+					want := testenv.User{ID: owner.ID.Subject, Name: owner.ID.Name, Email: owner.ID.Email, AccountType: "LOCAL"}
 					if n.Owner != want {
 						t.Fatalf("token %s owner: got %+v, want %+v", n.ID, n.Owner, want)
 					}
@@ -85,7 +85,7 @@ func TestListVisibility(t *testing.T) {
 		// The default filter hides the revoked token from everyone.
 		t.Run("default filter hides revoked", func(t *testing.T) {
 			conn := mustList(t, env.As(t, m2.ID), map[string]any{"first": 100})
-			if got, want := conn.ids(), owned[m2][1:]; !slices.Equal(got, want) {
+			if got, want := ids(conn.Nodes), owned[m2][1:]; !slices.Equal(got, want) {
 				t.Fatalf("ids: got %v, want %v", got, want)
 			}
 		})

@@ -127,13 +127,8 @@ func randomOp(t *testing.T, rng *rand.Rand, reg *registry, self, them *tenant, n
 	case 0:
 		r := c.Do(`mutation($n: String!) { createPersonalAccessToken(input: {name: $n, scopes: ["OR.Jobs"]}) {
   token personalAccessToken { id name owner { id } } } }`, map[string]any{"n": name})
-		var out struct {
-			CreatePersonalAccessToken *struct {
-				Token               string
-				PersonalAccessToken struct{ ID string }
-			}
-		}
-		testenv.Decode(t, r.Data, &out)
+		var out struct{ CreatePersonalAccessToken *testenv.CreatePayload }
+		r.DecodeData(t, &out)
 		if p := out.CreatePersonalAccessToken; p != nil {
 			reg.add(self, token{ID: p.PersonalAccessToken.ID, Secret: p.Token})
 		}

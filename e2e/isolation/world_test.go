@@ -49,29 +49,31 @@ func newTenant(t *testing.T, env *testenv.Env, tag string) *tenant {
 	tn.admin.MustDo(`mutation($ids: [ID!]!) { revokeTokens(ids: $ids) { revokedCount } }`, map[string]any{"ids": []string{tn.revoked.ID}})
 	tn.admin.MustDo(`mutation { updatePatSettings(input: {maxLifespanDays: 80}) { enabled } }`, nil)
 	var page struct {
-		PersonalAccessTokens struct{ PageInfo struct{ EndCursor string } }
-		AuditEvents          struct{ PageInfo struct{ EndCursor string } }
-		Users                struct{ PageInfo struct{ EndCursor string } }
+		PersonalAccessTokens testenv.Connection[testenv.Token]
+		AuditEvents          testenv.Connection[testenv.AuditEvent]
+		Users                testenv.Connection[testenv.User]
 	}
-	testenv.Decode(t, tn.admin.MustDo(`{ personalAccessTokens(first: 1) { pageInfo { endCursor } }
-  auditEvents(first: 1) { pageInfo { endCursor } } users(first: 1) { pageInfo { endCursor } } }`, nil), &page)
-	tn.cursor, tn.audit, tn.users = page.PersonalAccessTokens.PageInfo.EndCursor, page.AuditEvents.PageInfo.EndCursor,
-		page.Users.PageInfo.EndCursor
+	tn.admin.MustDoInto(`{ personalAccessTokens(first: 1) { pageInfo { endCursor } }
+  auditEvents(first: 1) { pageInfo { endCursor } } users(first: 1) { pageInfo { endCursor } } }`, nil, &page)
+	for _, c := range []struct {
+		dst  *string
+		info testenv.PageInfo
+	}{
+		{&tn.cursor, page.PersonalAccessTokens.PageInfo},
+		{&tn.audit, page.AuditEvents.PageInfo},
+		{&tn.users, page.Users.PageInfo},
+	} {
+		if c.info.EndCursor == nil {
+			t.Fatalf("%s: got no endCursor, want one of each list", tag)
+		}
+		*c.dst = *c.info.EndCursor
+	}
 	return tn
 }
 
 func create(t *testing.T, c *testenv.Client, name string) token {
 	t.Helper()
-	d := c.MustDo(`mutation($name: String!) { createPersonalAccessToken(input: {name: $name, scopes: ["OR.Jobs"]}) {
-  token personalAccessToken { id hint } } }`, map[string]any{"name": name})
-	var out struct {
-		CreatePersonalAccessToken struct {
-			Token               string
-			PersonalAccessToken struct{ ID, Hint string }
-		}
-	}
-	testenv.Decode(t, d, &out)
-	p := out.CreatePersonalAccessToken
+	p := c.MustCreateToken(map[string]any{"name": name, "scopes": []string{"OR.Jobs"}})
 	return token{ID: p.PersonalAccessToken.ID, Secret: p.Token, Hint: p.PersonalAccessToken.Hint}
 }
 

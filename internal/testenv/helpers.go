@@ -70,26 +70,33 @@ func (e *Env) IntrospectToken(t testing.TB, secret string) (active bool, claims 
 	return true, claims
 }
 
-// IntrospectActive introspects secret with the resource server's credential
-// and reports whether it is active, with its claims. An active
-// introspection records a use; IntrospectActive writes it at once, as the
-// background loop would, so the test can read lastUsedAt.
-func (e *Env) IntrospectActive(t testing.TB, secret string) (claims map[string]any, active bool) {
+// IntrospectActive introspects secret with the resource server's
+// credential and reports whether it is active. An active introspection
+// records a use; IntrospectActive writes it at once, as the background
+// loop would, so the test can read lastUsedAt.
+func (e *Env) IntrospectActive(t testing.TB, secret string) bool {
 	t.Helper()
-	active, claims = e.IntrospectToken(t, secret)
-	if active {
-		e.FlushUses(t)
-	}
-	return claims, active
+	active, _ := e.introspectUse(t, secret)
+	return active
 }
 
 // RequireActive is IntrospectActive that stops the test unless secret is
 // active; it returns the claims.
 func (e *Env) RequireActive(t testing.TB, secret string) map[string]any {
 	t.Helper()
-	claims, active := e.IntrospectActive(t, secret)
+	active, claims := e.introspectUse(t, secret)
 	if !active {
 		t.Fatalf("introspect: got inactive, want active")
 	}
 	return claims
+}
+
+// introspectUse is IntrospectToken that then writes the recorded use.
+func (e *Env) introspectUse(t testing.TB, secret string) (bool, map[string]any) {
+	t.Helper()
+	active, claims := e.IntrospectToken(t, secret)
+	if active {
+		e.FlushUses(t)
+	}
+	return active, claims
 }
