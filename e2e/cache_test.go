@@ -14,10 +14,8 @@ const inactive = testenv.InactiveBody
 // createSecret creates a token for user and returns its secret and ID.
 func createSecret(t *testing.T, user *testenv.Client, name string) (secret, id string) {
 	t.Helper()
-	data := user.MustDo(`mutation($n: String!) { createPersonalAccessToken(input:{name:$n, scopes:["OR.Jobs"]}) { token personalAccessToken { id } } }`,
-		map[string]any{"n": name})
-	created := data["createPersonalAccessToken"].(map[string]any)
-	return created["token"].(string), created["personalAccessToken"].(map[string]any)["id"].(string)
+	p := user.MustCreateToken(map[string]any{"name": name, "scopes": []string{"OR.Jobs"}})
+	return p.Token, p.PersonalAccessToken.ID
 }
 
 // wantActive fails unless introspecting secret answers active as said.

@@ -66,7 +66,12 @@ func TestConcurrentRevocationsRevokeOnce(t *testing.T) {
 					t.Errorf("admin %d: %s", i, r.Raw)
 					return
 				}
-				counts[i] = int(r.Data["revokeTokens"].(map[string]any)["revokedCount"].(float64))
+				var data struct{ RevokeTokens testenv.RevokePayload }
+				if err := r.UnmarshalData(&data); err != nil {
+					t.Errorf("admin %d: %v", i, err)
+					return
+				}
+				counts[i] = data.RevokeTokens.RevokedCount
 			}()
 		}
 		wg.Wait()

@@ -43,7 +43,7 @@ func TestKeysetPlansOnMySQL(t *testing.T) {
 	admin := principal(t, env, org)
 
 	check := func(t *testing.T, order pat.TokenOrderField, desc bool, deep int) {
-		req := pat.ListRequest{PageRequest: pat.PageRequest{First: ptr(100)}, Order: &pat.TokenOrder{Field: order, Descending: desc},
+		req := pat.ListRequest{PageRequest: pat.PageRequest{First: testenv.Ptr(100)}, Order: &pat.TokenOrder{Field: order, Descending: desc},
 			Filter: &pat.TokenFilter{Statuses: []entity.TokenStatus{entity.TokenStatusActive, entity.TokenStatusExpired, entity.TokenStatusRevoked}}}
 		for seen := 0; seen < deep; seen += 100 {
 			// (walked 100 at a time)
@@ -53,7 +53,7 @@ func TestKeysetPlansOnMySQL(t *testing.T) {
 			}
 			req.After = &page.Cursors[len(page.Cursors)-1]
 		}
-		req.First = ptr(50)
+		req.First = testenv.Ptr(50)
 		stmts := env.Statements.RecordStatements(func() {
 			if _, err := env.Service.ListTokens(ctx, admin, req); err != nil {
 				t.Fatalf("deep page: %v", err)
@@ -129,7 +129,7 @@ func TestKeysetPlansOnMySQL(t *testing.T) {
 		if capped {
 			// Lowering the maximum lifespan caps some tokens: EXPIRES_AT
 			// then merges two index scans.
-			if _, err := env.Service.UpdateSettings(ctx, admin, pat.SettingsChange{MaxLifespanDays: ptr(60)}); err != nil {
+			if _, err := env.Service.UpdateSettings(ctx, admin, pat.SettingsChange{MaxLifespanDays: testenv.Ptr(60)}); err != nil {
 				t.Fatalf("lower lifespan: %v", err)
 			}
 		}
@@ -159,8 +159,6 @@ func principal(t *testing.T, env *testenv.Env, org string) *auth.Principal {
 	}
 	return p
 }
-
-func ptr[T any](v T) *T { return &v }
 
 func containsString(list []string, s string) bool {
 	for _, v := range list {

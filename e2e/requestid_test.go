@@ -62,18 +62,23 @@ func TestAuditRequestIDs(t *testing.T) {
 			sentIDs[id] = tc.name
 		}
 		admin.Header = nil
-		data := admin.MustDo(`{ auditEvents(first: 10) { nodes { requestId clientRequestId settingsChange { maxLifespanDays } } } }`, nil)
-		nodes := data["auditEvents"].(map[string]any)["nodes"].([]any)
+		var data struct {
+			AuditEvents testenv.Connection[testenv.AuditEvent]
+		}
+		admin.MustDoInto(`{ auditEvents(first: 10) { nodes { requestId clientRequestId settingsChange { maxLifespanDays } } } }`, nil, &data)
+		nodes := data.AuditEvents.Nodes
 		if len(nodes) != len(cases)+1 {
 			t.Fatalf("events: got %d, want %d", len(nodes), len(cases)+1)
 		}
-		for _, n := range nodes {
-			e := n.(map[string]any)
-			id, _ := e["requestId"].(string)
-			client, _ := e["clientRequestId"].(string)
+		for _, e := range nodes {
+			id := e.RequestID
+			client := ""
+			if e.ClientRequestID != nil {
+				client = *e.ClientRequestID
+			}
 			if id == firstID {
-				if e["clientRequestId"] != nil {
-					t.Errorf("first change: clientRequestId %v, want null (none sent)", e["clientRequestId"])
+				if e.ClientRequestID != nil {
+					t.Errorf("first change: clientRequestId %q, want null (none sent)", client)
 				}
 				continue
 			}
@@ -86,8 +91,8 @@ func TestAuditRequestIDs(t *testing.T) {
 				if tc.name != name {
 					continue
 				}
-				if tc.keep && client != tc.sent || !tc.keep && e["clientRequestId"] != nil {
-					t.Errorf("%s: clientRequestId %v, want %q kept=%v", name, e["clientRequestId"], tc.sent, tc.keep)
+				if tc.keep && client != tc.sent || !tc.keep && e.ClientRequestID != nil {
+					t.Errorf("%s: clientRequestId %q (null: %v), want %q kept=%v", name, client, e.ClientRequestID == nil, tc.sent, tc.keep)
 				}
 			}
 		}

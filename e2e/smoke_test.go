@@ -10,11 +10,14 @@ func TestSmokeCreateAndList(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
 		org := testenv.UniqueOrg("smoke")
 		admin := env.Admin(t, org, "alice")
-		data := admin.MustDo(`mutation { createPersonalAccessToken(input:{name:"ci", scopes:["OR.Jobs"]}) { token personalAccessToken { id status } } }`, nil)
-		created := data["createPersonalAccessToken"].(map[string]any)
-		token := created["token"].(string)
-		list := admin.MustDo(`{ personalAccessTokens { totalCount nodes { id owner { id } } } }`, nil)
-		if got := list["personalAccessTokens"].(map[string]any)["totalCount"]; got != float64(1) {
+		var created struct{ CreatePersonalAccessToken testenv.CreatePayload }
+		admin.MustDoInto(`mutation { createPersonalAccessToken(input:{name:"ci", scopes:["OR.Jobs"]}) { token personalAccessToken { id status } } }`, nil, &created)
+		token := created.CreatePersonalAccessToken.Token
+		var list struct {
+			PersonalAccessTokens testenv.Connection[testenv.Token]
+		}
+		admin.MustDoInto(`{ personalAccessTokens { totalCount nodes { id owner { id } } } }`, nil, &list)
+		if got := list.PersonalAccessTokens.TotalCount; got != 1 {
 			t.Fatalf("totalCount: got %v, want 1", got)
 		}
 		status, body := env.Introspect(t, testenv.IntrospectionSecret, token)

@@ -19,9 +19,10 @@ func seedTokens(t *testing.T, env *testenv.Env, org string, n int) []string {
 	var ids []string
 	for i := 0; i < n; i++ {
 		owner := env.Member(t, org, fmt.Sprintf("owner-%d", i/10))
-		data := owner.MustDo(`mutation($n: String!) { createPersonalAccessToken(input:{name:$n, scopes:["OR.Jobs"]}) { personalAccessToken { id } } }`,
-			map[string]any{"n": fmt.Sprintf("token %d", i)})
-		ids = append(ids, data["createPersonalAccessToken"].(map[string]any)["personalAccessToken"].(map[string]any)["id"].(string))
+		var data struct{ CreatePersonalAccessToken testenv.CreatePayload }
+		owner.MustDoInto(`mutation($n: String!) { createPersonalAccessToken(input:{name:$n, scopes:["OR.Jobs"]}) { personalAccessToken { id } } }`,
+			map[string]any{"n": fmt.Sprintf("token %d", i)}, &data)
+		ids = append(ids, data.CreatePersonalAccessToken.PersonalAccessToken.ID)
 	}
 	return ids
 }

@@ -30,19 +30,14 @@ func listUsers(t *testing.T, c *testenv.Client, vars map[string]any) userPage {
 		t.Fatalf("users: %s", r.Raw)
 	}
 	var out struct {
-		Users struct {
-			Edges []struct {
-				Cursor string
-				Node   struct{ ID string }
-			}
-			PageInfo struct {
-				HasNextPage, HasPreviousPage bool
-				EndCursor                    string
-			}
-		}
+		Users testenv.Connection[testenv.User]
 	}
-	testenv.Decode(t, r.Data, &out)
-	p := userPage{HasNext: out.Users.PageInfo.HasNextPage, EndCurs: out.Users.PageInfo.EndCursor, HasPrev: out.Users.PageInfo.HasPreviousPage, Response: r}
+	r.DecodeData(t, &out)
+	info := out.Users.PageInfo
+	p := userPage{HasNext: info.HasNextPage, HasPrev: info.HasPreviousPage, Response: r}
+	if info.EndCursor != nil {
+		p.EndCurs = *info.EndCursor
+	}
 	for _, e := range out.Users.Edges {
 		p.IDs = append(p.IDs, e.Node.ID)
 		p.Cursors = append(p.Cursors, e.Cursor)

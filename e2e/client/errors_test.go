@@ -49,7 +49,7 @@ func TestErrors(t *testing.T) {
 				want string
 			}{
 				{"member updates settings", func() error {
-					_, err := client.UpdatePatSettings(ctx, member, client.UpdatePatSettingsInput{Enabled: ptr(false)})
+					_, err := client.UpdatePatSettings(ctx, member, client.UpdatePatSettingsInput{Enabled: testenv.Ptr(false)})
 					return err
 				}, "FORBIDDEN"},
 				{"member revokes by value", func() error {

@@ -59,14 +59,14 @@ func TestCoreFlow(t *testing.T) {
 		if s := settings.OrganizationPatSettings; !s.Enabled || s.MaxLifespanDays != 90 || s.UpdatedAt != nil || s.UpdatedBy != nil {
 			t.Errorf("initial settings: got %+v, want enabled, 90 days, never updated", s)
 		}
-		updated, err := client.UpdatePatSettings(ctx, admin, client.UpdatePatSettingsInput{MaxLifespanDays: ptr(30)})
+		updated, err := client.UpdatePatSettings(ctx, admin, client.UpdatePatSettingsInput{MaxLifespanDays: testenv.Ptr(30)})
 		if err != nil {
 			t.Fatalf("UpdatePatSettings: %v", err)
 		}
 		if s := updated.UpdatePatSettings; !s.Enabled || s.MaxLifespanDays != 30 || s.UpdatedAt == nil || s.UpdatedBy == nil || s.UpdatedBy.Id != "root" {
 			t.Errorf("updated settings: got %+v, want enabled (kept), 30 days, updated by root", s)
 		} else {
-			near(t, "updatedAt", *s.UpdatedAt, env.Clock.Now(), 5*time.Second)
+			testenv.Near(t, "updatedAt", *s.UpdatedAt, env.Clock.Now(), 5*time.Second)
 		}
 
 		// Alice creates tokens; the secret comes back once.
@@ -120,7 +120,7 @@ func TestCoreFlow(t *testing.T) {
 		}
 
 		// The admin pages through alice's "deploy" tokens by name, two at a time.
-		filter := &client.PersonalAccessTokenFilter{Search: ptr("deploy"), OwnerIds: []string{"alice"}}
+		filter := &client.PersonalAccessTokenFilter{Search: testenv.Ptr("deploy"), OwnerIds: []string{"alice"}}
 		order := &client.PersonalAccessTokenOrder{Field: client.PersonalAccessTokenOrderFieldName, Direction: client.OrderDirectionAsc}
 		var names []string
 		var after *string
@@ -223,14 +223,4 @@ func TestCoreFlow(t *testing.T) {
 // typed returns a generated-client connection to env as c's caller.
 func typed(env *testenv.Env, c *testenv.Client) graphql.Client {
 	return client.New(env.URL+"/query", c.Bearer, nil)
-}
-
-func ptr[T any](v T) *T { return &v }
-
-// near fails unless got is within tolerance of want.
-func near(t *testing.T, what string, got, want time.Time, tolerance time.Duration) {
-	t.Helper()
-	if d := got.Sub(want); d < -tolerance || d > tolerance {
-		t.Errorf("%s: got %v, want %v (±%v)", what, got, want, tolerance)
-	}
 }

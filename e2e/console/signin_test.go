@@ -58,8 +58,9 @@ func wantViewer(t *testing.T, env *testenv.Env, bearer, id, name, email, account
 	if r.Status != http.StatusOK || len(r.Errors) > 0 {
 		t.Fatalf("viewer: got %d %s, want data", r.Status, r.Raw)
 	}
-	v, _ := r.Data["viewer"].(map[string]any)
-	if v["id"] != id || v["name"] != name || v["email"] != email || v["accountType"] != accountType {
+	var data struct{ Viewer testenv.User }
+	r.DecodeData(t, &data)
+	if v := data.Viewer; v.ID != id || v.Name != name || v.Email != email || v.AccountType != accountType {
 		t.Errorf("viewer: got %v, want %s %q %s %s", v, id, name, email, accountType)
 	}
 }

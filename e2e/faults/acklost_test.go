@@ -34,20 +34,20 @@ func TestAcknowledgementLost(t *testing.T) {
 		query string
 		vars  map[string]any
 		// retried checks the payload of the same call after the restore.
-		retried func(t *testing.T, data map[string]any)
+		retried func(t *testing.T, data opData)
 	}{
 		{
 			"revokeTokens", toks[0], revokeTokensOp, map[string]any{"ids": []string{toks[0].id}},
-			func(t *testing.T, data map[string]any) {
-				if n := data["revokeTokens"].(map[string]any)["revokedCount"]; n != float64(0) {
+			func(t *testing.T, data opData) {
+				if n := data.RevokeTokens.RevokedCount; n != 0 {
 					t.Errorf("retry: revokedCount %v, want 0 (revoked by the call whose answer was lost)", n)
 				}
 			},
 		},
 		{
 			"revokeTokenByValue", toks[1], revokeByValueOp, map[string]any{"v": toks[1].secret},
-			func(t *testing.T, data map[string]any) {
-				if out := data["revokeTokenByValue"].(map[string]any)["outcome"]; out != "ALREADY_REVOKED" {
+			func(t *testing.T, data opData) {
+				if out := data.RevokeTokenByValue.Outcome; out != "ALREADY_REVOKED" {
 					t.Errorf("retry: outcome %v, want ALREADY_REVOKED", out)
 				}
 			},
@@ -101,7 +101,9 @@ func TestAcknowledgementLost(t *testing.T) {
 			if rows[tc.tok.id].RevokedAt == nil {
 				t.Fatalf("token %s: not revoked, but the server received the COMMIT", tc.tok.id)
 			}
-			tc.retried(t, admin.MustDo(tc.query, tc.vars))
+			var data opData
+			admin.MustDoInto(tc.query, tc.vars, &data)
+			tc.retried(t, data)
 			r.checkInvariants(t, org, "admin", nil)
 			if status, body, _, err := introspect(r.direct, tc.tok.secret); err != nil || status != http.StatusOK || body != inactive {
 				t.Errorf("direct instance: got HTTP %d %q, %v; want inactive", status, body, err)

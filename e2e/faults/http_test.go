@@ -31,10 +31,17 @@ type outcome struct {
 	elapsed time.Duration
 	status  int
 	raw     string
-	data    map[string]any
+	data    opData
 	errors  []testenv.Error
 	// err is a transport or decoding failure.
 	err error
+}
+
+// opData is the data of the operations whose payload the tests check;
+// the root field of any other operation is left out.
+type opData struct {
+	RevokeTokens       *testenv.RevokePayload
+	RevokeTokenByValue *testenv.RevokeByValuePayload
 }
 
 // post sends a GraphQL operation; safe to call from any goroutine.
@@ -66,7 +73,7 @@ func post(env *testenv.Env, bearer, query string, vars map[string]any) (o outcom
 		return o
 	}
 	var decoded struct {
-		Data   map[string]any  `json:"data"`
+		Data   opData          `json:"data"`
 		Errors []testenv.Error `json:"errors"`
 	}
 	if err := json.Unmarshal(raw, &decoded); err != nil {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/patgov/pats/internal/testenv"
 )
 
 // ledger records what the API acknowledged and how every call ended.
@@ -107,19 +109,24 @@ func (l *ledger) record(op string, o outcome, deadline time.Duration, revoked []
 func checkRevocationResult(op string, o outcome, revoked []string) error {
 	switch op {
 	case "revokeTokens":
-		p, _ := o.data["revokeTokens"].(map[string]any)
-		toks, _ := p["tokens"].([]any)
+		var toks []testenv.Token
+		if p := o.data.RevokeTokens; p != nil {
+			toks = p.Tokens
+		}
 		if len(toks) != len(revoked) {
 			return fmt.Errorf("revokeTokens: got %d tokens, want %d: %s", len(toks), len(revoked), o.raw)
 		}
 		for _, tk := range toks {
-			if s := tk.(map[string]any)["status"]; s != "REVOKED" {
+			if s := tk.Status; s != "REVOKED" {
 				return fmt.Errorf("revokeTokens: token status %v, want REVOKED: %s", s, o.raw)
 			}
 		}
 	case "revokeTokenByValue":
-		p, _ := o.data["revokeTokenByValue"].(map[string]any)
-		if out := p["outcome"]; out != "REVOKED" && out != "ALREADY_REVOKED" {
+		out := "null"
+		if p := o.data.RevokeTokenByValue; p != nil {
+			out = p.Outcome
+		}
+		if out != "REVOKED" && out != "ALREADY_REVOKED" {
 			return fmt.Errorf("revokeTokenByValue: outcome %v: %s", out, o.raw)
 		}
 	}

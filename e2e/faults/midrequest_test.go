@@ -86,8 +86,9 @@ func TestConnectionLostMidRequest(t *testing.T) {
 			}
 			// The same revocation succeeds now (it may wait for the
 			// server to roll back the orphaned transaction).
-			data := admin.MustDo(revokeTokensOp, map[string]any{"ids": []string{tok.id}})
-			if n := data["revokeTokens"].(map[string]any)["revokedCount"]; n != float64(1) {
+			var data opData
+			admin.MustDoInto(revokeTokensOp, map[string]any{"ids": []string{tok.id}}, &data)
+			if n := data.RevokeTokens.RevokedCount; n != 1 {
 				t.Errorf("revokedCount after the restore: got %v, want 1", n)
 			}
 			rows = r.checkInvariants(t, org, "admin", nil)

@@ -86,10 +86,11 @@ func createTokens(t *testing.T, env *testenv.Env, org string, n int) []token {
 	out := make([]token, 0, n)
 	for i := range n {
 		owner := env.Member(t, org, fmt.Sprintf("owner-%d", i/25))
-		data := owner.MustDo(`mutation($n: String!) { createPersonalAccessToken(input:{name:$n, scopes:["OR.Jobs"]}) { token personalAccessToken { id } } }`,
-			map[string]any{"n": fmt.Sprintf("token %d", i)})
-		created := data["createPersonalAccessToken"].(map[string]any)
-		out = append(out, token{id: created["personalAccessToken"].(map[string]any)["id"].(string), secret: created["token"].(string)})
+		var data struct{ CreatePersonalAccessToken testenv.CreatePayload }
+		owner.MustDoInto(`mutation($n: String!) { createPersonalAccessToken(input:{name:$n, scopes:["OR.Jobs"]}) { token personalAccessToken { id } } }`,
+			map[string]any{"n": fmt.Sprintf("token %d", i)}, &data)
+		created := data.CreatePersonalAccessToken
+		out = append(out, token{id: created.PersonalAccessToken.ID, secret: created.Token})
 	}
 	return out
 }

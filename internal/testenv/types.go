@@ -163,22 +163,34 @@ type AuditEvent struct {
 // raw body, so numbers and times arrive as the API sent them.
 func (r *Response) DecodeData(t testing.TB, out any) {
 	t.Helper()
+	if err := r.UnmarshalData(out); err != nil {
+		t.Fatalf("%v", err)
+	}
+}
+
+// UnmarshalData is DecodeData that returns the error instead, for
+// goroutines other than the test's.
+func (r *Response) UnmarshalData(out any) error {
+	raw := []byte(r.Raw)
 	if r.Raw == "" {
-		Decode(t, r.Data, out)
-		return
+		var err error
+		if raw, err = json.Marshal(map[string]any{"data": r.Data}); err != nil {
+			return fmt.Errorf("marshal data: %w", err)
+		}
 	}
 	var body struct {
 		Data json.RawMessage `json:"data"`
 	}
-	if err := json.Unmarshal([]byte(r.Raw), &body); err != nil {
-		t.Fatalf("decode response (HTTP %d): %v: %s", r.Status, err, r.Raw)
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return fmt.Errorf("decode response (HTTP %d): %w: %s", r.Status, err, r.Raw)
 	}
 	if len(body.Data) == 0 {
 		body.Data = json.RawMessage("null")
 	}
 	if err := json.Unmarshal(body.Data, out); err != nil {
-		t.Fatalf("decode data into %T: %v: %s", out, err, body.Data)
+		return fmt.Errorf("decode data into %T: %w: %s", out, err, body.Data)
 	}
+	return nil
 }
 
 // MustDoInto is MustDo that decodes the data into out.
