@@ -131,17 +131,16 @@ func postQuery(t *testing.T, env *testenv.Env, authorization string, body []byte
 	if authorization != "" {
 		h.Set("Authorization", authorization)
 	}
-	status, _, raw := doHTTP(t, http.MethodPost, env.URL+"/query", h, bytes.NewReader(body))
-	out := &testenv.Response{Status: status, Raw: raw}
-	var decoded struct {
-		Data   map[string]any  `json:"data"`
-		Errors []testenv.Error `json:"errors"`
-	}
-	if err := json.Unmarshal([]byte(raw), &decoded); err != nil {
-		t.Fatalf("decode response (HTTP %d): %v: %s", status, err, raw)
-	}
-	out.Data, out.Errors = decoded.Data, decoded.Errors
-	return out
+	status, header, raw := doHTTP(t, http.MethodPost, env.URL+"/query", h, bytes.NewReader(body))
+	return testenv.NewResponse(t, status, header, []byte(raw))
+}
+
+// viewerID decodes viewer.id from r.
+func viewerID(t *testing.T, r *testenv.Response) string {
+	t.Helper()
+	var data struct{ Viewer testenv.User }
+	r.DecodeData(t, &data)
+	return data.Viewer.ID
 }
 
 // viewerBody is a GraphQL request for the caller.

@@ -459,9 +459,7 @@ func TestHTTPPersistedQueries(t *testing.T) {
 			if r.Status != http.StatusOK || len(r.Errors) != 0 {
 				t.Fatalf("by hash: got HTTP %d %s, want 200", r.Status, r.Raw)
 			}
-			var data struct{ Viewer testenv.User }
-			r.DecodeData(t, &data)
-			if got := data.Viewer.ID; got != "alice" {
+			if got := viewerID(t, r); got != "alice" {
 				t.Errorf("viewer.id: got %v, want alice", got)
 			}
 		})

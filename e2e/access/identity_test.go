@@ -135,9 +135,7 @@ func TestSessionTokenRejected(t *testing.T) {
 			if r.Status != http.StatusOK || len(r.Errors) != 0 {
 				t.Fatalf("got HTTP %d %s, want 200 without errors", r.Status, r.Raw)
 			}
-			var data struct{ Viewer testenv.User }
-			r.DecodeData(t, &data)
-			if got := data.Viewer.ID; got != "alice" {
+			if got := viewerID(t, r); got != "alice" {
 				t.Errorf("viewer.id: got %v, want alice", got)
 			}
 			if n := orgCount(t, env, org); n != 1 {

@@ -57,7 +57,7 @@ func TestCreateRefusesInvisibleName(t *testing.T) {
 				if n := tokenCount(t, env, org); n != 0 {
 					t.Errorf("stored tokens: got %d, want 0", n)
 				}
-				if n := auditCount(t, env, org); n != 0 {
+				if n := env.AuditRows(t, org); n != 0 {
 					t.Errorf("stored audit events: got %d, want 0", n)
 				}
 				if got := listAll(t, admin); len(got) != 0 {
@@ -115,16 +115,4 @@ func TestInvisibleIdentityStoredAsGiven(t *testing.T) {
 			t.Errorf("audit userAgent: got %+q, want %+q", event.UserAgent, userAgent)
 		}
 	})
-}
-
-// auditCount counts the audit events stored for org.
-func auditCount(t *testing.T, env *testenv.Env, org string) int64 {
-	t.Helper()
-	var n int64
-	err := env.DB.Raw(`SELECT COUNT(*) FROM audit_events e JOIN organizations o ON o.id = e.organization_id
-WHERE o.external_id = ?`, org).Row().Scan(&n)
-	if err != nil {
-		t.Fatalf("count audit events: %v", err)
-	}
-	return n
 }

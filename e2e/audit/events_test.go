@@ -106,13 +106,13 @@ func TestRevocationSources(t *testing.T) {
 		}
 
 		// Nothing more is written for tokens revoked before.
-		before := auditRows(t, env, org)
+		before := env.AuditRows(t, org)
 		admin.MustDo(revokeMutation, map[string]any{"ids": []string{own.ID, byAdmin.ID}})
 		admin.MustDoInto(revokeByValueMutation, map[string]any{"token": leaked.Secret}, &byValue)
 		if byValue.RevokeTokenByValue.Outcome != "ALREADY_REVOKED" {
 			t.Errorf("second revokeTokenByValue: got %q, want ALREADY_REVOKED", byValue.RevokeTokenByValue.Outcome)
 		}
-		if after := auditRows(t, env, org); after != before {
+		if after := env.AuditRows(t, org); after != before {
 			t.Errorf("audit rows after re-revoking: got %d, want %d", after, before)
 		}
 		// Not-yet-revoked tokens have no source.

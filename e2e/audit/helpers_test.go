@@ -78,18 +78,6 @@ func create(t testing.TB, c *testenv.Client, name string, scopes ...string) crea
 	return created{ID: tok.ID, Secret: p.Token, Hint: tok.Hint, ExpiresAt: tok.ExpiresAt.Text}
 }
 
-// auditRows counts the stored audit rows of org.
-func auditRows(t testing.TB, env *testenv.Env, org string) int64 {
-	t.Helper()
-	var n int64
-	err := env.DB.Raw(`SELECT COUNT(*) FROM audit_events e JOIN organizations o ON o.id = e.organization_id
-WHERE o.external_id = ?`, org).Scan(&n).Error
-	if err != nil {
-		t.Fatalf("count audit rows: %v", err)
-	}
-	return n
-}
-
 // withHeaders gives c a User-Agent and an X-Request-ID.
 func withHeaders(c *testenv.Client, userAgent, requestID string) *testenv.Client {
 	c.Header = http.Header{"User-Agent": {userAgent}, "X-Request-Id": {requestID}}

@@ -16,7 +16,7 @@ func TestFailedChangesWriteNoEvent(t *testing.T) {
 		alice := env.Member(t, org, "alice")
 		bob := env.Member(t, org, "bob")
 		tok := create(t, alice, "alice's")
-		start := auditRows(t, env, org)
+		start := env.AuditRows(t, org)
 
 		attempts := []struct {
 			name string
@@ -39,14 +39,14 @@ func TestFailedChangesWriteNoEvent(t *testing.T) {
 		}
 		for _, a := range attempts {
 			testenv.RequireError(t, a.c.Do(a.q, a.vars), a.code)
-			if n := auditRows(t, env, org); n != start {
+			if n := env.AuditRows(t, org); n != start {
 				t.Fatalf("%s: audit rows got %d, want %d", a.name, n, start)
 			}
 		}
 
 		// Refused because tokens are disabled, and because of the quota.
 		admin.MustDo(testenv.UpdateSettingsMutation, map[string]any{"input": map[string]any{"enabled": false}})
-		start = auditRows(t, env, org)
+		start = env.AuditRows(t, org)
 		testenv.RequireError(t, alice.Do(testenv.CreateMutation, map[string]any{"input": map[string]any{"name": "x", "scopes": []string{"OR.Jobs"}}}), "PAT_DISABLED")
 		admin.MustDo(testenv.UpdateSettingsMutation, map[string]any{"input": map[string]any{"enabled": true}})
 		start += 1
@@ -57,7 +57,7 @@ func TestFailedChangesWriteNoEvent(t *testing.T) {
 		testenv.RequireError(t, bob.Do(testenv.CreateMutation, map[string]any{"input": map[string]any{"name": "one too many", "scopes": []string{"OR.Jobs"}}}), "QUOTA_EXCEEDED")
 		testenv.RequireError(t, env.As(t, testenv.Identity{Org: org, Subject: "dir", AccountType: "directory"}).
 			Do(testenv.CreateMutation, map[string]any{"input": map[string]any{"name": "x", "scopes": []string{"OR.Jobs"}}}), "LOCAL_ACCOUNT_REQUIRED")
-		if n := auditRows(t, env, org); n != start {
+		if n := env.AuditRows(t, org); n != start {
 			t.Fatalf("after refused creations: audit rows got %d, want %d", n, start)
 		}
 	})
@@ -149,7 +149,7 @@ func TestAuditTableIsAppendOnly(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
 		org := testenv.UniqueOrg("audit-append")
 		create(t, env.Member(t, org, "alice"), "a")
-		if n := auditRows(t, env, org); n != 1 {
+		if n := env.AuditRows(t, org); n != 1 {
 			t.Fatalf("audit rows: got %d, want 1", n)
 		}
 		for _, stmt := range []string{
@@ -166,7 +166,7 @@ func TestAuditTableIsAppendOnly(t *testing.T) {
 		if err := env.DB.Raw("SELECT e.token_name FROM audit_events e JOIN organizations o ON o.id = e.organization_id WHERE o.external_id = ?", org).Scan(&name).Error; err != nil || name != "a" {
 			t.Errorf("audit row: got name %q (err %v), want it unchanged", name, err)
 		}
-		if n := auditRows(t, env, org); n != 1 {
+		if n := env.AuditRows(t, org); n != 1 {
 			t.Errorf("audit rows: got %d, want 1", n)
 		}
 	})

@@ -160,13 +160,20 @@ func (e *Env) post(t testing.TB, bearer string, header http.Header, body []byte)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	out := &Response{Status: resp.StatusCode, Header: resp.Header, Raw: string(raw)}
+	return NewResponse(t, resp.StatusCode, resp.Header, raw)
+}
+
+// NewResponse decodes raw, a GraphQL response body received with status and
+// header, failing t unless it is a GraphQL response.
+func NewResponse(t testing.TB, status int, header http.Header, raw []byte) *Response {
+	t.Helper()
+	out := &Response{Status: status, Header: header, Raw: string(raw)}
 	var decoded struct {
 		Data   map[string]any `json:"data"`
 		Errors []Error        `json:"errors"`
 	}
 	if err := json.Unmarshal(raw, &decoded); err != nil {
-		t.Fatalf("decode response (HTTP %d): %v: %s", resp.StatusCode, err, raw)
+		t.Fatalf("decode response (HTTP %d): %v: %s", status, err, raw)
 	}
 	out.Data, out.Errors = decoded.Data, decoded.Errors
 	return out

@@ -50,6 +50,18 @@ WHERE o.external_id = ? AND u.subject = ?`, org, subject).Scan(&ids).Error
 	return ids[0]
 }
 
+// AuditRows counts the audit events stored for org.
+func (e *Env) AuditRows(t testing.TB, org string) int64 {
+	t.Helper()
+	var n int64
+	err := e.DB.Raw(`SELECT COUNT(*) FROM audit_events e JOIN organizations o ON o.id = e.organization_id
+WHERE o.external_id = ?`, org).Scan(&n).Error
+	if err != nil {
+		t.Fatalf("count audit rows: %v", err)
+	}
+	return n
+}
+
 // IntrospectToken introspects secret with the test resource server's
 // credential and decodes the answer (numbers as json.Number); it fails
 // unless the answer is HTTP 200 and either active or exactly InactiveBody.
