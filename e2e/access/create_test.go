@@ -44,22 +44,22 @@ func TestCreateRejectedInput(t *testing.T) {
 			{"two scopes in one", func() map[string]any { return map[string]any{"name": "ci", "scopes": []string{"OR.Jobs OR.Assets"}} }, ""},
 			{"expiry in the past", func() map[string]any {
 				in := simpleInput("ci")
-				in["expiresAt"] = rfc3339(now().Add(-time.Hour))
+				in["expiresAt"] = testenv.FormatTime(now().Add(-time.Hour))
 				return in
 			}, ""},
 			{"expiry now", func() map[string]any {
 				in := simpleInput("ci")
-				in["expiresAt"] = rfc3339(now())
+				in["expiresAt"] = testenv.FormatTime(now())
 				return in
 			}, ""},
 			{"expiry beyond the maximum", func() map[string]any {
 				in := simpleInput("ci")
-				in["expiresAt"] = rfc3339(now().Add(90*day + time.Hour))
+				in["expiresAt"] = testenv.FormatTime(now().Add(90*day + time.Hour))
 				return in
 			}, ""},
 			{"expiry far beyond the maximum", func() map[string]any {
 				in := simpleInput("ci")
-				in["expiresAt"] = rfc3339(now().Add(731 * day))
+				in["expiresAt"] = testenv.FormatTime(now().Add(731 * day))
 				return in
 			}, ""},
 			{"expiry not a time", func() map[string]any {
@@ -139,7 +139,7 @@ func TestCreateExpiryBounds(t *testing.T) {
 			admin.MustUpdateSettings(map[string]any{"maxLifespanDays": 30})
 			before := env.Clock.Now()
 			in := simpleInput("late")
-			in["expiresAt"] = rfc3339(before.Add(30*day + time.Minute))
+			in["expiresAt"] = testenv.FormatTime(before.Add(30*day + time.Minute))
 			r := admin.CreateToken(in)
 			wantErrorData(t, r, "BAD_USER_INPUT")
 			if len(r.Errors) == 0 {
@@ -353,7 +353,7 @@ func TestCreateQuota(t *testing.T) {
 			ids = append(ids, tok.ID)
 		}
 		short := simpleInput("short")
-		short["expiresAt"] = rfc3339(env.Clock.Now().Add(time.Hour))
+		short["expiresAt"] = testenv.FormatTime(env.Clock.Now().Add(time.Hour))
 		mustCreate(t, alice, short)
 
 		wantQuota := func(t *testing.T, stored int64) {

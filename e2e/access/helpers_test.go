@@ -77,9 +77,6 @@ func mustRevoke(t *testing.T, c *testenv.Client, ids ...string) testenv.RevokePa
 	return data.RevokeTokens
 }
 
-// rfc3339 formats tm as a Time input.
-func rfc3339(tm time.Time) string { return tm.UTC().Format(time.RFC3339Nano) }
-
 // wantErrorData is testenv.WantError with HTTP 200 that also requires the
 // data of every root field to be null.
 func wantErrorData(t *testing.T, r *testenv.Response, code string) {

@@ -95,7 +95,7 @@ func TestIntrospectionActive(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				in := map[string]any{"name": tc.name, "scopes": tc.scopes}
-				in["expiresAt"] = rfc3339(env.Clock.Now().Add(10*day + 1500*time.Millisecond))
+				in["expiresAt"] = testenv.FormatTime(env.Clock.Now().Add(10*day + 1500*time.Millisecond))
 				secret, tok := mustCreate(t, alice, in)
 				status, header, body := introspectRaw(t, env, "Bearer "+testenv.IntrospectionSecret, url.Values{"token": {secret}})
 				if status != http.StatusOK {
@@ -155,7 +155,7 @@ func TestIntrospectionInactiveIndistinguishable(t *testing.T) {
 		revoked, rtok := mustCreate(t, alice, simpleInput("revoked"))
 		alice.MustDo(revokeMutation, map[string]any{"ids": []string{rtok.ID}})
 		inExp := simpleInput("expired")
-		inExp["expiresAt"] = rfc3339(env.Clock.Now().Add(time.Minute))
+		inExp["expiresAt"] = testenv.FormatTime(env.Clock.Now().Add(time.Minute))
 		expired, _ := mustCreate(t, alice, inExp)
 		env.Clock.Advance(2 * time.Minute)
 

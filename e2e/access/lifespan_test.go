@@ -43,7 +43,7 @@ func TestLifespanFollowsPolicy(t *testing.T) {
 		alice := env.Member(t, org, "alice")
 		secretA, a := mustCreate(t, alice, simpleInput("default"))
 		inB := simpleInput("twenty days")
-		inB["expiresAt"] = rfc3339(env.Clock.Now().Truncate(time.Millisecond).Add(20 * day))
+		inB["expiresAt"] = testenv.FormatTime(env.Clock.Now().Truncate(time.Millisecond).Add(20 * day))
 		secretB, b := mustCreate(t, alice, inB)
 		idA, idB := a.ID, b.ID
 		createdA, createdB := a.CreatedAt.Time, b.CreatedAt.Time
@@ -94,7 +94,7 @@ func TestDisabledOrganization(t *testing.T) {
 		secretA, a := mustCreate(t, alice, simpleInput("keeps"))
 		secretB, b := mustCreate(t, alice, simpleInput("revoked while disabled"))
 		inC := simpleInput("expires while disabled")
-		inC["expiresAt"] = rfc3339(env.Clock.Now().Add(time.Hour))
+		inC["expiresAt"] = testenv.FormatTime(env.Clock.Now().Add(time.Hour))
 		secretC, c := mustCreate(t, alice, inC)
 		secretD, d := mustCreate(t, alice, simpleInput("revoked by admin while disabled"))
 		for _, s := range []string{secretA, secretB, secretC, secretD} {

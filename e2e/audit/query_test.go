@@ -69,7 +69,6 @@ func TestAuditEventsFilters(t *testing.T) {
 			}
 			return out
 		}
-		ts := func(tm time.Time) string { return tm.UTC().Format(time.RFC3339Nano) }
 		tests := []struct {
 			name   string
 			filter map[string]any
@@ -85,11 +84,11 @@ func TestAuditEventsFilters(t *testing.T) {
 			{"token", map[string]any{"tokenIds": []string{a1.ID}}, []string{"REVOKED:a1", "CREATED:a1"}},
 			{"tokens", map[string]any{"tokenIds": []string{b1.ID, a2.ID, "01UNKNOWN"}}, []string{"REVOKED:b1", "CREATED:b1", "CREATED:a2"}},
 			{"empty tokens", map[string]any{"tokenIds": []string{}}, nil},
-			{"since", map[string]any{"since": ts(mid)}, []string{"settings", "REVOKED:b1", "REVOKED:a1", "CREATED:b1"}},
-			{"until", map[string]any{"until": ts(mid)}, []string{"CREATED:a2", "CREATED:a1"}},
-			{"since after until", map[string]any{"since": ts(mid), "until": ts(mid.Add(-time.Minute))}, nil},
+			{"since", map[string]any{"since": testenv.FormatTime(mid)}, []string{"settings", "REVOKED:b1", "REVOKED:a1", "CREATED:b1"}},
+			{"until", map[string]any{"until": testenv.FormatTime(mid)}, []string{"CREATED:a2", "CREATED:a1"}},
+			{"since after until", map[string]any{"since": testenv.FormatTime(mid), "until": testenv.FormatTime(mid.Add(-time.Minute))}, nil},
 			{"combined", map[string]any{"actions": []string{"TOKEN_REVOKED", "TOKEN_CREATED"}, "actorIds": []string{"alice", "bob"},
-				"tokenIds": []string{a1.ID, b1.ID}, "since": ts(mid)}, []string{"REVOKED:a1", "CREATED:b1"}},
+				"tokenIds": []string{a1.ID, b1.ID}, "since": testenv.FormatTime(mid)}, []string{"REVOKED:a1", "CREATED:b1"}},
 		}
 		for _, tt := range tests {
 			got := tokenOf(allEvents(t, admin, tt.filter))

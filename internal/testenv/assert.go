@@ -39,5 +39,9 @@ func Near(t testing.TB, what string, got, want time.Time, tolerance time.Duratio
 	}
 }
 
+// FormatTime formats tm as a Time input: RFC 3339 in UTC, with as many
+// fractional digits as tm has.
+func FormatTime(tm time.Time) string { return tm.UTC().Format(time.RFC3339Nano) }
+
 // Ptr returns a pointer to a copy of v, for optional inputs.
 func Ptr[T any](v T) *T { return &v }
