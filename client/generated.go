@@ -904,6 +904,24 @@ var AllRevocationSource = []RevocationSource{
 	RevocationSourceByValue,
 }
 
+// What `revokeTokensByValue` did with one value.
+type RevokeByValueOutcome string
+
+const (
+	// This call revoked the token.
+	RevokeByValueOutcomeRevoked RevokeByValueOutcome = "REVOKED"
+	// The token was already revoked, or an earlier copy of the value in the same call revoked it.
+	RevokeByValueOutcomeAlreadyRevoked RevokeByValueOutcome = "ALREADY_REVOKED"
+	// No token of the organization has this value: malformed, unknown and other organizations' values are all this, alike.
+	RevokeByValueOutcomeNotFound RevokeByValueOutcome = "NOT_FOUND"
+)
+
+var AllRevokeByValueOutcome = []RevokeByValueOutcome{
+	RevokeByValueOutcomeRevoked,
+	RevokeByValueOutcomeAlreadyRevoked,
+	RevokeByValueOutcomeNotFound,
+}
+
 type RevokeOutcome string
 
 const (
@@ -918,13 +936,28 @@ var AllRevokeOutcome = []RevokeOutcome{
 
 // RevokeTokenByValueResponse is returned by RevokeTokenByValue on success.
 type RevokeTokenByValueResponse struct {
-	// Admins only, 30 a minute by default. Revokes the token whose secret value is given (e.g. a leaked one).
+	// Admins only. Revokes the token whose secret value is given (e.g. a leaked one). Counts one value against the by-value rate limit (1,000 values a minute per admin by default).
 	RevokeTokenByValue RevokedByValue `json:"revokeTokenByValue"`
 }
 
 // GetRevokeTokenByValue returns RevokeTokenByValueResponse.RevokeTokenByValue, and is useful for accessing the field via an interface.
 func (v *RevokeTokenByValueResponse) GetRevokeTokenByValue() RevokedByValue {
 	return v.RevokeTokenByValue
+}
+
+// RevokeTokensByValueResponse is returned by RevokeTokensByValue on success.
+type RevokeTokensByValueResponse struct {
+	// Admins only. Revokes the organization's tokens whose secret values are
+	// given, e.g. every token a leaked log or `.env` file holds: 1..1000 values,
+	// each trimmed and stripped of a leading `Bearer `, in one transaction. Every
+	// value counts against the by-value rate limit (1,000 values a minute per
+	// admin by default).
+	RevokeTokensByValue RevokedByValues `json:"revokeTokensByValue"`
+}
+
+// GetRevokeTokensByValue returns RevokeTokensByValueResponse.RevokeTokensByValue, and is useful for accessing the field via an interface.
+func (v *RevokeTokensByValueResponse) GetRevokeTokensByValue() RevokedByValues {
+	return v.RevokeTokensByValue
 }
 
 // RevokeTokensResponse is returned by RevokeTokens on success.
@@ -947,6 +980,43 @@ func (v *RevokedByValue) GetOutcome() RevokeOutcome { return v.Outcome }
 
 // GetToken returns RevokedByValue.Token, and is useful for accessing the field via an interface.
 func (v *RevokedByValue) GetToken() TokenFields { return v.Token }
+
+// RevokedByValues includes the requested fields of the GraphQL type RevokeTokensByValuePayload.
+type RevokedByValues struct {
+	// How many tokens this call revoked.
+	RevokedCount int `json:"revokedCount"`
+	// One result per value, in the order of `tokens`.
+	Results []RevokedByValuesResultsRevokeByValueResult `json:"results"`
+}
+
+// GetRevokedCount returns RevokedByValues.RevokedCount, and is useful for accessing the field via an interface.
+func (v *RevokedByValues) GetRevokedCount() int { return v.RevokedCount }
+
+// GetResults returns RevokedByValues.Results, and is useful for accessing the field via an interface.
+func (v *RevokedByValues) GetResults() []RevokedByValuesResultsRevokeByValueResult { return v.Results }
+
+// RevokedByValuesResultsRevokeByValueResult includes the requested fields of the GraphQL type RevokeByValueResult.
+// The GraphQL type's documentation follows.
+//
+// One value of a `revokeTokensByValue` call. The value itself is never returned.
+type RevokedByValuesResultsRevokeByValueResult struct {
+	// The value's 0-based position in `tokens`.
+	Index   int                  `json:"index"`
+	Outcome RevokeByValueOutcome `json:"outcome"`
+	// The token as it now stands; null for NOT_FOUND.
+	Token *TokenFields `json:"token"`
+}
+
+// GetIndex returns RevokedByValuesResultsRevokeByValueResult.Index, and is useful for accessing the field via an interface.
+func (v *RevokedByValuesResultsRevokeByValueResult) GetIndex() int { return v.Index }
+
+// GetOutcome returns RevokedByValuesResultsRevokeByValueResult.Outcome, and is useful for accessing the field via an interface.
+func (v *RevokedByValuesResultsRevokeByValueResult) GetOutcome() RevokeByValueOutcome {
+	return v.Outcome
+}
+
+// GetToken returns RevokedByValuesResultsRevokeByValueResult.Token, and is useful for accessing the field via an interface.
+func (v *RevokedByValuesResultsRevokeByValueResult) GetToken() *TokenFields { return v.Token }
 
 // RevokedTokens includes the requested fields of the GraphQL type RevokeTokensPayload.
 type RevokedTokens struct {
@@ -1491,6 +1561,14 @@ type __RevokeTokenByValueInput struct {
 // GetToken returns __RevokeTokenByValueInput.Token, and is useful for accessing the field via an interface.
 func (v *__RevokeTokenByValueInput) GetToken() string { return v.Token }
 
+// __RevokeTokensByValueInput is used internally by genqlient
+type __RevokeTokensByValueInput struct {
+	Tokens []string `json:"tokens"`
+}
+
+// GetTokens returns __RevokeTokensByValueInput.Tokens, and is useful for accessing the field via an interface.
+func (v *__RevokeTokensByValueInput) GetTokens() []string { return v.Tokens }
+
 // __RevokeTokensInput is used internally by genqlient
 type __RevokeTokensInput struct {
 	Ids []string `json:"ids"`
@@ -1928,6 +2006,71 @@ func RevokeTokens(
 	}
 
 	data_ = &RevokeTokensResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by RevokeTokensByValue.
+const RevokeTokensByValue_Operation = `
+mutation RevokeTokensByValue ($tokens: [String!]!) {
+	revokeTokensByValue(tokens: $tokens) {
+		revokedCount
+		results {
+			index
+			outcome
+			token {
+				... TokenFields
+			}
+		}
+	}
+}
+fragment TokenFields on PersonalAccessToken {
+	id
+	name
+	owner {
+		... UserFields
+	}
+	scopes
+	createdAt
+	expiresAt
+	lastUsedAt
+	status
+	revokedAt
+	revokedBy {
+		... UserFields
+	}
+	revocationSource
+	hint
+}
+fragment UserFields on User {
+	id
+	email
+	name
+	accountType
+}
+`
+
+func RevokeTokensByValue(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	tokens []string,
+) (data_ *RevokeTokensByValueResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "RevokeTokensByValue",
+		Query:  RevokeTokensByValue_Operation,
+		Variables: &__RevokeTokensByValueInput{
+			Tokens: tokens,
+		},
+	}
+
+	data_ = &RevokeTokensByValueResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(

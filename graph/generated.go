@@ -90,6 +90,7 @@ type ComplexityRoot struct {
 		CreatePersonalAccessToken func(childComplexity int, input model.CreatePersonalAccessTokenInput) int
 		RevokeTokenByValue        func(childComplexity int, token string) int
 		RevokeTokens              func(childComplexity int, ids []string) int
+		RevokeTokensByValue       func(childComplexity int, tokens []string) int
 		UpdatePatSettings         func(childComplexity int, input model.UpdatePatSettingsInput) int
 	}
 
@@ -144,9 +145,20 @@ type ComplexityRoot struct {
 		ViewerRole              func(childComplexity int) int
 	}
 
+	RevokeByValueResult struct {
+		Index   func(childComplexity int) int
+		Outcome func(childComplexity int) int
+		Token   func(childComplexity int) int
+	}
+
 	RevokeTokenByValuePayload struct {
 		Outcome func(childComplexity int) int
 		Token   func(childComplexity int) int
+	}
+
+	RevokeTokensByValuePayload struct {
+		Results      func(childComplexity int) int
+		RevokedCount func(childComplexity int) int
 	}
 
 	RevokeTokensPayload struct {
@@ -187,6 +199,7 @@ type MutationResolver interface {
 	UpdatePatSettings(ctx context.Context, input model.UpdatePatSettingsInput) (*entity.Organization, error)
 	RevokeTokens(ctx context.Context, ids []string) (*model.RevokeTokensPayload, error)
 	RevokeTokenByValue(ctx context.Context, token string) (*model.RevokeTokenByValuePayload, error)
+	RevokeTokensByValue(ctx context.Context, tokens []string) (*model.RevokeTokensByValuePayload, error)
 	CreatePersonalAccessToken(ctx context.Context, input model.CreatePersonalAccessTokenInput) (*model.CreatePersonalAccessTokenPayload, error)
 }
 type OrganizationPatSettingsResolver interface {
@@ -432,6 +445,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeTokens(childComplexity, args["ids"].([]string)), true
+	case "Mutation.revokeTokensByValue":
+		if e.ComplexityRoot.Mutation.RevokeTokensByValue == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeTokensByValue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeTokensByValue(childComplexity, args["tokens"].([]string)), true
 	case "Mutation.updatePatSettings":
 		if e.ComplexityRoot.Mutation.UpdatePatSettings == nil {
 			break
@@ -664,6 +688,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.ViewerRole(childComplexity), true
 
+	case "RevokeByValueResult.index":
+		if e.ComplexityRoot.RevokeByValueResult.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeByValueResult.Index(childComplexity), true
+	case "RevokeByValueResult.outcome":
+		if e.ComplexityRoot.RevokeByValueResult.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeByValueResult.Outcome(childComplexity), true
+	case "RevokeByValueResult.token":
+		if e.ComplexityRoot.RevokeByValueResult.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeByValueResult.Token(childComplexity), true
+
 	case "RevokeTokenByValuePayload.outcome":
 		if e.ComplexityRoot.RevokeTokenByValuePayload.Outcome == nil {
 			break
@@ -676,6 +719,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RevokeTokenByValuePayload.Token(childComplexity), true
+
+	case "RevokeTokensByValuePayload.results":
+		if e.ComplexityRoot.RevokeTokensByValuePayload.Results == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeTokensByValuePayload.Results(childComplexity), true
+	case "RevokeTokensByValuePayload.revokedCount":
+		if e.ComplexityRoot.RevokeTokensByValuePayload.RevokedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeTokensByValuePayload.RevokedCount(childComplexity), true
 
 	case "RevokeTokensPayload.revokedCount":
 		if e.ComplexityRoot.RevokeTokensPayload.RevokedCount == nil {
@@ -1065,6 +1121,32 @@ type RevokeTokenByValuePayload {
   token: PersonalAccessToken!
 }
 
+"What ` + "`" + `revokeTokensByValue` + "`" + ` did with one value."
+enum RevokeByValueOutcome {
+  "This call revoked the token."
+  REVOKED
+  "The token was already revoked, or an earlier copy of the value in the same call revoked it."
+  ALREADY_REVOKED
+  "No token of the organization has this value: malformed, unknown and other organizations' values are all this, alike."
+  NOT_FOUND
+}
+
+"One value of a ` + "`" + `revokeTokensByValue` + "`" + ` call. The value itself is never returned."
+type RevokeByValueResult {
+  "The value's 0-based position in ` + "`" + `tokens` + "`" + `."
+  index: Int!
+  outcome: RevokeByValueOutcome!
+  "The token as it now stands; null for NOT_FOUND."
+  token: PersonalAccessToken
+}
+
+type RevokeTokensByValuePayload {
+  "How many tokens this call revoked."
+  revokedCount: Int!
+  "One result per value, in the order of ` + "`" + `tokens` + "`" + `."
+  results: [RevokeByValueResult!]!
+}
+
 "How a token was revoked."
 enum RevocationSource {
   "By its owner, with ` + "`" + `revokeTokens` + "`" + `."
@@ -1203,8 +1285,16 @@ type Mutation {
   updatePatSettings(input: UpdatePatSettingsInput!): OrganizationPatSettings!
   "Admins may revoke any token of the organization; members only their own. 1..1000 IDs; all or nothing."
   revokeTokens(ids: [ID!]!): RevokeTokensPayload!
-  "Admins only, 30 a minute by default. Revokes the token whose secret value is given (e.g. a leaked one)."
+  "Admins only. Revokes the token whose secret value is given (e.g. a leaked one). Counts one value against the by-value rate limit (1,000 values a minute per admin by default)."
   revokeTokenByValue(token: String!): RevokeTokenByValuePayload!
+  """
+  Admins only. Revokes the organization's tokens whose secret values are
+  given, e.g. every token a leaked log or ` + "`" + `.env` + "`" + ` file holds: 1..1000 values,
+  each trimmed and stripped of a leading ` + "`" + `Bearer ` + "`" + `, in one transaction. Every
+  value counts against the by-value rate limit (1,000 values a minute per
+  admin by default).
+  """
+  revokeTokensByValue(tokens: [String!]!): RevokeTokensByValuePayload!
   "Local accounts only. The secret is returned once, in ` + "`" + `token` + "`" + `."
   createPersonalAccessToken(input: CreatePersonalAccessTokenInput!): CreatePersonalAccessTokenPayload!
 }
@@ -1390,6 +1480,18 @@ func (ec *executionContext) childFields_PersonalAccessTokenEdge(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type PersonalAccessTokenEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_RevokeByValueResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_RevokeByValueResult_index(ctx, field)
+	case "outcome":
+		return ec.fieldContext_RevokeByValueResult_outcome(ctx, field)
+	case "token":
+		return ec.fieldContext_RevokeByValueResult_token(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevokeByValueResult", field.Name)
+}
+
 func (ec *executionContext) childFields_RevokeTokenByValuePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "outcome":
@@ -1398,6 +1500,16 @@ func (ec *executionContext) childFields_RevokeTokenByValuePayload(ctx context.Co
 		return ec.fieldContext_RevokeTokenByValuePayload_token(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RevokeTokenByValuePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RevokeTokensByValuePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revokedCount":
+		return ec.fieldContext_RevokeTokensByValuePayload_revokedCount(ctx, field)
+	case "results":
+		return ec.fieldContext_RevokeTokensByValuePayload_results(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevokeTokensByValuePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RevokeTokensPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1587,6 +1699,20 @@ func (ec *executionContext) field_Mutation_revokeTokenByValue_args(ctx context.C
 		return nil, err
 	}
 	args["token"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeTokensByValue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "tokens",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tokens"] = arg0
 	return args, nil
 }
 
@@ -2661,6 +2787,50 @@ func (ec *executionContext) fieldContext_Mutation_revokeTokenByValue(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_revokeTokensByValue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeTokensByValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeTokensByValue(ctx, fc.Args["tokens"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevokeTokensByValuePayload) graphql.Marshaler {
+			return ec.marshalNRevokeTokensByValuePayload2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐRevokeTokensByValuePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeTokensByValue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevokeTokensByValuePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeTokensByValue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createPersonalAccessToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3684,6 +3854,84 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _RevokeByValueResult_index(ctx context.Context, field graphql.CollectedField, obj *model.RevokeByValueResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevokeByValueResult_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevokeByValueResult_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevokeByValueResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RevokeByValueResult_outcome(ctx context.Context, field graphql.CollectedField, obj *model.RevokeByValueResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevokeByValueResult_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RevokeByValueOutcome) graphql.Marshaler {
+			return ec.marshalNRevokeByValueOutcome2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐRevokeByValueOutcome(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevokeByValueResult_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevokeByValueResult", field, false, false, "RevokeByValueOutcome")
+}
+
+func (ec *executionContext) _RevokeByValueResult_token(ctx context.Context, field graphql.CollectedField, obj *model.RevokeByValueResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevokeByValueResult_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.PersonalAccessToken) graphql.Marshaler {
+			return ec.marshalOPersonalAccessToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐPersonalAccessToken(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RevokeByValueResult_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevokeByValueResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonalAccessToken(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RevokeTokenByValuePayload_outcome(ctx context.Context, field graphql.CollectedField, obj *model.RevokeTokenByValuePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3734,6 +3982,61 @@ func (ec *executionContext) fieldContext_RevokeTokenByValuePayload_token(_ conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PersonalAccessToken(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevokeTokensByValuePayload_revokedCount(ctx context.Context, field graphql.CollectedField, obj *model.RevokeTokensByValuePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevokeTokensByValuePayload_revokedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevokeTokensByValuePayload_revokedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevokeTokensByValuePayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RevokeTokensByValuePayload_results(ctx context.Context, field graphql.CollectedField, obj *model.RevokeTokensByValuePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevokeTokensByValuePayload_results(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Results, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RevokeByValueResult) graphql.Marshaler {
+			return ec.marshalNRevokeByValueResult2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐRevokeByValueResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevokeTokensByValuePayload_results(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevokeTokensByValuePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevokeByValueResult(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5783,6 +6086,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "revokeTokensByValue":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeTokensByValue(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createPersonalAccessToken":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPersonalAccessToken(ctx, field)
@@ -6173,6 +6483,49 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var revokeByValueResultImplementors = []string{"RevokeByValueResult"}
+
+func (ec *executionContext) _RevokeByValueResult(ctx context.Context, sel ast.SelectionSet, obj *model.RevokeByValueResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revokeByValueResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevokeByValueResult")
+		case "index":
+			out.Values[i] = ec._RevokeByValueResult_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcome":
+			out.Values[i] = ec._RevokeByValueResult_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "token":
+			out.Values[i] = ec._RevokeByValueResult_token(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var revokeTokenByValuePayloadImplementors = []string{"RevokeTokenByValuePayload"}
 
 func (ec *executionContext) _RevokeTokenByValuePayload(ctx context.Context, sel ast.SelectionSet, obj *model.RevokeTokenByValuePayload) graphql.Marshaler {
@@ -6191,6 +6544,44 @@ func (ec *executionContext) _RevokeTokenByValuePayload(ctx context.Context, sel 
 			}
 		case "token":
 			out.Values[i] = ec._RevokeTokenByValuePayload_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revokeTokensByValuePayloadImplementors = []string{"RevokeTokensByValuePayload"}
+
+func (ec *executionContext) _RevokeTokensByValuePayload(ctx context.Context, sel ast.SelectionSet, obj *model.RevokeTokensByValuePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revokeTokensByValuePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevokeTokensByValuePayload")
+		case "revokedCount":
+			out.Values[i] = ec._RevokeTokensByValuePayload_revokedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "results":
+			out.Values[i] = ec._RevokeTokensByValuePayload_results(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -7000,6 +7391,40 @@ func (ec *executionContext) marshalNPersonalAccessTokenOrderField2githubᚗcom�
 	return v
 }
 
+func (ec *executionContext) unmarshalNRevokeByValueOutcome2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐRevokeByValueOutcome(ctx context.Context, v any) (model.RevokeByValueOutcome, error) {
+	var res model.RevokeByValueOutcome
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRevokeByValueOutcome2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐRevokeByValueOutcome(ctx context.Context, sel ast.SelectionSet, v model.RevokeByValueOutcome) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNRevokeByValueResult2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐRevokeByValueResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RevokeByValueResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRevokeByValueResult2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐRevokeByValueResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRevokeByValueResult2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐRevokeByValueResult(ctx context.Context, sel ast.SelectionSet, v *model.RevokeByValueResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevokeByValueResult!")
+		return graphql.Null
+	}
+	return ec._RevokeByValueResult(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRevokeOutcome2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐRevokeOutcome(ctx context.Context, v any) (model.RevokeOutcome, error) {
 	var res model.RevokeOutcome
 	err := res.UnmarshalGQL(v)
@@ -7016,6 +7441,14 @@ func (ec *executionContext) marshalNRevokeTokenByValuePayload2ᚖgithubᚗcomᚋ
 		return graphql.Null
 	}
 	return ec._RevokeTokenByValuePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRevokeTokensByValuePayload2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐRevokeTokensByValuePayload(ctx context.Context, sel ast.SelectionSet, v *model.RevokeTokensByValuePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevokeTokensByValuePayload!")
+		return graphql.Null
+	}
+	return ec._RevokeTokensByValuePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRevokeTokensPayload2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐRevokeTokensPayload(ctx context.Context, sel ast.SelectionSet, v *model.RevokeTokensPayload) graphql.Marshaler {
@@ -7449,6 +7882,13 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOPersonalAccessToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐPersonalAccessToken(ctx context.Context, sel ast.SelectionSet, v *entity.PersonalAccessToken) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PersonalAccessToken(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPersonalAccessTokenFilter2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐPersonalAccessTokenFilter(ctx context.Context, v any) (*model.PersonalAccessTokenFilter, error) {

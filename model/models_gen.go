@@ -87,9 +87,25 @@ type PersonalAccessTokenOrder struct {
 type Query struct {
 }
 
+// One value of a `revokeTokensByValue` call. The value itself is never returned.
+type RevokeByValueResult struct {
+	// The value's 0-based position in `tokens`.
+	Index   int                  `json:"index"`
+	Outcome RevokeByValueOutcome `json:"outcome"`
+	// The token as it now stands; null for NOT_FOUND.
+	Token *entity.PersonalAccessToken `json:"token,omitempty"`
+}
+
 type RevokeTokenByValuePayload struct {
 	Outcome RevokeOutcome               `json:"outcome"`
 	Token   *entity.PersonalAccessToken `json:"token"`
+}
+
+type RevokeTokensByValuePayload struct {
+	// How many tokens this call revoked.
+	RevokedCount int `json:"revokedCount"`
+	// One result per value, in the order of `tokens`.
+	Results []*RevokeByValueResult `json:"results"`
 }
 
 type RevokeTokensPayload struct {
@@ -312,6 +328,67 @@ func (e *PersonalAccessTokenOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e PersonalAccessTokenOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What `revokeTokensByValue` did with one value.
+type RevokeByValueOutcome string
+
+const (
+	// This call revoked the token.
+	RevokeByValueOutcomeRevoked RevokeByValueOutcome = "REVOKED"
+	// The token was already revoked, or an earlier copy of the value in the same call revoked it.
+	RevokeByValueOutcomeAlreadyRevoked RevokeByValueOutcome = "ALREADY_REVOKED"
+	// No token of the organization has this value: malformed, unknown and other organizations' values are all this, alike.
+	RevokeByValueOutcomeNotFound RevokeByValueOutcome = "NOT_FOUND"
+)
+
+var AllRevokeByValueOutcome = []RevokeByValueOutcome{
+	RevokeByValueOutcomeRevoked,
+	RevokeByValueOutcomeAlreadyRevoked,
+	RevokeByValueOutcomeNotFound,
+}
+
+func (e RevokeByValueOutcome) IsValid() bool {
+	switch e {
+	case RevokeByValueOutcomeRevoked, RevokeByValueOutcomeAlreadyRevoked, RevokeByValueOutcomeNotFound:
+		return true
+	}
+	return false
+}
+
+func (e RevokeByValueOutcome) String() string {
+	return string(e)
+}
+
+func (e *RevokeByValueOutcome) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RevokeByValueOutcome(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RevokeByValueOutcome", str)
+	}
+	return nil
+}
+
+func (e RevokeByValueOutcome) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RevokeByValueOutcome) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RevokeByValueOutcome) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

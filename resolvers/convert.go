@@ -75,3 +75,12 @@ func pageInfo[T any](p *pat.Page[T]) *model.PageInfo {
 	}
 	return info
 }
+
+// revokeByValuePayload is a batch revocation by value as its payload.
+func revokeByValuePayload(done *pat.RevokedByValues) *model.RevokeTokensByValuePayload {
+	out := &model.RevokeTokensByValuePayload{RevokedCount: done.Count, Results: make([]*model.RevokeByValueResult, len(done.Results))}
+	for i, r := range done.Results {
+		out.Results[i] = &model.RevokeByValueResult{Index: i, Outcome: model.RevokeByValueOutcome(r.Outcome), Token: r.Token}
+	}
+	return out
+}

@@ -62,6 +62,19 @@ func (r *mutationResolver) RevokeTokenByValue(ctx context.Context, token string)
 	return &model.RevokeTokenByValuePayload{Outcome: model.RevokeOutcome(outcome), Token: tok}, nil
 }
 
+// RevokeTokensByValue is the resolver for the revokeTokensByValue field.
+func (r *mutationResolver) RevokeTokensByValue(ctx context.Context, tokens []string) (*model.RevokeTokensByValuePayload, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	done, err := r.Service.RevokeTokensByValue(ctx, p, tokens)
+	if err != nil {
+		return nil, err
+	}
+	return revokeByValuePayload(done), nil
+}
+
 // CreatePersonalAccessToken is the resolver for the createPersonalAccessToken field.
 func (r *mutationResolver) CreatePersonalAccessToken(ctx context.Context, input model.CreatePersonalAccessTokenInput) (*model.CreatePersonalAccessTokenPayload, error) {
 	p, err := principal(ctx)

@@ -177,6 +177,15 @@ func TestCoreFlow(t *testing.T) {
 		if again.RevokeTokenByValue.Outcome != client.RevokeOutcomeAlreadyRevoked {
 			t.Errorf("second revokeTokenByValue: got %s, want ALREADY_REVOKED", again.RevokeTokenByValue.Outcome)
 		}
+		batch, err := client.RevokeTokensByValue(ctx, admin, []string{secret, "opat_not-a-token"})
+		if err != nil {
+			t.Fatalf("RevokeTokensByValue: %v", err)
+		}
+		if b := batch.RevokeTokensByValue; b.RevokedCount != 0 || len(b.Results) != 2 ||
+			b.Results[0].Outcome != client.RevokeByValueOutcomeAlreadyRevoked || b.Results[0].Token == nil || b.Results[0].Token.Id != first.Id ||
+			b.Results[1].Index != 1 || b.Results[1].Outcome != client.RevokeByValueOutcomeNotFound || b.Results[1].Token != nil {
+			t.Errorf("revokeTokensByValue: got %+v, want ALREADY_REVOKED for %s, then NOT_FOUND with no token", b, first.Id)
+		}
 		gone, err := client.PersonalAccessTokens(ctx, alice, 100, nil, &client.PersonalAccessTokenFilter{Status: []client.TokenStatus{client.TokenStatusRevoked}}, nil)
 		if err != nil {
 			t.Fatalf("PersonalAccessTokens (revoked): %v", err)

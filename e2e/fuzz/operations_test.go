@@ -51,6 +51,7 @@ var operations = []operation{
 	{"auditEvents", `query($first: Int, $after: String, $filter: AuditEventFilter) {
   auditEvents(first: $first, after: $after, filter: $filter) { edges { cursor node { id } } nodes { ` + auditFields + ` } ` + pageFields + ` } }`, false},
 	{"argumentless", `query { viewer { ` + userFields + ` } viewerRole organizationPatSettings { ` + settingsFields + ` } availableScopes }`, false},
+	{"revokeTokensByValue", `mutation($tokens: [String!]!) { revokeTokensByValue(tokens: $tokens) { revokedCount results { index outcome token { ` + tokenFields + ` } } } }`, true},
 }
 
 // loadSchema parses the contract.

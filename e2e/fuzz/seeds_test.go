@@ -50,6 +50,17 @@ var variableSeeds = map[string][]string{
 		`{"ids":["\u0000","\ud800","🔑"]}`,
 		`{"ids":[["@ADMIN_ID"]]}`,
 	},
+	"revokeTokensByValue": {
+		`{"tokens":["@MEMBER_SECRET","@MEMBER_SECRET","Bearer @ADMIN_SECRET"]}`,
+		`{"tokens":[" \t@REVOKED_SECRET\n","@OTHER_SECRET","opat_"]}`,
+		`{"tokens":[]}`,
+		`{"tokens":[""]}`,
+		`{"tokens":null}`,
+		`{"tokens":"@MEMBER_SECRET"}`,
+		`{"tokens":[123,true,null]}`,
+		`{"tokens":[["@MEMBER_SECRET"]]}`,
+		`{"tokens":["\u0000@MEMBER_SECRET","ОРАТ_кириллица","@MEMBER_ID"]}`,
+	},
 	"revokeTokenByValue": {
 		`{"token":"@MEMBER_SECRET"}`,
 		`{"token":"Bearer @ADMIN_SECRET"}`,

@@ -112,7 +112,17 @@ func probes(unknownValue string) map[string][]probe {
 				return `mutation($t: String!) { revokeTokenByValue(token: $t) { outcome token { id } } }`, map[string]any{"t": arg}
 			}, func(b *tenant) string { return b.revoked.Secret }, unknownValue},
 		},
+		"revokeTokensByValue": {
+			{"tokens", admin, revokeValues, func(b *tenant) string { return b.tokens[0].Secret }, unknownValue},
+			{"tokens, already revoked", admin, revokeValues, func(b *tenant) string { return b.revoked.Secret }, unknownValue},
+		},
 	}
+}
+
+// revokeValues revokes one value with revokeTokensByValue.
+func revokeValues(arg string) (string, map[string]any) {
+	return `mutation($t: [String!]!) { revokeTokensByValue(tokens: $t) { revokedCount results { index outcome token { id } } } }`,
+		map[string]any{"t": []string{arg}}
 }
 
 // ownOnlies lists the fields that take no reference to an object: each

@@ -49,8 +49,9 @@ type Config struct {
 	// GraphQLIntrospection serves schema introspection (to authenticated
 	// callers) unless PATS_GRAPHQL_INTROSPECTION=false.
 	GraphQLIntrospection bool
-	// RevokeByValuePerMinute bounds each admin's revokeTokenByValue calls
-	// (PATS_REVOKE_BY_VALUE_PER_MINUTE, default 30).
+	// RevokeByValuePerMinute bounds the token values each admin may revoke
+	// by value a minute, batches counted per value
+	// (PATS_REVOKE_BY_VALUE_PER_MINUTE, default pat.DefaultRevokeByValuePerMinute).
 	RevokeByValuePerMinute int
 	// IntrospectionPerSecond bounds introspections per client credential
 	// (PATS_INTROSPECTION_PER_SECOND, default 20000; 0: no limit).

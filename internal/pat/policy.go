@@ -15,8 +15,12 @@ const (
 	MaxNameLength          = 100
 	// MaxRevokeIDs bounds one revokeTokens call, counted before de-duplication.
 	MaxRevokeIDs = 1000
-	// DefaultRevokeByValuePerMinute bounds each admin's revocations by value.
-	DefaultRevokeByValuePerMinute = 30
+	// MaxRevokeValues bounds one revokeTokensByValue call, counted before
+	// de-duplication.
+	MaxRevokeValues = 1000
+	// DefaultRevokeByValuePerMinute bounds the token values each admin may
+	// revoke by value a minute, in single and batch calls alike.
+	DefaultRevokeByValuePerMinute = 1000
 	// DefaultPageSize and MaxPageSize bound personalAccessTokens(first:).
 	DefaultPageSize = 50
 	MaxPageSize     = 100

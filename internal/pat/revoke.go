@@ -91,10 +91,13 @@ func errMissing(requested []string, found []*entity.PersonalAccessToken) error {
 // Outcome says what revokeTokenByValue did.
 type Outcome string
 
-// The outcomes of revoking by value, spelled as in the GraphQL enum.
+// The outcomes of revoking by value, spelled as in the GraphQL enums.
 const (
 	OutcomeRevoked        Outcome = "REVOKED"
 	OutcomeAlreadyRevoked Outcome = "ALREADY_REVOKED"
+	// OutcomeNotFound is every value that names no token of the caller's
+	// organization (batch only: the single call answers NOT_FOUND errors).
+	OutcomeNotFound Outcome = "NOT_FOUND"
 )
 
 // errTokenNotFound is the one answer for every value that does not name a
@@ -108,10 +111,8 @@ func (s *Service) RevokeTokenByValue(ctx context.Context, p *auth.Principal, val
 	if !p.IsAdmin() {
 		return "", nil, errForbiddenAdmin()
 	}
-	if ok, wait := s.byValue.Allow(fmt.Sprintf("%d/%d", p.Org.ID, p.User.ID)); !ok {
-		secs := ratelimit.RetryAfterSeconds(wait)
-		return "", nil, apperr.New(apperr.RateLimited, "too many revocations by value; try again in %d s", secs).
-			With("retryAfter", secs)
+	if err := s.allowByValue(p, 1); err != nil {
+		return "", nil, err
 	}
 	digest, err := pattoken.Parse(CleanTokenValue(value))
 	if err != nil {
@@ -134,6 +135,24 @@ func (s *Service) RevokeTokenByValue(ctx context.Context, p *auth.Principal, val
 		return OutcomeRevoked, tok, nil
 	}
 	return OutcomeAlreadyRevoked, tok, nil
+}
+
+// allowByValue takes n values from the caller's by-value budget, or says
+// when to retry; a batch larger than the whole budget is refused as input.
+func (s *Service) allowByValue(p *auth.Principal, n int) error {
+	ok, wait := s.byValue.AllowN(fmt.Sprintf("%d/%d", p.Org.ID, p.User.ID), n)
+	switch {
+	case ok:
+		return nil
+	case wait < 0:
+		limit := s.byValue.Burst()
+		return apperr.New(apperr.BadUserInput, "at most %d token values may be revoked by value a minute; send fewer", limit).
+			With("field", "tokens").With("limit", limit)
+	default:
+		secs := ratelimit.RetryAfterSeconds(wait)
+		return apperr.New(apperr.RateLimited, "too many revocations by value; try again in %d s", secs).
+			With("retryAfter", secs)
+	}
 }
 
 // CleanTokenValue trims a pasted value and removes a leading "Bearer "

@@ -50,9 +50,10 @@ type Config struct {
 	CursorKey []byte
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// RevokeByValuePerMinute bounds each admin's revokeTokenByValue calls
-	// (default 30; negative: no limit): pasting values is how a stolen
-	// admin session would probe for valid tokens.
+	// RevokeByValuePerMinute bounds the token values each admin may revoke
+	// by value a minute, batches counted per value (default
+	// DefaultRevokeByValuePerMinute; negative: no limit): pasting values is
+	// how a stolen admin session would probe for valid tokens.
 	RevokeByValuePerMinute int
 }
 

@@ -29,6 +29,9 @@ type Store interface {
 	RevokeByDigest(ctx context.Context, orgID int64, digest []byte, by int64, now entity.Time,
 		audit func(tok *entity.PersonalAccessToken) *entity.AuditEvent,
 	) (*entity.PersonalAccessToken, bool, error)
+	RevokeByDigests(ctx context.Context, orgID int64, digests [][]byte, by int64, now entity.Time,
+		audit func(unrevoked []*entity.PersonalAccessToken) []*entity.AuditEvent,
+	) ([]*entity.PersonalAccessToken, int64, error)
 
 	UpdateSettings(ctx context.Context, orgID int64, apply func(org *entity.Organization) (*entity.AuditEvent, error)) (*entity.Organization, error)
 	ListAuditEvents(ctx context.Context, q store.AuditQuery) ([]*entity.AuditEvent, error)

@@ -41,17 +41,36 @@ func New(n int, period time.Duration, maxKeys int) *Limiter {
 // Allow reports whether one more event of key may happen now, and if not,
 // how long until it may.
 func (l *Limiter) Allow(key string) (bool, time.Duration) {
+	return l.AllowN(key, 1)
+}
+
+// AllowN reports whether n more events of key may happen now, taking them
+// all or none, and if not, how long until they may. n over Burst can never
+// happen: the wait is then negative (callers must refuse such a request
+// outright rather than ask the client to retry).
+func (l *Limiter) AllowN(key string, n int) (bool, time.Duration) {
 	if l == nil {
 		return true, 0
 	}
+	if n > l.burst {
+		return false, -1
+	}
 	lim := l.limiter(key)
 	now := l.now()
-	r := lim.ReserveN(now, 1)
+	r := lim.ReserveN(now, n)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
 		return false, d
 	}
 	return true, 0
+}
+
+// Burst is the most events a key may have at once (nil: no limit, -1).
+func (l *Limiter) Burst() int {
+	if l == nil {
+		return -1
+	}
+	return l.burst
 }
 
 func (l *Limiter) limiter(key string) *rate.Limiter {

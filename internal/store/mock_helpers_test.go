@@ -280,7 +280,7 @@ func auditInsertStep(events ...*entity.AuditEvent) step {
 // The statements of RevokeByDigest: the token locked by its digest, then
 // revoked (source BY_VALUE) only if it is not yet.
 const (
-	digestLockSQL   = "SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND token_digest = ? LIMIT ? FOR UPDATE"
+	digestLockSQL   = "SELECT * FROM personal_access_tokens FORCE INDEX (uq_pat_org_digest) WHERE organization_id = ? AND token_digest = ? LIMIT ? FOR UPDATE"
 	digestRevokeSQL = "UPDATE `personal_access_tokens` SET `revocation_source`=?,`revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND id = ? AND revoked_at IS NULL"
 )
 

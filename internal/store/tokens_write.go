@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/patgov/pats/internal/entity"
+	"github.com/patgov/pats/migrations"
 )
 
 // Reach is how far a caller sees and acts: their organization, and for members
@@ -153,7 +154,7 @@ func (s *Store) RevokeByDigest(ctx context.Context, orgID int64, digest []byte, 
 	)
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		tok, revoked = entity.PersonalAccessToken{}, false
-		err := s.forUpdate(tx).Where("organization_id = ? AND token_digest = ?", orgID, digest).Take(&tok).Error
+		err := s.forUpdate(s.byOrgDigest(tx)).Where("organization_id = ? AND token_digest = ?", orgID, digest).Take(&tok).Error
 		if err != nil {
 			return notFound(err, "revoke by value: find")
 		}
@@ -183,6 +184,75 @@ func (s *Store) RevokeByDigest(ctx context.Context, orgID int64, digest []byte, 
 		return entity.RevokedByValue
 	})
 	return &tok, revoked, nil
+}
+
+// RevokeByDigests revokes the organization's tokens with the given
+// (distinct) digests that are not yet revoked (source BY_VALUE), and writes
+// the audit events that audit returns for them, in one transaction and a
+// fixed number of statements whatever the count: one locking read, one
+// update, one insert of the events, one counter update. Digests of no
+// token of the organization match nothing, whether unknown or another
+// organization's: the read is the same. It returns the tokens found, as
+// they now stand, in no particular order, and how many this call revoked.
+func (s *Store) RevokeByDigests(ctx context.Context, orgID int64, digests [][]byte, by int64, now entity.Time,
+	audit func(unrevoked []*entity.PersonalAccessToken) []*entity.AuditEvent,
+) ([]*entity.PersonalAccessToken, int64, error) {
+	var (
+		found   []*entity.PersonalAccessToken
+		revoked int64
+	)
+	err := s.transaction(ctx, func(tx *gorm.DB) error {
+		found, revoked = nil, 0
+		err := s.forUpdate(s.byOrgDigest(tx)).Where("organization_id = ? AND token_digest IN ?", orgID, digests).Find(&found).Error
+		if err != nil {
+			return fmt.Errorf("revoke by values: lock: %w", err)
+		}
+		var unrevoked []*entity.PersonalAccessToken
+		ids := make([]string, 0, len(found))
+		for _, t := range found {
+			if t.RevokedAt == nil {
+				unrevoked = append(unrevoked, t)
+				ids = append(ids, t.ID)
+			}
+		}
+		if len(unrevoked) == 0 {
+			return nil
+		}
+		events := audit(unrevoked)
+		res := tx.Model(&entity.PersonalAccessToken{}).
+			Where("organization_id = ? AND id IN ? AND revoked_at IS NULL", orgID, ids).
+			Updates(map[string]any{"revoked_at": now, "revoked_by_id": by, "revocation_source": entity.RevokedByValue})
+		if res.Error != nil {
+			return fmt.Errorf("revoke by values: update: %w", res.Error)
+		}
+		revoked = res.RowsAffected
+		if revoked != int64(len(unrevoked)) || revoked != int64(len(events)) {
+			// The rows are locked: this cannot happen unless a lock failed
+			// or audit described other tokens than those revoked.
+			return fmt.Errorf("revoke by values: %d locked unrevoked, %d revoked, %d audited", len(unrevoked), revoked, len(events))
+		}
+		if err := insertAuditEvents(tx, orgID, events); err != nil {
+			return err
+		}
+		return countUnrevoked(tx, orgID, -revoked)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	markRevoked(found, by, now, func(*entity.PersonalAccessToken) entity.RevocationSource { return entity.RevokedByValue })
+	return found, revoked, nil
+}
+
+// byOrgDigest reads tokens through the (organization, digest) index: a
+// value of another organization's token is then the same miss in the
+// caller's own range as an unknown value, neither reading nor (FOR UPDATE)
+// locking that organization's row, where the global digest index, which
+// the planner may prefer, would find it.
+func (s *Store) byOrgDigest(tx *gorm.DB) *gorm.DB {
+	if s.dialect == migrations.MySQL {
+		return tx.Table("personal_access_tokens FORCE INDEX (uq_pat_org_digest)")
+	}
+	return tx.Table("personal_access_tokens INDEXED BY uq_pat_org_digest")
 }
 
 // markRevoked applies, in memory, the revocation just written to the
