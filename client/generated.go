@@ -19,11 +19,14 @@ const (
 	AccountTypeLocal AccountType = "LOCAL"
 	// A directory (federated) account: may not own personal access tokens.
 	AccountTypeDirectory AccountType = "DIRECTORY"
+	// The service itself, acting on its own (e.g. revoking on a secret-scanning alert); never signs in.
+	AccountTypeSystem AccountType = "SYSTEM"
 )
 
 var AllAccountType = []AccountType{
 	AccountTypeLocal,
 	AccountTypeDirectory,
+	AccountTypeSystem,
 }
 
 // What an audit event records.
@@ -894,14 +897,17 @@ const (
 	RevocationSourceOwner RevocationSource = "OWNER"
 	// By an admin, with `revokeTokens`, when the admin is not the owner.
 	RevocationSourceAdmin RevocationSource = "ADMIN"
-	// By an admin who pasted the token's secret value (`revokeTokenByValue`).
+	// By an admin who pasted the token's secret value (`revokeTokenByValue`, `revokeTokensByValue`).
 	RevocationSourceByValue RevocationSource = "BY_VALUE"
+	// By the service, when a secret scanner (GitHub) found the token in public code; `AuditEvent.leakAlert` says where.
+	RevocationSourceSecretScanning RevocationSource = "SECRET_SCANNING"
 )
 
 var AllRevocationSource = []RevocationSource{
 	RevocationSourceOwner,
 	RevocationSourceAdmin,
 	RevocationSourceByValue,
+	RevocationSourceSecretScanning,
 }
 
 // What `revokeTokensByValue` did with one value.

@@ -46,6 +46,7 @@ type ComplexityRoot struct {
 		ClientIP         func(childComplexity int) int
 		ClientRequestID  func(childComplexity int) int
 		ID               func(childComplexity int) int
+		LeakAlert        func(childComplexity int) int
 		OccurredAt       func(childComplexity int) int
 		RequestID        func(childComplexity int) int
 		RevocationSource func(childComplexity int) int
@@ -84,6 +85,11 @@ type ComplexityRoot struct {
 	CreatePersonalAccessTokenPayload struct {
 		PersonalAccessToken func(childComplexity int) int
 		Token               func(childComplexity int) int
+	}
+
+	LeakAlert struct {
+		Source func(childComplexity int) int
+		URL    func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -191,6 +197,8 @@ type ComplexityRoot struct {
 
 type AuditEventResolver interface {
 	Actor(ctx context.Context, obj *entity.AuditEvent) (*entity.User, error)
+
+	LeakAlert(ctx context.Context, obj *entity.AuditEvent) (*model.LeakAlert, error)
 }
 type AuditedTokenResolver interface {
 	Owner(ctx context.Context, obj *entity.AuditedToken) (*entity.User, error)
@@ -268,6 +276,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEvent.ID(childComplexity), true
+	case "AuditEvent.leakAlert":
+		if e.ComplexityRoot.AuditEvent.LeakAlert == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.LeakAlert(childComplexity), true
 	case "AuditEvent.occurredAt":
 		if e.ComplexityRoot.AuditEvent.OccurredAt == nil {
 			break
@@ -411,6 +425,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreatePersonalAccessTokenPayload.Token(childComplexity), true
+
+	case "LeakAlert.source":
+		if e.ComplexityRoot.LeakAlert.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakAlert.Source(childComplexity), true
+	case "LeakAlert.url":
+		if e.ComplexityRoot.LeakAlert.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeakAlert.URL(childComplexity), true
 
 	case "Mutation.createPersonalAccessToken":
 		if e.ComplexityRoot.Mutation.CreatePersonalAccessToken == nil {
@@ -958,6 +985,8 @@ enum AccountType {
   LOCAL
   "A directory (federated) account: may not own personal access tokens."
   DIRECTORY
+  "The service itself, acting on its own (e.g. revoking on a secret-scanning alert); never signs in."
+  SYSTEM
 }
 
 "A user of the caller's organization, as last seen in their session token."
@@ -1153,8 +1182,18 @@ enum RevocationSource {
   OWNER
   "By an admin, with ` + "`" + `revokeTokens` + "`" + `, when the admin is not the owner."
   ADMIN
-  "By an admin who pasted the token's secret value (` + "`" + `revokeTokenByValue` + "`" + `)."
+  "By an admin who pasted the token's secret value (` + "`" + `revokeTokenByValue` + "`" + `, ` + "`" + `revokeTokensByValue` + "`" + `)."
   BY_VALUE
+  "By the service, when a secret scanner (GitHub) found the token in public code; ` + "`" + `AuditEvent.leakAlert` + "`" + ` says where."
+  SECRET_SCANNING
+}
+
+"Where a secret scanner found a token."
+type LeakAlert {
+  "The address of the code, commit or issue that holds the token, as the scanner sent it."
+  url: String!
+  "What kind of place that is (e.g. content, commit, pull_request), as the scanner sent it."
+  source: String!
 }
 
 "What an audit event records."
@@ -1204,6 +1243,8 @@ type AuditEvent {
   token: AuditedToken
   "How the token was revoked; TOKEN_REVOKED only."
   revocationSource: RevocationSource
+  "Where the secret scanner found the token; revocationSource SECRET_SCANNING only."
+  leakAlert: LeakAlert
   "The old and new policy; SETTINGS_UPDATED only."
   settingsChange: AuditedSettingsChange
   """
@@ -1320,6 +1361,8 @@ func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field gr
 		return ec.fieldContext_AuditEvent_token(ctx, field)
 	case "revocationSource":
 		return ec.fieldContext_AuditEvent_revocationSource(ctx, field)
+	case "leakAlert":
+		return ec.fieldContext_AuditEvent_leakAlert(ctx, field)
 	case "settingsChange":
 		return ec.fieldContext_AuditEvent_settingsChange(ctx, field)
 	case "requestId":
@@ -1396,6 +1439,16 @@ func (ec *executionContext) childFields_CreatePersonalAccessTokenPayload(ctx con
 		return ec.fieldContext_CreatePersonalAccessTokenPayload_personalAccessToken(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreatePersonalAccessTokenPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_LeakAlert(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_LeakAlert_url(ctx, field)
+	case "source":
+		return ec.fieldContext_LeakAlert_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeakAlert", field.Name)
 }
 
 func (ec *executionContext) childFields_OrganizationPatSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2086,6 +2139,38 @@ func (ec *executionContext) fieldContext_AuditEvent_revocationSource(_ context.C
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "RevocationSource")
 }
 
+func (ec *executionContext) _AuditEvent_leakAlert(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_leakAlert(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().LeakAlert(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LeakAlert) graphql.Marshaler {
+			return ec.marshalOLeakAlert2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐLeakAlert(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_leakAlert(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeakAlert(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AuditEvent_settingsChange(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2653,6 +2738,52 @@ func (ec *executionContext) fieldContext_CreatePersonalAccessTokenPayload_person
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _LeakAlert_url(ctx context.Context, field graphql.CollectedField, obj *model.LeakAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakAlert_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeakAlert_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeakAlert", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeakAlert_source(ctx context.Context, field graphql.CollectedField, obj *model.LeakAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeakAlert_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeakAlert_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeakAlert", field, false, false, "String")
 }
 
 func (ec *executionContext) _Mutation_updatePatSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -5778,6 +5909,12 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "leakAlert":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEvent_leakAlert(ctx, field, obj)
+				})
 		case "settingsChange":
 			out.Values[i] = ec._AuditEvent_settingsChange(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -6026,6 +6163,44 @@ func (ec *executionContext) _CreatePersonalAccessTokenPayload(ctx context.Contex
 			}
 		case "personalAccessToken":
 			out.Values[i] = ec._CreatePersonalAccessTokenPayload_personalAccessToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leakAlertImplementors = []string{"LeakAlert"}
+
+func (ec *executionContext) _LeakAlert(ctx context.Context, sel ast.SelectionSet, obj *model.LeakAlert) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leakAlertImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeakAlert")
+		case "url":
+			out.Values[i] = ec._LeakAlert_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._LeakAlert_source(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -7882,6 +8057,13 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOLeakAlert2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐLeakAlert(ctx context.Context, sel ast.SelectionSet, v *model.LeakAlert) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LeakAlert(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOPersonalAccessToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐPersonalAccessToken(ctx context.Context, sel ast.SelectionSet, v *entity.PersonalAccessToken) graphql.Marshaler {

@@ -30,13 +30,14 @@ func TestEnumsRoundTrip(t *testing.T) {
 	}
 	check("AccountType", func() string { return wire(MarshalAccountType(entity.AccountTypeLocal)) }, func(in any) error { _, err := UnmarshalAccountType(in); return err }, "LOCAL")
 	check("AccountType", func() string { return wire(MarshalAccountType(entity.AccountTypeDirectory)) }, func(in any) error { _, err := UnmarshalAccountType(in); return err }, "DIRECTORY")
+	check("AccountType", func() string { return wire(MarshalAccountType(entity.AccountTypeSystem)) }, func(in any) error { _, err := UnmarshalAccountType(in); return err }, "SYSTEM")
 	for _, v := range []entity.TokenStatus{entity.TokenStatusActive, entity.TokenStatusExpired, entity.TokenStatusRevoked} {
 		check("TokenStatus", func() string { return wire(MarshalTokenStatus(v)) }, func(in any) error { _, err := UnmarshalTokenStatus(in); return err }, string(v))
 	}
 	for _, v := range []entity.AuditAction{entity.AuditTokenCreated, entity.AuditTokenRevoked, entity.AuditSettingsUpdated} {
 		check("AuditAction", func() string { return wire(MarshalAuditAction(v)) }, func(in any) error { _, err := UnmarshalAuditAction(in); return err }, string(v))
 	}
-	for _, v := range []entity.RevocationSource{entity.RevokedByOwner, entity.RevokedByAdmin, entity.RevokedByValue} {
+	for _, v := range []entity.RevocationSource{entity.RevokedByOwner, entity.RevokedByAdmin, entity.RevokedByValue, entity.RevokedBySecretScanning} {
 		check("RevocationSource", func() string { return wire(MarshalRevocationSource(v)) }, func(in any) error { _, err := UnmarshalRevocationSource(in); return err }, string(v))
 	}
 }

@@ -40,6 +40,14 @@ type CreatePersonalAccessTokenPayload struct {
 	PersonalAccessToken *entity.PersonalAccessToken `json:"personalAccessToken"`
 }
 
+// Where a secret scanner found a token.
+type LeakAlert struct {
+	// The address of the code, commit or issue that holds the token, as the scanner sent it.
+	URL string `json:"url"`
+	// What kind of place that is (e.g. content, commit, pull_request), as the scanner sent it.
+	Source string `json:"source"`
+}
+
 type Mutation struct {
 }
 

@@ -44,22 +44,27 @@ type InputError string
 
 func (e InputError) Error() string { return string(e) }
 
-// MarshalAccountType writes LOCAL or DIRECTORY; the store keeps the JWT
-// claim values.
+// MarshalAccountType writes LOCAL, DIRECTORY or SYSTEM; the store keeps
+// the JWT claim values.
 func MarshalAccountType(a entity.AccountType) graphql.Marshaler {
-	if a == entity.AccountTypeLocal {
+	switch a {
+	case entity.AccountTypeLocal:
 		return graphql.MarshalString("LOCAL")
+	case entity.AccountTypeSystem:
+		return graphql.MarshalString("SYSTEM")
 	}
 	return graphql.MarshalString("DIRECTORY")
 }
 
-// UnmarshalAccountType reads LOCAL or DIRECTORY.
+// UnmarshalAccountType reads LOCAL, DIRECTORY or SYSTEM.
 func UnmarshalAccountType(v any) (entity.AccountType, error) {
 	switch v {
 	case "LOCAL":
 		return entity.AccountTypeLocal, nil
 	case "DIRECTORY":
 		return entity.AccountTypeDirectory, nil
+	case "SYSTEM":
+		return entity.AccountTypeSystem, nil
 	}
 	return "", InputError(fmt.Sprintf("invalid AccountType %v", v))
 }
@@ -85,7 +90,7 @@ func MarshalRevocationSource(r entity.RevocationSource) graphql.Marshaler { retu
 
 // UnmarshalRevocationSource reads the enum value.
 func UnmarshalRevocationSource(v any) (entity.RevocationSource, error) {
-	return unmarshalEnum(v, "RevocationSource", entity.RevokedByOwner, entity.RevokedByAdmin, entity.RevokedByValue)
+	return unmarshalEnum(v, "RevocationSource", entity.RevokedByOwner, entity.RevokedByAdmin, entity.RevokedByValue, entity.RevokedBySecretScanning)
 }
 
 // marshalEnum writes an enum whose Go value is its GraphQL name.

@@ -84,3 +84,18 @@ func revokeByValuePayload(done *pat.RevokedByValues) *model.RevokeTokensByValueP
 	}
 	return out
 }
+
+// leakAlert is where a secret scanner found the token of e, or nil.
+func leakAlert(e *entity.AuditEvent) *model.LeakAlert {
+	if e.AlertURL == nil && e.AlertSource == nil {
+		return nil
+	}
+	a := &model.LeakAlert{}
+	if e.AlertURL != nil {
+		a.URL = *e.AlertURL
+	}
+	if e.AlertSource != nil {
+		a.Source = *e.AlertSource
+	}
+	return a
+}

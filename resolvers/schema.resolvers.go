@@ -19,6 +19,11 @@ func (r *auditEventResolver) Actor(ctx context.Context, obj *entity.AuditEvent) 
 	return loadUser(ctx, &obj.ActorID)
 }
 
+// LeakAlert is the resolver for the leakAlert field.
+func (r *auditEventResolver) LeakAlert(ctx context.Context, obj *entity.AuditEvent) (*model.LeakAlert, error) {
+	return leakAlert(obj), nil
+}
+
 // Owner is the resolver for the owner field.
 func (r *auditedTokenResolver) Owner(ctx context.Context, obj *entity.AuditedToken) (*entity.User, error) {
 	return loadUser(ctx, &obj.OwnerID)

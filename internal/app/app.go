@@ -24,6 +24,7 @@ import (
 	"github.com/patgov/pats/internal/metrics"
 	"github.com/patgov/pats/internal/origin"
 	"github.com/patgov/pats/internal/pat"
+	"github.com/patgov/pats/internal/scanalert"
 	"github.com/patgov/pats/internal/store"
 )
 
@@ -147,6 +148,7 @@ func (a *App) build(jwtKey []byte, o options) error {
 		IntrospectionSecret: cfg.IntrospectionSecret,
 		Logger:              a.log,
 		Metrics:             a.metrics,
+		SecretScanning:      secretScanning(cfg),
 		ServeMetrics:        cfg.MetricsAddr == "",
 		RequestTimeout:      o.requestTimeout,
 
@@ -242,4 +244,13 @@ func (a *App) Close(ctx context.Context) error {
 		err = fmt.Errorf("close database: %w", cerr)
 	}
 	return err
+}
+
+// secretScanning is the alert verifier of the secret-scanning partner
+// endpoint, or nil when PATS_SECRET_SCANNING_KEYS_URL is not set.
+func secretScanning(cfg config.Config) *scanalert.Verifier {
+	if cfg.SecretScanningKeysURL == "" {
+		return nil
+	}
+	return scanalert.New(cfg.SecretScanningKeysURL, scanalert.Options{})
 }

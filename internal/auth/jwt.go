@@ -23,6 +23,11 @@ type Claims struct {
 	AccountType entity.AccountType `json:"account_type"`
 }
 
+// ReservedSubjectPrefix starts the subjects of the service's own actors in
+// each organization (such as pats:secret-scanning); sessions may not claim
+// them.
+const ReservedSubjectPrefix = "pats:"
+
 // Claim length limits match the database columns; longer values are
 // rejected as malformed rather than truncated.
 const (
@@ -40,6 +45,7 @@ var ErrInvalidToken = errors.New("invalid or expired session token")
 var (
 	errBlankIdentifier     = errors.New("sub and org must not be blank")
 	errInvisibleIdentifier = errors.New("sub and org must not contain control or format characters")
+	errReservedSubject     = errors.New("sub must not start with " + ReservedSubjectPrefix + " (reserved for the service's own actors)")
 	errSessionTooLong      = errors.New("exp is further ahead than the maximum session length")
 )
 
@@ -56,6 +62,10 @@ func (c *Claims) Validate() error {
 		// bidirectional character would make a look-alike of another
 		// user or organization.
 		return errInvisibleIdentifier
+	case strings.HasPrefix(c.Subject, ReservedSubjectPrefix):
+		// The service's own actors (secret scanning) are users of the
+		// organization too: no session may pose as one.
+		return errReservedSubject
 	case c.Role != RoleAdmin && c.Role != RoleMember:
 		return errors.New("role must be admin or member")
 	case !c.AccountType.Valid():

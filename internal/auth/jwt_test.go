@@ -119,6 +119,7 @@ func TestVerifyRefuses(t *testing.T) {
 		{"claims nested too deeply", signRaw(validHeader, payload(nil, `"ext":`+strings.Repeat("[", 40)+strings.Repeat("]", 40))), errTooDeep, true},
 		{"sub blank", signRaw(validHeader, payload(map[string]string{"sub": `"  "`})), errBlankIdentifier, true},
 		{"org blank (no-break space)", signRaw(validHeader, payload(map[string]string{"org": `"\u00a0"`})), errBlankIdentifier, true},
+		{"sub reserved for the service's actors", signRaw(validHeader, payload(map[string]string{"sub": `"pats:secret-scanning"`})), errReservedSubject, true},
 		{"sub with NUL", signRaw(validHeader, payload(map[string]string{"sub": `"ali\u0000ce"`})), errInvisibleIdentifier, true},
 		{"sub with DEL", signRaw(validHeader, payload(map[string]string{"sub": `"alice\u007f"`})), errInvisibleIdentifier, true},
 		{"sub with a C1 control", signRaw(validHeader, payload(map[string]string{"sub": `"alice\u0085"`})), errInvisibleIdentifier, true},

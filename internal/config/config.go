@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -73,7 +74,15 @@ type Config struct {
 	// Playground serves GraphiQL at GET / (PATS_PLAYGROUND, true or
 	// false): on by default in development mode, off in production.
 	Playground bool
+	// SecretScanningKeysURL, when set, enables POST /secret-scanning/github
+	// and is where the alerts' signing keys are published
+	// (PATS_SECRET_SCANNING_KEYS_URL; GitHub's is GitHubSecretScanningKeysURL).
+	SecretScanningKeysURL string
 }
+
+// GitHubSecretScanningKeysURL publishes the keys GitHub signs its
+// secret-scanning alerts with.
+const GitHubSecretScanningKeysURL = "https://api.github.com/meta/public_keys/secret_scanning"
 
 // DefaultMetricsAddr is the production metrics listener: loopback only,
 // for a local agent or sidecar to scrape.
@@ -205,6 +214,12 @@ func Load(getenv func(string) string) (Config, error) {
 		if err != nil || (c.MetricsAddr == c.Addr && port != "0") {
 			fail(errors.New("PATS_METRICS_ADDR must be a host:port other than PATS_ADDR"))
 		}
+	}
+	if v := getenv("PATS_SECRET_SCANNING_KEYS_URL"); v != "" {
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			fail(errors.New("PATS_SECRET_SCANNING_KEYS_URL must be an http(s) URL, such as " + GitHubSecretScanningKeysURL))
+		}
+		c.SecretScanningKeysURL = v
 	}
 	switch v := getenv("PATS_PLAYGROUND"); v {
 	case "":

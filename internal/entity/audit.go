@@ -32,6 +32,11 @@ type AuditEvent struct {
 	ClientRequestID *string
 	ClientIP        string `gorm:"column:client_ip"`
 	UserAgent       string
+
+	// AlertURL and AlertSource are where a secret scanner found the token
+	// and what kind of place that is (source SECRET_SCANNING only).
+	AlertURL    *string `gorm:"column:alert_url"`
+	AlertSource *string
 }
 
 // Token returns the snapshot of the token the event is about, or nil.
@@ -110,4 +115,7 @@ const (
 	RevokedByOwner RevocationSource = "OWNER"
 	RevokedByAdmin RevocationSource = "ADMIN"
 	RevokedByValue RevocationSource = "BY_VALUE"
+	// RevokedBySecretScanning: a secret scanner found the token in public
+	// code and alerted the service, which revoked it.
+	RevokedBySecretScanning RevocationSource = "SECRET_SCANNING"
 )

@@ -8,9 +8,12 @@ type AccountType string
 const (
 	AccountTypeLocal     AccountType = "local"
 	AccountTypeDirectory AccountType = "directory"
+	// AccountTypeSystem is the service's own actor in an organization,
+	// such as secret scanning; no session can claim it.
+	AccountTypeSystem AccountType = "system"
 )
 
-// Valid reports whether a is one of the known account types.
+// Valid reports whether a is an account type a session token may claim.
 func (a AccountType) Valid() bool { return a == AccountTypeLocal || a == AccountTypeDirectory }
 
 // TokenStatus is the lifecycle state of a token, derived at read time from

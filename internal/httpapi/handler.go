@@ -21,6 +21,7 @@ import (
 	"github.com/patgov/pats/internal/origin"
 	"github.com/patgov/pats/internal/pat"
 	"github.com/patgov/pats/internal/ratelimit"
+	"github.com/patgov/pats/internal/scanalert"
 	"github.com/patgov/pats/resolvers"
 )
 
@@ -64,6 +65,10 @@ type Config struct {
 	// Playground serves GraphiQL at GET / (and its assets under
 	// /playground/); when false those paths are unknown (HTTP 404).
 	Playground bool
+	// SecretScanning, when set, verifies the alerts of POST
+	// /secret-scanning/github (GitHub's secret-scanning partner program);
+	// when nil that path is unknown.
+	SecretScanning *scanalert.Verifier
 }
 
 // New returns the service's HTTP handler.
@@ -97,6 +102,12 @@ func New(cfg Config) http.Handler {
 	}
 	introspectLimit := ratelimit.New(cfg.IntrospectionPerSecond, time.Second, 1000)
 	mux.Handle("POST /introspect", limitBody(introspectHandler(cfg.Validator, cfg.IntrospectionSecret, introspectLimit, cfg.Metrics, cfg.Logger)))
+	if cfg.SecretScanning != nil {
+		mux.Handle("POST /secret-scanning/github", chain(secretScanningHandler(cfg.SecretScanning, cfg.Service, cfg.Logger),
+			cfg.Origins.Middleware, // GitHub's address and User-Agent, for the audit trail
+			deadline(cfg.RequestTimeout),
+		))
+	}
 	if cfg.Metrics != nil && cfg.ServeMetrics {
 		mux.Handle("GET /metrics", cfg.Metrics.Handler())
 	}

@@ -25,9 +25,15 @@ const (
 // newAuditEvent starts the audit event of a change the caller makes now,
 // with the request's origin.
 func newAuditEvent(ctx context.Context, p *auth.Principal, action entity.AuditAction, now entity.Time) *entity.AuditEvent {
+	return newActorEvent(ctx, p.Org.ID, p.User.ID, action, now)
+}
+
+// newActorEvent starts the audit event of a change actorID makes in orgID
+// now, with the request's origin.
+func newActorEvent(ctx context.Context, orgID, actorID int64, action entity.AuditAction, now entity.Time) *entity.AuditEvent {
 	o := origin.From(ctx)
 	e := &entity.AuditEvent{
-		ID: ulid.Make().String(), OrganizationID: p.Org.ID, Action: action, OccurredAt: now, ActorID: p.User.ID,
+		ID: ulid.Make().String(), OrganizationID: orgID, Action: action, OccurredAt: now, ActorID: actorID,
 		RequestID: o.RequestID, ClientIP: o.ClientIP, UserAgent: o.UserAgent,
 	}
 	if o.ClientRequestID != "" {

@@ -33,6 +33,10 @@ type Store interface {
 		audit func(unrevoked []*entity.PersonalAccessToken) []*entity.AuditEvent,
 	) ([]*entity.PersonalAccessToken, int64, error)
 
+	RevokeLeaked(ctx context.Context, digests [][]byte, actor store.SystemActor, now entity.Time,
+		audit func(r store.LeakedRevocation) []*entity.AuditEvent,
+	) ([]*entity.PersonalAccessToken, int64, error)
+
 	UpdateSettings(ctx context.Context, orgID int64, apply func(org *entity.Organization) (*entity.AuditEvent, error)) (*entity.Organization, error)
 	ListAuditEvents(ctx context.Context, q store.AuditQuery) ([]*entity.AuditEvent, error)
 }

@@ -195,7 +195,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		},
 		{
 			name: "ListUsers",
-			steps: []step{query("SELECT * FROM `users` WHERE organization_id = ? ORDER BY name_key, subject LIMIT ?", testOrgID, 51).
+			steps: []step{query("SELECT * FROM `users` WHERE organization_id = ? AND account_type <> ? ORDER BY name_key, subject LIMIT ?", testOrgID, "system", 51).
 				returning(userRows(1)).scopedBy("organization_id = ?", testOrgID)},
 			call: func(s *Store) error {
 				_, err := s.ListUsers(ctx, UserQuery{OrgID: testOrgID, Limit: 51})
@@ -204,9 +204,9 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		},
 		{
 			name: "ListUsers search after",
-			steps: []step{query("SELECT * FROM `users` WHERE organization_id = ? AND ((INSTR(name_key, ?) > 0 OR INSTR(email_key, ?) > 0))"+
+			steps: []step{query("SELECT * FROM `users` WHERE organization_id = ? AND account_type <> ? AND ((INSTR(name_key, ?) > 0 OR INSTR(email_key, ?) > 0))"+
 				" AND ((name_key > ? OR (name_key = ? AND subject > ?))) ORDER BY name_key, subject LIMIT ?",
-				testOrgID, "al%", "al%", "bob", "bob", "u-7", 3).returning(userRows(1)).scopedBy("organization_id = ?", testOrgID)},
+				testOrgID, "system", "al%", "al%", "bob", "bob", "u-7", 3).returning(userRows(1)).scopedBy("organization_id = ?", testOrgID)},
 			call: func(s *Store) error {
 				after := "bob"
 				_, err := s.ListUsers(ctx, UserQuery{OrgID: testOrgID, Search: "AL%", AfterName: &after, AfterSubject: "u-7", Limit: 3})

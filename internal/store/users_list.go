@@ -25,7 +25,9 @@ type UserQuery struct {
 // cursor. The index (organization_id, name_key, subject) serves the order
 // and the cursor; a search filters the rows read in that order.
 func (s *Store) ListUsers(ctx context.Context, q UserQuery) ([]*entity.User, error) {
-	db := s.db.WithContext(ctx).Where("organization_id = ?", q.OrgID)
+	// The service's own actors (secret scanning) never signed in: they are
+	// not people an admin filters the inventory by.
+	db := s.db.WithContext(ctx).Where("organization_id = ?", q.OrgID).Where("account_type <> ?", entity.AccountTypeSystem)
 	if q.Search != "" {
 		// INSTR on the lower-cased copies: a plain substring test on both
 		// dialects, so '%' and '_' match themselves.

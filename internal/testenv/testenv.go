@@ -12,6 +12,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -126,6 +127,12 @@ type Options struct {
 	// development sign-in (POST /admin/api/dev-session) mints sessions
 	// signed with JWTKey. Off, the service is in production mode.
 	DevMode bool
+	// SecretScanningKeysURL enables POST /secret-scanning/github with the
+	// keys published there (as PATS_SECRET_SCANNING_KEYS_URL does).
+	SecretScanningKeysURL string
+	// Logger receives the service's logs (default: the service's own
+	// default, slog.Default).
+	Logger *slog.Logger
 }
 
 // New starts the service on a database of the given dialect.
@@ -149,14 +156,18 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 	}
 	statements := &StatementLog{}
 	clock := &Clock{}
-	a, err := app.New(context.Background(), serviceConfig(t, dbURL, opts),
+	appOpts := []app.Option{
 		app.WithJWTKey(JWTKey),
 		app.WithClock(clock.Now),
 		// Tests write uses explicitly (Env.FlushUses) or wait for this.
 		app.WithUsageInterval(time.Hour),
 		app.WithRequestTimeout(requestTimeout(opts.RequestTimeout)),
 		app.WithDatabase(func(db *gorm.DB) error { installStatementLog(t, db, statements); return nil }),
-	)
+	}
+	if opts.Logger != nil {
+		appOpts = append(appOpts, app.WithLogger(opts.Logger))
+	}
+	a, err := app.New(context.Background(), serviceConfig(t, dbURL, opts), appOpts...)
 	if err != nil {
 		t.Fatalf("start the service on %s: %v", dialect, err)
 	}
@@ -201,6 +212,7 @@ func serviceConfig(t testing.TB, dbURL string, opts Options) config.Config {
 	cfg.GraphQLMaxDepth, cfg.GraphQLMaxAliases, cfg.GraphQLMaxSelections = lim.MaxDepth, lim.MaxAliases, lim.MaxSelections
 	cfg.GraphQLMaxValidationCost, cfg.GraphQLMaxComplexity, cfg.GraphQLTokenLimit = lim.MaxValidationCost, lim.MaxComplexity, lim.ParserTokens
 	cfg.GraphQLIntrospection = !lim.DisableIntrospection
+	cfg.SecretScanningKeysURL = opts.SecretScanningKeysURL
 	return cfg
 }
 

@@ -3,7 +3,9 @@ export type AccountType =
   /** A directory (federated) account: may not own personal access tokens. */
   | 'DIRECTORY'
   /** A local account: may own personal access tokens. */
-  | 'LOCAL';
+  | 'LOCAL'
+  /** The service itself, acting on its own (e.g. revoking on a secret-scanning alert); never signs in. */
+  | 'SYSTEM';
 
 /** What an audit event records. */
 export type AuditAction =
@@ -65,10 +67,21 @@ export type PersonalAccessTokenOrderField =
 export type RevocationSource =
   /** By an admin, with `revokeTokens`, when the admin is not the owner. */
   | 'ADMIN'
-  /** By an admin who pasted the token's secret value (`revokeTokenByValue`). */
+  /** By an admin who pasted the token's secret value (`revokeTokenByValue`, `revokeTokensByValue`). */
   | 'BY_VALUE'
   /** By its owner, with `revokeTokens`. */
-  | 'OWNER';
+  | 'OWNER'
+  /** By the service, when a secret scanner (GitHub) found the token in public code; `AuditEvent.leakAlert` says where. */
+  | 'SECRET_SCANNING';
+
+/** What `revokeTokensByValue` did with one value. */
+export type RevokeByValueOutcome =
+  /** The token was already revoked, or an earlier copy of the value in the same call revoked it. */
+  | 'ALREADY_REVOKED'
+  /** No token of the organization has this value: malformed, unknown and other organizations' values are all this, alike. */
+  | 'NOT_FOUND'
+  /** This call revoked the token. */
+  | 'REVOKED';
 
 export type RevokeOutcome =
   | 'ALREADY_REVOKED'

@@ -9,7 +9,9 @@ export type AccountType =
   /** A directory (federated) account: may not own personal access tokens. */
   | 'DIRECTORY'
   /** A local account: may own personal access tokens. */
-  | 'LOCAL';
+  | 'LOCAL'
+  /** The service itself, acting on its own (e.g. revoking on a secret-scanning alert); never signs in. */
+  | 'SYSTEM';
 
 /** What an audit event records. */
 export type AuditAction =
@@ -91,10 +93,12 @@ export type PersonalAccessTokenOrderField =
 export type RevocationSource =
   /** By an admin, with `revokeTokens`, when the admin is not the owner. */
   | 'ADMIN'
-  /** By an admin who pasted the token's secret value (`revokeTokenByValue`). */
+  /** By an admin who pasted the token's secret value (`revokeTokenByValue`, `revokeTokensByValue`). */
   | 'BY_VALUE'
   /** By its owner, with `revokeTokens`. */
-  | 'OWNER';
+  | 'OWNER'
+  /** By the service, when a secret scanner (GitHub) found the token in public code; `AuditEvent.leakAlert` says where. */
+  | 'SECRET_SCANNING';
 
 export type RevokeOutcome =
   | 'ALREADY_REVOKED'
@@ -129,7 +133,7 @@ export type AuditEventsQueryVariables = Exact<{
 }>;
 
 
-export type AuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: AuditAction, occurredAt: string, revocationSource: RevocationSource | null, requestId: string, clientRequestId: string | null, clientIp: string, actor: { id: string, name: string, email: string, accountType: AccountType }, token: { id: string, name: string, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType } } | null, settingsChange: { previousEnabled: boolean, enabled: boolean, previousMaxLifespanDays: number, maxLifespanDays: number } | null }> } };
+export type AuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: AuditAction, occurredAt: string, revocationSource: RevocationSource | null, requestId: string, clientRequestId: string | null, clientIp: string, actor: { id: string, name: string, email: string, accountType: AccountType }, token: { id: string, name: string, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType } } | null, leakAlert: { url: string, source: string } | null, settingsChange: { previousEnabled: boolean, enabled: boolean, previousMaxLifespanDays: number, maxLifespanDays: number } | null }> } };
 
 export type UserFieldsFragment = { id: string, name: string, email: string, accountType: AccountType };
 
@@ -281,6 +285,10 @@ export const AuditEventsDocument = new TypedDocumentString(`
         }
       }
       revocationSource
+      leakAlert {
+        url
+        source
+      }
       settingsChange {
         previousEnabled
         enabled

@@ -11,7 +11,7 @@ import { VisibleText } from '../../components/VisibleText';
 import { AuditEventsDocument } from '../../gql/graphql';
 import type { AuditAction } from '../../gql/graphql';
 import type { AuditEvent } from './describeEvent';
-import { actionLabel, auditActions, eventDetails } from './describeEvent';
+import { actionLabel, auditActions, eventDetails, leakLocation } from './describeEvent';
 
 const pageSize = 50;
 
@@ -147,6 +147,7 @@ export function AuditTrailPage() {
 
 function AuditRow({ event }: { event: AuditEvent }) {
   const details = eventDetails(event);
+  const leak = leakLocation(event);
   return (
     <tr data-testid="audit-row" data-event-id={event.id}>
       <td>
@@ -176,6 +177,18 @@ function AuditRow({ event }: { event: AuditEvent }) {
             {line}
           </span>
         ))}
+        {leak && (
+          <span class="detail-line" data-testid="leak-location">
+            Found in {leak.source ? <VisibleText text={leak.source} /> : 'public code'} at{' '}
+            {leak.href ? (
+              <a href={leak.href} target="_blank" rel="noopener noreferrer">
+                <VisibleText text={leak.text} />
+              </a>
+            ) : (
+              <VisibleText text={leak.text} />
+            )}
+          </span>
+        )}
         <span class="detail-line muted">From {event.clientIp || 'an unknown address'}</span>
         {/* The service's request ID matches its logs; the client's own
             X-Request-ID (letters, digits, '-', '_', '.' only) its tracing. */}

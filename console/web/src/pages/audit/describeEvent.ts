@@ -14,6 +14,7 @@ const sourceLabels: Record<RevocationSource, string> = {
   OWNER: 'by its owner',
   ADMIN: 'by an admin',
   BY_VALUE: 'by an admin who pasted its value',
+  SECRET_SCANNING: 'by GitHub secret scanning, which found it in public code',
 };
 
 export function actionLabel(action: AuditAction): string {
@@ -40,4 +41,21 @@ export function eventDetails(event: AuditEvent): string[] {
 
 function onOff(enabled: boolean): string {
   return enabled ? 'enabled' : 'disabled';
+}
+
+/**
+ * Where a secret scanner found the token: a link only for an http(s)
+ * address (the scanner's text is shown, never made a script link).
+ */
+export function leakLocation(event: AuditEvent): { href: string | null; text: string; source: string } | null {
+  const alert = event.leakAlert;
+  if (!alert) return null;
+  let href: string | null = null;
+  try {
+    const url = new URL(alert.url);
+    if (url.protocol === 'https:' || url.protocol === 'http:') href = url.href;
+  } catch {
+    href = null;
+  }
+  return { href, text: alert.url || 'an unknown place', source: alert.source };
 }

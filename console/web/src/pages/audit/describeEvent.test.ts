@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+
+import { eventDetails, leakLocation, type AuditEvent } from './describeEvent';
+
+const base = {
+  id: 'E1',
+  action: 'TOKEN_REVOKED',
+  occurredAt: '2026-12-01T00:00:00.000Z',
+  revocationSource: 'SECRET_SCANNING',
+  settingsChange: null,
+  leakAlert: { url: 'https://github.com/acme/app/blob/main/.env', source: 'content' },
+} as unknown as AuditEvent;
+
+describe('secret-scanning revocations', () => {
+  it('names the scanner as the source', () => {
+    expect(eventDetails(base)).toEqual(['Revoked by GitHub secret scanning, which found it in public code']);
+  });
+  it('links to where the token was found', () => {
+    expect(leakLocation(base)).toEqual({
+      href: 'https://github.com/acme/app/blob/main/.env',
+      text: 'https://github.com/acme/app/blob/main/.env',
+      source: 'content',
+    });
+  });
+  it('never links a script address, only shows it', () => {
+    const event = { ...base, leakAlert: { url: 'javascript:alert(1)', source: 'content' } } as AuditEvent;
+    expect(leakLocation(event)?.href).toBeNull();
+    expect(leakLocation(event)?.text).toBe('javascript:alert(1)');
+  });
+  it('has nothing to say for other revocations', () => {
+    expect(leakLocation({ ...base, leakAlert: null } as AuditEvent)).toBeNull();
+  });
+});

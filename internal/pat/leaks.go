@@ -1,0 +1,136 @@
+package pat
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/patgov/pats/internal/apperr"
+	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/entity"
+	"github.com/patgov/pats/internal/store"
+	"github.com/patgov/pats/pattoken"
+)
+
+// LeakAlert is one value a secret scanner found in public code, as GitHub's
+// secret-scanning partner program reports it.
+type LeakAlert struct {
+	Token  string
+	Type   string
+	URL    string
+	Source string
+}
+
+// LeakFeedback answers one alert in GitHub's terms.
+type LeakFeedback struct {
+	// TokenHash is the SHA-256 (hex) of the value as reported; the value
+	// itself is never returned.
+	TokenHash string
+	TokenType string
+	// Label is LabelTruePositive when the value is one of this service's
+	// tokens (active, expired or revoked), else LabelFalsePositive.
+	Label string
+}
+
+// The feedback labels of GitHub's secret-scanning partner program.
+const (
+	LabelTruePositive  = "true_positive"
+	LabelFalsePositive = "false_positive"
+)
+
+// MaxLeakAlerts bounds one alert request: each involved organization
+// costs a few statements of the one transaction.
+const MaxLeakAlerts = 1000
+
+// Bounds of what an alert's url and source keep in the audit trail (the
+// columns' sizes).
+const (
+	maxAlertURL    = 2048
+	maxAlertSource = 64
+)
+
+// SecretScanningActor is the user, in each organization, that revokes
+// tokens on secret-scanning alerts; its subject is reserved, so no session
+// can be it.
+var SecretScanningActor = store.SystemActor{
+	Subject: auth.ReservedSubjectPrefix + "secret-scanning",
+	Name:    "GitHub secret scanning",
+}
+
+// RevokeLeaked revokes, in whichever organization it lives, every token of
+// this service among the alerts' values (source SECRET_SCANNING, by that
+// organization's SecretScanningActor, the alert's url and source in the
+// audit event), and answers each alert: a true positive when the value is
+// one of this service's tokens, whatever its state. The caller (the
+// partner endpoint) has verified that the alerts come from the scanner.
+// Idempotent: an alert repeated revokes nothing more.
+func (s *Service) RevokeLeaked(ctx context.Context, alerts []LeakAlert) ([]LeakFeedback, error) {
+	if len(alerts) > MaxLeakAlerts {
+		return nil, apperr.New(apperr.BadUserInput, "at most %d alerts per request", MaxLeakAlerts).With("limit", MaxLeakAlerts)
+	}
+	out := make([]LeakFeedback, len(alerts))
+	// The first alert of each well-formed value, whose url and source the
+	// audit event records, and the distinct digests.
+	first := map[[32]byte]int{}
+	var digests [][]byte
+	for i, a := range alerts {
+		sum := sha256.Sum256([]byte(a.Token))
+		out[i] = LeakFeedback{TokenHash: hex.EncodeToString(sum[:]), TokenType: a.Type, Label: LabelFalsePositive}
+		d, err := pattoken.Parse(strings.TrimSpace(a.Token))
+		if err != nil {
+			continue
+		}
+		if _, seen := first[d]; !seen {
+			first[d] = i
+			digests = append(digests, d[:])
+		}
+	}
+	if len(digests) == 0 {
+		return out, nil
+	}
+	now := s.clock()
+	found, _, err := s.store.RevokeLeaked(ctx, digests, SecretScanningActor, now, func(r store.LeakedRevocation) []*entity.AuditEvent {
+		events := make([]*entity.AuditEvent, len(r.Unrevoked))
+		for i, t := range r.Unrevoked {
+			a := alerts[first[[32]byte(t.TokenDigest)]]
+			e := newActorEvent(ctx, r.Org.ID, r.Actor.ID, entity.AuditTokenRevoked, now)
+			withToken(e, t, EffectiveExpiry(t.CreatedAt, t.ExpiresAt, r.Org.MaxLifespanDays))
+			source := entity.RevokedBySecretScanning
+			url, where := clip(a.URL, maxAlertURL), clip(a.Source, maxAlertSource)
+			e.RevocationSource, e.AlertURL, e.AlertSource = &source, &url, &where
+			events[i] = e
+		}
+		return events
+	})
+	if err != nil {
+		return nil, err
+	}
+	ours := make(map[[32]byte]bool, len(found))
+	changed := store.Changes{}
+	for _, t := range found {
+		ours[[32]byte(t.TokenDigest)] = true
+		changed.RevokedDigests = append(changed.RevokedDigests, t.TokenDigest)
+	}
+	s.validator.invalidate(changed)
+	for i, a := range alerts {
+		if d, err := pattoken.Parse(strings.TrimSpace(a.Token)); err == nil && ours[d] {
+			out[i].Label = LabelTruePositive
+		}
+	}
+	return out, nil
+}
+
+// clip cuts s to at most n bytes on a character boundary, and drops
+// invalid UTF-8.
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
