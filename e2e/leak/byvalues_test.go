@@ -25,7 +25,7 @@ func TestRevokeTokensByValue(t *testing.T) {
 
 		active := create(t, env, member, "active", 0)
 		revoked := create(t, env, member, "revoked", 0)
-		if _, r := revoke(t, admin, []string{revoked.Secret}); r.Code() != "" {
+		if _, r := revoke(t, admin, []string{revoked.Token}); r.Code() != "" {
 			t.Fatalf("revoke beforehand: %s", r.Raw)
 		}
 		expiring := create(t, env, member, "expiring", time.Hour)
@@ -34,20 +34,20 @@ func TestRevokeTokensByValue(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		flipped := []byte(active.Secret)
+		flipped := []byte(active.Token)
 		flipped[10] ^= 1
 		env.Clock.Advance(2 * time.Hour) // expiring has expired
 
 		values := []string{
-			active.Secret,                       // 0 REVOKED
-			"opat_not-a-token",                  // 1 malformed
-			"  Bearer " + expiring.Secret + " ", // 2 REVOKED, though expired
-			revoked.Secret,                      // 3 ALREADY_REVOKED
-			unknown.Value,                       // 4 unknown
-			foreign.Secret,                      // 5 another organization's
-			"bearer " + active.Secret,           // 6 the same token again: ALREADY_REVOKED
-			string(flipped),                     // 7 bad checksum
-			"",                                  // 8 empty
+			active.Token,                       // 0 REVOKED
+			"opat_not-a-token",                 // 1 malformed
+			"  Bearer " + expiring.Token + " ", // 2 REVOKED, though expired
+			revoked.Token,                      // 3 ALREADY_REVOKED
+			unknown.Value,                      // 4 unknown
+			foreign.Token,                      // 5 another organization's
+			"bearer " + active.Token,           // 6 the same token again: ALREADY_REVOKED
+			string(flipped),                    // 7 bad checksum
+			"",                                 // 8 empty
 		}
 		got, r := revoke(t, admin, values)
 		if got == nil {
@@ -57,9 +57,9 @@ func TestRevokeTokensByValue(t *testing.T) {
 			outcome string
 			token   string
 		}{
-			{"REVOKED", active.Token.ID}, {"NOT_FOUND", ""}, {"REVOKED", expiring.Token.ID},
-			{"ALREADY_REVOKED", revoked.Token.ID}, {"NOT_FOUND", ""}, {"NOT_FOUND", ""},
-			{"ALREADY_REVOKED", active.Token.ID}, {"NOT_FOUND", ""}, {"NOT_FOUND", ""},
+			{"REVOKED", active.PersonalAccessToken.ID}, {"NOT_FOUND", ""}, {"REVOKED", expiring.PersonalAccessToken.ID},
+			{"ALREADY_REVOKED", revoked.PersonalAccessToken.ID}, {"NOT_FOUND", ""}, {"NOT_FOUND", ""},
+			{"ALREADY_REVOKED", active.PersonalAccessToken.ID}, {"NOT_FOUND", ""}, {"NOT_FOUND", ""},
 		}
 		if got.RevokedCount != 2 || len(got.Results) != len(want) {
 			t.Fatalf("got revokedCount %d and %d results, want 2 and %d: %s", got.RevokedCount, len(got.Results), len(want), r.Raw)
@@ -76,23 +76,23 @@ func TestRevokeTokensByValue(t *testing.T) {
 				t.Errorf("result %d: got token %+v, want %s, REVOKED", i, res.Token, w.token)
 			}
 		}
-		for _, v := range []string{active.Secret, expiring.Secret, foreign.Secret, unknown.Value, "opat_not-a-token", string(flipped)} {
+		for _, v := range []string{active.Token, expiring.Token, foreign.Token, unknown.Value, "opat_not-a-token", string(flipped)} {
 			if strings.Contains(r.Raw, v) {
 				t.Errorf("the response echoes a value: %s", r.Raw)
 			}
 		}
 		for _, c := range []created{active, expiring} {
-			if authenticates(t, env, c.Secret) {
-				t.Errorf("%s: got active after revocation", c.Token.Name)
+			if env.IntrospectActive(t, c.Token) {
+				t.Errorf("%s: got active after revocation", c.PersonalAccessToken.Name)
 			}
-			if n := auditCount(t, env, c.Token.ID, "BY_VALUE"); n != 1 {
-				t.Errorf("%s: got %d BY_VALUE audit events, want 1", c.Token.Name, n)
+			if n := auditCount(t, env, c.PersonalAccessToken.ID, "BY_VALUE"); n != 1 {
+				t.Errorf("%s: got %d BY_VALUE audit events, want 1", c.PersonalAccessToken.Name, n)
 			}
 		}
-		if n := auditCount(t, env, revoked.Token.ID, "BY_VALUE"); n != 1 {
+		if n := auditCount(t, env, revoked.PersonalAccessToken.ID, "BY_VALUE"); n != 1 {
 			t.Errorf("the token revoked beforehand: got %d BY_VALUE events, want the earlier one only", n)
 		}
-		if !authenticates(t, env, foreign.Secret) {
+		if !env.IntrospectActive(t, foreign.Token) {
 			t.Error("another organization's token: got revoked, want untouched")
 		}
 
@@ -113,7 +113,7 @@ func TestRevokeTokensByValueRefusals(t *testing.T) {
 		before := revokedState(t, env)
 		tooMany := make([]string, 1001)
 		for i := range tooMany {
-			tooMany[i] = own.Secret
+			tooMany[i] = own.Token
 		}
 		for _, tc := range []struct {
 			name   string
@@ -121,7 +121,7 @@ func TestRevokeTokensByValueRefusals(t *testing.T) {
 			values []string
 			code   string
 		}{
-			{"member", member, []string{own.Secret}, "FORBIDDEN"},
+			{"member", member, []string{own.Token}, "FORBIDDEN"},
 			{"no values", admin, []string{}, "BAD_USER_INPUT"},
 			{"1001 values", admin, tooMany, "BAD_USER_INPUT"},
 		} {
@@ -132,7 +132,7 @@ func TestRevokeTokensByValueRefusals(t *testing.T) {
 		if after := revokedState(t, env); !maps.Equal(before, after) {
 			t.Errorf("refused calls changed tokens: before %v, after %v", before, after)
 		}
-		if !authenticates(t, env, own.Secret) {
+		if !env.IntrospectActive(t, own.Token) {
 			t.Error("own token: got revoked by a refused call")
 		}
 	})
@@ -149,9 +149,9 @@ func TestRevokeTokensByValueStatements(t *testing.T) {
 		for i := range 41 {
 			c := create(t, env, member, fmt.Sprintf("t%d", i), 0)
 			if i == 0 {
-				small = append(small, c.Secret)
+				small = append(small, c.Token)
 			} else {
-				big = append(big, c.Secret, "opat_junk", c.Secret)
+				big = append(big, c.Token, "opat_junk", c.Token)
 			}
 		}
 		admin.MustDo(`{ viewerRole }`, nil) // provisioned

@@ -7,71 +7,32 @@ import (
 	"github.com/patgov/pats/internal/testenv"
 )
 
-// token is the part of a PersonalAccessToken these tests read.
-type token struct {
-	ID               string
-	Name             string
-	Status           string
-	RevocationSource *string
-	Owner            struct{ ID string }
-}
-
-const tokenFields = `id name status revocationSource owner { id }`
-
-// created is a new token and its secret.
-type created struct {
-	Secret string `json:"token"`
-	Token  token  `json:"personalAccessToken"`
-}
+// created is a new token and its secret (Token).
+type created = testenv.CreatePayload
 
 // create makes a token for c that expires after lifespan (0: the maximum).
 func create(t testing.TB, env *testenv.Env, c *testenv.Client, name string, lifespan time.Duration) created {
 	t.Helper()
 	input := map[string]any{"name": name, "scopes": []string{"OR.Jobs"}}
 	if lifespan > 0 {
-		input["expiresAt"] = env.Clock.Now().Add(lifespan).UTC().Format(time.RFC3339Nano)
+		input["expiresAt"] = testenv.FormatTime(env.Clock.Now().Add(lifespan))
 	}
-	data := c.MustDo(`mutation($in: CreatePersonalAccessTokenInput!) {
-		createPersonalAccessToken(input: $in) { token personalAccessToken { `+tokenFields+` } } }`,
-		map[string]any{"in": input})
-	var out created
-	testenv.Decode(t, data["createPersonalAccessToken"], &out)
-	return out
-}
-
-// result is one RevokeByValueResult.
-type result struct {
-	Index   int
-	Outcome string
-	Token   *token
-}
-
-// payload is a RevokeTokensByValuePayload.
-type payload struct {
-	RevokedCount int
-	Results      []result
+	return c.MustCreateToken(input)
 }
 
 const revokeByValues = `mutation($v: [String!]!) {
-	revokeTokensByValue(tokens: $v) { revokedCount results { index outcome token { ` + tokenFields + ` } } } }`
+	revokeTokensByValue(tokens: $v) { revokedCount results { index outcome token { ` + testenv.TokenFields + ` } } } }`
 
 // revoke calls revokeTokensByValue; the payload is nil on errors.
-func revoke(t testing.TB, c *testenv.Client, values []string) (*payload, *testenv.Response) {
+func revoke(t testing.TB, c *testenv.Client, values []string) (*testenv.RevokeByValuesPayload, *testenv.Response) {
 	t.Helper()
 	r := c.Do(revokeByValues, map[string]any{"v": values})
 	if len(r.Errors) > 0 {
 		return nil, r
 	}
-	var out payload
-	testenv.Decode(t, r.Data["revokeTokensByValue"], &out)
-	return &out, r
-}
-
-// authenticates reports whether secret authenticates now.
-func authenticates(t testing.TB, env *testenv.Env, secret string) bool {
-	t.Helper()
-	active, _ := env.IntrospectToken(t, secret)
-	return active
+	var out struct{ RevokeTokensByValue testenv.RevokeByValuesPayload }
+	r.DecodeData(t, &out)
+	return &out.RevokeTokensByValue, r
 }
 
 // revokedState is the revocation columns of every token of the orgs.

@@ -26,20 +26,20 @@ func TestByValueLocksNoOtherOrganization(t *testing.T) {
 			admin.MustDo(`{ viewerRole }`, nil)
 
 			hold := env.DB.DB.Begin()
-			if err := hold.Exec("SELECT id FROM personal_access_tokens WHERE id = ? FOR UPDATE", foreign.Token.ID).Error; err != nil {
+			if err := hold.Exec("SELECT id FROM personal_access_tokens WHERE id = ? FOR UPDATE", foreign.PersonalAccessToken.ID).Error; err != nil {
 				t.Fatalf("lock the other organization's token: %v", err)
 			}
 			defer hold.Rollback()
 			for name, call := range map[string]func() string{
 				"revokeTokensByValue": func() string {
-					got, r := revoke(t, admin, []string{foreign.Secret})
+					got, r := revoke(t, admin, []string{foreign.Token})
 					if got == nil {
 						return r.Code()
 					}
 					return got.Results[0].Outcome
 				},
 				"revokeTokenByValue": func() string {
-					return admin.Do(`mutation($v: String!) { revokeTokenByValue(token: $v) { outcome } }`, map[string]any{"v": foreign.Secret}).Code()
+					return admin.Do(`mutation($v: String!) { revokeTokenByValue(token: $v) { outcome } }`, map[string]any{"v": foreign.Token}).Code()
 				},
 			} {
 				done := make(chan string, 1)

@@ -110,7 +110,7 @@ func TestSecretScanningAlert(t *testing.T) {
 			a := create(t, env, env.Member(t, orgA, "dev"), "in .env", 0)
 			b := create(t, env, env.Member(t, orgB, "dev"), "in a gist", 0)
 			r := create(t, env, env.Member(t, orgB, "dev"), "revoked before", 0)
-			if got, resp := revoke(t, env.Admin(t, orgB, "boss"), []string{r.Secret}); got == nil {
+			if got, resp := revoke(t, env.Admin(t, orgB, "boss"), []string{r.Token}); got == nil {
 				t.Fatalf("revoke beforehand: %s", resp.Raw)
 			}
 			unknown, err := pattoken.Generate()
@@ -118,12 +118,12 @@ func TestSecretScanningAlert(t *testing.T) {
 				t.Fatal(err)
 			}
 			alerts := []alert{
-				{a.Secret, "pats_pat", "https://github.com/acme/app/blob/main/.env", "content"},
+				{a.Token, "pats_pat", "https://github.com/acme/app/blob/main/.env", "content"},
 				{"opat_not-a-token", "pats_pat", "https://github.com/acme/app/blob/main/x", "content"},
-				{b.Secret, "pats_pat", "https://gist.github.com/someone/1", "gist"},
-				{r.Secret, "pats_pat", "https://github.com/acme/app/commit/abc", "commit"},
+				{b.Token, "pats_pat", "https://gist.github.com/someone/1", "gist"},
+				{r.Token, "pats_pat", "https://github.com/acme/app/commit/abc", "commit"},
 				{unknown.Value, "pats_pat", "https://github.com/acme/app/pull/7", "pull_request"},
-				{a.Secret, "pats_pat", "https://github.com/acme/app/blob/main/.env.bak", "content"},
+				{a.Token, "pats_pat", "https://github.com/acme/app/blob/main/.env.bak", "content"},
 			}
 			body, _ := json.Marshal(alerts)
 			status, out := s.post(t, "k1", "", body)
@@ -141,11 +141,11 @@ func TestSecretScanningAlert(t *testing.T) {
 				}
 			}
 			for _, c := range []created{a, b, r} {
-				if strings.Contains(string(out), c.Secret) || strings.Contains(logs.String(), c.Secret) {
+				if strings.Contains(string(out), c.Token) || strings.Contains(logs.String(), c.Token) {
 					t.Errorf("a token value was echoed or logged")
 				}
-				if authenticates(t, env, c.Secret) {
-					t.Errorf("%s: got active after the alert", c.Token.Name)
+				if env.IntrospectActive(t, c.Token) {
+					t.Errorf("%s: got active after the alert", c.PersonalAccessToken.Name)
 				}
 			}
 			if strings.Contains(string(out), "token_raw") {
@@ -170,11 +170,11 @@ func TestSecretScanningAlert(t *testing.T) {
 				t.Fatalf("organization A's revocations: got %d events, want 1", len(events))
 			}
 			e := events[0]
-			if e.RevocationSource == nil || *e.RevocationSource != "SECRET_SCANNING" || e.Token == nil || e.Token.ID != a.Token.ID ||
+			if e.RevocationSource == nil || *e.RevocationSource != "SECRET_SCANNING" || e.Token == nil || e.Token.ID != a.PersonalAccessToken.ID ||
 				e.Actor.ID != "pats:secret-scanning" || e.Actor.AccountType != "SYSTEM" || e.Actor.Name != "GitHub secret scanning" ||
 				e.LeakAlert == nil || e.LeakAlert.URL != alerts[0].URL || e.LeakAlert.Source != "content" ||
 				e.UserAgent != "GitHub-Secret-Scanning/1.0" {
-				t.Errorf("audit event: got %+v, want SECRET_SCANNING of %s by the SYSTEM actor, with the first alert's url and source", e, a.Token.ID)
+				t.Errorf("audit event: got %+v, want SECRET_SCANNING of %s by the SYSTEM actor, with the first alert's url and source", e, a.PersonalAccessToken.ID)
 			}
 			var tokens struct {
 				PersonalAccessTokens testenv.Connection[struct {
@@ -200,14 +200,14 @@ func TestSecretScanningAlert(t *testing.T) {
 
 			// The same alert again (GitHub retries, or a replay): same answer, nothing more revoked or audited.
 			before := revokedState(t, env)
-			events0 := auditCount(t, env, a.Token.ID, "SECRET_SCANNING")
+			events0 := auditCount(t, env, a.PersonalAccessToken.ID, "SECRET_SCANNING")
 			status, again := s.post(t, "k1", "", body)
 			var gotAgain []feedback
 			_ = json.Unmarshal(again, &gotAgain)
 			if status != http.StatusOK || len(gotAgain) != len(got) || gotAgain[0] != got[0] || gotAgain[2] != got[2] {
 				t.Errorf("the same alert again: got HTTP %d %s, want the same feedback", status, again)
 			}
-			if after := revokedState(t, env); !maps.Equal(before, after) || auditCount(t, env, a.Token.ID, "SECRET_SCANNING") != events0 {
+			if after := revokedState(t, env); !maps.Equal(before, after) || auditCount(t, env, a.PersonalAccessToken.ID, "SECRET_SCANNING") != events0 {
 				t.Error("the same alert again changed tokens or wrote audit events")
 			}
 		})
@@ -226,12 +226,12 @@ func TestSecretScanningRefusals(t *testing.T) {
 			env := s.env
 			org := testenv.UniqueOrg("scan-refuse")
 			tok := create(t, env, env.Member(t, org, "dev"), "target", 0)
-			body, _ := json.Marshal([]alert{{tok.Secret, "pats_pat", "https://github.com/x/y", "content"}})
+			body, _ := json.Marshal([]alert{{tok.Token, "pats_pat", "https://github.com/x/y", "content"}})
 
 			// GitHub rotates its keys: a key published after the first fetch is
 			// fetched when an alert first names it.
 			rotated := create(t, env, env.Member(t, org, "dev"), "rotated", 0)
-			rotatedBody, _ := json.Marshal([]alert{{rotated.Secret, "pats_pat", "https://github.com/x/w", "content"}})
+			rotatedBody, _ := json.Marshal([]alert{{rotated.Token, "pats_pat", "https://github.com/x/w", "content"}})
 			if status, out := s.post(t, "k1", "", []byte(`[]`)); status != http.StatusOK || string(bytes.TrimSpace(out)) != "[]" {
 				t.Fatalf("an empty alert: got HTTP %d %s, want 200 []", status, out)
 			}
@@ -239,7 +239,7 @@ func TestSecretScanningRefusals(t *testing.T) {
 			if status, out := s.post(t, "k2", "", rotatedBody); status != http.StatusOK || !strings.Contains(string(out), "true_positive") {
 				t.Fatalf("an alert signed by a newly published key: got HTTP %d %s, want 200 and a true positive", status, out)
 			}
-			if authenticates(t, env, rotated.Secret) {
+			if env.IntrospectActive(t, rotated.Token) {
 				t.Error("the token authenticates after the alert")
 			}
 			if n := s.issuer.Fetches.Load(); n != 2 {
@@ -262,17 +262,17 @@ func TestSecretScanningRefusals(t *testing.T) {
 				{"an unknown identifier", "k9", s.issuer.Sign(t, "k1", body), body, http.StatusUnauthorized},
 				{"garbage signature", "k1", "bm90IGEgc2lnbmF0dXJl", body, http.StatusUnauthorized},
 				{"over 1 MiB", "k1", "", big, http.StatusRequestEntityTooLarge},
-				{"signed, but not a JSON array", "k1", "", []byte(`{"token":"` + tok.Secret + `"}`), http.StatusBadRequest},
+				{"signed, but not a JSON array", "k1", "", []byte(`{"token":"` + tok.Token + `"}`), http.StatusBadRequest},
 				{"signed, but not JSON", "k1", "", []byte(`[{"token":`), http.StatusBadRequest},
 			} {
 				if status, out := s.post(t, tc.keyID, tc.sig, tc.body); status != tc.want {
 					t.Errorf("%s: got HTTP %d %s, want %d", tc.name, status, out, tc.want)
 				}
 			}
-			if !authenticates(t, env, tok.Secret) {
+			if !env.IntrospectActive(t, tok.Token) {
 				t.Fatal("a refused alert revoked the token")
 			}
-			if strings.Contains(logs.String(), tok.Secret) {
+			if strings.Contains(logs.String(), tok.Token) {
 				t.Error("a refused alert's token value reached the logs")
 			}
 			if n := s.issuer.Fetches.Load(); n != 2 {
@@ -306,15 +306,15 @@ func TestSecretScanningRevocationReachesOtherInstances(t *testing.T) {
 			s, _ := newScanner(t, dialect)
 			other := testenv.NewWith(t, dialect, testenv.Options{DatabaseURL: s.env.DatabaseURL})
 			tok := create(t, s.env, s.env.Member(t, testenv.UniqueOrg("scan-two"), "dev"), "t", 0)
-			if !authenticates(t, other, tok.Secret) { // now cached on the other instance
+			if !other.IntrospectActive(t, tok.Token) { // now cached on the other instance
 				t.Fatal("the token does not authenticate on the other instance")
 			}
-			body, _ := json.Marshal([]alert{{tok.Secret, "pats_pat", "https://github.com/x/y", "content"}})
+			body, _ := json.Marshal([]alert{{tok.Token, "pats_pat", "https://github.com/x/y", "content"}})
 			if status, out := s.post(t, "k1", "", body); status != http.StatusOK {
 				t.Fatalf("alert: got HTTP %d %s", status, out)
 			}
 			deadline := time.Now().Add(5 * time.Second)
-			for authenticates(t, other, tok.Secret) {
+			for other.IntrospectActive(t, tok.Token) {
 				if time.Now().After(deadline) {
 					t.Fatal("the other instance still authenticates the token 5 s after the alert")
 				}

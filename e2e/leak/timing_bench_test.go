@@ -27,7 +27,7 @@ func BenchmarkRevokeByValuesNotFound(b *testing.B) {
 			owners := []*testenv.Client{env.Member(b, other, "dev1"), env.Member(b, other, "dev2")} // 50 tokens each at most
 			var foreign, unknown, malformed []string
 			for i := range 100 {
-				foreign = append(foreign, create(b, env, owners[i%2], "t", 0).Secret)
+				foreign = append(foreign, create(b, env, owners[i%2], "t", 0).Token)
 				u, err := pattoken.Generate()
 				if err != nil {
 					b.Fatal(err)

@@ -89,30 +89,17 @@ func (s *Store) revokeLeakedIn(tx *gorm.DB, orgID int64, tokens []*entity.Person
 	if err != nil {
 		return 0, err
 	}
-	events := audit(LeakedRevocation{Org: &org, Actor: user, Unrevoked: tokens})
 	ids := make([]string, len(tokens))
 	for i, t := range tokens {
 		ids[i] = t.ID
 	}
-	res := tx.Model(&entity.PersonalAccessToken{}).
-		Where("organization_id = ? AND id IN ? AND revoked_at IS NULL", orgID, ids).
-		Updates(map[string]any{"revoked_at": now, "revoked_by_id": user.ID, "revocation_source": entity.RevokedBySecretScanning})
-	if res.Error != nil {
-		return 0, fmt.Errorf("revoke leaked: update: %w", res.Error)
-	}
-	if res.RowsAffected != int64(len(tokens)) || len(events) != len(tokens) {
-		// The rows are locked: this cannot happen unless a lock failed or
-		// audit described other tokens than those revoked.
-		return 0, fmt.Errorf("revoke leaked: %d locked unrevoked, %d revoked, %d audited", len(tokens), res.RowsAffected, len(events))
-	}
-	if err := insertAuditEvents(tx, orgID, events); err != nil {
-		return 0, err
-	}
-	if err := countUnrevoked(tx, orgID, -res.RowsAffected); err != nil {
+	n, err := writeRevocation(tx, orgID, ids, user.ID, now, entity.RevokedBySecretScanning,
+		audit(LeakedRevocation{Org: &org, Actor: user, Unrevoked: tokens}))
+	if err != nil {
 		return 0, err
 	}
 	markRevoked(tokens, user.ID, now, func(*entity.PersonalAccessToken) entity.RevocationSource { return entity.RevokedBySecretScanning })
-	return res.RowsAffected, nil
+	return n, nil
 }
 
 // systemUser returns the organization's user for actor, creating it on

@@ -218,29 +218,37 @@ func (s *Store) RevokeByDigests(ctx context.Context, orgID int64, digests [][]by
 		if len(unrevoked) == 0 {
 			return nil
 		}
-		events := audit(unrevoked)
-		res := tx.Model(&entity.PersonalAccessToken{}).
-			Where("organization_id = ? AND id IN ? AND revoked_at IS NULL", orgID, ids).
-			Updates(map[string]any{"revoked_at": now, "revoked_by_id": by, "revocation_source": entity.RevokedByValue})
-		if res.Error != nil {
-			return fmt.Errorf("revoke by values: update: %w", res.Error)
-		}
-		revoked = res.RowsAffected
-		if revoked != int64(len(unrevoked)) || revoked != int64(len(events)) {
-			// The rows are locked: this cannot happen unless a lock failed
-			// or audit described other tokens than those revoked.
-			return fmt.Errorf("revoke by values: %d locked unrevoked, %d revoked, %d audited", len(unrevoked), revoked, len(events))
-		}
-		if err := insertAuditEvents(tx, orgID, events); err != nil {
-			return err
-		}
-		return countUnrevoked(tx, orgID, -revoked)
+		revoked, err = writeRevocation(tx, orgID, ids, by, now, entity.RevokedByValue, audit(unrevoked))
+		return err
 	})
 	if err != nil {
 		return nil, 0, err
 	}
 	markRevoked(found, by, now, func(*entity.PersonalAccessToken) entity.RevocationSource { return entity.RevokedByValue })
 	return found, revoked, nil
+}
+
+// writeRevocation revokes the organization's locked, unrevoked tokens ids
+// by by, as source, writes their events and counts them, and fails (the
+// transaction rolls back) unless the update, the lock and the events
+// agree: the rows are locked, so only a failed lock or events about other
+// tokens could make them differ.
+func writeRevocation(tx *gorm.DB, orgID int64, ids []string, by int64, now entity.Time, source entity.RevocationSource,
+	events []*entity.AuditEvent,
+) (int64, error) {
+	res := tx.Model(&entity.PersonalAccessToken{}).
+		Where("organization_id = ? AND id IN ? AND revoked_at IS NULL", orgID, ids).
+		Updates(map[string]any{"revoked_at": now, "revoked_by_id": by, "revocation_source": source})
+	if res.Error != nil {
+		return 0, fmt.Errorf("revoke %s: update: %w", source, res.Error)
+	}
+	if res.RowsAffected != int64(len(ids)) || len(events) != len(ids) {
+		return 0, fmt.Errorf("revoke %s: %d locked unrevoked, %d revoked, %d audited", source, len(ids), res.RowsAffected, len(events))
+	}
+	if err := insertAuditEvents(tx, orgID, events); err != nil {
+		return 0, err
+	}
+	return res.RowsAffected, countUnrevoked(tx, orgID, -res.RowsAffected)
 }
 
 // byOrgDigest reads tokens through the (organization, digest) index: a

@@ -117,6 +117,19 @@ type RevokeByValuePayload struct {
 	Token   Token  `json:"token"`
 }
 
+// RevokeByValuesPayload is a RevokeTokensByValuePayload.
+type RevokeByValuesPayload struct {
+	RevokedCount int                   `json:"revokedCount"`
+	Results      []RevokeByValueResult `json:"results"`
+}
+
+// RevokeByValueResult is one value's result of revokeTokensByValue.
+type RevokeByValueResult struct {
+	Index   int    `json:"index"`
+	Outcome string `json:"outcome"`
+	Token   *Token `json:"token"`
+}
+
 // Settings is an OrganizationPatSettings.
 type Settings struct {
 	Enabled         bool  `json:"enabled"`
