@@ -39,12 +39,15 @@ const (
 	AuditActionTokenRevoked AuditAction = "TOKEN_REVOKED"
 	// The organization's token policy changed; `settingsChange` holds the old and new values.
 	AuditActionSettingsUpdated AuditAction = "SETTINGS_UPDATED"
+	// Someone downloaded tokens as a file (POST /export/tokens); `export` says which.
+	AuditActionTokensExported AuditAction = "TOKENS_EXPORTED"
 )
 
 var AllAuditAction = []AuditAction{
 	AuditActionTokenCreated,
 	AuditActionTokenRevoked,
 	AuditActionSettingsUpdated,
+	AuditActionTokensExported,
 }
 
 // AuditEvent includes the requested fields of the GraphQL type AuditEvent.

@@ -45,6 +45,7 @@ type ComplexityRoot struct {
 		Actor            func(childComplexity int) int
 		ClientIP         func(childComplexity int) int
 		ClientRequestID  func(childComplexity int) int
+		Export           func(childComplexity int) int
 		ID               func(childComplexity int) int
 		LeakAlert        func(childComplexity int) int
 		OccurredAt       func(childComplexity int) int
@@ -64,6 +65,11 @@ type ComplexityRoot struct {
 	AuditEventEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	AuditedExport struct {
+		Filter func(childComplexity int) int
+		Format func(childComplexity int) int
 	}
 
 	AuditedSettingsChange struct {
@@ -199,6 +205,7 @@ type AuditEventResolver interface {
 	Actor(ctx context.Context, obj *entity.AuditEvent) (*entity.User, error)
 
 	LeakAlert(ctx context.Context, obj *entity.AuditEvent) (*model.LeakAlert, error)
+	Export(ctx context.Context, obj *entity.AuditEvent) (*model.AuditedExport, error)
 }
 type AuditedTokenResolver interface {
 	Owner(ctx context.Context, obj *entity.AuditedToken) (*entity.User, error)
@@ -270,6 +277,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEvent.ClientRequestID(childComplexity), true
+	case "AuditEvent.export":
+		if e.ComplexityRoot.AuditEvent.Export == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Export(childComplexity), true
 	case "AuditEvent.id":
 		if e.ComplexityRoot.AuditEvent.ID == nil {
 			break
@@ -350,6 +363,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEventEdge.Node(childComplexity), true
+
+	case "AuditedExport.filter":
+		if e.ComplexityRoot.AuditedExport.Filter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditedExport.Filter(childComplexity), true
+	case "AuditedExport.format":
+		if e.ComplexityRoot.AuditedExport.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditedExport.Format(childComplexity), true
 
 	case "AuditedSettingsChange.enabled":
 		if e.ComplexityRoot.AuditedSettingsChange.Enabled == nil {
@@ -1204,6 +1230,16 @@ enum AuditAction {
   TOKEN_REVOKED
   "The organization's token policy changed; ` + "`" + `settingsChange` + "`" + ` holds the old and new values."
   SETTINGS_UPDATED
+  "Someone downloaded tokens as a file (POST /export/tokens); ` + "`" + `export` + "`" + ` says which."
+  TOKENS_EXPORTED
+}
+
+"What an export downloaded."
+type AuditedExport {
+  "csv or ndjson."
+  format: String!
+  "The filter and order asked for, as JSON (the fields of PersonalAccessTokenFilter; order as field and descending)."
+  filter: String!
 }
 
 "A token as it stood when an audit event was recorded."
@@ -1245,6 +1281,8 @@ type AuditEvent {
   revocationSource: RevocationSource
   "Where the secret scanner found the token; revocationSource SECRET_SCANNING only."
   leakAlert: LeakAlert
+  "What was downloaded; TOKENS_EXPORTED only."
+  export: AuditedExport
   "The old and new policy; SETTINGS_UPDATED only."
   settingsChange: AuditedSettingsChange
   """
@@ -1363,6 +1401,8 @@ func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field gr
 		return ec.fieldContext_AuditEvent_revocationSource(ctx, field)
 	case "leakAlert":
 		return ec.fieldContext_AuditEvent_leakAlert(ctx, field)
+	case "export":
+		return ec.fieldContext_AuditEvent_export(ctx, field)
 	case "settingsChange":
 		return ec.fieldContext_AuditEvent_settingsChange(ctx, field)
 	case "requestId":
@@ -1397,6 +1437,16 @@ func (ec *executionContext) childFields_AuditEventEdge(ctx context.Context, fiel
 		return ec.fieldContext_AuditEventEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditedExport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "format":
+		return ec.fieldContext_AuditedExport_format(ctx, field)
+	case "filter":
+		return ec.fieldContext_AuditedExport_filter(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditedExport", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditedSettingsChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2171,6 +2221,38 @@ func (ec *executionContext) fieldContext_AuditEvent_leakAlert(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _AuditEvent_export(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_export(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().Export(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditedExport) graphql.Marshaler {
+			return ec.marshalOAuditedExport2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditedExport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_export(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditedExport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AuditEvent_settingsChange(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2444,6 +2526,52 @@ func (ec *executionContext) fieldContext_AuditEventEdge_node(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _AuditedExport_format(ctx context.Context, field graphql.CollectedField, obj *model.AuditedExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditedExport_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditedExport_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditedExport", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditedExport_filter(ctx context.Context, field graphql.CollectedField, obj *model.AuditedExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditedExport_filter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Filter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditedExport_filter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditedExport", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditedSettingsChange_previousEnabled(ctx context.Context, field graphql.CollectedField, obj *entity.AuditedSettingsChange) (ret graphql.Marshaler) {
@@ -5915,6 +6043,12 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AuditEvent_leakAlert(ctx, field, obj)
 				})
+		case "export":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEvent_export(ctx, field, obj)
+				})
 		case "settingsChange":
 			out.Values[i] = ec._AuditEvent_settingsChange(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -6018,6 +6152,44 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 			}
 		case "node":
 			out.Values[i] = ec._AuditEventEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditedExportImplementors = []string{"AuditedExport"}
+
+func (ec *executionContext) _AuditedExport(ctx context.Context, sel ast.SelectionSet, obj *model.AuditedExport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditedExportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditedExport")
+		case "format":
+			out.Values[i] = ec._AuditedExport_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "filter":
+			out.Values[i] = ec._AuditedExport_filter(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -7960,6 +8132,13 @@ func (ec *executionContext) unmarshalOAuditEventFilter2ᚖgithubᚗcomᚋpatgov�
 	}
 	res, err := ec.unmarshalInputAuditEventFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAuditedExport2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditedExport(ctx context.Context, sel ast.SelectionSet, v *model.AuditedExport) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AuditedExport(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOAuditedSettingsChange2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐAuditedSettingsChange(ctx context.Context, sel ast.SelectionSet, v *entity.AuditedSettingsChange) graphql.Marshaler {

@@ -34,7 +34,7 @@ func TestEnumsRoundTrip(t *testing.T) {
 	for _, v := range []entity.TokenStatus{entity.TokenStatusActive, entity.TokenStatusExpired, entity.TokenStatusRevoked} {
 		check("TokenStatus", func() string { return wire(MarshalTokenStatus(v)) }, func(in any) error { _, err := UnmarshalTokenStatus(in); return err }, string(v))
 	}
-	for _, v := range []entity.AuditAction{entity.AuditTokenCreated, entity.AuditTokenRevoked, entity.AuditSettingsUpdated} {
+	for _, v := range []entity.AuditAction{entity.AuditTokenCreated, entity.AuditTokenRevoked, entity.AuditSettingsUpdated, entity.AuditTokensExported} {
 		check("AuditAction", func() string { return wire(MarshalAuditAction(v)) }, func(in any) error { _, err := UnmarshalAuditAction(in); return err }, string(v))
 	}
 	for _, v := range []entity.RevocationSource{entity.RevokedByOwner, entity.RevokedByAdmin, entity.RevokedByValue, entity.RevokedBySecretScanning} {

@@ -25,6 +25,14 @@ type AuditEventFilter struct {
 	Until *entity.Time `json:"until,omitempty"`
 }
 
+// What an export downloaded.
+type AuditedExport struct {
+	// csv or ndjson.
+	Format string `json:"format"`
+	// The filter and order asked for, as JSON (the fields of PersonalAccessTokenFilter; order as field and descending).
+	Filter string `json:"filter"`
+}
+
 type CreatePersonalAccessTokenInput struct {
 	// 1..100 characters after trimming.
 	Name string `json:"name"`

@@ -82,7 +82,7 @@ func MarshalAuditAction(a entity.AuditAction) graphql.Marshaler { return marshal
 
 // UnmarshalAuditAction reads the enum value.
 func UnmarshalAuditAction(v any) (entity.AuditAction, error) {
-	return unmarshalEnum(v, "AuditAction", entity.AuditTokenCreated, entity.AuditTokenRevoked, entity.AuditSettingsUpdated)
+	return unmarshalEnum(v, "AuditAction", entity.AuditTokenCreated, entity.AuditTokenRevoked, entity.AuditSettingsUpdated, entity.AuditTokensExported)
 }
 
 // MarshalRevocationSource writes the enum value.

@@ -99,3 +99,11 @@ func leakAlert(e *entity.AuditEvent) *model.LeakAlert {
 	}
 	return a
 }
+
+// auditedExport is what the export of e downloaded, or nil.
+func auditedExport(e *entity.AuditEvent) *model.AuditedExport {
+	if e.ExportFormat == nil || e.ExportFilter == nil {
+		return nil
+	}
+	return &model.AuditedExport{Format: *e.ExportFormat, Filter: *e.ExportFilter}
+}

@@ -24,6 +24,11 @@ func (r *auditEventResolver) LeakAlert(ctx context.Context, obj *entity.AuditEve
 	return leakAlert(obj), nil
 }
 
+// Export is the resolver for the export field.
+func (r *auditEventResolver) Export(ctx context.Context, obj *entity.AuditEvent) (*model.AuditedExport, error) {
+	return auditedExport(obj), nil
+}
+
 // Owner is the resolver for the owner field.
 func (r *auditedTokenResolver) Owner(ctx context.Context, obj *entity.AuditedToken) (*entity.User, error) {
 	return loadUser(ctx, &obj.OwnerID)

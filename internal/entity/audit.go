@@ -37,6 +37,12 @@ type AuditEvent struct {
 	// and what kind of place that is (source SECRET_SCANNING only).
 	AlertURL    *string `gorm:"column:alert_url"`
 	AlertSource *string
+
+	// ExportFormat and ExportFilter are what a TOKENS_EXPORTED event
+	// exported: the file format and the normalized filter and order, as
+	// JSON.
+	ExportFormat *string
+	ExportFilter *string
 }
 
 // Token returns the snapshot of the token the event is about, or nil.
@@ -104,6 +110,9 @@ const (
 	AuditTokenCreated    AuditAction = "TOKEN_CREATED"
 	AuditTokenRevoked    AuditAction = "TOKEN_REVOKED"
 	AuditSettingsUpdated AuditAction = "SETTINGS_UPDATED"
+	// AuditTokensExported: someone downloaded the token inventory (or
+	// their own tokens) as a file.
+	AuditTokensExported AuditAction = "TOKENS_EXPORTED"
 )
 
 // RevocationSource is how a token was revoked, spelled as the API spells

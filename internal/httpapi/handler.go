@@ -102,6 +102,14 @@ func New(cfg Config) http.Handler {
 	}
 	introspectLimit := ratelimit.New(cfg.IntrospectionPerSecond, time.Second, 1000)
 	mux.Handle("POST /introspect", limitBody(introspectHandler(cfg.Validator, cfg.IntrospectionSecret, introspectLimit, cfg.Metrics, cfg.Logger)))
+	// POST /export/tokens: the same guards as /query, with a deadline that
+	// lets a million rows stream.
+	mux.Handle("POST /export/tokens", chain(exportHandler(cfg.Service, cfg.Logger),
+		cfg.Origins.Middleware,
+		deadline(exportTimeout),
+		auth.Middleware(cfg.Verifier, cfg.Service, rejecter(cfg.Logger)),
+		limitBody,
+	))
 	if cfg.SecretScanning != nil {
 		mux.Handle("POST /secret-scanning/github", chain(secretScanningHandler(cfg.SecretScanning, cfg.Service, cfg.Logger),
 			cfg.Origins.Middleware, // GitHub's address and User-Agent, for the audit trail

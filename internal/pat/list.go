@@ -34,20 +34,22 @@ type ListRequest struct {
 type TokenFilter struct {
 	// Statuses keeps tokens in one of these states (nil: active and
 	// expired; empty: none).
-	Statuses []entity.TokenStatus
+	Statuses []entity.TokenStatus `json:"status"`
 	// OwnerIDs keeps tokens of these users, by subject (nil: anyone;
 	// empty: no one).
-	OwnerIDs []string
+	OwnerIDs []string `json:"ownerIds"`
 	// Search is a substring of the token name or the owner's name or
 	// email, matched case-insensitively.
-	Search *string
+	Search *string `json:"search,omitempty"`
 	// Scopes keeps tokens holding every one of these scopes.
-	Scopes []string
+	Scopes []string `json:"scopes,omitempty"`
 	// ExpiresBefore and ExpiresAfter bound the effective expiry
 	// (exclusive); LastUsedBefore the last use (exclusive).
-	ExpiresBefore, ExpiresAfter, LastUsedBefore *entity.Time
+	ExpiresBefore  *entity.Time `json:"expiresBefore,omitempty"`
+	ExpiresAfter   *entity.Time `json:"expiresAfter,omitempty"`
+	LastUsedBefore *entity.Time `json:"lastUsedBefore,omitempty"`
 	// NeverUsed keeps tokens never used (true) or used at least once.
-	NeverUsed *bool
+	NeverUsed *bool `json:"neverUsed,omitempty"`
 }
 
 // TokenOrderField is what the token list can be sorted by.
@@ -63,8 +65,8 @@ const (
 
 // TokenOrder sorts the token list.
 type TokenOrder struct {
-	Field      TokenOrderField
-	Descending bool
+	Field      TokenOrderField `json:"field"`
+	Descending bool            `json:"descending"`
 }
 
 // ListTokens returns one page of the tokens the caller may see: every token

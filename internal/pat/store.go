@@ -39,6 +39,7 @@ type Store interface {
 
 	UpdateSettings(ctx context.Context, orgID int64, apply func(org *entity.Organization) (*entity.AuditEvent, error)) (*entity.Organization, error)
 	ListAuditEvents(ctx context.Context, q store.AuditQuery) ([]*entity.AuditEvent, error)
+	RecordEvent(ctx context.Context, orgID int64, e *entity.AuditEvent) error
 }
 
 // CredentialStore is what the Validator, the introspection hot path, needs

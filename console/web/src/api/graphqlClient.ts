@@ -12,6 +12,14 @@ export interface GraphQLClient {
     variables: TVariables,
     signal?: AbortSignal,
   ): Promise<TResult>;
+  /** POSTs body as JSON to a download endpoint (e.g. /export/tokens) and returns the file. */
+  download(path: string, body: unknown, signal?: AbortSignal): Promise<Download>;
+}
+
+/** A file the server sent as an attachment. */
+export interface Download {
+  blob: Blob;
+  filename: string;
 }
 
 // Same origin as the console: the service serves both.
@@ -27,7 +35,40 @@ export function createGraphQLClient(credential: string, onUnauthenticated: (err:
         throw err;
       }
     },
+    async download(path, body, signal) {
+      try {
+        return await fetchDownload(credential, path, body, signal);
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'UNAUTHENTICATED') onUnauthenticated(err);
+        throw err;
+      }
+    },
   };
+}
+
+async function fetchDownload(credential: string, path: string, body: unknown, signal?: AbortSignal): Promise<Download> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${credential}` },
+      body: JSON.stringify(body),
+      credentials: 'omit',
+      cache: 'no-store',
+      signal,
+    });
+  } catch (err) {
+    if (isAbort(err)) throw err;
+    throw new ApiError('NETWORK', err instanceof Error ? err.message : 'fetch failed');
+  }
+  if (!response.ok) {
+    const errors = (await readJSON(response))?.errors;
+    if (Array.isArray(errors) && errors.length > 0) throw errorFromGraphQL(errors[0], response.status);
+    throw new ApiError(codeForStatus(response.status), `HTTP ${response.status}`, {}, response.status);
+  }
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'tokens.csv';
+  return { blob: await response.blob(), filename };
 }
 
 async function post<TResult>(

@@ -11,6 +11,8 @@ export type AccountType =
 export type AuditAction =
   /** The organization's token policy changed; `settingsChange` holds the old and new values. */
   | 'SETTINGS_UPDATED'
+  /** Someone downloaded tokens as a file (POST /export/tokens); `export` says which. */
+  | 'TOKENS_EXPORTED'
   /** A token was created. Its secret is never recorded. */
   | 'TOKEN_CREATED'
   /** A token was revoked; `revocationSource` says how. */

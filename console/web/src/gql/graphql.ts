@@ -17,6 +17,8 @@ export type AccountType =
 export type AuditAction =
   /** The organization's token policy changed; `settingsChange` holds the old and new values. */
   | 'SETTINGS_UPDATED'
+  /** Someone downloaded tokens as a file (POST /export/tokens); `export` says which. */
+  | 'TOKENS_EXPORTED'
   /** A token was created. Its secret is never recorded. */
   | 'TOKEN_CREATED'
   /** A token was revoked; `revocationSource` says how. */
@@ -133,7 +135,7 @@ export type AuditEventsQueryVariables = Exact<{
 }>;
 
 
-export type AuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: AuditAction, occurredAt: string, revocationSource: RevocationSource | null, requestId: string, clientRequestId: string | null, clientIp: string, actor: { id: string, name: string, email: string, accountType: AccountType }, token: { id: string, name: string, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType } } | null, leakAlert: { url: string, source: string } | null, settingsChange: { previousEnabled: boolean, enabled: boolean, previousMaxLifespanDays: number, maxLifespanDays: number } | null }> } };
+export type AuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: AuditAction, occurredAt: string, revocationSource: RevocationSource | null, requestId: string, clientRequestId: string | null, clientIp: string, actor: { id: string, name: string, email: string, accountType: AccountType }, token: { id: string, name: string, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType } } | null, leakAlert: { url: string, source: string } | null, export: { format: string } | null, settingsChange: { previousEnabled: boolean, enabled: boolean, previousMaxLifespanDays: number, maxLifespanDays: number } | null }> } };
 
 export type UserFieldsFragment = { id: string, name: string, email: string, accountType: AccountType };
 
@@ -288,6 +290,9 @@ export const AuditEventsDocument = new TypedDocumentString(`
       leakAlert {
         url
         source
+      }
+      export {
+        format
       }
       settingsChange {
         previousEnabled

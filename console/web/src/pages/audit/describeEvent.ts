@@ -8,6 +8,7 @@ const actionLabels: Record<AuditAction, string> = {
   TOKEN_CREATED: 'Created a token',
   TOKEN_REVOKED: 'Revoked a token',
   SETTINGS_UPDATED: 'Changed the settings',
+  TOKENS_EXPORTED: 'Exported tokens',
 };
 
 const sourceLabels: Record<RevocationSource, string> = {
@@ -27,6 +28,7 @@ export const auditActions = Object.keys(actionLabels) as AuditAction[];
 export function eventDetails(event: AuditEvent): string[] {
   const details: string[] = [];
   if (event.revocationSource) details.push(`Revoked ${sourceLabels[event.revocationSource]}`);
+  if (event.export) details.push(`Downloaded as ${event.export.format.toUpperCase()}`);
   const change = event.settingsChange;
   if (change) {
     if (change.previousEnabled !== change.enabled) {

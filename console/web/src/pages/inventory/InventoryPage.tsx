@@ -3,6 +3,7 @@
 // or by selection; revoking a leaked token by its value; the policy.
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { describeError } from '../../api/errorSentences';
 import { useSession } from '../../app/session';
 import { useAnnounce } from '../../components/Announcer';
 import { plural } from '../../format/plural';
@@ -30,7 +31,7 @@ const noTokens: Token[] = [];
 type OpenDialog = { kind: 'revoke'; tokens: Token[] } | { kind: 'revokeByValue' } | { kind: 'settings' } | null;
 
 export function InventoryPage() {
-  const { setSettings } = useSession();
+  const { setSettings, client } = useSession();
   const announce = useAnnounce();
   useFreshSettings();
   const [search, setSearch] = useState('');
@@ -81,6 +82,27 @@ export function InventoryPage() {
     pages.reload();
   };
 
+  // The export takes the filters and order on screen; the server streams
+  // every matching token, not only this page.
+  const [exporting, setExporting] = useState(false);
+  const exportCSV = async () => {
+    setExporting(true);
+    try {
+      const file = await client.download('/export/tokens', { format: 'csv', ...query });
+      const url = URL.createObjectURL(file.blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = file.filename;
+      link.click();
+      URL.revokeObjectURL(url);
+      announce(`Exported ${file.filename}.`, 'success');
+    } catch (err) {
+      announce(describeError(err), 'error');
+    } finally {
+      setExporting(false);
+    }
+  };
+
   const onSettingsSaved = (settings: SettingsFieldsFragment) => {
     setDialog(null);
     setSettings(settings);
@@ -98,6 +120,9 @@ export function InventoryPage() {
         <div class="button-row">
           <button type="button" class="button" onClick={() => setDialog({ kind: 'revokeByValue' })}>
             Revoke token
+          </button>
+          <button type="button" class="button" onClick={exportCSV} disabled={exporting}>
+            {exporting ? 'Exporting…' : 'Export CSV'}
           </button>
           <button type="button" class="button" onClick={() => setDialog({ kind: 'settings' })}>
             Settings
