@@ -57,12 +57,13 @@ func revokedState(t testing.TB, env *testenv.Env) map[string]string {
 	return out
 }
 
-// auditCount counts the TOKEN_REVOKED events about tokenID.
+// auditCount counts the TOKEN_REVOKED events about tokenID with source
+// ("": any source).
 func auditCount(t testing.TB, env *testenv.Env, tokenID, source string) int {
 	t.Helper()
 	var n int64
-	if err := env.DB.Raw("SELECT COUNT(*) FROM audit_events WHERE action = 'TOKEN_REVOKED' AND token_id = ? AND revocation_source = ?",
-		tokenID, source).Scan(&n).Error; err != nil {
+	if err := env.DB.Raw("SELECT COUNT(*) FROM audit_events WHERE action = 'TOKEN_REVOKED' AND token_id = ? AND (? = '' OR revocation_source = ?)",
+		tokenID, source, source).Scan(&n).Error; err != nil {
 		t.Fatalf("count audit events: %v", err)
 	}
 	return int(n)

@@ -2,19 +2,13 @@ package leak
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"maps"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/patgov/pats/internal/scanalert/scanalerttest"
 	"github.com/patgov/pats/internal/testenv"
 	"github.com/patgov/pats/pattoken"
 )
@@ -32,67 +26,6 @@ type feedback struct {
 	TokenHash string `json:"token_hash"`
 	TokenType string `json:"token_type"`
 	Label     string `json:"label"`
-}
-
-// scanner posts alerts to the partner endpoint as GitHub does.
-type scanner struct {
-	env    *testenv.Env
-	issuer *scanalerttest.Issuer
-}
-
-// post sends body signed by keyID (sig overrides the signature when not
-// empty; keyID "" sends no signature headers).
-func (s scanner) post(t *testing.T, keyID, sig string, body []byte) (int, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.env.URL+"/secret-scanning/github", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "GitHub-Secret-Scanning/1.0")
-	if keyID != "" {
-		if sig == "" {
-			sig = s.issuer.Sign(t, keyID, body)
-		}
-		req.Header.Set("Github-Public-Key-Identifier", keyID)
-		req.Header.Set("Github-Public-Key-Signature", sig)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, out
-}
-
-// lockedBuffer is a log sink safe for the server's goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
-
-func hashOf(v string) string { sum := sha256.Sum256([]byte(v)); return hex.EncodeToString(sum[:]) }
-
-// newScanner starts the service with the partner endpoint enabled, its
-// logs captured.
-func newScanner(t *testing.T, dialect string) (scanner, *lockedBuffer) {
-	t.Helper()
-	issuer := scanalerttest.New(t, "k1")
-	logs := &lockedBuffer{}
-	env := testenv.NewWith(t, dialect, testenv.Options{
-		SecretScanningKeysURL: issuer.URL,
-		Logger:                slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	})
-	return scanner{env: env, issuer: issuer}, logs
 }
 
 // TestSecretScanningAlert: a signed alert revokes every token of this
@@ -216,9 +149,10 @@ func TestSecretScanningAlert(t *testing.T) {
 
 // TestSecretScanningRefusals: an alert without a valid signature by a
 // published key, too large, or not a JSON array revokes nothing and says
-// why with its status; a key GitHub rotated in is fetched when first used,
-// and unknown identifiers cannot make the service re-fetch more than once
-// a minute.
+// why with its status. A key GitHub rotated in is fetched when an alert
+// first names it, but never sooner than a minute after the last fetch:
+// until then such an alert is 503 with Retry-After (GitHub retries), not
+// 401, and forged identifiers cannot make the service fetch more often.
 func TestSecretScanningRefusals(t *testing.T) {
 	for _, dialect := range testenv.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
@@ -236,6 +170,11 @@ func TestSecretScanningRefusals(t *testing.T) {
 				t.Fatalf("an empty alert: got HTTP %d %s, want 200 []", status, out)
 			}
 			s.issuer.AddKey(t, "k2", true)
+			status, out := s.post(t, "k2", "", rotatedBody)
+			if status != http.StatusServiceUnavailable {
+				t.Fatalf("a newly published key within a minute of the first fetch: got HTTP %d %s, want 503 (retry later)", status, out)
+			}
+			env.Clock.Advance(time.Minute)
 			if status, out := s.post(t, "k2", "", rotatedBody); status != http.StatusOK || !strings.Contains(string(out), "true_positive") {
 				t.Fatalf("an alert signed by a newly published key: got HTTP %d %s, want 200 and a true positive", status, out)
 			}
@@ -246,6 +185,7 @@ func TestSecretScanningRefusals(t *testing.T) {
 				t.Errorf("keys fetched %d times, want 2 (first use, then the rotation)", n)
 			}
 
+			env.Clock.Advance(time.Minute) // the next unknown identifier may fetch again
 			s.issuer.AddKey(t, "unpublished", false)
 			tampered := bytes.Replace(body, []byte("x/y"), []byte("x/z"), 1)
 			big := append([]byte(`[{"token":"`), bytes.Repeat([]byte("a"), 1<<20)...)
@@ -259,7 +199,7 @@ func TestSecretScanningRefusals(t *testing.T) {
 				{"no signature", "", "", body, http.StatusUnauthorized},
 				{"signature of another body", "k1", s.issuer.Sign(t, "k1", tampered), body, http.StatusUnauthorized},
 				{"an unpublished key", "unpublished", "", body, http.StatusUnauthorized},
-				{"an unknown identifier", "k9", s.issuer.Sign(t, "k1", body), body, http.StatusUnauthorized},
+				{"an unknown identifier, the keys just fetched", "k9", s.issuer.Sign(t, "k1", body), body, http.StatusServiceUnavailable},
 				{"garbage signature", "k1", "bm90IGEgc2lnbmF0dXJl", body, http.StatusUnauthorized},
 				{"over 1 MiB", "k1", "", big, http.StatusRequestEntityTooLarge},
 				{"signed, but not a JSON array", "k1", "", []byte(`{"token":"` + tok.Token + `"}`), http.StatusBadRequest},
@@ -275,8 +215,8 @@ func TestSecretScanningRefusals(t *testing.T) {
 			if strings.Contains(logs.String(), tok.Token) {
 				t.Error("a refused alert's token value reached the logs")
 			}
-			if n := s.issuer.Fetches.Load(); n != 2 {
-				t.Errorf("keys fetched %d times after unknown identifiers, want still 2 (no re-fetch within a minute of the last)", n)
+			if n := s.issuer.Fetches.Load(); n != 3 {
+				t.Errorf("keys fetched %d times, want 3: first use, the rotation, the unpublished key (none for k9 within the minute)", n)
 			}
 
 		})

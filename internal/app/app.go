@@ -148,7 +148,7 @@ func (a *App) build(jwtKey []byte, o options) error {
 		IntrospectionSecret: cfg.IntrospectionSecret,
 		Logger:              a.log,
 		Metrics:             a.metrics,
-		SecretScanning:      secretScanning(cfg),
+		SecretScanning:      secretScanning(cfg, o.now),
 		ServeMetrics:        cfg.MetricsAddr == "",
 		RequestTimeout:      o.requestTimeout,
 
@@ -248,9 +248,9 @@ func (a *App) Close(ctx context.Context) error {
 
 // secretScanning is the alert verifier of the secret-scanning partner
 // endpoint, or nil when PATS_SECRET_SCANNING_KEYS_URL is not set.
-func secretScanning(cfg config.Config) *scanalert.Verifier {
+func secretScanning(cfg config.Config, now func() time.Time) *scanalert.Verifier {
 	if cfg.SecretScanningKeysURL == "" {
 		return nil
 	}
-	return scanalert.New(cfg.SecretScanningKeysURL, scanalert.Options{})
+	return scanalert.New(cfg.SecretScanningKeysURL, scanalert.Options{Now: now})
 }

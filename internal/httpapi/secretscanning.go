@@ -7,9 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/patgov/pats/internal/apperr"
 	"github.com/patgov/pats/internal/pat"
+	"github.com/patgov/pats/internal/ratelimit"
 	"github.com/patgov/pats/internal/scanalert"
 )
 
@@ -65,9 +67,11 @@ func secretScanningHandler(v *scanalert.Verifier, leaks leakRevoker, log *slog.L
 			return
 		}
 		switch err := v.Verify(r.Context(), r.Header.Get(headerKeyIdentifier), r.Header.Get(headerKeySignature), body); {
-		case errors.Is(err, scanalert.ErrKeysUnavailable):
-			log.WarnContext(r.Context(), "secret-scanning alert not checked: keys unavailable", "error", err)
-			writeAlertError(w, http.StatusServiceUnavailable, "the signing keys could not be fetched; retry later")
+		case errors.Is(err, scanalert.ErrKeysUnavailable), errors.Is(err, scanalert.ErrKeyNotChecked):
+			// Not a verdict on the alert: the sender must retry, not drop it.
+			log.WarnContext(r.Context(), "secret-scanning alert not checked yet", "reason", err.Error())
+			w.Header().Set("Retry-After", strconv.Itoa(ratelimit.RetryAfterSeconds(v.RetryAfter())))
+			writeAlertError(w, http.StatusServiceUnavailable, "the signature cannot be checked yet; retry later")
 			return
 		case err != nil:
 			log.WarnContext(r.Context(), "secret-scanning alert refused", "reason", err.Error(), "bytes", len(body))

@@ -2,11 +2,13 @@
 // the ECDSA P-256 / SHA-256 signature GitHub sends with every alert of its
 // secret-scanning partner program, checked against the public keys GitHub
 // publishes (https://api.github.com/meta/public_keys/secret_scanning). The
-// keys are fetched on first use and again, at most once per refresh
-// interval, when an alert names a key identifier they do not hold (GitHub
-// rotates its keys). Verification is the standard library's
-// (crypto/ecdsa.VerifyASN1 over crypto/x509 keys); this package only
-// fetches, caches and selects them.
+// keys are fetched on first use and again when an alert names a key
+// identifier they do not hold (GitHub rotates its keys), at most once per
+// refresh interval whatever the outcome. Verification is the standard
+// library's (crypto/ecdsa.VerifyASN1 over crypto/x509 keys); fetches are
+// shared with golang.org/x/sync/singleflight and spaced with
+// golang.org/x/time/rate; this package only fetches, caches and selects
+// the keys.
 package scanalert
 
 import (
@@ -22,58 +24,79 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sync"
+	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/singleflight"
 	"golang.org/x/time/rate"
 )
 
-// Errors of Verify. ErrKeysUnavailable means the alert could not be checked
-// (the keys could not be fetched): the sender should retry; the others mean
-// the alert is not GitHub's.
+// Errors of Verify. ErrKeysUnavailable and ErrKeyNotChecked mean the alert
+// could not be checked now (the keys could not be fetched, or a re-fetch
+// for an unknown identifier must wait): the sender should retry after
+// RetryAfter. The others mean the alert is not GitHub's.
 var (
 	ErrMissingSignature = errors.New("missing key identifier or signature")
 	ErrUnknownKey       = errors.New("unknown key identifier")
 	ErrBadSignature     = errors.New("signature does not verify")
 	ErrKeysUnavailable  = errors.New("the scanner's public keys could not be fetched")
+	ErrKeyNotChecked    = errors.New("unknown key identifier, and the keys were fetched too recently to fetch them again")
 )
 
 // maxKeysDocument bounds the keys document read from the keys URL.
 const maxKeysDocument = 1 << 20
 
-// Verifier checks alert signatures against a keys document.
-type Verifier struct {
-	url    string
-	client *http.Client
-	// refresh bounds the re-fetches that unknown key identifiers cause,
-	// so forged identifiers cannot make the service flood the keys URL.
-	refresh *rate.Limiter
+// fetchTimeout bounds one fetch of the keys document, whoever waits for it.
+const fetchTimeout = 10 * time.Second
 
-	mu     sync.Mutex
-	keys   map[string]*ecdsa.PublicKey
-	loaded bool
+// keySet is one fetched keys document: key identifier → key.
+type keySet map[string]*ecdsa.PublicKey
+
+// Verifier checks alert signatures against a keys document. Known keys
+// are read from an immutable snapshot, never waiting for a fetch; fetches
+// (the first one included) are shared by concurrent callers and happen at
+// most once per MinRefresh, so neither forged identifiers nor a failing
+// keys URL can make the service hammer it.
+type Verifier struct {
+	url        string
+	client     *http.Client
+	minRefresh time.Duration
+	refresh    *rate.Limiter
+	now        func() time.Time
+	flight     singleflight.Group
+	keys       atomic.Pointer[keySet]
 }
 
 // Options tune a Verifier; zero fields take the defaults.
 type Options struct {
 	// Client fetches the keys (default: a client with a 10 s timeout).
 	Client *http.Client
-	// MinRefresh is the least time between re-fetches caused by unknown
-	// key identifiers (default 1 minute).
+	// MinRefresh is the least time between two fetches of the keys
+	// (default 1 minute).
 	MinRefresh time.Duration
+	// Now is the clock that spaces the fetches (default time.Now).
+	Now func() time.Time
 }
 
 // New returns a verifier of alerts signed with the keys published at
 // keysURL.
 func New(keysURL string, opts Options) *Verifier {
 	if opts.Client == nil {
-		opts.Client = &http.Client{Timeout: 10 * time.Second}
+		opts.Client = &http.Client{Timeout: fetchTimeout}
 	}
 	if opts.MinRefresh <= 0 {
 		opts.MinRefresh = time.Minute
 	}
-	return &Verifier{url: keysURL, client: opts.Client, refresh: rate.NewLimiter(rate.Every(opts.MinRefresh), 1)}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Verifier{url: keysURL, client: opts.Client, minRefresh: opts.MinRefresh, now: opts.Now,
+		refresh: rate.NewLimiter(rate.Every(opts.MinRefresh), 1)}
 }
+
+// RetryAfter is how long a sender told ErrKeysUnavailable or
+// ErrKeyNotChecked should wait before sending again.
+func (v *Verifier) RetryAfter() time.Duration { return v.minRefresh }
 
 // Verify reports whether signature (base64 of an ASN.1 ECDSA signature)
 // by the key keyID is valid for body, the raw request body.
@@ -96,23 +119,45 @@ func (v *Verifier) Verify(ctx context.Context, keyID, signature string, body []b
 	return nil
 }
 
-// key returns the public key keyID, fetching the keys on first use and
-// re-fetching them (rate-limited) when keyID is not among them.
+// errThrottled says a fetch was due but MinRefresh had not passed.
+var errThrottled = errors.New("throttled")
+
+// key returns the public key keyID: from the snapshot, or after a fetch
+// (shared with concurrent callers, and at most one per MinRefresh).
 func (v *Verifier) key(ctx context.Context, keyID string) (*ecdsa.PublicKey, error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if k, ok := v.keys[keyID]; ok {
-		return k, nil
+	if ks := v.keys.Load(); ks != nil {
+		if k, ok := (*ks)[keyID]; ok {
+			return k, nil
+		}
 	}
-	if v.loaded && !v.refresh.Allow() {
-		return nil, ErrUnknownKey
+	ch := v.flight.DoChan("keys", func() (any, error) {
+		if !v.refresh.AllowN(v.now(), 1) {
+			return nil, errThrottled
+		}
+		// The fetch is everyone's: one caller's deadline must not cut it.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
+		defer cancel()
+		ks, err := v.fetch(fctx)
+		if err != nil {
+			return nil, err
+		}
+		v.keys.Store(&ks)
+		return nil, nil
+	})
+	select {
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%w: %v", ErrKeysUnavailable, ctx.Err())
+	case res := <-ch:
+		switch {
+		case errors.Is(res.Err, errThrottled) && v.keys.Load() == nil:
+			return nil, ErrKeysUnavailable
+		case errors.Is(res.Err, errThrottled):
+			return nil, ErrKeyNotChecked
+		case res.Err != nil:
+			return nil, res.Err
+		}
 	}
-	keys, err := v.fetch(ctx)
-	if err != nil {
-		return nil, err
-	}
-	v.keys, v.loaded = keys, true
-	if k, ok := keys[keyID]; ok {
+	if k, ok := (*v.keys.Load())[keyID]; ok {
 		return k, nil
 	}
 	return nil, ErrUnknownKey
@@ -129,7 +174,7 @@ type keysDocument struct {
 
 // fetch reads the keys document. Every listed key verifies (not only the
 // current one): alerts signed just before a rotation are still GitHub's.
-func (v *Verifier) fetch(ctx context.Context) (map[string]*ecdsa.PublicKey, error) {
+func (v *Verifier) fetch(ctx context.Context) (keySet, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, v.url, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrKeysUnavailable, err)
@@ -147,7 +192,7 @@ func (v *Verifier) fetch(ctx context.Context) (map[string]*ecdsa.PublicKey, erro
 	if err := json.NewDecoder(io.LimitReader(resp.Body, maxKeysDocument)).Decode(&doc); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrKeysUnavailable, err)
 	}
-	keys := make(map[string]*ecdsa.PublicKey, len(doc.PublicKeys))
+	keys := make(keySet, len(doc.PublicKeys))
 	for _, k := range doc.PublicKeys {
 		pub, err := parseKey(k.Key)
 		if err != nil || k.KeyIdentifier == "" {

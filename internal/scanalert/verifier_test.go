@@ -3,7 +3,11 @@ package scanalert_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -49,52 +53,138 @@ func TestVerify(t *testing.T) {
 	}
 }
 
-// TestUnknownKeyRefreshes: an unknown identifier re-fetches the keys once
-// (a rotation is picked up at once), then no more than once per
-// MinRefresh however many unknown identifiers arrive.
+// fakeClock is a settable clock for the verifier's fetch spacing.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+func (c *fakeClock) Advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.now = c.now.Add(d) }
+
+// TestUnknownKeyRefreshes: an unknown identifier fetches the keys again, but
+// never sooner than MinRefresh after the last fetch; meanwhile it cannot be
+// checked (retry later), not refused; after a fetch without it, it is
+// refused. However many unknown identifiers arrive, there is one fetch per
+// MinRefresh at most.
 func TestUnknownKeyRefreshes(t *testing.T) {
 	is := scanalerttest.New(t, "k1")
-	v := scanalert.New(is.URL, scanalert.Options{MinRefresh: time.Hour})
+	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+	v := scanalert.New(is.URL, scanalert.Options{MinRefresh: time.Minute, Now: clock.Now})
 	ctx := context.Background()
 	if err := v.Verify(ctx, "k1", is.Sign(t, "k1", body), body); err != nil {
 		t.Fatal(err)
 	}
 	is.AddKey(t, "k2", true) // GitHub rotates
-	if err := v.Verify(ctx, "k2", is.Sign(t, "k2", body), body); err != nil {
-		t.Fatalf("rotated key: got %v, want the keys re-fetched and the signature valid", err)
+	if err := v.Verify(ctx, "k2", is.Sign(t, "k2", body), body); !errors.Is(err, scanalert.ErrKeyNotChecked) {
+		t.Fatalf("a rotated key right after the first fetch: got %v, want ErrKeyNotChecked (retry later)", err)
 	}
-	if n := is.Fetches.Load(); n != 2 {
-		t.Fatalf("fetches after a rotation: got %d, want 2", n)
-	}
-	is.AddKey(t, "k3", true)
 	for range 5 {
-		if err := v.Verify(ctx, "forged", "AAAA", body); !errors.Is(err, scanalert.ErrUnknownKey) {
-			t.Fatalf("forged identifier: got %v, want ErrUnknownKey", err)
+		if err := v.Verify(ctx, "forged", "AAAA", body); !errors.Is(err, scanalert.ErrKeyNotChecked) {
+			t.Fatalf("forged identifier within MinRefresh: got %v, want ErrKeyNotChecked", err)
 		}
 	}
-	if err := v.Verify(ctx, "k3", is.Sign(t, "k3", body), body); !errors.Is(err, scanalert.ErrUnknownKey) {
-		t.Errorf("a new key within MinRefresh of the last re-fetch: got %v, want ErrUnknownKey", err)
+	if n := is.Fetches.Load(); n != 1 {
+		t.Fatalf("fetches within MinRefresh of the first: got %d, want 1", n)
 	}
-	if n := is.Fetches.Load(); n != 2 {
-		t.Errorf("fetches after forged identifiers: got %d, want still 2 (rate-limited)", n)
+	clock.Advance(time.Minute)
+	if err := v.Verify(ctx, "k2", is.Sign(t, "k2", body), body); err != nil {
+		t.Fatalf("the rotated key a minute later: got %v, want the keys fetched again and the signature valid", err)
 	}
-	// Keys that are not current still verify: alerts signed before a rotation.
 	if err := v.Verify(ctx, "k1", is.Sign(t, "k1", body), body); err != nil {
 		t.Errorf("an older, still published key: got %v, want nil", err)
+	}
+	clock.Advance(time.Minute)
+	if err := v.Verify(ctx, "forged", "AAAA", body); !errors.Is(err, scanalert.ErrUnknownKey) {
+		t.Errorf("a forged identifier after a fetch that lacks it: got %v, want ErrUnknownKey", err)
+	}
+	if n := is.Fetches.Load(); n != 3 {
+		t.Errorf("fetches: got %d, want 3 (first use, the rotation, the forged identifier a minute later)", n)
 	}
 }
 
 // TestKeysUnavailable: when the keys cannot be fetched the alert cannot be
-// checked, which is not the same as a bad signature (the sender retries).
+// checked, which is not the same as a bad signature (the sender retries);
+// a failing keys URL is not asked again before MinRefresh either.
 func TestKeysUnavailable(t *testing.T) {
 	is := scanalerttest.New(t, "k1")
-	is.FailWith(http.StatusServiceUnavailable)
-	v := scanalert.New(is.URL, scanalert.Options{})
-	if err := v.Verify(context.Background(), "k1", is.Sign(t, "k1", body), body); !errors.Is(err, scanalert.ErrKeysUnavailable) {
-		t.Fatalf("keys endpoint down: got %v, want ErrKeysUnavailable", err)
+	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+	is.FailWith(http.StatusForbidden) // GitHub's answer past its API rate limit
+	v := scanalert.New(is.URL, scanalert.Options{Now: clock.Now})
+	for range 10 {
+		if err := v.Verify(context.Background(), "k1", is.Sign(t, "k1", body), body); !errors.Is(err, scanalert.ErrKeysUnavailable) {
+			t.Fatalf("keys endpoint failing: got %v, want ErrKeysUnavailable", err)
+		}
+	}
+	if n := is.Fetches.Load(); n != 1 {
+		t.Fatalf("fetches while the keys URL fails: got %d, want 1 (one per MinRefresh)", n)
 	}
 	is.FailWith(0)
+	clock.Advance(time.Minute)
 	if err := v.Verify(context.Background(), "k1", is.Sign(t, "k1", body), body); err != nil {
-		t.Fatalf("keys endpoint back: got %v, want nil (a failed first fetch is retried)", err)
+		t.Fatalf("keys endpoint back, a minute later: got %v, want nil", err)
+	}
+	if v.RetryAfter() != time.Minute {
+		t.Errorf("RetryAfter: got %v, want the refresh interval", v.RetryAfter())
+	}
+}
+
+// TestFetchNeverBlocksKnownKeys: while a fetch hangs (a slow keys URL, set
+// off by a forged identifier), alerts signed by known keys verify at once,
+// concurrent unknown identifiers share the one fetch, and a waiting caller
+// gives up at its own deadline.
+func TestFetchNeverBlocksKnownKeys(t *testing.T) {
+	is := scanalerttest.New(t, "k1")
+	release := make(chan struct{})
+	var fetches atomic.Int64
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if fetches.Add(1) > 1 {
+			<-release
+		}
+		resp, err := http.Get(is.URL)
+		if err != nil {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		_, _ = io.Copy(w, resp.Body)
+	}))
+	defer slow.Close()
+	defer close(release)
+	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
+	v := scanalert.New(slow.URL, scanalert.Options{Now: clock.Now})
+	if err := v.Verify(context.Background(), "k1", is.Sign(t, "k1", body), body); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Minute)
+	var waiting sync.WaitGroup
+	for range 3 {
+		waiting.Add(1)
+		go func() { // forged identifiers: all wait on one hanging fetch
+			defer waiting.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			defer cancel()
+			if err := v.Verify(ctx, "forged", "AAAA", body); !errors.Is(err, scanalert.ErrKeysUnavailable) {
+				t.Errorf("a caller waiting past its deadline: got %v, want ErrKeysUnavailable", err)
+			}
+		}()
+	}
+	for fetches.Load() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	done := make(chan error, 1)
+	go func() { done <- v.Verify(context.Background(), "k1", is.Sign(t, "k1", body), body) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("a known key during a fetch: got %v, want nil", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a known key waited for the hanging fetch")
+	}
+	waiting.Wait()
+	if n := fetches.Load(); n != 2 {
+		t.Errorf("fetches: got %d, want 2 (concurrent unknown identifiers share one)", n)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/patgov/pats/internal/entity"
+	"github.com/patgov/pats/migrations"
 )
 
 // SystemActor describes the service's own user in each organization for
@@ -48,6 +49,18 @@ func (s *Store) RevokeLeaked(ctx context.Context, digests [][]byte, actor System
 	)
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		found, revoked = nil, 0
+		if s.dialect == migrations.MySQL {
+			// The organizations first, in ID order, as every revocation
+			// locks them (see lockOrganizations); then the tokens.
+			var orgIDs []int64
+			if err := tx.Model(&entity.PersonalAccessToken{}).Distinct("organization_id").Where("token_digest IN ?", digests).
+				Order("organization_id").Pluck("organization_id", &orgIDs).Error; err != nil {
+				return fmt.Errorf("revoke leaked: organizations: %w", err)
+			}
+			if err := s.lockOrganizations(tx, orgIDs...); err != nil {
+				return err
+			}
+		}
 		if err := s.forUpdate(tx).Where("token_digest IN ?", digests).Order("organization_id, id").Find(&found).Error; err != nil {
 			return fmt.Errorf("revoke leaked: lock: %w", err)
 		}
@@ -85,7 +98,7 @@ func (s *Store) revokeLeakedIn(tx *gorm.DB, orgID int64, tokens []*entity.Person
 	if err := tx.Where("id = ?", orgID).Take(&org).Error; err != nil {
 		return 0, fmt.Errorf("revoke leaked: organization: %w", err)
 	}
-	user, err := systemUser(tx, orgID, actor, now)
+	user, err := s.systemUser(tx, orgID, actor, now)
 	if err != nil {
 		return 0, err
 	}
@@ -104,7 +117,7 @@ func (s *Store) revokeLeakedIn(tx *gorm.DB, orgID int64, tokens []*entity.Person
 
 // systemUser returns the organization's user for actor, creating it on
 // first use (a concurrent creation is ignored and read back).
-func systemUser(tx *gorm.DB, orgID int64, actor SystemActor, now entity.Time) (*entity.User, error) {
+func (s *Store) systemUser(tx *gorm.DB, orgID int64, actor SystemActor, now entity.Time) (*entity.User, error) {
 	u := entity.User{
 		OrganizationID: orgID, Subject: actor.Subject, Name: actor.Name, NameKey: strings.ToLower(actor.Name),
 		AccountType: entity.AccountTypeSystem, CreatedAt: now, UpdatedAt: now,
@@ -112,8 +125,11 @@ func systemUser(tx *gorm.DB, orgID int64, actor SystemActor, now entity.Time) (*
 	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&u).Error; err != nil {
 		return nil, fmt.Errorf("revoke leaked: system actor: %w", err)
 	}
+	// A locking read: under REPEATABLE READ a plain one would not see the
+	// row a concurrent transaction inserted after this one's snapshot, the
+	// very row the insert above found and left alone.
 	var got entity.User
-	if err := tx.Where("organization_id = ? AND subject = ?", orgID, actor.Subject).Take(&got).Error; err != nil {
+	if err := s.forUpdate(tx).Where("organization_id = ? AND subject = ?", orgID, actor.Subject).Take(&got).Error; err != nil {
 		return nil, fmt.Errorf("revoke leaked: system actor: %w", err)
 	}
 	return &got, nil

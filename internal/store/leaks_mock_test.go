@@ -15,9 +15,16 @@ var testScanner = SystemActor{Subject: "pats:secret-scanning", Name: "GitHub sec
 // The statements of RevokeLeaked. The lock reads by digest alone: a
 // scanner reports tokens, not organizations. Everything after it is
 // scoped to the organization of the tokens it found.
-func leakLock(rows *sqlmock.Rows) step {
-	return query("SELECT * FROM `personal_access_tokens` WHERE token_digest IN (?,?) ORDER BY organization_id, id FOR UPDATE",
-		[]byte("digest-A"), []byte("digest-B")).returning(rows)
+func leakLock(rows *sqlmock.Rows) []step {
+	return []step{
+		// The organizations of the tokens, unlocked, then locked in ID
+		// order before the tokens (see lockOrganizations).
+		query("SELECT DISTINCT `organization_id` FROM `personal_access_tokens` WHERE token_digest IN (?,?) ORDER BY organization_id",
+			[]byte("digest-A"), []byte("digest-B")).returning(sqlmock.NewRows([]string{"organization_id"}).AddRow(testOrgID)),
+		revokeOrgLock(),
+		query("SELECT * FROM `personal_access_tokens` WHERE token_digest IN (?,?) ORDER BY organization_id, id FOR UPDATE",
+			[]byte("digest-A"), []byte("digest-B")).returning(rows),
+	}
 }
 
 func leakSteps(affected int64, events ...*entity.AuditEvent) []step {
@@ -26,7 +33,7 @@ func leakSteps(affected int64, events ...*entity.AuditEvent) []step {
 		exec("INSERT INTO `users` (`organization_id`,`subject`,`email`,`name`,`account_type`,`name_key`,`email_key`,`created_at`,`updated_at`) VALUES (?,?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE `id`=`id`",
 			testOrgID, "pats:secret-scanning", "", "GitHub secret scanning", "system", "github secret scanning", "", testNow, testNow).
 			inserting(0, 0).scopedBy("`organization_id`", testOrgID),
-		query("SELECT * FROM `users` WHERE organization_id = ? AND subject = ? LIMIT ?", testOrgID, "pats:secret-scanning", 1).
+		query("SELECT * FROM `users` WHERE organization_id = ? AND subject = ? LIMIT ? FOR UPDATE", testOrgID, "pats:secret-scanning", 1).
 			returning(sqlmock.NewRows(userColumns).AddRow(9, testOrgID, "pats:secret-scanning", "", "GitHub secret scanning", "system",
 				"github secret scanning", "", testNow-1000, testNow-1000)).scopedBy("organization_id = ?", testOrgID),
 		exec("UPDATE `personal_access_tokens` SET `revocation_source`=?,`revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND id IN (?) AND revoked_at IS NULL",
@@ -53,16 +60,16 @@ func TestRevokeLeaked(t *testing.T) {
 	}{
 		{
 			name:        "unrevoked tokens are revoked by the system actor, revoked ones left alone",
-			steps:       concat([]step{begin(), leakLock(mixed())}, leakSteps(1, event), []step{commit()}),
+			steps:       concat([]step{begin()}, leakLock(mixed()), leakSteps(1, event), []step{commit()}),
 			wantAudited: 1, wantCount: 1,
 		},
 		{
 			name:  "only revoked tokens found: nothing written",
-			steps: []step{begin(), leakLock(mixedRows([]string{"A", "B"}, "A", "B")), commit()},
+			steps: concat([]step{begin()}, leakLock(mixedRows([]string{"A", "B"}, "A", "B")), []step{commit()}),
 		},
 		{
 			name:        "an update revoking fewer than locked rolls back",
-			steps:       concat([]step{begin(), leakLock(mixed())}, leakSteps(0)[:4], []step{rollback()}),
+			steps:       concat([]step{begin()}, leakLock(mixed()), leakSteps(0)[:4], []step{rollback()}),
 			wantAudited: 1, wantErr: true,
 		},
 	}

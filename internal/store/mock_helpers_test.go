@@ -258,6 +258,13 @@ func orgLock(rows *sqlmock.Rows) step {
 	return query(orgLockSQL, testOrgID, 1).returning(rows).scopedBy("WHERE id = ?", testOrgID)
 }
 
+// revokeOrgLock is the lock every revoking transaction takes first on
+// MySQL: the test organization's row (see lockOrganizations).
+func revokeOrgLock() step {
+	return query("SELECT `id` FROM `organizations` WHERE id IN (?) ORDER BY id FOR UPDATE", testOrgID).
+		returning(sqlmock.NewRows([]string{"id"}).AddRow(testOrgID)).scopedBy("WHERE id IN (?", testOrgID)
+}
+
 // counterSQL adds its first argument to the organization's
 // unrevoked-token counter.
 const counterSQL = "UPDATE `organizations` SET `unrevoked_token_count`=unrevoked_token_count + ? WHERE id = ?"
@@ -341,7 +348,7 @@ func bulkRevoke(owner *int64, affected int64, ids ...string) step {
 // (the audit INSERT only when there are events, the counter update only
 // when the UPDATE revoked some).
 func revokeSteps(owner *int64, ids, found []string, affected int64, events []*entity.AuditEvent) []step {
-	steps := []step{begin(), bulkLock(owner, tokenRows(nil, found...), ids...), bulkRevoke(owner, affected, ids...)}
+	steps := []step{begin(), revokeOrgLock(), bulkLock(owner, tokenRows(nil, found...), ids...), bulkRevoke(owner, affected, ids...)}
 	if len(events) != 0 {
 		steps = append(steps, auditInsertStep(events...))
 	}

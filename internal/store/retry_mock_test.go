@@ -22,9 +22,13 @@ var (
 // again whole, audit INSERT included; other errors are not retried;
 // retries are bounded.
 func TestTransactionsRetryDeadlocks(t *testing.T) {
-	aborted := func(err error) []step { return []step{begin(), digestLock(nil).failing(err), rollback()} }
+	aborted := func(err error) []step {
+		return []step{begin(), revokeOrgLock(), digestLock(nil).failing(err), rollback()}
+	}
 	// Rows are consumed when read: every case gets its own.
-	lockAndRevoke := func() []step { return []step{begin(), digestLock(tokenRows(nil, "A")), digestRevoke(1)} }
+	lockAndRevoke := func() []step {
+		return []step{begin(), revokeOrgLock(), digestLock(tokenRows(nil, "A")), digestRevoke(1)}
+	}
 	success := func() []step {
 		return append(lockAndRevoke(), auditInsertStep(byValueEvent("A")), counterStep(-1), commit())
 	}
@@ -98,8 +102,8 @@ func TestRetryRedoesAuditedWrites(t *testing.T) {
 	})
 	t.Run("RevokeTokens lock-wait timeout at the audit insert", func(t *testing.T) {
 		events := revokedEvents(ids...)
-		// BEGIN, lock, UPDATE, audit INSERT fails, ROLLBACK; then all again.
-		steps := concat(revokeSteps(nil, ids, ids, 2, events)[:3],
+		// BEGIN, locks, UPDATE, audit INSERT fails, ROLLBACK; then all again.
+		steps := concat(revokeSteps(nil, ids, ids, 2, events)[:4],
 			[]step{auditInsertStep(events...).failing(errLockWait), rollback()}, revokeSteps(nil, ids, ids, 2, events))
 		plans := 0
 		found, count, err := mockStore(t, steps...).RevokeTokens(ctx, Reach{OrgID: testOrgID}, ids, testOwnerID, now,

@@ -67,38 +67,38 @@ func TestRevokeByDigests(t *testing.T) {
 		{
 			name:  "found tokens not yet revoked are revoked and audited, then counted",
 			found: []string{"A", "B"},
-			steps: []step{begin(), batchLock(mixedRows(nil, "A", "B")), batchRevoke(2, "A", "B"),
+			steps: []step{begin(), revokeOrgLock(), batchLock(mixedRows(nil, "A", "B")), batchRevoke(2, "A", "B"),
 				auditInsertStep(byValueEvent("A"), byValueEvent("B")), counterStep(-2), commit()},
 			wantAudited: []string{"A", "B"}, wantCount: 2,
 		},
 		{
 			name:  "already revoked tokens are neither written nor audited",
 			found: []string{"A", "B"}, revoked: []string{"A"},
-			steps: []step{begin(), batchLock(mixedRows([]string{"A"}, "A", "B")), batchRevoke(1, "B"),
+			steps: []step{begin(), revokeOrgLock(), batchLock(mixedRows([]string{"A"}, "A", "B")), batchRevoke(1, "B"),
 				auditInsertStep(byValueEvent("B")), counterStep(-1), commit()},
 			wantAudited: []string{"B"}, wantCount: 1,
 		},
 		{
 			name:  "nothing found writes nothing",
-			steps: []step{begin(), batchLock(sqlmock.NewRows(tokenColumns)), commit()},
+			steps: []step{begin(), revokeOrgLock(), batchLock(sqlmock.NewRows(tokenColumns)), commit()},
 		},
 		{
 			name:  "only revoked tokens found writes nothing",
 			found: []string{"C"}, revoked: []string{"C"},
-			steps: []step{begin(), batchLock(mixedRows([]string{"C"}, "C")), commit()},
+			steps: []step{begin(), revokeOrgLock(), batchLock(mixedRows([]string{"C"}, "C")), commit()},
 		},
 		{
 			// Cannot happen under the row locks; if it does, nothing may be
 			// committed: neither events nor a counter change.
 			name:        "an update revoking fewer than locked rolls back",
 			found:       []string{"A", "B"},
-			steps:       []step{begin(), batchLock(mixedRows(nil, "A", "B")), batchRevoke(1, "A", "B"), rollback()},
+			steps:       []step{begin(), revokeOrgLock(), batchLock(mixedRows(nil, "A", "B")), batchRevoke(1, "A", "B"), rollback()},
 			wantAudited: []string{"A", "B"}, wantErr: errInternal,
 		},
 		{
 			name:  "an audit insert failure rolls back without a counter update",
 			found: []string{"A"},
-			steps: []step{begin(), batchLock(mixedRows(nil, "A")), batchRevoke(1, "A"),
+			steps: []step{begin(), revokeOrgLock(), batchLock(mixedRows(nil, "A")), batchRevoke(1, "A"),
 				auditInsertStep(byValueEvent("A")).failing(errDB), rollback()},
 			wantAudited: []string{"A"}, wantErr: errDB,
 		},

@@ -72,7 +72,7 @@ func TestRevokeTokens(t *testing.T) {
 	ab, abc := []string{"A", "B"}, []string{"A", "B", "C"}
 	owner := testOwnerID
 	byOwner := revocation{testNow, testOwnerID, entity.RevokedByOwner}
-	full := []string{"begin", "query", "exec", "exec", "exec", "commit"}
+	full := []string{"begin", "query", "query", "exec", "exec", "exec", "commit"}
 	// Token A is the revoker's (7), B someone else's (8).
 	otherRows := func() *sqlmock.Rows {
 		return sqlmock.NewRows(tokenColumns).
@@ -84,7 +84,7 @@ func TestRevokeTokens(t *testing.T) {
 		revokedEvent("EB", "B", 8, entity.RevokedByAdmin),
 	}
 	otherHead := func(affected int64) []step {
-		return []step{begin(), bulkLock(nil, otherRows(), ab...), bulkRevoke(nil, affected, ab...)}
+		return []step{begin(), revokeOrgLock(), bulkLock(nil, otherRows(), ab...), bulkRevoke(nil, affected, ab...)}
 	}
 	eventB := revokedEvent("EB", "B", testOwnerID, entity.RevokedByOwner)
 	type testCase struct {
@@ -123,8 +123,8 @@ func TestRevokeTokens(t *testing.T) {
 		ids := makeTokenIDs(n)
 		tests = append(tests, testCase{
 			name: fmt.Sprintf("plan veto of %d IDs rolls back before any write", n), ids: ids,
-			steps:     []step{begin(), bulkLock(nil, tokenRows(nil, ids[:n-1]...), ids...), rollback()},
-			wantKinds: []string{"begin", "query", "rollback"},
+			steps:     []step{begin(), revokeOrgLock(), bulkLock(nil, tokenRows(nil, ids[:n-1]...), ids...), rollback()},
+			wantKinds: []string{"begin", "query", "query", "rollback"},
 			// Events returned with an error must not be written.
 			events:   revokedEvents(ids[:n-1]...),
 			veto:     apperr.New(apperr.NotFound, "tokens not found: %s; nothing was revoked", ids[n-1]),
@@ -135,7 +135,7 @@ func TestRevokeTokens(t *testing.T) {
 		{
 			name: "earlier revocation is kept, only newly revoked tokens count", ids: ab,
 			steps: []step{
-				begin(),
+				begin(), revokeOrgLock(),
 				bulkLock(nil, sqlmock.NewRows(tokenColumns).
 					AddRow("A", testOrgID, testOwnerID, "a", "a", " x ", []byte("da"), "h", testNow-10, testNow+10, nil, testNow-5, int64(99), "ADMIN").
 					AddRow("B", testOrgID, testOwnerID, "b", "b", " x ", []byte("db"), "h", testNow-10, testNow+10, nil, nil, nil, nil), ab...),
@@ -155,33 +155,33 @@ func TestRevokeTokens(t *testing.T) {
 		{
 			name: "audit insert failure rolls back without counter update", ids: ab,
 			steps:     append(otherHead(2), auditInsertStep(otherEvents...).failing(errDB), rollback()),
-			wantKinds: []string{"begin", "query", "exec", "exec", "rollback"},
+			wantKinds: []string{"begin", "query", "query", "exec", "exec", "rollback"},
 			events:    otherEvents, wantOpen: ab, wantErr: errDB,
 		},
 		{
 			name: "more rows revoked than events rolls back", ids: ab,
-			steps: append(otherHead(2), rollback()), wantKinds: []string{"begin", "query", "exec", "rollback"},
+			steps: append(otherHead(2), rollback()), wantKinds: []string{"begin", "query", "query", "exec", "rollback"},
 			events: otherEvents[:1], wantOpen: ab, wantOwnErr: true,
 		},
 		{
 			name: "fewer rows revoked than events rolls back", ids: ab,
-			steps: append(otherHead(1), rollback()), wantKinds: []string{"begin", "query", "exec", "rollback"},
+			steps: append(otherHead(1), rollback()), wantKinds: []string{"begin", "query", "query", "exec", "rollback"},
 			events: otherEvents, wantOpen: ab, wantOwnErr: true,
 		},
 		{
 			name: "rows and events agreeing on fewer than the locked unrevoked tokens roll back", ids: ab,
-			steps: append(otherHead(1), rollback()), wantKinds: []string{"begin", "query", "exec", "rollback"},
+			steps: append(otherHead(1), rollback()), wantKinds: []string{"begin", "query", "query", "exec", "rollback"},
 			events: otherEvents[:1], wantOpen: ab, wantOwnErr: true,
 		},
 		{
 			name: "rows revoked without events rolls back", ids: ab,
-			steps: append(otherHead(1), rollback()), wantKinds: []string{"begin", "query", "exec", "rollback"},
+			steps: append(otherHead(1), rollback()), wantKinds: []string{"begin", "query", "query", "exec", "rollback"},
 			events: nil, wantOpen: ab, wantOwnErr: true,
 		},
 		{
 			name: "admin revoking two of three counts two", ids: abc,
 			steps: []step{
-				begin(),
+				begin(), revokeOrgLock(),
 				bulkLock(nil, tokenRows(nil, "A", "B").
 					AddRow("C", testOrgID, testOwnerID, "Name C", "name c", " a b ", []byte("digest-C"),
 						"pat_C", testNow-1000, testNow+1000, nil, testNow-60_000, testOwnerID, "OWNER"), abc...),
@@ -196,8 +196,8 @@ func TestRevokeTokens(t *testing.T) {
 		},
 		{
 			name: "nothing newly revoked sends no audit or counter statement", ids: abc,
-			steps:     []step{begin(), bulkLock(nil, tokenRows(testNow-60_000, abc...), abc...), bulkRevoke(nil, 0, abc...), commit()},
-			wantKinds: []string{"begin", "query", "exec", "commit"}, events: []*entity.AuditEvent{},
+			steps:     []step{begin(), revokeOrgLock(), bulkLock(nil, tokenRows(testNow-60_000, abc...), abc...), bulkRevoke(nil, 0, abc...), commit()},
+			wantKinds: []string{"begin", "query", "query", "exec", "commit"}, events: []*entity.AuditEvent{},
 		},
 	}...)
 	for _, tt := range tests {
@@ -289,7 +289,7 @@ func TestRevokeByDigest(t *testing.T) {
 	}{
 		{
 			name: "active token is revoked by value and audited before the counter",
-			steps: []step{begin(), digestLock(tokenRows(nil, "A")), digestRevoke(1), auditInsertStep(byValueEvent("A")),
+			steps: []step{begin(), revokeOrgLock(), digestLock(tokenRows(nil, "A")), digestRevoke(1), auditInsertStep(byValueEvent("A")),
 				counterStep(-1), commit()},
 			wantAudits:  1,
 			wantRevoked: true, wantAt: testNow, wantSource: entity.RevokedByValue,
@@ -298,24 +298,24 @@ func TestRevokeByDigest(t *testing.T) {
 			// Cannot happen under the row lock; if it does, nothing may be
 			// committed: neither an event nor a counter change.
 			name:    "update revoking nothing rolls back",
-			steps:   []step{begin(), digestLock(tokenRows(nil, "A")), digestRevoke(0), rollback()},
+			steps:   []step{begin(), revokeOrgLock(), digestLock(tokenRows(nil, "A")), digestRevoke(0), rollback()},
 			wantErr: true, wantOwnErr: true,
 		},
 		{
 			name: "audit insert failure rolls back without counter update",
-			steps: []step{begin(), digestLock(tokenRows(nil, "A")), digestRevoke(1),
+			steps: []step{begin(), revokeOrgLock(), digestLock(tokenRows(nil, "A")), digestRevoke(1),
 				auditInsertStep(byValueEvent("A")).failing(errDB), rollback()},
 			wantAudits: 1,
 			wantErr:    true, wantErrIs: errDB,
 		},
 		{
 			name:        "already revoked token is neither written nor audited",
-			steps:       []step{begin(), digestLock(tokenRows(testNow-60_000, "A")), commit()},
+			steps:       []step{begin(), revokeOrgLock(), digestLock(tokenRows(testNow-60_000, "A")), commit()},
 			wantRevoked: false, wantAt: testNow - 60_000, wantSource: entity.RevokedByOwner,
 		},
 		{
 			name:    "missing token is ErrNotFound, not audited",
-			steps:   []step{begin(), digestLock(sqlmock.NewRows(tokenColumns)), rollback()},
+			steps:   []step{begin(), revokeOrgLock(), digestLock(sqlmock.NewRows(tokenColumns)), rollback()},
 			wantErr: true, wantErrIs: ErrNotFound,
 		},
 	}

@@ -235,7 +235,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 		{
 			name:    "RevokeByDigest",
 			audited: true,
-			steps: []step{begin(), digestLock(tokenRows(nil, "A")), digestRevoke(1), auditInsertStep(byValueEvent("A")),
+			steps: []step{begin(), revokeOrgLock(), digestLock(tokenRows(nil, "A")), digestRevoke(1), auditInsertStep(byValueEvent("A")),
 				counterStep(-1), commit()},
 			call: func(s *Store) error {
 				_, _, err := s.RevokeByDigest(ctx, testOrgID, testDigest, testOwnerID, now, byValueAudit)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/migrations"
@@ -96,6 +97,9 @@ func (s *Store) RevokeTokens(ctx context.Context, reach Reach, ids []string, by 
 	)
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		found, revoked = nil, 0
+		if err := s.lockOrganizations(tx, reach.OrgID); err != nil {
+			return err
+		}
 		q := reach.where(s.forUpdate(tx), "").Where("id IN ?", ids)
 		if err := q.Find(&found).Error; err != nil {
 			return fmt.Errorf("revoke tokens: lock: %w", err)
@@ -154,6 +158,9 @@ func (s *Store) RevokeByDigest(ctx context.Context, orgID int64, digest []byte, 
 	)
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		tok, revoked = entity.PersonalAccessToken{}, false
+		if err := s.lockOrganizations(tx, orgID); err != nil {
+			return err
+		}
 		err := s.forUpdate(s.byOrgDigest(tx)).Where("organization_id = ? AND token_digest = ?", orgID, digest).Take(&tok).Error
 		if err != nil {
 			return notFound(err, "revoke by value: find")
@@ -203,6 +210,9 @@ func (s *Store) RevokeByDigests(ctx context.Context, orgID int64, digests [][]by
 	)
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		found, revoked = nil, 0
+		if err := s.lockOrganizations(tx, orgID); err != nil {
+			return err
+		}
 		err := s.forUpdate(s.byOrgDigest(tx)).Where("organization_id = ? AND token_digest IN ?", orgID, digests).Find(&found).Error
 		if err != nil {
 			return fmt.Errorf("revoke by values: lock: %w", err)
@@ -226,6 +236,27 @@ func (s *Store) RevokeByDigests(ctx context.Context, orgID int64, digests [][]by
 	}
 	markRevoked(found, by, now, func(*entity.PersonalAccessToken) entity.RevocationSource { return entity.RevokedByValue })
 	return found, revoked, nil
+}
+
+// lockOrganizations locks the organizations' rows (MySQL), in ID order,
+// first thing in a revoking transaction. Every write of tokens takes the
+// organization row: creations lock it before anything else, revocations
+// update its counter at the end. Without this lock a revocation would hold
+// a shared lock on the row (the foreign-key checks of its inserts) and then
+// ask for the exclusive one while a creation waits for it in between:
+// InnoDB's lock upgrade deadlock, which retries need not outlast. SQLite
+// transactions write one at a time, so there it is nothing.
+func (s *Store) lockOrganizations(tx *gorm.DB, ids ...int64) error {
+	if s.dialect != migrations.MySQL || len(ids) == 0 {
+		return nil
+	}
+	var locked []int64
+	err := tx.Model(&entity.Organization{}).Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate}).
+		Where("id IN ?", ids).Order("id").Pluck("id", &locked).Error
+	if err != nil {
+		return fmt.Errorf("lock organizations: %w", err)
+	}
+	return nil
 }
 
 // writeRevocation revokes the organization's locked, unrevoked tokens ids
