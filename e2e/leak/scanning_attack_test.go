@@ -117,8 +117,7 @@ func TestAlertOddBodies(t *testing.T) {
 				many = append(many, alert{dup.Token, "pats_pat", fmt.Sprintf("https://github.com/x/%d", i), "content"})
 			}
 			body, _ = json.Marshal(many)
-			var stmts []string
-			stmts = env.Statements.Record(func() { status, out = s.post(t, "k1", "", body) })
+			stmts := env.Statements.Record(func() { status, out = s.post(t, "k1", "", body) })
 			if status != 200 || strings.Count(string(out), "true_positive") != 1000 {
 				t.Errorf("1000 copies: HTTP %d", status)
 			}
