@@ -341,9 +341,10 @@ func TestLoadReportsEveryInvalidVariable(t *testing.T) {
 		"PATS_SHUTDOWN_DELAY":             "1h",
 		"PATS_PLAYGROUND":                 "yes",
 		"PATS_LOG_FORMAT":                 "xml",
+		"PATS_SECRET_SCANNING_KEYS_URL":   "ftp://keys.example",
 	}
 	want := []string{"PATS_JWT_SECRET", "PATS_GRAPHQL_MAX_DEPTH", "PATS_GRAPHQL_TOKEN_LIMIT", "PATS_REVOKE_BY_VALUE_PER_MINUTE",
-		"PATS_INTROSPECTION_PER_SECOND", "PATS_SHUTDOWN_DELAY", "PATS_PLAYGROUND", "PATS_LOG_FORMAT"}
+		"PATS_INTROSPECTION_PER_SECOND", "PATS_SHUTDOWN_DELAY", "PATS_SECRET_SCANNING_KEYS_URL", "PATS_PLAYGROUND", "PATS_LOG_FORMAT"}
 	var first string
 	for i := range 20 {
 		_, err := Load(env(bad))
@@ -363,6 +364,33 @@ func TestLoadReportsEveryInvalidVariable(t *testing.T) {
 			first = err.Error()
 		} else if err.Error() != first {
 			t.Fatalf("Load: order changed between calls:\n%s\n--\n%s", first, err)
+		}
+	}
+}
+
+// TestLoadSecretScanningKeysURL: the partner endpoint is off unless an
+// http(s) keys URL is set; anything else is refused by name.
+func TestLoadSecretScanningKeysURL(t *testing.T) {
+	for _, tt := range []struct {
+		value, want string
+		ok          bool
+	}{
+		{"", "", true},
+		{GitHubSecretScanningKeysURL, GitHubSecretScanningKeysURL, true},
+		{"http://127.0.0.1:9999/keys", "http://127.0.0.1:9999/keys", true},
+		{"ftp://keys.example", "", false},
+		{"api.github.com/meta", "", false},
+		{"https://", "", false},
+	} {
+		c, err := Load(env(map[string]string{"PATS_SECRET_SCANNING_KEYS_URL": tt.value}))
+		if !tt.ok {
+			if err == nil || !strings.Contains(err.Error(), "PATS_SECRET_SCANNING_KEYS_URL") {
+				t.Errorf("%q: got %v, want an error naming PATS_SECRET_SCANNING_KEYS_URL", tt.value, err)
+			}
+			continue
+		}
+		if err != nil || c.SecretScanningKeysURL != tt.want {
+			t.Errorf("%q: got %q, %v; want %q", tt.value, c.SecretScanningKeysURL, err, tt.want)
 		}
 	}
 }

@@ -73,7 +73,7 @@ func (s *Service) RevokeLeaked(ctx context.Context, alerts []LeakAlert) ([]LeakF
 	out := make([]LeakFeedback, len(alerts))
 	// The first alert of each well-formed value, whose url and source the
 	// audit event records, and the distinct digests.
-	first := map[[32]byte]int{}
+	first := map[string]int{} // by digest
 	var digests [][]byte
 	for i, a := range alerts {
 		sum := sha256.Sum256([]byte(a.Token))
@@ -82,8 +82,8 @@ func (s *Service) RevokeLeaked(ctx context.Context, alerts []LeakAlert) ([]LeakF
 		if err != nil {
 			continue
 		}
-		if _, seen := first[d]; !seen {
-			first[d] = i
+		if _, seen := first[string(d[:])]; !seen {
+			first[string(d[:])] = i
 			digests = append(digests, d[:])
 		}
 	}
@@ -94,7 +94,7 @@ func (s *Service) RevokeLeaked(ctx context.Context, alerts []LeakAlert) ([]LeakF
 	found, _, err := s.store.RevokeLeaked(ctx, digests, SecretScanningActor, now, func(r store.LeakedRevocation) []*entity.AuditEvent {
 		events := make([]*entity.AuditEvent, len(r.Unrevoked))
 		for i, t := range r.Unrevoked {
-			a := alerts[first[[32]byte(t.TokenDigest)]]
+			a := alerts[first[string(t.TokenDigest)]]
 			e := newActorEvent(ctx, r.Org.ID, r.Actor.ID, entity.AuditTokenRevoked, now)
 			withToken(e, t, EffectiveExpiry(t.CreatedAt, t.ExpiresAt, r.Org.MaxLifespanDays))
 			source := entity.RevokedBySecretScanning
@@ -107,15 +107,15 @@ func (s *Service) RevokeLeaked(ctx context.Context, alerts []LeakAlert) ([]LeakF
 	if err != nil {
 		return nil, err
 	}
-	ours := make(map[[32]byte]bool, len(found))
+	ours := make(map[string]bool, len(found)) // by digest
 	changed := store.Changes{}
 	for _, t := range found {
-		ours[[32]byte(t.TokenDigest)] = true
+		ours[string(t.TokenDigest)] = true
 		changed.RevokedDigests = append(changed.RevokedDigests, t.TokenDigest)
 	}
 	s.validator.invalidate(changed)
 	for i, a := range alerts {
-		if d, err := pattoken.Parse(strings.TrimSpace(a.Token)); err == nil && ours[d] {
+		if d, err := pattoken.Parse(strings.TrimSpace(a.Token)); err == nil && ours[string(d[:])] {
 			out[i].Label = LabelTruePositive
 		}
 	}
