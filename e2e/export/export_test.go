@@ -216,6 +216,7 @@ func TestExportRefusals(t *testing.T) {
 			{"too many owners", admin.Bearer, `{"format":"csv","filter":{"ownerIds":` + tooMany + `}}`, http.StatusBadRequest, "BAD_USER_INPUT"},
 			{"wrong type", admin.Bearer, `{"format":7}`, http.StatusBadRequest, "BAD_USER_INPUT"},
 			{"repeated key", admin.Bearer, `{"format":"csv","format":"ndjson"}`, http.StatusBadRequest, "BAD_REQUEST"},
+			{"repeated key in another case", admin.Bearer, `{"format":"csv","FORMAT":"ndjson"}`, http.StatusBadRequest, "BAD_REQUEST"},
 			{"not JSON", admin.Bearer, `format=csv`, http.StatusBadRequest, "BAD_REQUEST"},
 		} {
 			resp, body := download(t, env, tc.bearer, tc.body)

@@ -106,7 +106,7 @@ func readExportRequest(r *http.Request) (pat.ExportRequest, error) {
 	if err != nil {
 		return pat.ExportRequest{}, apperr.New(apperr.BadRequest, "could not read the request body")
 	}
-	if err := strictjson.Walk(bytes.TrimSpace(raw), strictjson.Options{MaxDepth: maxBodyDepth}, nil); err != nil {
+	if err := strictjson.Walk(bytes.TrimSpace(raw), strictjson.Options{FoldTop: true, MaxDepth: maxBodyDepth}, nil); err != nil {
 		return pat.ExportRequest{}, apperr.New(apperr.BadRequest, "the body must be one JSON object without repeated keys")
 	}
 	var body exportBody
