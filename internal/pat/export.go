@@ -105,10 +105,7 @@ func (s *Service) exportRows(ctx context.Context, orgID int64, tokens []*entity.
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]*entity.User, len(users))
-	for _, u := range users {
-		byID[u.ID] = u
-	}
+	byID := indexUsers(users)
 	rows := make([]ExportRow, len(tokens))
 	for i, t := range tokens {
 		rows[i] = ExportRow{Token: t, Owner: byID[t.OwnerID]}

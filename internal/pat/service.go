@@ -145,10 +145,7 @@ func (s *Service) UsersByIDs(ctx context.Context, orgID int64, ids []int64) ([]*
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]*entity.User, len(users))
-	for _, u := range users {
-		byID[u.ID] = u
-	}
+	byID := indexUsers(users)
 	out := make([]*entity.User, len(ids))
 	for i, id := range ids {
 		out[i] = byID[id]
@@ -159,4 +156,13 @@ func (s *Service) UsersByIDs(ctx context.Context, orgID int64, ids []int64) ([]*
 // errForbiddenAdmin is returned when a member calls an admin operation.
 func errForbiddenAdmin() error {
 	return apperr.New(apperr.Forbidden, "only organization admins may do this")
+}
+
+// indexUsers maps users by their internal ID.
+func indexUsers(users []*entity.User) map[int64]*entity.User {
+	byID := make(map[int64]*entity.User, len(users))
+	for _, u := range users {
+		byID[u.ID] = u
+	}
+	return byID
 }
