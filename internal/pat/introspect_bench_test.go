@@ -2,7 +2,6 @@ package pat_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/patgov/pats/internal/auth"
-	"github.com/patgov/pats/internal/httpapi"
 	"github.com/patgov/pats/internal/testenv"
 	"github.com/patgov/pats/pattoken"
 )
@@ -79,10 +76,8 @@ func BenchmarkIntrospectKinds(b *testing.B) {
 	admin := env.Admin(b, org, "bench-admin")
 	user := env.Member(b, org, "bench-user")
 	create := func(name string) (secret, id string) {
-		data := user.MustDo(`mutation($n: String!) { createPersonalAccessToken(input:{name:$n, scopes:["OR.Jobs","OR.Queues.Read"]}) { token personalAccessToken { id } } }`,
-			map[string]any{"n": name})
-		created := data["createPersonalAccessToken"].(map[string]any)
-		return created["token"].(string), created["personalAccessToken"].(map[string]any)["id"].(string)
+		c := user.MustCreateToken(map[string]any{"name": name, "scopes": []string{"OR.Jobs", "OR.Queues.Read"}})
+		return c.Token, c.PersonalAccessToken.ID
 	}
 	active, _ := create("active")
 	revoked, revokedID := create("revoked")
@@ -95,13 +90,7 @@ func BenchmarkIntrospectKinds(b *testing.B) {
 	if _, err := pattoken.Parse(malformed); err == nil {
 		b.Fatalf("malformed value %q parses", malformed)
 	}
-	h := httpapi.New(httpapi.Config{
-		Service:             env.Service,
-		Validator:           env.Validator,
-		Verifier:            auth.NewVerifier(testenv.JWTKey, "", ""),
-		IntrospectionSecret: testenv.IntrospectionSecret,
-		Logger:              slog.New(slog.DiscardHandler),
-	})
+	h := env.Handler // the service's own handler, in process
 	introspect := func(b *testing.B, value string, wantActive bool) {
 		req := httptest.NewRequest(http.MethodPost, "/introspect", strings.NewReader(url.Values{"token": {value}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

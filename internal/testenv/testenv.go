@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -98,7 +99,10 @@ type Env struct {
 	Validator *pat.Validator
 	// Statements records the SQL the service issues (see Record).
 	Statements *StatementLog
-	server     *httptest.Server
+	// Handler is the service's HTTP handler, as served at URL, for
+	// in-process requests (benchmarks without the network).
+	Handler http.Handler
+	server  *httptest.Server
 }
 
 var seq atomic.Int64
@@ -174,7 +178,7 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 	bgCtx, stopBackground := context.WithCancel(context.Background())
 	a.Run(bgCtx)
 	srv := httptest.NewServer(a.Handler())
-	env := &Env{URL: srv.URL, Dialect: dialect, DatabaseURL: dbURL, DB: a.Database(), Clock: clock, Service: a.Service(), Validator: a.Validator(), Statements: statements, server: srv}
+	env := &Env{URL: srv.URL, Dialect: dialect, DatabaseURL: dbURL, DB: a.Database(), Clock: clock, Service: a.Service(), Validator: a.Validator(), Statements: statements, Handler: a.Handler(), server: srv}
 	t.Cleanup(func() {
 		srv.Close()
 		stopBackground()
