@@ -36,10 +36,12 @@ type LeakedRevocation struct {
 // returns for each organization, all in one transaction. It is the one
 // store call that is not scoped to a caller's organization: a secret
 // scanner reports tokens, not tenants, and revoking them is the issuer's
-// duty. The statements are bounded by the organizations involved: one
-// locking read of the tokens, then for each organization the actor
-// upsert, one update, the events and the counter. It returns every token
-// found (revoked before or now), as it now stands.
+// duty. The statements are bounded by the organizations involved: on
+// MySQL a read of the tokens' organizations and one lock of their rows (in
+// ID order, as every revocation takes them first: lockOrganizations), then
+// one locking read of the tokens, then for each organization its policy,
+// the actor upsert and read-back, one update, the events and the counter.
+// It returns every token found (revoked before or now), as it now stands.
 func (s *Store) RevokeLeaked(ctx context.Context, digests [][]byte, actor SystemActor, now entity.Time,
 	audit func(r LeakedRevocation) []*entity.AuditEvent,
 ) ([]*entity.PersonalAccessToken, int64, error) {
