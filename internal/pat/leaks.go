@@ -11,7 +11,6 @@ import (
 	"github.com/patgov/pats/internal/auth"
 	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/store"
-	"github.com/patgov/pats/pattoken"
 )
 
 // LeakAlert is one value a secret scanner found in public code, as GitHub's
@@ -71,24 +70,26 @@ func (s *Service) RevokeLeaked(ctx context.Context, alerts []LeakAlert) ([]LeakF
 		return nil, apperr.New(apperr.BadUserInput, "at most %d alerts per request", MaxLeakAlerts).With("limit", MaxLeakAlerts)
 	}
 	out := make([]LeakFeedback, len(alerts))
-	// The first alert of each well-formed value, whose url and source the
-	// audit event records, and the distinct digests.
-	first := map[string]int{} // by digest
-	var digests [][]byte
+	values := make([]string, len(alerts))
 	for i, a := range alerts {
 		sum := sha256.Sum256([]byte(a.Token))
 		out[i] = LeakFeedback{TokenHash: hex.EncodeToString(sum[:]), TokenType: a.Type, Label: LabelFalsePositive}
-		d, err := pattoken.Parse(strings.TrimSpace(a.Token))
-		if err != nil {
-			continue
-		}
-		if _, seen := first[string(d[:])]; !seen {
-			first[string(d[:])] = i
-			digests = append(digests, d[:])
-		}
+		values[i] = a.Token
 	}
+	slot, digests := distinctDigests(values, strings.TrimSpace)
 	if len(digests) == 0 {
 		return out, nil
+	}
+	// The first alert of each digest: its url and source go in the audit
+	// event.
+	first := make(map[string]int, len(digests))
+	for i, n := range slot {
+		if n < 0 {
+			continue
+		}
+		if _, seen := first[string(digests[n])]; !seen {
+			first[string(digests[n])] = i
+		}
 	}
 	now := s.clock()
 	found, _, err := s.store.RevokeLeaked(ctx, digests, SecretScanningActor, now, func(r store.LeakedRevocation) []*entity.AuditEvent {
@@ -114,8 +115,8 @@ func (s *Service) RevokeLeaked(ctx context.Context, alerts []LeakAlert) ([]LeakF
 		changed.RevokedDigests = append(changed.RevokedDigests, t.TokenDigest)
 	}
 	s.validator.invalidate(changed)
-	for i, a := range alerts {
-		if d, err := pattoken.Parse(strings.TrimSpace(a.Token)); err == nil && ours[string(d[:])] {
+	for i, n := range slot {
+		if n >= 0 && ours[string(digests[n])] {
 			out[i].Label = LabelTruePositive
 		}
 	}

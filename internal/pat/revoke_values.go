@@ -43,25 +43,7 @@ func (s *Service) RevokeTokensByValue(ctx context.Context, p *auth.Principal, va
 	if err := s.allowByValue(p, len(values)); err != nil {
 		return nil, err
 	}
-	// The position of each value's digest (-1: malformed), and the
-	// distinct digests in first-seen order.
-	slot := make([]int, len(values))
-	first := make(map[[32]byte]int, len(values))
-	var digests [][]byte
-	for i, v := range values {
-		d, err := pattoken.Parse(CleanTokenValue(v))
-		if err != nil {
-			slot[i] = -1
-			continue
-		}
-		n, seen := first[d]
-		if !seen {
-			n = len(digests)
-			first[d] = n
-			digests = append(digests, d[:])
-		}
-		slot[i] = n
-	}
+	slot, digests := distinctDigests(values, CleanTokenValue)
 	out := &RevokedByValues{Results: make([]ValueResult, len(values))}
 	for i := range out.Results {
 		out.Results[i].Outcome = OutcomeNotFound
@@ -110,4 +92,28 @@ func (s *Service) RevokeTokensByValue(ctx context.Context, p *auth.Principal, va
 	}
 	out.Count = int(count)
 	return out, nil
+}
+
+// distinctDigests parses each value, cleaned by clean, as a token: slot[i]
+// is the position of value i's digest in digests (-1: not a well-formed
+// token), and digests holds each distinct digest once, in first-seen
+// order.
+func distinctDigests(values []string, clean func(string) string) (slot []int, digests [][]byte) {
+	slot = make([]int, len(values))
+	first := make(map[[32]byte]int, len(values))
+	for i, v := range values {
+		d, err := pattoken.Parse(clean(v))
+		if err != nil {
+			slot[i] = -1
+			continue
+		}
+		n, seen := first[d]
+		if !seen {
+			n = len(digests)
+			first[d] = n
+			digests = append(digests, d[:])
+		}
+		slot[i] = n
+	}
+	return slot, digests
 }
