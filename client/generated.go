@@ -67,6 +67,12 @@ type AuditEvent struct {
 	Token *AuditedToken `json:"token"`
 	// How the token was revoked; TOKEN_REVOKED only.
 	RevocationSource *RevocationSource `json:"revocationSource"`
+	// Where the secret scanner found the token; revocationSource SECRET_SCANNING only.
+	LeakAlert *LeakAlert `json:"leakAlert"`
+	// What was downloaded; TOKENS_EXPORTED only.
+	Export *AuditedExport `json:"export"`
+	// The job of `revokeTokensMatching` that revoked the token; revocationSource FILTER only (see `Query.revocationJob`).
+	RevocationJobId *string `json:"revocationJobId"`
 	// The old and new policy; SETTINGS_UPDATED only.
 	SettingsChange *AuditedSettingsChange `json:"settingsChange"`
 	// The service's ID of the request that made the change, as its response's
@@ -100,6 +106,15 @@ func (v *AuditEvent) GetToken() *AuditedToken { return v.Token }
 
 // GetRevocationSource returns AuditEvent.RevocationSource, and is useful for accessing the field via an interface.
 func (v *AuditEvent) GetRevocationSource() *RevocationSource { return v.RevocationSource }
+
+// GetLeakAlert returns AuditEvent.LeakAlert, and is useful for accessing the field via an interface.
+func (v *AuditEvent) GetLeakAlert() *LeakAlert { return v.LeakAlert }
+
+// GetExport returns AuditEvent.Export, and is useful for accessing the field via an interface.
+func (v *AuditEvent) GetExport() *AuditedExport { return v.Export }
+
+// GetRevocationJobId returns AuditEvent.RevocationJobId, and is useful for accessing the field via an interface.
+func (v *AuditEvent) GetRevocationJobId() *string { return v.RevocationJobId }
 
 // GetSettingsChange returns AuditEvent.SettingsChange, and is useful for accessing the field via an interface.
 func (v *AuditEvent) GetSettingsChange() *AuditedSettingsChange { return v.SettingsChange }
@@ -162,6 +177,12 @@ type __premarshalAuditEvent struct {
 
 	RevocationSource *RevocationSource `json:"revocationSource"`
 
+	LeakAlert *LeakAlert `json:"leakAlert"`
+
+	Export *AuditedExport `json:"export"`
+
+	RevocationJobId *string `json:"revocationJobId"`
+
 	SettingsChange *AuditedSettingsChange `json:"settingsChange"`
 
 	RequestId string `json:"requestId"`
@@ -201,6 +222,9 @@ func (v *AuditEvent) __premarshalJSON() (*__premarshalAuditEvent, error) {
 	retval.Actor = v.Actor
 	retval.Token = v.Token
 	retval.RevocationSource = v.RevocationSource
+	retval.LeakAlert = v.LeakAlert
+	retval.Export = v.Export
+	retval.RevocationJobId = v.RevocationJobId
 	retval.SettingsChange = v.SettingsChange
 	retval.RequestId = v.RequestId
 	retval.ClientRequestId = v.ClientRequestId
@@ -364,6 +388,23 @@ type AuditEventsResponse struct {
 
 // GetAuditEvents returns AuditEventsResponse.AuditEvents, and is useful for accessing the field via an interface.
 func (v *AuditEventsResponse) GetAuditEvents() AuditEventPage { return v.AuditEvents }
+
+// AuditedExport includes the requested fields of the GraphQL type AuditedExport.
+// The GraphQL type's documentation follows.
+//
+// What an export downloaded.
+type AuditedExport struct {
+	// csv or ndjson.
+	Format string `json:"format"`
+	// The filter and order asked for, as JSON (the fields of PersonalAccessTokenFilter; order as field and descending).
+	Filter string `json:"filter"`
+}
+
+// GetFormat returns AuditedExport.Format, and is useful for accessing the field via an interface.
+func (v *AuditedExport) GetFormat() string { return v.Format }
+
+// GetFilter returns AuditedExport.Filter, and is useful for accessing the field via an interface.
+func (v *AuditedExport) GetFilter() string { return v.Filter }
 
 // AuditedSettingsChange includes the requested fields of the GraphQL type AuditedSettingsChange.
 // The GraphQL type's documentation follows.
@@ -622,6 +663,23 @@ func (v *CreatedToken) GetToken() string { return v.Token }
 
 // GetPersonalAccessToken returns CreatedToken.PersonalAccessToken, and is useful for accessing the field via an interface.
 func (v *CreatedToken) GetPersonalAccessToken() TokenFields { return v.PersonalAccessToken }
+
+// LeakAlert includes the requested fields of the GraphQL type LeakAlert.
+// The GraphQL type's documentation follows.
+//
+// Where a secret scanner found a token.
+type LeakAlert struct {
+	// The address of the code, commit or issue that holds the token, as the scanner sent it.
+	Url string `json:"url"`
+	// What kind of place that is (e.g. content, commit, pull_request), as the scanner sent it.
+	Source string `json:"source"`
+}
+
+// GetUrl returns LeakAlert.Url, and is useful for accessing the field via an interface.
+func (v *LeakAlert) GetUrl() string { return v.Url }
+
+// GetSource returns LeakAlert.Source, and is useful for accessing the field via an interface.
+func (v *LeakAlert) GetSource() string { return v.Source }
 
 type OrderDirection string
 
@@ -892,6 +950,320 @@ func (v *PersonalAccessTokensResponse) GetPersonalAccessTokens() TokenPage {
 	return v.PersonalAccessTokens
 }
 
+// RevocationJobFields includes the GraphQL fields of RevocationJob requested by the fragment RevocationJobFields.
+// The GraphQL type's documentation follows.
+//
+// A revocation by filter (`revokeTokensMatching`). Up to 1,000 tokens it is
+// done within the mutation; beyond, it runs in the background, in chunks of
+// one transaction each, and any instance of the service resumes it if the one
+// running it stops.
+type RevocationJobFields struct {
+	// Opaque identifier, also in the audit events of the tokens it revokes.
+	Id    string             `json:"id"`
+	State RevocationJobState `json:"state"`
+	// How many tokens matched when the job started.
+	Total int `json:"total"`
+	// How many tokens this job has revoked so far (less than total when some were revoked otherwise meanwhile).
+	Revoked   int       `json:"revoked"`
+	CreatedAt time.Time `json:"-"`
+	// When it succeeded or failed; null while running.
+	FinishedAt *time.Time `json:"-"`
+	// The admin who confirmed it.
+	CreatedBy RevocationJobFieldsCreatedByUser `json:"createdBy"`
+}
+
+// GetId returns RevocationJobFields.Id, and is useful for accessing the field via an interface.
+func (v *RevocationJobFields) GetId() string { return v.Id }
+
+// GetState returns RevocationJobFields.State, and is useful for accessing the field via an interface.
+func (v *RevocationJobFields) GetState() RevocationJobState { return v.State }
+
+// GetTotal returns RevocationJobFields.Total, and is useful for accessing the field via an interface.
+func (v *RevocationJobFields) GetTotal() int { return v.Total }
+
+// GetRevoked returns RevocationJobFields.Revoked, and is useful for accessing the field via an interface.
+func (v *RevocationJobFields) GetRevoked() int { return v.Revoked }
+
+// GetCreatedAt returns RevocationJobFields.CreatedAt, and is useful for accessing the field via an interface.
+func (v *RevocationJobFields) GetCreatedAt() time.Time { return v.CreatedAt }
+
+// GetFinishedAt returns RevocationJobFields.FinishedAt, and is useful for accessing the field via an interface.
+func (v *RevocationJobFields) GetFinishedAt() *time.Time { return v.FinishedAt }
+
+// GetCreatedBy returns RevocationJobFields.CreatedBy, and is useful for accessing the field via an interface.
+func (v *RevocationJobFields) GetCreatedBy() RevocationJobFieldsCreatedByUser { return v.CreatedBy }
+
+func (v *RevocationJobFields) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*RevocationJobFields
+		CreatedAt  json.RawMessage `json:"createdAt"`
+		FinishedAt json.RawMessage `json:"finishedAt"`
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.RevocationJobFields = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	{
+		dst := &v.CreatedAt
+		src := firstPass.CreatedAt
+		if len(src) != 0 && string(src) != "null" {
+			err = UnmarshalTime(
+				src, dst)
+			if err != nil {
+				return fmt.Errorf(
+					"unable to unmarshal RevocationJobFields.CreatedAt: %w", err)
+			}
+		}
+	}
+
+	{
+		dst := &v.FinishedAt
+		src := firstPass.FinishedAt
+		if len(src) != 0 && string(src) != "null" {
+			*dst = new(time.Time)
+			err = UnmarshalTime(
+				src, *dst)
+			if err != nil {
+				return fmt.Errorf(
+					"unable to unmarshal RevocationJobFields.FinishedAt: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+type __premarshalRevocationJobFields struct {
+	Id string `json:"id"`
+
+	State RevocationJobState `json:"state"`
+
+	Total int `json:"total"`
+
+	Revoked int `json:"revoked"`
+
+	CreatedAt json.RawMessage `json:"createdAt"`
+
+	FinishedAt json.RawMessage `json:"finishedAt"`
+
+	CreatedBy RevocationJobFieldsCreatedByUser `json:"createdBy"`
+}
+
+func (v *RevocationJobFields) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *RevocationJobFields) __premarshalJSON() (*__premarshalRevocationJobFields, error) {
+	var retval __premarshalRevocationJobFields
+
+	retval.Id = v.Id
+	retval.State = v.State
+	retval.Total = v.Total
+	retval.Revoked = v.Revoked
+	{
+
+		dst := &retval.CreatedAt
+		src := v.CreatedAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal RevocationJobFields.CreatedAt: %w", err)
+		}
+	}
+	{
+
+		dst := &retval.FinishedAt
+		src := v.FinishedAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal RevocationJobFields.FinishedAt: %w", err)
+			}
+		}
+	}
+	retval.CreatedBy = v.CreatedBy
+	return &retval, nil
+}
+
+// RevocationJobFieldsCreatedByUser includes the requested fields of the GraphQL type User.
+// The GraphQL type's documentation follows.
+//
+// A user of the caller's organization, as last seen in their session token.
+type RevocationJobFieldsCreatedByUser struct {
+	// The user's identifier in the identity provider (the JWT `sub` claim).
+	Id          string      `json:"id"`
+	Email       string      `json:"email"`
+	Name        string      `json:"name"`
+	AccountType AccountType `json:"accountType"`
+}
+
+// GetId returns RevocationJobFieldsCreatedByUser.Id, and is useful for accessing the field via an interface.
+func (v *RevocationJobFieldsCreatedByUser) GetId() string { return v.Id }
+
+// GetEmail returns RevocationJobFieldsCreatedByUser.Email, and is useful for accessing the field via an interface.
+func (v *RevocationJobFieldsCreatedByUser) GetEmail() string { return v.Email }
+
+// GetName returns RevocationJobFieldsCreatedByUser.Name, and is useful for accessing the field via an interface.
+func (v *RevocationJobFieldsCreatedByUser) GetName() string { return v.Name }
+
+// GetAccountType returns RevocationJobFieldsCreatedByUser.AccountType, and is useful for accessing the field via an interface.
+func (v *RevocationJobFieldsCreatedByUser) GetAccountType() AccountType { return v.AccountType }
+
+// RevocationJobResponse is returned by RevocationJob on success.
+type RevocationJobResponse struct {
+	// Admins only. A revocation by filter of the organization; null for an unknown ID (or another organization's).
+	RevocationJob *RevocationJobFields `json:"revocationJob"`
+}
+
+// GetRevocationJob returns RevocationJobResponse.RevocationJob, and is useful for accessing the field via an interface.
+func (v *RevocationJobResponse) GetRevocationJob() *RevocationJobFields { return v.RevocationJob }
+
+// Where a revocation by filter stands.
+type RevocationJobState string
+
+const (
+	// Revoking, in chunks; `revoked` grows.
+	RevocationJobStateRunning RevocationJobState = "RUNNING"
+	// Done: every matching token is revoked (by this job or, meanwhile, otherwise).
+	RevocationJobStateSucceeded RevocationJobState = "SUCCEEDED"
+	// Given up after repeated failures; the tokens revoked so far stay revoked. Preview again to finish.
+	RevocationJobStateFailed RevocationJobState = "FAILED"
+)
+
+var AllRevocationJobState = []RevocationJobState{
+	RevocationJobStateRunning,
+	RevocationJobStateSucceeded,
+	RevocationJobStateFailed,
+}
+
+// RevocationPreview includes the requested fields of the GraphQL type RevocationPreview.
+// The GraphQL type's documentation follows.
+//
+// What `revokeTokensMatching` would revoke now: the organization's tokens that
+// match the filter and are not revoked. Nothing has changed yet.
+type RevocationPreview struct {
+	// How many tokens match (created before the preview, not revoked).
+	MatchingCount int `json:"matchingCount"`
+	// How many distinct users own them.
+	OwnerCount int `json:"ownerCount"`
+	// Pass this to `revokeTokensMatching` with the same filter, as the same
+	// admin, before `expiresAt`. Opaque and integrity-protected: it binds the
+	// caller, the filter and the preview's time, and tokens created after the
+	// preview are never revoked with it.
+	Confirmation string `json:"confirmation"`
+	// When `confirmation` stops being accepted: 10 minutes after the preview.
+	ExpiresAt time.Time `json:"-"`
+	// The first 20 matching tokens, newest first (the list's default order).
+	Sample []TokenFields `json:"sample"`
+}
+
+// GetMatchingCount returns RevocationPreview.MatchingCount, and is useful for accessing the field via an interface.
+func (v *RevocationPreview) GetMatchingCount() int { return v.MatchingCount }
+
+// GetOwnerCount returns RevocationPreview.OwnerCount, and is useful for accessing the field via an interface.
+func (v *RevocationPreview) GetOwnerCount() int { return v.OwnerCount }
+
+// GetConfirmation returns RevocationPreview.Confirmation, and is useful for accessing the field via an interface.
+func (v *RevocationPreview) GetConfirmation() string { return v.Confirmation }
+
+// GetExpiresAt returns RevocationPreview.ExpiresAt, and is useful for accessing the field via an interface.
+func (v *RevocationPreview) GetExpiresAt() time.Time { return v.ExpiresAt }
+
+// GetSample returns RevocationPreview.Sample, and is useful for accessing the field via an interface.
+func (v *RevocationPreview) GetSample() []TokenFields { return v.Sample }
+
+func (v *RevocationPreview) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*RevocationPreview
+		ExpiresAt json.RawMessage `json:"expiresAt"`
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.RevocationPreview = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	{
+		dst := &v.ExpiresAt
+		src := firstPass.ExpiresAt
+		if len(src) != 0 && string(src) != "null" {
+			err = UnmarshalTime(
+				src, dst)
+			if err != nil {
+				return fmt.Errorf(
+					"unable to unmarshal RevocationPreview.ExpiresAt: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+type __premarshalRevocationPreview struct {
+	MatchingCount int `json:"matchingCount"`
+
+	OwnerCount int `json:"ownerCount"`
+
+	Confirmation string `json:"confirmation"`
+
+	ExpiresAt json.RawMessage `json:"expiresAt"`
+
+	Sample []TokenFields `json:"sample"`
+}
+
+func (v *RevocationPreview) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *RevocationPreview) __premarshalJSON() (*__premarshalRevocationPreview, error) {
+	var retval __premarshalRevocationPreview
+
+	retval.MatchingCount = v.MatchingCount
+	retval.OwnerCount = v.OwnerCount
+	retval.Confirmation = v.Confirmation
+	{
+
+		dst := &retval.ExpiresAt
+		src := v.ExpiresAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal RevocationPreview.ExpiresAt: %w", err)
+		}
+	}
+	retval.Sample = v.Sample
+	return &retval, nil
+}
+
 // How a token was revoked.
 type RevocationSource string
 
@@ -904,6 +1276,8 @@ const (
 	RevocationSourceByValue RevocationSource = "BY_VALUE"
 	// By the service, when a secret scanner (GitHub) found the token in public code; `AuditEvent.leakAlert` says where.
 	RevocationSourceSecretScanning RevocationSource = "SECRET_SCANNING"
+	// By an admin's `revokeTokensMatching` (revocation by filter); `AuditEvent.revocationJobId` names the job.
+	RevocationSourceFilter RevocationSource = "FILTER"
 )
 
 var AllRevocationSource = []RevocationSource{
@@ -911,6 +1285,7 @@ var AllRevocationSource = []RevocationSource{
 	RevocationSourceAdmin,
 	RevocationSourceByValue,
 	RevocationSourceSecretScanning,
+	RevocationSourceFilter,
 }
 
 // What `revokeTokensByValue` did with one value.
@@ -967,6 +1342,22 @@ type RevokeTokensByValueResponse struct {
 // GetRevokeTokensByValue returns RevokeTokensByValueResponse.RevokeTokensByValue, and is useful for accessing the field via an interface.
 func (v *RevokeTokensByValueResponse) GetRevokeTokensByValue() RevokedByValues {
 	return v.RevokeTokensByValue
+}
+
+// RevokeTokensMatchingResponse is returned by RevokeTokensMatching on success.
+type RevokeTokensMatchingResponse struct {
+	// Admins only. Revokes every token of the organization that matches the
+	// filter now, is not revoked and was created before the preview whose
+	// `confirmation` is given (same filter, same admin, at most 10 minutes old;
+	// otherwise BAD_USER_INPUT and nothing is revoked). Up to 1,000 tokens the
+	// job has SUCCEEDED on return; beyond, it is RUNNING: follow it with
+	// `revocationJob`. The same confirmation twice returns the same job.
+	RevokeTokensMatching RevocationJobFields `json:"revokeTokensMatching"`
+}
+
+// GetRevokeTokensMatching returns RevokeTokensMatchingResponse.RevokeTokensMatching, and is useful for accessing the field via an interface.
+func (v *RevokeTokensMatchingResponse) GetRevokeTokensMatching() RevocationJobFields {
+	return v.RevokeTokensMatching
 }
 
 // RevokeTokensResponse is returned by RevokeTokens on success.
@@ -1414,6 +1805,20 @@ func (v *TokenPage) GetPageInfo() PageInfoFields { return v.PageInfo }
 // GetNodes returns TokenPage.Nodes, and is useful for accessing the field via an interface.
 func (v *TokenPage) GetNodes() []TokenFields { return v.Nodes }
 
+// TokenRevocationPreviewResponse is returned by TokenRevocationPreview on success.
+type TokenRevocationPreviewResponse struct {
+	// Admins only. What `revokeTokensMatching` with this filter would revoke
+	// (offboarding: `ownerIds`; stale tokens: `lastUsedBefore`, `neverUsed`; an
+	// empty filter: every token of the organization), and the confirmation it
+	// needs. Changes nothing.
+	TokenRevocationPreview RevocationPreview `json:"tokenRevocationPreview"`
+}
+
+// GetTokenRevocationPreview returns TokenRevocationPreviewResponse.TokenRevocationPreview, and is useful for accessing the field via an interface.
+func (v *TokenRevocationPreviewResponse) GetTokenRevocationPreview() RevocationPreview {
+	return v.TokenRevocationPreview
+}
+
 // The lifecycle state of a personal access token.
 type TokenStatus string
 
@@ -1562,6 +1967,14 @@ func (v *__PersonalAccessTokensInput) GetFilter() *PersonalAccessTokenFilter { r
 // GetOrderBy returns __PersonalAccessTokensInput.OrderBy, and is useful for accessing the field via an interface.
 func (v *__PersonalAccessTokensInput) GetOrderBy() *PersonalAccessTokenOrder { return v.OrderBy }
 
+// __RevocationJobInput is used internally by genqlient
+type __RevocationJobInput struct {
+	Id string `json:"id"`
+}
+
+// GetId returns __RevocationJobInput.Id, and is useful for accessing the field via an interface.
+func (v *__RevocationJobInput) GetId() string { return v.Id }
+
 // __RevokeTokenByValueInput is used internally by genqlient
 type __RevokeTokenByValueInput struct {
 	Token string `json:"token"`
@@ -1585,6 +1998,26 @@ type __RevokeTokensInput struct {
 
 // GetIds returns __RevokeTokensInput.Ids, and is useful for accessing the field via an interface.
 func (v *__RevokeTokensInput) GetIds() []string { return v.Ids }
+
+// __RevokeTokensMatchingInput is used internally by genqlient
+type __RevokeTokensMatchingInput struct {
+	Filter       PersonalAccessTokenFilter `json:"filter"`
+	Confirmation string                    `json:"confirmation"`
+}
+
+// GetFilter returns __RevokeTokensMatchingInput.Filter, and is useful for accessing the field via an interface.
+func (v *__RevokeTokensMatchingInput) GetFilter() PersonalAccessTokenFilter { return v.Filter }
+
+// GetConfirmation returns __RevokeTokensMatchingInput.Confirmation, and is useful for accessing the field via an interface.
+func (v *__RevokeTokensMatchingInput) GetConfirmation() string { return v.Confirmation }
+
+// __TokenRevocationPreviewInput is used internally by genqlient
+type __TokenRevocationPreviewInput struct {
+	Filter PersonalAccessTokenFilter `json:"filter"`
+}
+
+// GetFilter returns __TokenRevocationPreviewInput.Filter, and is useful for accessing the field via an interface.
+func (v *__TokenRevocationPreviewInput) GetFilter() PersonalAccessTokenFilter { return v.Filter }
 
 // __UpdatePatSettingsInput is used internally by genqlient
 type __UpdatePatSettingsInput struct {
@@ -1635,6 +2068,15 @@ query AuditEvents ($first: Int!, $after: String, $filter: AuditEventFilter) {
 				hint
 			}
 			revocationSource
+			leakAlert {
+				url
+				source
+			}
+			export {
+				format
+				filter
+			}
+			revocationJobId
 			settingsChange {
 				previousEnabled
 				enabled
@@ -1901,6 +2343,55 @@ func PersonalAccessTokens(
 	return data_, err_
 }
 
+// The query executed by RevocationJob.
+const RevocationJob_Operation = `
+query RevocationJob ($id: ID!) {
+	revocationJob(id: $id) {
+		... RevocationJobFields
+	}
+}
+fragment RevocationJobFields on RevocationJob {
+	id
+	state
+	total
+	revoked
+	createdAt
+	finishedAt
+	createdBy {
+		id
+		email
+		name
+		accountType
+	}
+}
+`
+
+// Admins only: a revocation by filter; null for an unknown ID.
+func RevocationJob(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+) (data_ *RevocationJobResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "RevocationJob",
+		Query:  RevocationJob_Operation,
+		Variables: &__RevocationJobInput{
+			Id: id,
+		},
+	}
+
+	data_ = &RevocationJobResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The mutation executed by RevokeTokenByValue.
 const RevokeTokenByValue_Operation = `
 mutation RevokeTokenByValue ($token: String!) {
@@ -2080,6 +2571,123 @@ func RevokeTokensByValue(
 	}
 
 	data_ = &RevokeTokensByValueResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by RevokeTokensMatching.
+const RevokeTokensMatching_Operation = `
+mutation RevokeTokensMatching ($filter: PersonalAccessTokenFilter!, $confirmation: String!) {
+	revokeTokensMatching(filter: $filter, confirmation: $confirmation) {
+		... RevocationJobFields
+	}
+}
+fragment RevocationJobFields on RevocationJob {
+	id
+	state
+	total
+	revoked
+	createdAt
+	finishedAt
+	createdBy {
+		id
+		email
+		name
+		accountType
+	}
+}
+`
+
+// Admins only: revokes the tokens matching the filter, confirmed by a
+// preview of at most 10 minutes ago.
+func RevokeTokensMatching(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	filter PersonalAccessTokenFilter,
+	confirmation string,
+) (data_ *RevokeTokensMatchingResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "RevokeTokensMatching",
+		Query:  RevokeTokensMatching_Operation,
+		Variables: &__RevokeTokensMatchingInput{
+			Filter:       filter,
+			Confirmation: confirmation,
+		},
+	}
+
+	data_ = &RevokeTokensMatchingResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by TokenRevocationPreview.
+const TokenRevocationPreview_Operation = `
+query TokenRevocationPreview ($filter: PersonalAccessTokenFilter!) {
+	tokenRevocationPreview(filter: $filter) {
+		matchingCount
+		ownerCount
+		confirmation
+		expiresAt
+		sample {
+			... TokenFields
+		}
+	}
+}
+fragment TokenFields on PersonalAccessToken {
+	id
+	name
+	owner {
+		... UserFields
+	}
+	scopes
+	createdAt
+	expiresAt
+	lastUsedAt
+	status
+	revokedAt
+	revokedBy {
+		... UserFields
+	}
+	revocationSource
+	hint
+}
+fragment UserFields on User {
+	id
+	email
+	name
+	accountType
+}
+`
+
+// Admins only: what RevokeTokensMatching would revoke, and its confirmation.
+func TokenRevocationPreview(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	filter PersonalAccessTokenFilter,
+) (data_ *TokenRevocationPreviewResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "TokenRevocationPreview",
+		Query:  TokenRevocationPreview_Operation,
+		Variables: &__TokenRevocationPreviewInput{
+			Filter: filter,
+		},
+	}
+
+	data_ = &TokenRevocationPreviewResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(

@@ -34,6 +34,7 @@ type ResolverRoot interface {
 	OrganizationPatSettings() OrganizationPatSettingsResolver
 	PersonalAccessToken() PersonalAccessTokenResolver
 	Query() QueryResolver
+	RevocationJob() RevocationJobResolver
 }
 
 type DirectiveRoot struct {
@@ -50,6 +51,7 @@ type ComplexityRoot struct {
 		LeakAlert        func(childComplexity int) int
 		OccurredAt       func(childComplexity int) int
 		RequestID        func(childComplexity int) int
+		RevocationJobID  func(childComplexity int) int
 		RevocationSource func(childComplexity int) int
 		SettingsChange   func(childComplexity int) int
 		Token            func(childComplexity int) int
@@ -103,6 +105,7 @@ type ComplexityRoot struct {
 		RevokeTokenByValue        func(childComplexity int, token string) int
 		RevokeTokens              func(childComplexity int, ids []string) int
 		RevokeTokensByValue       func(childComplexity int, tokens []string) int
+		RevokeTokensMatching      func(childComplexity int, filter model.PersonalAccessTokenFilter, confirmation string) int
 		UpdatePatSettings         func(childComplexity int, input model.UpdatePatSettingsInput) int
 	}
 
@@ -152,9 +155,29 @@ type ComplexityRoot struct {
 		AvailableScopes         func(childComplexity int) int
 		OrganizationPatSettings func(childComplexity int) int
 		PersonalAccessTokens    func(childComplexity int, first *int, after *string, filter *model.PersonalAccessTokenFilter, orderBy *model.PersonalAccessTokenOrder) int
+		RevocationJob           func(childComplexity int, id string) int
+		TokenRevocationPreview  func(childComplexity int, filter model.PersonalAccessTokenFilter) int
 		Users                   func(childComplexity int, first *int, after *string, search *string) int
 		Viewer                  func(childComplexity int) int
 		ViewerRole              func(childComplexity int) int
+	}
+
+	RevocationJob struct {
+		CreatedAt  func(childComplexity int) int
+		CreatedBy  func(childComplexity int) int
+		FinishedAt func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Revoked    func(childComplexity int) int
+		State      func(childComplexity int) int
+		Total      func(childComplexity int) int
+	}
+
+	RevocationPreview struct {
+		Confirmation  func(childComplexity int) int
+		ExpiresAt     func(childComplexity int) int
+		MatchingCount func(childComplexity int) int
+		OwnerCount    func(childComplexity int) int
+		Sample        func(childComplexity int) int
 	}
 
 	RevokeByValueResult struct {
@@ -215,6 +238,7 @@ type MutationResolver interface {
 	RevokeTokens(ctx context.Context, ids []string) (*model.RevokeTokensPayload, error)
 	RevokeTokenByValue(ctx context.Context, token string) (*model.RevokeTokenByValuePayload, error)
 	RevokeTokensByValue(ctx context.Context, tokens []string) (*model.RevokeTokensByValuePayload, error)
+	RevokeTokensMatching(ctx context.Context, filter model.PersonalAccessTokenFilter, confirmation string) (*entity.RevocationJob, error)
 	CreatePersonalAccessToken(ctx context.Context, input model.CreatePersonalAccessTokenInput) (*model.CreatePersonalAccessTokenPayload, error)
 }
 type OrganizationPatSettingsResolver interface {
@@ -233,6 +257,11 @@ type QueryResolver interface {
 	AvailableScopes(ctx context.Context) ([]string, error)
 	Users(ctx context.Context, first *int, after *string, search *string) (*model.UserConnection, error)
 	AuditEvents(ctx context.Context, first *int, after *string, filter *model.AuditEventFilter) (*model.AuditEventConnection, error)
+	TokenRevocationPreview(ctx context.Context, filter model.PersonalAccessTokenFilter) (*model.RevocationPreview, error)
+	RevocationJob(ctx context.Context, id string) (*entity.RevocationJob, error)
+}
+type RevocationJobResolver interface {
+	CreatedBy(ctx context.Context, obj *entity.RevocationJob) (*entity.User, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -307,6 +336,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEvent.RequestID(childComplexity), true
+	case "AuditEvent.revocationJobId":
+		if e.ComplexityRoot.AuditEvent.RevocationJobID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.RevocationJobID(childComplexity), true
 	case "AuditEvent.revocationSource":
 		if e.ComplexityRoot.AuditEvent.RevocationSource == nil {
 			break
@@ -509,6 +544,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeTokensByValue(childComplexity, args["tokens"].([]string)), true
+	case "Mutation.revokeTokensMatching":
+		if e.ComplexityRoot.Mutation.RevokeTokensMatching == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeTokensMatching_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeTokensMatching(childComplexity, args["filter"].(model.PersonalAccessTokenFilter), args["confirmation"].(string)), true
 	case "Mutation.updatePatSettings":
 		if e.ComplexityRoot.Mutation.UpdatePatSettings == nil {
 			break
@@ -717,6 +763,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PersonalAccessTokens(childComplexity, args["first"].(*int), args["after"].(*string), args["filter"].(*model.PersonalAccessTokenFilter), args["orderBy"].(*model.PersonalAccessTokenOrder)), true
+	case "Query.revocationJob":
+		if e.ComplexityRoot.Query.RevocationJob == nil {
+			break
+		}
+
+		args, err := ec.field_Query_revocationJob_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RevocationJob(childComplexity, args["id"].(string)), true
+	case "Query.tokenRevocationPreview":
+		if e.ComplexityRoot.Query.TokenRevocationPreview == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tokenRevocationPreview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TokenRevocationPreview(childComplexity, args["filter"].(model.PersonalAccessTokenFilter)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -740,6 +808,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ViewerRole(childComplexity), true
+
+	case "RevocationJob.createdAt":
+		if e.ComplexityRoot.RevocationJob.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevocationJob.CreatedAt(childComplexity), true
+	case "RevocationJob.createdBy":
+		if e.ComplexityRoot.RevocationJob.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevocationJob.CreatedBy(childComplexity), true
+	case "RevocationJob.finishedAt":
+		if e.ComplexityRoot.RevocationJob.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevocationJob.FinishedAt(childComplexity), true
+	case "RevocationJob.id":
+		if e.ComplexityRoot.RevocationJob.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevocationJob.ID(childComplexity), true
+	case "RevocationJob.revoked":
+		if e.ComplexityRoot.RevocationJob.Revoked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevocationJob.Revoked(childComplexity), true
+	case "RevocationJob.state":
+		if e.ComplexityRoot.RevocationJob.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevocationJob.State(childComplexity), true
+	case "RevocationJob.total":
+		if e.ComplexityRoot.RevocationJob.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevocationJob.Total(childComplexity), true
+
+	case "RevocationPreview.confirmation":
+		if e.ComplexityRoot.RevocationPreview.Confirmation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevocationPreview.Confirmation(childComplexity), true
+	case "RevocationPreview.expiresAt":
+		if e.ComplexityRoot.RevocationPreview.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevocationPreview.ExpiresAt(childComplexity), true
+	case "RevocationPreview.matchingCount":
+		if e.ComplexityRoot.RevocationPreview.MatchingCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevocationPreview.MatchingCount(childComplexity), true
+	case "RevocationPreview.ownerCount":
+		if e.ComplexityRoot.RevocationPreview.OwnerCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevocationPreview.OwnerCount(childComplexity), true
+	case "RevocationPreview.sample":
+		if e.ComplexityRoot.RevocationPreview.Sample == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevocationPreview.Sample(childComplexity), true
 
 	case "RevokeByValueResult.index":
 		if e.ComplexityRoot.RevokeByValueResult.Index == nil {
@@ -1212,6 +1354,8 @@ enum RevocationSource {
   BY_VALUE
   "By the service, when a secret scanner (GitHub) found the token in public code; ` + "`" + `AuditEvent.leakAlert` + "`" + ` says where."
   SECRET_SCANNING
+  "By an admin's ` + "`" + `revokeTokensMatching` + "`" + ` (revocation by filter); ` + "`" + `AuditEvent.revocationJobId` + "`" + ` names the job."
+  FILTER
 }
 
 "Where a secret scanner found a token."
@@ -1283,6 +1427,8 @@ type AuditEvent {
   leakAlert: LeakAlert
   "What was downloaded; TOKENS_EXPORTED only."
   export: AuditedExport
+  "The job of ` + "`" + `revokeTokensMatching` + "`" + ` that revoked the token; revocationSource FILTER only (see ` + "`" + `Query.revocationJob` + "`" + `)."
+  revocationJobId: ID
   "The old and new policy; SETTINGS_UPDATED only."
   settingsChange: AuditedSettingsChange
   """
@@ -1330,6 +1476,59 @@ input AuditEventFilter {
   until: Time
 }
 
+"""
+What ` + "`" + `revokeTokensMatching` + "`" + ` would revoke now: the organization's tokens that
+match the filter and are not revoked. Nothing has changed yet.
+"""
+type RevocationPreview {
+  "How many tokens match (created before the preview, not revoked)."
+  matchingCount: Int!
+  "How many distinct users own them."
+  ownerCount: Int!
+  "The first 20 matching tokens, newest first (the list's default order)."
+  sample: [PersonalAccessToken!]!
+  """
+  Pass this to ` + "`" + `revokeTokensMatching` + "`" + ` with the same filter, as the same
+  admin, before ` + "`" + `expiresAt` + "`" + `. Opaque and integrity-protected: it binds the
+  caller, the filter and the preview's time, and tokens created after the
+  preview are never revoked with it.
+  """
+  confirmation: String!
+  "When ` + "`" + `confirmation` + "`" + ` stops being accepted: 10 minutes after the preview."
+  expiresAt: Time!
+}
+
+"Where a revocation by filter stands."
+enum RevocationJobState {
+  "Revoking, in chunks; ` + "`" + `revoked` + "`" + ` grows."
+  RUNNING
+  "Done: every matching token is revoked (by this job or, meanwhile, otherwise)."
+  SUCCEEDED
+  "Given up after repeated failures; the tokens revoked so far stay revoked. Preview again to finish."
+  FAILED
+}
+
+"""
+A revocation by filter (` + "`" + `revokeTokensMatching` + "`" + `). Up to 1,000 tokens it is
+done within the mutation; beyond, it runs in the background, in chunks of
+one transaction each, and any instance of the service resumes it if the one
+running it stops.
+"""
+type RevocationJob {
+  "Opaque identifier, also in the audit events of the tokens it revokes."
+  id: ID!
+  state: RevocationJobState!
+  "How many tokens matched when the job started."
+  total: Int!
+  "How many tokens this job has revoked so far (less than total when some were revoked otherwise meanwhile)."
+  revoked: Int!
+  createdAt: Time!
+  "When it succeeded or failed; null while running."
+  finishedAt: Time
+  "The admin who confirmed it."
+  createdBy: User!
+}
+
 type Query {
   """
   Tokens of the caller's organization (admins) or the caller's own (members),
@@ -1357,6 +1556,15 @@ type Query {
   users(first: Int = 50, after: String, search: String): UserConnection!
   "Admins only. The organization's audit trail, newest first. ` + "`" + `first` + "`" + ` is 1..100."
   auditEvents(first: Int = 50, after: String, filter: AuditEventFilter): AuditEventConnection!
+  """
+  Admins only. What ` + "`" + `revokeTokensMatching` + "`" + ` with this filter would revoke
+  (offboarding: ` + "`" + `ownerIds` + "`" + `; stale tokens: ` + "`" + `lastUsedBefore` + "`" + `, ` + "`" + `neverUsed` + "`" + `; an
+  empty filter: every token of the organization), and the confirmation it
+  needs. Changes nothing.
+  """
+  tokenRevocationPreview(filter: PersonalAccessTokenFilter!): RevocationPreview!
+  "Admins only. A revocation by filter of the organization; null for an unknown ID (or another organization's)."
+  revocationJob(id: ID!): RevocationJob
 }
 
 type Mutation {
@@ -1374,6 +1582,15 @@ type Mutation {
   admin by default).
   """
   revokeTokensByValue(tokens: [String!]!): RevokeTokensByValuePayload!
+  """
+  Admins only. Revokes every token of the organization that matches the
+  filter now, is not revoked and was created before the preview whose
+  ` + "`" + `confirmation` + "`" + ` is given (same filter, same admin, at most 10 minutes old;
+  otherwise BAD_USER_INPUT and nothing is revoked). Up to 1,000 tokens the
+  job has SUCCEEDED on return; beyond, it is RUNNING: follow it with
+  ` + "`" + `revocationJob` + "`" + `. The same confirmation twice returns the same job.
+  """
+  revokeTokensMatching(filter: PersonalAccessTokenFilter!, confirmation: String!): RevocationJob!
   "Local accounts only. The secret is returned once, in ` + "`" + `token` + "`" + `."
   createPersonalAccessToken(input: CreatePersonalAccessTokenInput!): CreatePersonalAccessTokenPayload!
 }
@@ -1403,6 +1620,8 @@ func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field gr
 		return ec.fieldContext_AuditEvent_leakAlert(ctx, field)
 	case "export":
 		return ec.fieldContext_AuditEvent_export(ctx, field)
+	case "revocationJobId":
+		return ec.fieldContext_AuditEvent_revocationJobId(ctx, field)
 	case "settingsChange":
 		return ec.fieldContext_AuditEvent_settingsChange(ctx, field)
 	case "requestId":
@@ -1581,6 +1800,42 @@ func (ec *executionContext) childFields_PersonalAccessTokenEdge(ctx context.Cont
 		return ec.fieldContext_PersonalAccessTokenEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PersonalAccessTokenEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RevocationJob(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RevocationJob_id(ctx, field)
+	case "state":
+		return ec.fieldContext_RevocationJob_state(ctx, field)
+	case "total":
+		return ec.fieldContext_RevocationJob_total(ctx, field)
+	case "revoked":
+		return ec.fieldContext_RevocationJob_revoked(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_RevocationJob_createdAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_RevocationJob_finishedAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_RevocationJob_createdBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevocationJob", field.Name)
+}
+
+func (ec *executionContext) childFields_RevocationPreview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "matchingCount":
+		return ec.fieldContext_RevocationPreview_matchingCount(ctx, field)
+	case "ownerCount":
+		return ec.fieldContext_RevocationPreview_ownerCount(ctx, field)
+	case "sample":
+		return ec.fieldContext_RevocationPreview_sample(ctx, field)
+	case "confirmation":
+		return ec.fieldContext_RevocationPreview_confirmation(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_RevocationPreview_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevocationPreview", field.Name)
 }
 
 func (ec *executionContext) childFields_RevokeByValueResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1819,6 +2074,28 @@ func (ec *executionContext) field_Mutation_revokeTokensByValue_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_revokeTokensMatching_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (model.PersonalAccessTokenFilter, error) {
+			return ec.unmarshalNPersonalAccessTokenFilter2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐPersonalAccessTokenFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "confirmation",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["confirmation"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeTokens_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1926,6 +2203,34 @@ func (ec *executionContext) field_Query_personalAccessTokens_args(ctx context.Co
 		return nil, err
 	}
 	args["orderBy"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_revocationJob_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_tokenRevocationPreview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (model.PersonalAccessTokenFilter, error) {
+			return ec.unmarshalNPersonalAccessTokenFilter2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐPersonalAccessTokenFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
 	return args, nil
 }
 
@@ -2251,6 +2556,29 @@ func (ec *executionContext) fieldContext_AuditEvent_export(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _AuditEvent_revocationJobId(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_revocationJobId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevocationJobID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_revocationJobId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AuditEvent_settingsChange(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
@@ -3084,6 +3412,50 @@ func (ec *executionContext) fieldContext_Mutation_revokeTokensByValue(ctx contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revokeTokensByValue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeTokensMatching(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeTokensMatching(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeTokensMatching(ctx, fc.Args["filter"].(model.PersonalAccessTokenFilter), fc.Args["confirmation"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.RevocationJob) graphql.Marshaler {
+			return ec.marshalNRevocationJob2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐRevocationJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeTokensMatching(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevocationJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeTokensMatching_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4037,6 +4409,94 @@ func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_tokenRevocationPreview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_tokenRevocationPreview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TokenRevocationPreview(ctx, fc.Args["filter"].(model.PersonalAccessTokenFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevocationPreview) graphql.Marshaler {
+			return ec.marshalNRevocationPreview2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐRevocationPreview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_tokenRevocationPreview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevocationPreview(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_tokenRevocationPreview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_revocationJob(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_revocationJob(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RevocationJob(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.RevocationJob) graphql.Marshaler {
+			return ec.marshalORevocationJob2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐRevocationJob(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_revocationJob(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevocationJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_revocationJob_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4111,6 +4571,300 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RevocationJob_id(ctx context.Context, field graphql.CollectedField, obj *entity.RevocationJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevocationJob_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevocationJob_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevocationJob", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RevocationJob_state(ctx context.Context, field graphql.CollectedField, obj *entity.RevocationJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevocationJob_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entity.RevocationJobState) graphql.Marshaler {
+			return ec.marshalNRevocationJobState2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐRevocationJobState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevocationJob_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevocationJob", field, false, false, "RevocationJobState")
+}
+
+func (ec *executionContext) _RevocationJob_total(ctx context.Context, field graphql.CollectedField, obj *entity.RevocationJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevocationJob_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevocationJob_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevocationJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RevocationJob_revoked(ctx context.Context, field graphql.CollectedField, obj *entity.RevocationJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevocationJob_revoked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revoked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevocationJob_revoked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevocationJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RevocationJob_createdAt(ctx context.Context, field graphql.CollectedField, obj *entity.RevocationJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevocationJob_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entity.Time) graphql.Marshaler {
+			return ec.marshalNTime2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevocationJob_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevocationJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _RevocationJob_finishedAt(ctx context.Context, field graphql.CollectedField, obj *entity.RevocationJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevocationJob_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RevocationJob_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevocationJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _RevocationJob_createdBy(ctx context.Context, field graphql.CollectedField, obj *entity.RevocationJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevocationJob_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RevocationJob().CreatedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevocationJob_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevocationJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevocationPreview_matchingCount(ctx context.Context, field graphql.CollectedField, obj *model.RevocationPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevocationPreview_matchingCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MatchingCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevocationPreview_matchingCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevocationPreview", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RevocationPreview_ownerCount(ctx context.Context, field graphql.CollectedField, obj *model.RevocationPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevocationPreview_ownerCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnerCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevocationPreview_ownerCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevocationPreview", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RevocationPreview_sample(ctx context.Context, field graphql.CollectedField, obj *model.RevocationPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevocationPreview_sample(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sample, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*entity.PersonalAccessToken) graphql.Marshaler {
+			return ec.marshalNPersonalAccessToken2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐPersonalAccessTokenᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevocationPreview_sample(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevocationPreview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonalAccessToken(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevocationPreview_confirmation(ctx context.Context, field graphql.CollectedField, obj *model.RevocationPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevocationPreview_confirmation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confirmation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevocationPreview_confirmation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevocationPreview", field, false, false, "String")
+}
+
+func (ec *executionContext) _RevocationPreview_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.RevocationPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevocationPreview_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entity.Time) graphql.Marshaler {
+			return ec.marshalNTime2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevocationPreview_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevocationPreview", field, false, false, "Time")
 }
 
 func (ec *executionContext) _RevokeByValueResult_index(ctx context.Context, field graphql.CollectedField, obj *model.RevokeByValueResult) (ret graphql.Marshaler) {
@@ -6049,6 +6803,11 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AuditEvent_export(ctx, field, obj)
 				})
+		case "revocationJobId":
+			out.Values[i] = ec._AuditEvent_revocationJobId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "settingsChange":
 			out.Values[i] = ec._AuditEvent_settingsChange(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -6440,6 +7199,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "revokeTokensMatching":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeTokensMatching(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createPersonalAccessToken":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPersonalAccessToken(ctx, field)
@@ -6799,6 +7565,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditEvents(ctx, field)
 				})
+		case "tokenRevocationPreview":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_tokenRevocationPreview(ctx, field)
+				})
+		case "revocationJob":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_revocationJob(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -6812,6 +7590,123 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revocationJobImplementors = []string{"RevocationJob"}
+
+func (ec *executionContext) _RevocationJob(ctx context.Context, sel ast.SelectionSet, obj *entity.RevocationJob) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revocationJobImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevocationJob")
+		case "id":
+			out.Values[i] = ec._RevocationJob_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "state":
+			out.Values[i] = ec._RevocationJob_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._RevocationJob_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revoked":
+			out.Values[i] = ec._RevocationJob_revoked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._RevocationJob_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finishedAt":
+			out.Values[i] = ec._RevocationJob_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RevocationJob_createdBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revocationPreviewImplementors = []string{"RevocationPreview"}
+
+func (ec *executionContext) _RevocationPreview(ctx context.Context, sel ast.SelectionSet, obj *model.RevocationPreview) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revocationPreviewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevocationPreview")
+		case "matchingCount":
+			out.Values[i] = ec._RevocationPreview_matchingCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ownerCount":
+			out.Values[i] = ec._RevocationPreview_ownerCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sample":
+			out.Values[i] = ec._RevocationPreview_sample(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmation":
+			out.Values[i] = ec._RevocationPreview_confirmation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._RevocationPreview_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -7728,6 +8623,11 @@ func (ec *executionContext) marshalNPersonalAccessTokenEdge2ᚖgithubᚗcomᚋpa
 	return ec._PersonalAccessTokenEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPersonalAccessTokenFilter2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐPersonalAccessTokenFilter(ctx context.Context, v any) (model.PersonalAccessTokenFilter, error) {
+	res, err := ec.unmarshalInputPersonalAccessTokenFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNPersonalAccessTokenOrderField2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐPersonalAccessTokenOrderField(ctx context.Context, v any) (model.PersonalAccessTokenOrderField, error) {
 	var res model.PersonalAccessTokenOrderField
 	err := res.UnmarshalGQL(v)
@@ -7736,6 +8636,36 @@ func (ec *executionContext) unmarshalNPersonalAccessTokenOrderField2githubᚗcom
 
 func (ec *executionContext) marshalNPersonalAccessTokenOrderField2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐPersonalAccessTokenOrderField(ctx context.Context, sel ast.SelectionSet, v model.PersonalAccessTokenOrderField) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNRevocationJob2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐRevocationJob(ctx context.Context, sel ast.SelectionSet, v *entity.RevocationJob) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevocationJob!")
+		return graphql.Null
+	}
+	return ec._RevocationJob(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRevocationJobState2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐRevocationJobState(ctx context.Context, v any) (entity.RevocationJobState, error) {
+	res, err := model.UnmarshalRevocationJobState(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRevocationJobState2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐRevocationJobState(ctx context.Context, sel ast.SelectionSet, v entity.RevocationJobState) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalRevocationJobState(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RevocationJobState!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNRevocationPreview2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐRevocationPreview(ctx context.Context, sel ast.SelectionSet, v *model.RevocationPreview) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevocationPreview!")
+		return graphql.Null
+	}
+	return ec._RevocationPreview(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRevokeByValueOutcome2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐRevokeByValueOutcome(ctx context.Context, v any) (model.RevokeByValueOutcome, error) {
@@ -8220,6 +9150,24 @@ func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -8266,6 +9214,13 @@ func (ec *executionContext) unmarshalOPersonalAccessTokenOrder2ᚖgithubᚗcom�
 	}
 	res, err := ec.unmarshalInputPersonalAccessTokenOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORevocationJob2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐRevocationJob(ctx context.Context, sel ast.SelectionSet, v *entity.RevocationJob) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RevocationJob(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORevocationSource2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐRevocationSource(ctx context.Context, v any) (*entity.RevocationSource, error) {

@@ -103,6 +103,24 @@ type PersonalAccessTokenOrder struct {
 type Query struct {
 }
 
+// What `revokeTokensMatching` would revoke now: the organization's tokens that
+// match the filter and are not revoked. Nothing has changed yet.
+type RevocationPreview struct {
+	// How many tokens match (created before the preview, not revoked).
+	MatchingCount int `json:"matchingCount"`
+	// How many distinct users own them.
+	OwnerCount int `json:"ownerCount"`
+	// The first 20 matching tokens, newest first (the list's default order).
+	Sample []*entity.PersonalAccessToken `json:"sample"`
+	// Pass this to `revokeTokensMatching` with the same filter, as the same
+	// admin, before `expiresAt`. Opaque and integrity-protected: it binds the
+	// caller, the filter and the preview's time, and tokens created after the
+	// preview are never revoked with it.
+	Confirmation string `json:"confirmation"`
+	// When `confirmation` stops being accepted: 10 minutes after the preview.
+	ExpiresAt entity.Time `json:"expiresAt"`
+}
+
 // One value of a `revokeTokensByValue` call. The value itself is never returned.
 type RevokeByValueResult struct {
 	// The value's 0-based position in `tokens`.

@@ -90,7 +90,15 @@ func MarshalRevocationSource(r entity.RevocationSource) graphql.Marshaler { retu
 
 // UnmarshalRevocationSource reads the enum value.
 func UnmarshalRevocationSource(v any) (entity.RevocationSource, error) {
-	return unmarshalEnum(v, "RevocationSource", entity.RevokedByOwner, entity.RevokedByAdmin, entity.RevokedByValue, entity.RevokedBySecretScanning)
+	return unmarshalEnum(v, "RevocationSource", entity.RevokedByOwner, entity.RevokedByAdmin, entity.RevokedByValue, entity.RevokedBySecretScanning, entity.RevokedByFilter)
+}
+
+// MarshalRevocationJobState writes the enum value.
+func MarshalRevocationJobState(s entity.RevocationJobState) graphql.Marshaler { return marshalEnum(s) }
+
+// UnmarshalRevocationJobState reads the enum value.
+func UnmarshalRevocationJobState(v any) (entity.RevocationJobState, error) {
+	return unmarshalEnum(v, "RevocationJobState", entity.JobRunning, entity.JobSucceeded, entity.JobFailed)
 }
 
 // marshalEnum writes an enum whose Go value is its GraphQL name.

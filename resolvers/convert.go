@@ -13,16 +13,30 @@ import (
 func tokenListRequest(first *int, after *string, f *model.PersonalAccessTokenFilter, o *model.PersonalAccessTokenOrder) pat.ListRequest {
 	req := pat.ListRequest{PageRequest: pat.PageRequest{First: first, After: after}}
 	if f != nil {
-		req.Filter = &pat.TokenFilter{
-			Statuses: f.Status, OwnerIDs: f.OwnerIds, Search: f.Search, Scopes: f.Scopes,
-			ExpiresBefore: f.ExpiresBefore, ExpiresAfter: f.ExpiresAfter, LastUsedBefore: f.LastUsedBefore,
-			NeverUsed: f.NeverUsed,
-		}
+		filter := tokenFilter(*f)
+		req.Filter = &filter
 	}
 	if o != nil {
 		req.Order = &pat.TokenOrder{Field: pat.TokenOrderField(o.Field), Descending: o.Direction == model.OrderDirectionDesc}
 	}
 	return req
+}
+
+// tokenFilter is the domain's token filter.
+func tokenFilter(f model.PersonalAccessTokenFilter) pat.TokenFilter {
+	return pat.TokenFilter{
+		Statuses: f.Status, OwnerIDs: f.OwnerIds, Search: f.Search, Scopes: f.Scopes,
+		ExpiresBefore: f.ExpiresBefore, ExpiresAfter: f.ExpiresAfter, LastUsedBefore: f.LastUsedBefore,
+		NeverUsed: f.NeverUsed,
+	}
+}
+
+// revocationPreview is the preview as the API shows it.
+func revocationPreview(p *pat.RevocationPreview) *model.RevocationPreview {
+	return &model.RevocationPreview{
+		MatchingCount: p.MatchingCount, OwnerCount: p.OwnerCount, Sample: p.Sample,
+		Confirmation: p.Confirmation, ExpiresAt: p.ExpiresAt,
+	}
 }
 
 // auditRequest is the domain request of the auditEvents query.

@@ -85,6 +85,15 @@ func (r *mutationResolver) RevokeTokensByValue(ctx context.Context, tokens []str
 	return revokeByValuePayload(done), nil
 }
 
+// RevokeTokensMatching is the resolver for the revokeTokensMatching field.
+func (r *mutationResolver) RevokeTokensMatching(ctx context.Context, filter model.PersonalAccessTokenFilter, confirmation string) (*entity.RevocationJob, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.RevokeTokensMatching(ctx, p, tokenFilter(filter), confirmation)
+}
+
 // CreatePersonalAccessToken is the resolver for the createPersonalAccessToken field.
 func (r *mutationResolver) CreatePersonalAccessToken(ctx context.Context, input model.CreatePersonalAccessTokenInput) (*model.CreatePersonalAccessTokenPayload, error) {
 	p, err := principal(ctx)
@@ -193,6 +202,36 @@ func (r *queryResolver) AuditEvents(ctx context.Context, first *int, after *stri
 	return auditConnection(page), nil
 }
 
+// TokenRevocationPreview is the resolver for the tokenRevocationPreview field.
+func (r *queryResolver) TokenRevocationPreview(ctx context.Context, filter model.PersonalAccessTokenFilter) (*model.RevocationPreview, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	preview, err := r.Service.PreviewRevocation(ctx, p, tokenFilter(filter))
+	if err != nil {
+		return nil, err
+	}
+	if err := prefetchUsers(ctx, r.Service, p.Org.ID, preview.Sample); err != nil {
+		return nil, err
+	}
+	return revocationPreview(preview), nil
+}
+
+// RevocationJob is the resolver for the revocationJob field.
+func (r *queryResolver) RevocationJob(ctx context.Context, id string) (*entity.RevocationJob, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.RevocationJob(ctx, p, id)
+}
+
+// CreatedBy is the resolver for the createdBy field.
+func (r *revocationJobResolver) CreatedBy(ctx context.Context, obj *entity.RevocationJob) (*entity.User, error) {
+	return loadUser(ctx, &obj.CreatedByID)
+}
+
 // AuditEvent returns graph.AuditEventResolver implementation.
 func (r *Resolver) AuditEvent() graph.AuditEventResolver { return &auditEventResolver{r} }
 
@@ -215,6 +254,9 @@ func (r *Resolver) PersonalAccessToken() graph.PersonalAccessTokenResolver {
 // Query returns graph.QueryResolver implementation.
 func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 
+// RevocationJob returns graph.RevocationJobResolver implementation.
+func (r *Resolver) RevocationJob() graph.RevocationJobResolver { return &revocationJobResolver{r} }
+
 type (
 	auditEventResolver              struct{ *Resolver }
 	auditedTokenResolver            struct{ *Resolver }
@@ -222,4 +264,5 @@ type (
 	organizationPatSettingsResolver struct{ *Resolver }
 	personalAccessTokenResolver     struct{ *Resolver }
 	queryResolver                   struct{ *Resolver }
+	revocationJobResolver           struct{ *Resolver }
 )

@@ -131,6 +131,8 @@ func (a *App) build(jwtKey []byte, o options) error {
 		Scopes:                 cfg.Scopes,
 		CursorKey:              deriveKey(jwtKey, "pats cursor key v1"),
 		RevokeByValuePerMinute: cfg.RevokeByValuePerMinute,
+		PreviewKey:             deriveKey(jwtKey, "pats revocation preview key v1"),
+		Jobs:                   pat.JobConfig{ChunkSize: cfg.RevocationChunkSize, Lease: cfg.RevocationLease, Pause: cfg.RevocationPause},
 		Now:                    o.now,
 	})
 	if err != nil {
@@ -214,7 +216,13 @@ func (a *App) Run(ctx context.Context) {
 	a.stopBackground, a.backgroundDone = stop, make(chan struct{})
 	go func() {
 		defer close(a.backgroundDone)
+		jobs := make(chan struct{})
+		go func() {
+			defer close(jobs)
+			a.svc.RunJobs(bg)
+		}()
 		a.val.Run(bg)
+		<-jobs
 	}()
 	context.AfterFunc(ctx, stop)
 }

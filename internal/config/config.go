@@ -54,6 +54,20 @@ type Config struct {
 	// by value a minute, batches counted per value
 	// (PATS_REVOKE_BY_VALUE_PER_MINUTE, default pat.DefaultRevokeByValuePerMinute).
 	RevokeByValuePerMinute int
+	// RevocationChunkSize is how many tokens one transaction of a
+	// background revocation by filter revokes
+	// (PATS_REVOCATION_CHUNK_SIZE, 1..1000, default
+	// pat.DefaultJobChunkSize).
+	RevocationChunkSize int
+	// RevocationLease is how long a background revocation stays with
+	// the instance running it between chunks before another instance may
+	// resume it (PATS_REVOCATION_LEASE, a Go duration, 1s..10m, default
+	// pat.DefaultJobLease).
+	RevocationLease time.Duration
+	// RevocationPause is the wait between two chunks of a background
+	// revocation, to spare a busy database (PATS_REVOCATION_PAUSE, a Go
+	// duration, 0..10s, default 0).
+	RevocationPause time.Duration
 	// IntrospectionPerSecond bounds introspections per client credential
 	// (PATS_INTROSPECTION_PER_SECOND, default 20000; 0: no limit).
 	IntrospectionPerSecond int
@@ -153,6 +167,28 @@ func Load(getenv func(string) string) (Config, error) {
 			fail(errors.New("PATS_REVOKE_BY_VALUE_PER_MINUTE must be a whole number >= 1"))
 		} else {
 			c.RevokeByValuePerMinute = n
+		}
+	}
+	c.RevocationChunkSize, c.RevocationLease = pat.DefaultJobChunkSize, pat.DefaultJobLease
+	if v := getenv("PATS_REVOCATION_CHUNK_SIZE"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > pat.InlineRevocationLimit {
+			fail(fmt.Errorf("PATS_REVOCATION_CHUNK_SIZE must be a whole number between 1 and %d", pat.InlineRevocationLimit))
+		} else {
+			c.RevocationChunkSize = n
+		}
+	}
+	if v := getenv("PATS_REVOCATION_LEASE"); v != "" {
+		if d, err := time.ParseDuration(v); err != nil || d < time.Second || d > 10*time.Minute {
+			fail(errors.New("PATS_REVOCATION_LEASE must be a duration between 1s and 10m"))
+		} else {
+			c.RevocationLease = d
+		}
+	}
+	if v := getenv("PATS_REVOCATION_PAUSE"); v != "" {
+		if d, err := time.ParseDuration(v); err != nil || d < 0 || d > 10*time.Second {
+			fail(errors.New("PATS_REVOCATION_PAUSE must be a duration between 0s and 10s"))
+		} else {
+			c.RevocationPause = d
 		}
 	}
 	if v := getenv("PATS_INTROSPECTION_PER_SECOND"); v != "" {

@@ -43,6 +43,10 @@ type AuditEvent struct {
 	// JSON.
 	ExportFormat *string
 	ExportFilter *string
+
+	// RevocationJobID is the revocation by filter that revoked the token
+	// (source FILTER only).
+	RevocationJobID *string
 }
 
 // Token returns the snapshot of the token the event is about, or nil.
@@ -127,4 +131,6 @@ const (
 	// RevokedBySecretScanning: a secret scanner found the token in public
 	// code and alerted the service, which revoked it.
 	RevokedBySecretScanning RevocationSource = "SECRET_SCANNING"
+	// RevokedByFilter: an admin's revocation by filter (a RevocationJob).
+	RevokedByFilter RevocationSource = "FILTER"
 )

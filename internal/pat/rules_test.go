@@ -64,7 +64,7 @@ func newRulesOver(t *testing.T, wrap func(pat.Store) pat.Store) *rules {
 	c := &clock{now: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
 	val := pat.NewValidator(st, pat.ValidatorConfig{Now: c.Now})
 	svc, err := pat.NewService(wrap(st), val, pat.Config{
-		Scopes: []string{"read", "write"}, CursorKey: bytes.Repeat([]byte("k"), 32), Now: c.Now, RevokeByValuePerMinute: revokeByValuePerMinute,
+		Scopes: []string{"read", "write"}, CursorKey: bytes.Repeat([]byte("k"), 32), PreviewKey: bytes.Repeat([]byte("p"), 32), Now: c.Now, RevokeByValuePerMinute: revokeByValuePerMinute,
 	})
 	if err != nil {
 		t.Fatalf("new service: %v", err)

@@ -35,9 +35,12 @@ type Service struct {
 	store     Store
 	validator *Validator
 	cursors   *cursor.Codec
-	scopes    []string
-	known     map[string]bool
-	now       func() time.Time
+	// previews signs the confirmations of revocation previews.
+	previews *cursor.Codec
+	jobs     *jobRunner
+	scopes   []string
+	known    map[string]bool
+	now      func() time.Time
 	// byValue limits each admin's revocations by value.
 	byValue *ratelimit.Limiter
 }
@@ -55,6 +58,12 @@ type Config struct {
 	// DefaultRevokeByValuePerMinute; negative: no limit): pasting values is
 	// how a stolen admin session would probe for valid tokens.
 	RevokeByValuePerMinute int
+	// PreviewKey signs the confirmations of revocation previews (at least
+	// 32 bytes, not CursorKey: a cursor must never pass for one). Every
+	// instance must share it.
+	PreviewKey []byte
+	// Jobs configures the background revocation jobs.
+	Jobs JobConfig
 }
 
 // NewService returns a service over st whose writes invalidate v's cache.
@@ -71,6 +80,10 @@ func NewService(st Store, v *Validator, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cursor key: %w", err)
 	}
+	previews, err := cursor.NewCodec(cfg.PreviewKey)
+	if err != nil {
+		return nil, fmt.Errorf("preview key: %w", err)
+	}
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
@@ -79,10 +92,12 @@ func NewService(st Store, v *Validator, cfg Config) (*Service, error) {
 	for _, s := range scopes {
 		known[s] = true
 	}
-	return &Service{
-		store: st, validator: v, cursors: codec, scopes: scopes, known: known, now: now,
+	s := &Service{
+		store: st, validator: v, cursors: codec, previews: previews, scopes: scopes, known: known, now: now,
 		byValue: ratelimit.New(cmp.Or(cfg.RevokeByValuePerMinute, DefaultRevokeByValuePerMinute), time.Minute, 100_000),
-	}, nil
+	}
+	s.jobs = newJobRunner(s, cfg.Jobs)
+	return s, nil
 }
 
 // Scope list bounds: a token holding every scope must fit the scopes column

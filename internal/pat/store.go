@@ -37,6 +37,18 @@ type Store interface {
 		audit func(r store.LeakedRevocation) []*entity.AuditEvent,
 	) ([]*entity.PersonalAccessToken, int64, error)
 
+	CountMatching(ctx context.Context, q store.ListQuery) (tokens, owners int64, err error)
+	StartRevocationJob(ctx context.Context, job *entity.RevocationJob, q store.JobQuery, inline int, now entity.Time,
+		audit store.JobAudit,
+	) (*entity.RevocationJob, bool, [][]byte, error)
+	RevokeJobChunk(ctx context.Context, jobID, owner string, leaseUntil int64, q store.JobQuery, size int, now entity.Time,
+		audit store.JobAudit,
+	) (*entity.RevocationJob, [][]byte, error)
+	ClaimRevocationJob(ctx context.Context, owner string, now entity.Time, leaseUntil int64, maxAttempts int) (*entity.RevocationJob, error)
+	FailRevocationJob(ctx context.Context, jobID, owner string, now entity.Time) error
+	ReleaseRevocationJob(ctx context.Context, jobID, owner string) error
+	RevocationJob(ctx context.Context, orgID int64, id string) (*entity.RevocationJob, error)
+
 	UpdateSettings(ctx context.Context, orgID int64, apply func(org *entity.Organization) (*entity.AuditEvent, error)) (*entity.Organization, error)
 	ListAuditEvents(ctx context.Context, q store.AuditQuery) ([]*entity.AuditEvent, error)
 	RecordEvent(ctx context.Context, orgID int64, e *entity.AuditEvent) error

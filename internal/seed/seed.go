@@ -216,7 +216,11 @@ func (g *generator) token() (*entity.PersonalAccessToken, string, error) {
 	if g.rng.IntN(100) < 8 { // revoked
 		at := entity.TimeFromMillis(created + g.rng.Int64N(max(end-created, 1)))
 		by := g.users[g.rng.IntN(len(g.users))].ID
-		tok.RevokedAt, tok.RevokedByID = &at, &by
+		source := entity.RevokedByAdmin
+		if by == owner.ID {
+			source = entity.RevokedByOwner
+		}
+		tok.RevokedAt, tok.RevokedByID, tok.RevocationSource = &at, &by, &source
 		end = at.Millis()
 	}
 	if g.rng.IntN(100) < 75 && end > created { // used at least once

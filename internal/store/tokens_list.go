@@ -38,6 +38,9 @@ type ListQuery struct {
 	ExpiresAfter   *int64
 	LastUsedBefore *int64
 	NeverUsed      *bool
+	// CreatedUntil keeps tokens created at or before it (a revocation
+	// preview's time: tokens created since are never swept up).
+	CreatedUntil *int64 `json:",omitempty"`
 
 	Order OrderField
 	Desc  bool
@@ -135,6 +138,9 @@ func filterOn(db *gorm.DB, q ListQuery, a string) *gorm.DB {
 	}
 	if q.LastUsedBefore != nil {
 		db = db.Where(t+"last_used_at < ?", *q.LastUsedBefore)
+	}
+	if q.CreatedUntil != nil {
+		db = db.Where(t+"created_at <= ?", *q.CreatedUntil)
 	}
 	if q.NeverUsed != nil {
 		if *q.NeverUsed {

@@ -58,3 +58,50 @@ func (c *Client) MustUpdateSettings(input map[string]any) Settings {
 	c.MustDoInto(UpdateSettingsMutation, map[string]any{"input": input}, &out)
 	return out.UpdatePatSettings
 }
+
+// RevocationJobFields selects every field of a RevocationJob.
+const RevocationJobFields = `id state total revoked createdAt finishedAt createdBy { id email name accountType }`
+
+// PreviewQuery previews the revocation of the tokens matching $filter.
+const PreviewQuery = `query Preview($filter: PersonalAccessTokenFilter!) {
+  tokenRevocationPreview(filter: $filter) { matchingCount ownerCount confirmation expiresAt sample { ` + TokenFields + ` } } }`
+
+// RevokeMatchingMutation revokes the tokens matching $filter, confirmed.
+const RevokeMatchingMutation = `mutation RevokeMatching($filter: PersonalAccessTokenFilter!, $confirmation: String!) {
+  revokeTokensMatching(filter: $filter, confirmation: $confirmation) { ` + RevocationJobFields + ` } }`
+
+// RevocationJobQuery reads the revocation job $id.
+const RevocationJobQuery = `query Job($id: ID!) { revocationJob(id: $id) { ` + RevocationJobFields + ` } }`
+
+// MustPreview previews the revocation of filter's tokens, failing the test
+// on any error.
+func (c *Client) MustPreview(filter map[string]any) RevocationPreview {
+	c.t.Helper()
+	var out struct{ TokenRevocationPreview RevocationPreview }
+	c.MustDoInto(PreviewQuery, map[string]any{"filter": filter}, &out)
+	return out.TokenRevocationPreview
+}
+
+// RevokeMatching asks the API to revoke filter's tokens, errors and all.
+func (c *Client) RevokeMatching(filter map[string]any, confirmation string) *Response {
+	c.t.Helper()
+	return c.Do(RevokeMatchingMutation, map[string]any{"filter": filter, "confirmation": confirmation})
+}
+
+// MustRevokeMatching revokes filter's tokens, failing the test on any
+// error.
+func (c *Client) MustRevokeMatching(filter map[string]any, confirmation string) RevocationJob {
+	c.t.Helper()
+	var out struct{ RevokeTokensMatching RevocationJob }
+	c.MustDoInto(RevokeMatchingMutation, map[string]any{"filter": filter, "confirmation": confirmation}, &out)
+	return out.RevokeTokensMatching
+}
+
+// RevocationJob reads a revocation job (nil: none), failing the test on
+// any error.
+func (c *Client) RevocationJob(id string) *RevocationJob {
+	c.t.Helper()
+	var out struct{ RevocationJob *RevocationJob }
+	c.MustDoInto(RevocationJobQuery, map[string]any{"id": id}, &out)
+	return out.RevocationJob
+}

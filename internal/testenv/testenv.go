@@ -103,6 +103,7 @@ type Env struct {
 	// in-process requests (benchmarks without the network).
 	Handler http.Handler
 	server  *httptest.Server
+	crash   func()
 }
 
 var seq atomic.Int64
@@ -137,6 +138,11 @@ type Options struct {
 	// Logger receives the service's logs (default: the service's own
 	// default, slog.Default).
 	Logger *slog.Logger
+	// RevocationChunkSize, RevocationLease and RevocationPause configure
+	// background revocations by filter (as PATS_REVOCATION_CHUNK_SIZE,
+	// _LEASE and _PAUSE do; zero: the defaults).
+	RevocationChunkSize              int
+	RevocationLease, RevocationPause time.Duration
 }
 
 // New starts the service on a database of the given dialect.
@@ -179,6 +185,14 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 	a.Run(bgCtx)
 	srv := httptest.NewServer(a.Handler())
 	env := &Env{URL: srv.URL, Dialect: dialect, DatabaseURL: dbURL, DB: a.Database(), Clock: clock, Service: a.Service(), Validator: a.Validator(), Statements: statements, Handler: a.Handler(), server: srv}
+	env.crash = func() {
+		// The database first: what the instance does next fails, as
+		// when its process dies (nothing released, nothing flushed).
+		if sqlDB, err := a.Database().DB.DB(); err == nil {
+			_ = sqlDB.Close()
+		}
+		stopBackground()
+	}
 	t.Cleanup(func() {
 		srv.Close()
 		stopBackground()
@@ -189,6 +203,12 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 	}
 	return env
 }
+
+// Crash stops the instance as if its process died: its database
+// connections close under whatever it is doing, then its background work
+// stops, releasing nothing (leases run until they expire). Its HTTP
+// server stays up but can no longer reach the database.
+func (e *Env) Crash() { e.crash() }
 
 // serviceConfig is the configuration of a test service: what
 // config.Load makes of the environment a test deployment would have
@@ -217,6 +237,13 @@ func serviceConfig(t testing.TB, dbURL string, opts Options) config.Config {
 	cfg.GraphQLMaxValidationCost, cfg.GraphQLMaxComplexity, cfg.GraphQLTokenLimit = lim.MaxValidationCost, lim.MaxComplexity, lim.ParserTokens
 	cfg.GraphQLIntrospection = !lim.DisableIntrospection
 	cfg.SecretScanningKeysURL = opts.SecretScanningKeysURL
+	if opts.RevocationChunkSize > 0 {
+		cfg.RevocationChunkSize = opts.RevocationChunkSize
+	}
+	if opts.RevocationLease > 0 {
+		cfg.RevocationLease = opts.RevocationLease
+	}
+	cfg.RevocationPause = opts.RevocationPause
 	return cfg
 }
 

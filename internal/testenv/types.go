@@ -215,3 +215,23 @@ func (c *Client) MustDoInto(query string, vars map[string]any, out any) {
 	}
 	r.DecodeData(c.t, out)
 }
+
+// RevocationPreview is a RevocationPreview.
+type RevocationPreview struct {
+	MatchingCount int     `json:"matchingCount"`
+	OwnerCount    int     `json:"ownerCount"`
+	Sample        []Token `json:"sample"`
+	Confirmation  string  `json:"confirmation"`
+	ExpiresAt     Time    `json:"expiresAt"`
+}
+
+// RevocationJob is a RevocationJob.
+type RevocationJob struct {
+	ID         string `json:"id"`
+	State      string `json:"state"`
+	Total      int    `json:"total"`
+	Revoked    int    `json:"revoked"`
+	CreatedAt  Time   `json:"createdAt"`
+	FinishedAt *Time  `json:"finishedAt"`
+	CreatedBy  User   `json:"createdBy"`
+}

@@ -1,0 +1,296 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/patgov/pats/internal/entity"
+)
+
+// ErrLeaseLost is returned by RevokeJobChunk when the caller no longer
+// holds the job's lease (another instance took it over, or the job ended):
+// the chunk wrote nothing.
+var ErrLeaseLost = errors.New("revocation job: lease lost")
+
+// JobQuery is the filter of a revocation job in store terms: q's filter
+// (its order and page fields are ignored), within q.Reach's organization,
+// of tokens not revoked.
+type JobQuery = ListQuery
+
+// JobChunk is what a revocation job's audit callback gets: the job and
+// the locked tokens the chunk revokes.
+type JobChunk struct {
+	Job       *entity.RevocationJob
+	Unrevoked []*entity.PersonalAccessToken
+}
+
+// JobAudit returns the audit events of revoking a chunk's tokens.
+type JobAudit func(c JobChunk) []*entity.AuditEvent
+
+// StartRevocationJob records job (state RUNNING, its lease already set by
+// the caller) unless a job with its confirmation digest exists, which it
+// returns instead (existing true), writing nothing. When inline is at
+// least the number of tokens q matches, the job is done in the same
+// transaction: those tokens are revoked (by the job's creator, source
+// FILTER, with the events audit returns) and the job is SUCCEEDED with
+// total the count revoked; otherwise it is left to RevokeJobChunk, with
+// total as given. The organization's row is locked first, as by every
+// revocation (lockOrganizations), which also orders concurrent starts
+// with one confirmation. It returns the job as stored and the digests of
+// the tokens revoked.
+func (s *Store) StartRevocationJob(ctx context.Context, job *entity.RevocationJob, q JobQuery, inline int, now entity.Time,
+	audit JobAudit,
+) (stored *entity.RevocationJob, existing bool, revoked [][]byte, err error) {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
+		stored, existing, revoked = nil, false, nil
+		if err := s.lockOrganizations(tx, job.OrganizationID); err != nil {
+			return err
+		}
+		var prior entity.RevocationJob
+		err := tx.Where("organization_id = ? AND confirmation_digest = ?", job.OrganizationID, job.ConfirmationDigest).Take(&prior).Error
+		if err == nil {
+			stored, existing = &prior, true
+			return nil
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return fmt.Errorf("start revocation job: find: %w", err)
+		}
+		j := *job
+		var candidates []*entity.PersonalAccessToken
+		if inline > 0 {
+			if candidates, err = s.jobCandidates(tx, &j, q, inline+1); err != nil {
+				return err
+			}
+		}
+		if inline <= 0 || len(candidates) > inline {
+			if err := tx.Create(&j).Error; err != nil {
+				return fmt.Errorf("start revocation job: insert: %w", err)
+			}
+			stored = &j
+			return nil
+		}
+		j.State, j.FinishedAt, j.LeaseOwner, j.LeaseUntil = entity.JobSucceeded, &now, "", 0
+		if err := tx.Create(&j).Error; err != nil {
+			return fmt.Errorf("start revocation job: insert: %w", err)
+		}
+		n, digests, err := s.revokeChunk(tx, &j, candidates, now, audit)
+		if err != nil {
+			return err
+		}
+		j.Total, j.Revoked = n, n
+		if err := tx.Model(&entity.RevocationJob{}).Where("id = ?", j.ID).
+			Updates(map[string]any{"total": n, "revoked": n}).Error; err != nil {
+			return fmt.Errorf("start revocation job: update: %w", err)
+		}
+		stored, revoked = &j, digests
+		return nil
+	})
+	if err != nil {
+		return nil, false, nil, err
+	}
+	return stored, existing, revoked, nil
+}
+
+// RevokeJobChunk runs the next chunk of a job whose lease owner holds:
+// in one transaction it renews the lease until leaseUntil (Unix ms),
+// revokes up to size matching tokens after the job's position (source
+// FILTER, by the job's creator, with the events audit returns), and
+// advances the position and the count; when fewer than size remain the
+// job is SUCCEEDED and its lease dropped. ErrLeaseLost, writing nothing,
+// if owner does not hold the lease of a running job. q is the job's
+// filter. It returns the job as it now stands and the digests revoked.
+func (s *Store) RevokeJobChunk(ctx context.Context, jobID, owner string, leaseUntil int64, q JobQuery, size int, now entity.Time,
+	audit JobAudit,
+) (job *entity.RevocationJob, revoked [][]byte, err error) {
+	err = s.transaction(ctx, func(tx *gorm.DB) error {
+		job, revoked = nil, nil
+		// The job's row first: holding it orders this chunk with any
+		// claim, so a chunk commits only while its writer holds the lease.
+		res := tx.Model(&entity.RevocationJob{}).
+			Where("id = ? AND state = ? AND lease_owner = ?", jobID, entity.JobRunning, owner).
+			Update("lease_until", leaseUntil)
+		if res.Error != nil {
+			return fmt.Errorf("revocation job chunk: renew lease: %w", res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return ErrLeaseLost
+		}
+		var j entity.RevocationJob
+		if err := tx.Where("id = ?", jobID).Take(&j).Error; err != nil {
+			return fmt.Errorf("revocation job chunk: read: %w", err)
+		}
+		if err := s.lockOrganizations(tx, j.OrganizationID); err != nil {
+			return err
+		}
+		candidates, err := s.jobCandidates(tx, &j, q, size)
+		if err != nil {
+			return err
+		}
+		n, digests, err := s.revokeChunk(tx, &j, candidates, now, audit)
+		if err != nil {
+			return err
+		}
+		update := map[string]any{"revoked": gorm.Expr("revoked + ?", n), "attempts": 0}
+		j.Revoked += n
+		if len(candidates) > 0 {
+			last := candidates[len(candidates)-1]
+			j.PositionCreatedAt, j.PositionID = last.CreatedAt.Millis(), last.ID
+			update["position_created_at"], update["position_id"] = j.PositionCreatedAt, j.PositionID
+		}
+		if len(candidates) < size {
+			j.State, j.FinishedAt, j.LeaseOwner, j.LeaseUntil = entity.JobSucceeded, &now, "", 0
+			update["state"], update["finished_at"], update["lease_owner"], update["lease_until"] = j.State, now, "", 0
+		}
+		if err := tx.Model(&entity.RevocationJob{}).Where("id = ?", jobID).Updates(update).Error; err != nil {
+			return fmt.Errorf("revocation job chunk: progress: %w", err)
+		}
+		job, revoked = &j, digests
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return job, revoked, nil
+}
+
+// jobCandidates reads up to limit tokens of j's organization that match q,
+// are not revoked, were created by j's preview and come after j's
+// position in (created_at, id) order: a range of the creation index.
+func (s *Store) jobCandidates(tx *gorm.DB, j *entity.RevocationJob, q JobQuery, limit int) ([]*entity.PersonalAccessToken, error) {
+	q.Reach = Reach{OrgID: j.OrganizationID}
+	until := j.PreviewAt.Millis()
+	q.CreatedUntil = &until
+	db := filterOn(q.Reach.where(tx.Table("personal_access_tokens AS t"), "t"), q, "t").
+		Where("t.revoked_at IS NULL").
+		Where("(t.created_at > ? OR (t.created_at = ? AND t.id > ?))", j.PositionCreatedAt, j.PositionCreatedAt, j.PositionID)
+	var tokens []*entity.PersonalAccessToken
+	if err := db.Select("t.*").Order("t.created_at, t.id").Limit(limit).Find(&tokens).Error; err != nil {
+		return nil, fmt.Errorf("revocation job: candidates: %w", err)
+	}
+	return tokens, nil
+}
+
+// revokeChunk locks candidates by ID, revokes those still unrevoked as
+// j's (source FILTER, by j's creator) and writes their events: a fixed
+// number of statements for the chunk. It returns how many it revoked and
+// their digests.
+func (s *Store) revokeChunk(tx *gorm.DB, j *entity.RevocationJob, candidates []*entity.PersonalAccessToken, now entity.Time,
+	audit JobAudit,
+) (int, [][]byte, error) {
+	if len(candidates) == 0 {
+		return 0, nil, nil
+	}
+	ids := make([]string, len(candidates))
+	for i, t := range candidates {
+		ids[i] = t.ID
+	}
+	var locked []*entity.PersonalAccessToken
+	err := s.forUpdate(tx).Where("organization_id = ? AND id IN ? AND revoked_at IS NULL", j.OrganizationID, ids).
+		Order("created_at, id").Find(&locked).Error
+	if err != nil {
+		return 0, nil, fmt.Errorf("revocation job: lock: %w", err)
+	}
+	if len(locked) == 0 {
+		return 0, nil, nil
+	}
+	lockedIDs := make([]string, len(locked))
+	digests := make([][]byte, len(locked))
+	for i, t := range locked {
+		lockedIDs[i], digests[i] = t.ID, t.TokenDigest
+	}
+	n, err := writeRevocation(tx, j.OrganizationID, lockedIDs, j.CreatedByID, now, entity.RevokedByFilter,
+		audit(JobChunk{Job: j, Unrevoked: locked}))
+	if err != nil {
+		return 0, nil, err
+	}
+	return int(n), digests, nil
+}
+
+// ClaimRevocationJob takes the lease of the oldest running job whose lease
+// has expired at now (Unix ms) for owner until leaseUntil, counting the
+// attempt. A job claimed more than maxAttempts times without progress is
+// FAILED instead, and the next one is tried. It returns nil when there is
+// no job to run.
+func (s *Store) ClaimRevocationJob(ctx context.Context, owner string, now entity.Time, leaseUntil int64, maxAttempts int) (*entity.RevocationJob, error) {
+	for {
+		var ids []string
+		err := s.db.WithContext(ctx).Model(&entity.RevocationJob{}).
+			Where("state = ? AND lease_until < ?", entity.JobRunning, now.Millis()).
+			Order("lease_until, created_at").Limit(1).Pluck("id", &ids).Error
+		if err != nil {
+			return nil, fmt.Errorf("claim revocation job: find: %w", err)
+		}
+		if len(ids) == 0 {
+			return nil, nil
+		}
+		res := s.db.WithContext(ctx).Model(&entity.RevocationJob{}).
+			Where("id = ? AND state = ? AND lease_until < ?", ids[0], entity.JobRunning, now.Millis()).
+			Updates(map[string]any{"lease_owner": owner, "lease_until": leaseUntil, "attempts": gorm.Expr("attempts + 1")})
+		if res.Error != nil {
+			return nil, fmt.Errorf("claim revocation job: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			continue // another instance claimed it first
+		}
+		var j entity.RevocationJob
+		if err := s.db.WithContext(ctx).Where("id = ?", ids[0]).Take(&j).Error; err != nil {
+			return nil, fmt.Errorf("claim revocation job: read: %w", err)
+		}
+		if j.Attempts <= maxAttempts {
+			return &j, nil
+		}
+		if err := s.FailRevocationJob(ctx, j.ID, owner, now); err != nil && !errors.Is(err, ErrLeaseLost) {
+			return nil, err
+		}
+	}
+}
+
+// FailRevocationJob gives up owner's running job: FAILED, finished at now.
+// ErrLeaseLost if owner does not hold it.
+func (s *Store) FailRevocationJob(ctx context.Context, jobID, owner string, now entity.Time) error {
+	return s.endLease(ctx, jobID, owner, map[string]any{"state": entity.JobFailed, "finished_at": now, "lease_owner": "", "lease_until": 0})
+}
+
+// ReleaseRevocationJob drops owner's lease of a running job (a graceful
+// shutdown), so that another instance resumes it at once. ErrLeaseLost if
+// owner does not hold it.
+func (s *Store) ReleaseRevocationJob(ctx context.Context, jobID, owner string) error {
+	return s.endLease(ctx, jobID, owner, map[string]any{"lease_owner": "", "lease_until": 0})
+}
+
+func (s *Store) endLease(ctx context.Context, jobID, owner string, update map[string]any) error {
+	res := s.db.WithContext(ctx).Model(&entity.RevocationJob{}).
+		Where("id = ? AND state = ? AND lease_owner = ?", jobID, entity.JobRunning, owner).Updates(update)
+	if res.Error != nil {
+		return fmt.Errorf("revocation job: end lease: %w", res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return ErrLeaseLost
+	}
+	return nil
+}
+
+// RevocationJob returns the organization's job with the given ID;
+// ErrNotFound if there is none.
+func (s *Store) RevocationJob(ctx context.Context, orgID int64, id string) (*entity.RevocationJob, error) {
+	var j entity.RevocationJob
+	if err := s.db.WithContext(ctx).Where("organization_id = ? AND id = ?", orgID, id).Take(&j).Error; err != nil {
+		return nil, notFound(err, "revocation job")
+	}
+	return &j, nil
+}
+
+// CountMatching counts q's tokens and their distinct owners in one
+// statement.
+func (s *Store) CountMatching(ctx context.Context, q ListQuery) (tokens, owners int64, err error) {
+	var row struct{ Tokens, Owners int64 }
+	err = s.filtered(s.db.WithContext(ctx), q, "t").
+		Select("COUNT(*) AS tokens, COUNT(DISTINCT t.owner_id) AS owners").Scan(&row).Error
+	if err != nil {
+		return 0, 0, fmt.Errorf("count matching tokens: %w", err)
+	}
+	return row.Tokens, row.Owners, nil
+}
