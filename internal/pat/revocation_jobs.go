@@ -144,7 +144,7 @@ func (r *jobRunner) run(ctx context.Context, j *entity.RevocationJob) {
 				r.fail(ctx, j, err)
 				return
 			}
-			sleep(ctx, time.Duration(1<<failures)*100*time.Millisecond)
+			sleep(ctx, time.Duration(1<<failures)*50*time.Millisecond)
 			continue
 		}
 		failures = 0

@@ -156,15 +156,16 @@ func (s *Store) RevokeJobChunk(ctx context.Context, jobID, owner string, leaseUn
 	return job, revoked, nil
 }
 
-// jobCandidates reads up to limit tokens of j's organization that match q,
-// are not revoked, were created by j's preview and come after j's
-// position in (created_at, id) order: a range of the creation index.
+// jobCandidates reads up to limit tokens of j's organization that match q
+// (whose statuses keep revoked tokens out), were created by j's preview
+// and come after j's position in (created_at, id) order: a range of the
+// creation index. The lock that follows re-checks that they are not
+// revoked.
 func (s *Store) jobCandidates(tx *gorm.DB, j *entity.RevocationJob, q JobQuery, limit int) ([]*entity.PersonalAccessToken, error) {
 	q.Reach = Reach{OrgID: j.OrganizationID}
 	until := j.PreviewAt.Millis()
 	q.CreatedUntil = &until
 	db := filterOn(q.Reach.where(tx.Table("personal_access_tokens AS t"), "t"), q, "t").
-		Where("t.revoked_at IS NULL").
 		Where("(t.created_at > ? OR (t.created_at = ? AND t.id > ?))", j.PositionCreatedAt, j.PositionCreatedAt, j.PositionID)
 	var tokens []*entity.PersonalAccessToken
 	if err := db.Select("t.*").Order("t.created_at, t.id").Limit(limit).Find(&tokens).Error; err != nil {
