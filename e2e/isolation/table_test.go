@@ -112,12 +112,32 @@ func probes(unknownValue string) map[string][]probe {
 				return `mutation($t: String!) { revokeTokenByValue(token: $t) { outcome token { id } } }`, map[string]any{"t": arg}
 			}, func(b *tenant) string { return b.revoked.Secret }, unknownValue},
 		},
+		"tokenRevocationPreview": {
+			{"filter.ownerIds", admin, func(arg string) (string, map[string]any) {
+				return previewQ, map[string]any{"filter": map[string]any{"ownerIds": []string{arg}}}
+			}, func(b *tenant) string { return b.tag + "-alice" }, "nobody"},
+		},
+		"revocationJob": {
+			{"id", admin, func(arg string) (string, map[string]any) {
+				return `query($id: ID!) { revocationJob(id: $id) { id state total revoked createdBy { id } } }`, map[string]any{"id": arg}
+			}, func(b *tenant) string { return b.job }, unknownID},
+		},
+		"revokeTokensMatching": {
+			{"confirmation", admin, func(arg string) (string, map[string]any) {
+				return revokeMatchingQ, map[string]any{"filter": map[string]any{}, "confirmation": arg}
+			}, func(b *tenant) string { return b.confirmation }, "bm90LWEtY29uZmlybWF0aW9u"},
+		},
 		"revokeTokensByValue": {
 			{"tokens", admin, revokeValues, func(b *tenant) string { return b.tokens[0].Secret }, unknownValue},
 			{"tokens, already revoked", admin, revokeValues, func(b *tenant) string { return b.revoked.Secret }, unknownValue},
 		},
 	}
 }
+
+const (
+	previewQ        = `query($filter: PersonalAccessTokenFilter!) { tokenRevocationPreview(filter: $filter) { matchingCount ownerCount sample { id owner { id } } } }`
+	revokeMatchingQ = `mutation($filter: PersonalAccessTokenFilter!, $confirmation: String!) { revokeTokensMatching(filter: $filter, confirmation: $confirmation) { id state total revoked } }`
+)
 
 // revokeValues revokes one value with revokeTokensByValue.
 func revokeValues(arg string) (string, map[string]any) {
@@ -138,6 +158,12 @@ func ownOnlies() map[string][]ownOnly {
 		"availableScopes":           {{"scopes", do(member, `{ availableScopes }`, nil), true}},
 		"createPersonalAccessToken": {{"create", do(member, `mutation { createPersonalAccessToken(input: {name: "own-new", scopes: ["OR.Jobs"]}) { personalAccessToken { id owner { id } } } }`, nil), false}},
 		"updatePatSettings":         {{"settings", do(admin, `mutation { updatePatSettings(input: {maxLifespanDays: 5}) { enabled maxLifespanDays updatedBy { id } } }`, nil), false}},
+		// Another organization's confirmation is in the probes; this is
+		// one of the caller's own, confirmed.
+		"revokeTokensMatching": {{"a filter of its own users", func(t *testing.T, a *tenant) *testenv.Response {
+			return a.admin.RevokeMatching(map[string]any{"ownerIds": []string{a.tag + "-nobody-else"}},
+				a.admin.MustPreview(map[string]any{"ownerIds": []string{a.tag + "-nobody-else"}}).Confirmation)
+		}, false}},
 	}
 }
 

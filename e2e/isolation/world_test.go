@@ -22,6 +22,10 @@ type tenant struct {
 	cursor  string  // a personalAccessTokens cursor of the admin
 	audit   string  // an auditEvents cursor of the admin
 	users   string  // a users cursor of the admin
+	// job is a revocation job of the admin (one that matched nothing);
+	// confirmation a preview's confirmation of the admin, for every
+	// token of the organization.
+	job, confirmation string
 }
 
 type token struct{ ID, Secret, Hint string }
@@ -48,6 +52,9 @@ func newTenant(t *testing.T, env *testenv.Env, tag string) *tenant {
 	tn.revoked = create(t, tn.shared, tag+"-revoked")
 	tn.admin.MustDo(`mutation($ids: [ID!]!) { revokeTokens(ids: $ids) { revokedCount } }`, map[string]any{"ids": []string{tn.revoked.ID}})
 	tn.admin.MustDo(`mutation { updatePatSettings(input: {maxLifespanDays: 80}) { enabled } }`, nil)
+	nobody := map[string]any{"ownerIds": []string{tag + "-nobody"}}
+	tn.job = tn.admin.MustRevokeMatching(nobody, tn.admin.MustPreview(nobody).Confirmation).ID
+	tn.confirmation = tn.admin.MustPreview(map[string]any{}).Confirmation
 	var page struct {
 		PersonalAccessTokens testenv.Connection[testenv.Token]
 		AuditEvents          testenv.Connection[testenv.AuditEvent]
@@ -83,6 +90,7 @@ type snapshot struct {
 	Tokens []entity.PersonalAccessToken
 	Users  []entity.User
 	Events []entity.AuditEvent
+	Jobs   []entity.RevocationJob
 }
 
 // takeSnapshot reads every row of the organizations, in a fixed order.
@@ -101,6 +109,8 @@ WHERE o.external_id IN ? ORDER BY t.id`)
 WHERE o.external_id IN ? ORDER BY u.id`)
 	read(&s.Events, `SELECT e.* FROM audit_events e JOIN organizations o ON o.id = e.organization_id
 WHERE o.external_id IN ? ORDER BY e.id`)
+	read(&s.Jobs, `SELECT j.* FROM revocation_jobs j JOIN organizations o ON o.id = j.organization_id
+WHERE o.external_id IN ? ORDER BY j.id`)
 	return s
 }
 
