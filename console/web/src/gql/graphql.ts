@@ -102,8 +102,13 @@ export type RevocationSource =
   /** By the service, when a secret scanner (GitHub) found the token in public code; `AuditEvent.leakAlert` says where. */
   | 'SECRET_SCANNING';
 
-export type RevokeOutcome =
+/** What `revokeTokensByValue` did with one value. */
+export type RevokeByValueOutcome =
+  /** The token was already revoked, or an earlier copy of the value in the same call revoked it. */
   | 'ALREADY_REVOKED'
+  /** No token of the organization has this value: malformed, unknown and other organizations' values are all this, alike. */
+  | 'NOT_FOUND'
+  /** This call revoked the token. */
   | 'REVOKED';
 
 /** The caller's role in their organization, as their session token states it. */
@@ -184,12 +189,12 @@ export type RevokeTokensMutationVariables = Exact<{
 
 export type RevokeTokensMutation = { revokeTokens: { revokedCount: number, tokens: Array<{ id: string, status: TokenStatus }> } };
 
-export type RevokeTokenByValueMutationVariables = Exact<{
-  token: string;
+export type RevokeTokensByValueMutationVariables = Exact<{
+  tokens: Array<string> | string;
 }>;
 
 
-export type RevokeTokenByValueMutation = { revokeTokenByValue: { outcome: RevokeOutcome, token: { id: string, name: string, scopes: Array<string>, createdAt: string, expiresAt: string, lastUsedAt: string | null, status: TokenStatus, revokedAt: string | null, revocationSource: RevocationSource | null, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType }, revokedBy: { id: string, name: string, email: string, accountType: AccountType } | null } } };
+export type RevokeTokensByValueMutation = { revokeTokensByValue: { revokedCount: number, results: Array<{ index: number, outcome: RevokeByValueOutcome, token: { id: string, name: string, hint: string, owner: { id: string, name: string, email: string } } | null }> } };
 
 export type OrganizationUsersQueryVariables = Exact<{
   after?: string | null | undefined;
@@ -463,39 +468,27 @@ export const RevokeTokensDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RevokeTokensMutation, RevokeTokensMutationVariables>;
-export const RevokeTokenByValueDocument = new TypedDocumentString(`
-    mutation RevokeTokenByValue($token: String!) {
-  revokeTokenByValue(token: $token) {
-    outcome
-    token {
-      ...TokenFields
+export const RevokeTokensByValueDocument = new TypedDocumentString(`
+    mutation RevokeTokensByValue($tokens: [String!]!) {
+  revokeTokensByValue(tokens: $tokens) {
+    revokedCount
+    results {
+      index
+      outcome
+      token {
+        id
+        name
+        hint
+        owner {
+          id
+          name
+          email
+        }
+      }
     }
   }
 }
-    fragment UserFields on User {
-  id
-  name
-  email
-  accountType
-}
-fragment TokenFields on PersonalAccessToken {
-  id
-  name
-  owner {
-    ...UserFields
-  }
-  scopes
-  createdAt
-  expiresAt
-  lastUsedAt
-  status
-  revokedAt
-  revokedBy {
-    ...UserFields
-  }
-  revocationSource
-  hint
-}`) as unknown as TypedDocumentString<RevokeTokenByValueMutation, RevokeTokenByValueMutationVariables>;
+    `) as unknown as TypedDocumentString<RevokeTokensByValueMutation, RevokeTokensByValueMutationVariables>;
 export const OrganizationUsersDocument = new TypedDocumentString(`
     query OrganizationUsers($after: String) {
   users(first: 100, after: $after) {

@@ -1,6 +1,7 @@
 // The "Personal Access Tokens" tab (admins): every token of the
 // organization, searchable, filterable and sortable, revocable one by one
-// or by selection; revoking a leaked token by its value; the policy.
+// or by selection; revoking leaked tokens by their values, found in pasted
+// text or files; the policy.
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { describeError } from '../../api/errorSentences';
@@ -119,7 +120,7 @@ export function InventoryPage() {
         </div>
         <div class="button-row">
           <button type="button" class="button" onClick={() => setDialog({ kind: 'revokeByValue' })}>
-            Revoke token
+            Revoke tokens
           </button>
           <button type="button" class="button" onClick={exportCSV} disabled={exporting}>
             {exporting ? 'Exporting…' : 'Export CSV'}
