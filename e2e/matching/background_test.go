@@ -99,6 +99,8 @@ func TestBackgroundJobResumedAfterCrash(t *testing.T) {
 			if kept, actual := unrevokedCounter(t, b, org); kept != 0 || actual != 0 {
 				t.Fatalf("unrevoked counter %d, actual %d; want 0", kept, actual)
 			}
+			wantMetrics(t, b, `pats_revocation_jobs_total{event="resumed"} 1`, `pats_revocation_jobs_total{event="succeeded"} 1`,
+				`pats_revocation_job_chunk_failures_total 0`)
 		})
 	}
 }

@@ -1,6 +1,9 @@
 package matching
 
 import (
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/patgov/pats/internal/testenv"
@@ -70,4 +73,23 @@ func unrevokedCounter(t testing.TB, env *testenv.Env, org string) (kept, actual 
 		t.Fatal(err)
 	}
 	return kept, actual
+}
+
+// wantMetrics fails t unless the instance's /metrics holds every line.
+func wantMetrics(t testing.TB, env *testenv.Env, lines ...string) {
+	t.Helper()
+	resp, err := http.Get(env.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range lines {
+		if !strings.Contains(string(body), want+"\n") {
+			t.Errorf("metrics: missing %q", want)
+		}
+	}
 }

@@ -68,6 +68,8 @@ func TestOffboardingInline(t *testing.T) {
 		if kept, actual := unrevokedCounter(t, env, org); kept != actual {
 			t.Fatalf("unrevoked counter %d, actual %d", kept, actual)
 		}
+		wantMetrics(t, env, `pats_revocation_job_tokens_revoked_total 3`,
+			`pats_revocation_jobs_total{event="inline"} 1`, `pats_revocation_jobs_total{event="succeeded"} 1`)
 	})
 }
 

@@ -132,8 +132,11 @@ func (a *App) build(jwtKey []byte, o options) error {
 		CursorKey:              deriveKey(jwtKey, "pats cursor key v1"),
 		RevokeByValuePerMinute: cfg.RevokeByValuePerMinute,
 		PreviewKey:             deriveKey(jwtKey, "pats revocation preview key v1"),
-		Jobs:                   pat.JobConfig{ChunkSize: cfg.RevocationChunkSize, Lease: cfg.RevocationLease, Pause: cfg.RevocationPause},
-		Now:                    o.now,
+		Jobs: pat.JobConfig{
+			ChunkSize: cfg.RevocationChunkSize, Lease: cfg.RevocationLease, Pause: cfg.RevocationPause,
+			OnChunk: a.metrics.ObserveRevocationChunk, OnJob: a.metrics.ObserveRevocationJob,
+		},
+		Now: o.now,
 	})
 	if err != nil {
 		return err

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/patgov/pats/internal/pat"
 )
 
 func env(m map[string]string) func(string) string {
@@ -391,6 +393,34 @@ func TestLoadSecretScanningKeysURL(t *testing.T) {
 		}
 		if err != nil || c.SecretScanningKeysURL != tt.want {
 			t.Errorf("%q: got %q, %v; want %q", tt.value, c.SecretScanningKeysURL, err, tt.want)
+		}
+	}
+}
+
+// TestLoadRevocationJobs: the background revocation settings default to
+// the domain's values, accept their range and refuse anything else by
+// name.
+func TestLoadRevocationJobs(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RevocationChunkSize != pat.DefaultJobChunkSize || c.RevocationLease != pat.DefaultJobLease || c.RevocationPause != 0 {
+		t.Fatalf("defaults: got %d, %v, %v", c.RevocationChunkSize, c.RevocationLease, c.RevocationPause)
+	}
+	c, err = Load(env(map[string]string{"PATS_REVOCATION_CHUNK_SIZE": "1000", "PATS_REVOCATION_LEASE": "2m", "PATS_REVOCATION_PAUSE": "250ms"}))
+	if err != nil || c.RevocationChunkSize != 1000 || c.RevocationLease != 2*time.Minute || c.RevocationPause != 250*time.Millisecond {
+		t.Fatalf("set: got %d, %v, %v, %v", c.RevocationChunkSize, c.RevocationLease, c.RevocationPause, err)
+	}
+	for name, values := range map[string][]string{
+		"PATS_REVOCATION_CHUNK_SIZE": {"0", "1001", "x", "-5"},
+		"PATS_REVOCATION_LEASE":      {"500ms", "11m", "30"},
+		"PATS_REVOCATION_PAUSE":      {"-1s", "11s", "fast"},
+	} {
+		for _, v := range values {
+			if _, err := Load(env(map[string]string{name: v})); err == nil || !strings.HasPrefix(err.Error(), name+" ") {
+				t.Errorf("%s=%q: got %v, want an error naming it", name, v, err)
+			}
 		}
 	}
 }

@@ -1,7 +1,8 @@
 // Package metrics exposes the service's Prometheus metrics at GET /metrics:
 // GraphQL operations by root field and outcome code with their latency,
 // introspection outcomes and latency, validation-cache hits and misses,
-// last-use flush sizes and failures, and database pool statistics.
+// last-use flush sizes and failures, revocations by filter, and database
+// pool statistics.
 package metrics
 
 import (
@@ -25,6 +26,7 @@ type Metrics struct {
 	introspectionLatency prometheus.Histogram
 	flushSize            prometheus.Histogram
 	flushFailures        prometheus.Counter
+	revocations          *revocationJobs
 }
 
 // New registers the service's metrics, with the statistics of the
@@ -59,7 +61,9 @@ func New(db *sql.DB) *Metrics {
 			Name: "pats_last_used_flush_failures_total",
 			Help: "Batched writes of last-use times that failed (they are retried).",
 		}),
+		revocations: newRevocationJobs(),
 	}
+	m.reg.MustRegister(m.revocations.collectors()...)
 	m.reg.MustRegister(m.operations, m.operationLatency, m.introspections, m.introspectionLatency,
 		m.flushSize, m.flushFailures, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db != nil {

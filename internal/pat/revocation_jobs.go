@@ -44,6 +44,12 @@ type JobConfig struct {
 	// Pause is the wait between two chunks of a job (default none), to
 	// spare the database during a long job.
 	Pause time.Duration
+	// OnChunk, when set, learns of each chunk: the tokens it revoked, or
+	// its failure (metrics). A job done within the call is one chunk.
+	OnChunk func(revoked int, err error)
+	// OnJob, when set, learns of each job event: "inline" or
+	// "background" (started), "resumed", "succeeded", "failed".
+	OnJob func(event string)
 }
 
 // jobRunner runs this instance's revocation jobs, one at a time: those it
@@ -55,15 +61,25 @@ type jobRunner struct {
 	lease, pause time.Duration
 	chunk        int
 	queue        chan *entity.RevocationJob
+	onChunk      func(revoked int, err error)
+	onJob        func(event string)
 }
 
 func newJobRunner(svc *Service, cfg JobConfig) *jobRunner {
-	return &jobRunner{
+	r := &jobRunner{
 		svc: svc, owner: ulid.Make().String(),
 		lease: cmp.Or(cfg.Lease, DefaultJobLease), pause: cfg.Pause,
-		chunk: min(cmp.Or(cfg.ChunkSize, DefaultJobChunkSize), InlineRevocationLimit),
-		queue: make(chan *entity.RevocationJob, jobQueue),
+		chunk:   min(cmp.Or(cfg.ChunkSize, DefaultJobChunkSize), InlineRevocationLimit),
+		queue:   make(chan *entity.RevocationJob, jobQueue),
+		onChunk: cfg.OnChunk, onJob: cfg.OnJob,
 	}
+	if r.onChunk == nil {
+		r.onChunk = func(int, error) {}
+	}
+	if r.onJob == nil {
+		r.onJob = func(string) {}
+	}
+	return r
 }
 
 // start queues a job this instance has just started (and holds the lease
@@ -113,6 +129,7 @@ func (r *jobRunner) claimAll(ctx context.Context) {
 			return
 		}
 		logJob(ctx, j, "revocation job resumed", "attempt", j.Attempts)
+		r.onJob("resumed")
 		r.run(ctx, j)
 	}
 }
@@ -139,6 +156,7 @@ func (r *jobRunner) run(ctx context.Context, j *entity.RevocationJob) {
 				return
 			}
 			failures++
+			r.onChunk(0, err)
 			slog.WarnContext(ctx, "revocation job: chunk failed", "job", j.ID, "failures", failures, "err", err)
 			if failures >= jobMaxChunkFailures {
 				r.fail(ctx, j, err)
@@ -148,9 +166,11 @@ func (r *jobRunner) run(ctx context.Context, j *entity.RevocationJob) {
 			continue
 		}
 		failures = 0
+		r.onChunk(len(revoked), nil)
 		r.svc.validator.invalidate(store.Changes{RevokedDigests: revoked})
 		if next.State != entity.JobRunning {
 			logJob(ctx, next, "revocation job done")
+			r.onJob("succeeded")
 			return
 		}
 		sleep(ctx, r.pause)
@@ -177,6 +197,7 @@ func (r *jobRunner) fail(ctx context.Context, j *entity.RevocationJob, cause err
 		return
 	}
 	logJob(ctx, j, "revocation job failed", "err", cause)
+	r.onJob("failed")
 }
 
 // jobQuery rebuilds the store query of j's filter as it was confirmed:

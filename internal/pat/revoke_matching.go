@@ -141,8 +141,15 @@ func (s *Service) RevokeTokensMatching(ctx context.Context, p *auth.Principal, f
 		return nil, err
 	}
 	s.validator.invalidate(store.Changes{RevokedDigests: revoked})
-	if !existing && stored.State == entity.JobRunning {
+	switch {
+	case existing:
+	case stored.State == entity.JobRunning:
+		s.jobs.onJob("background")
 		s.jobs.start(stored)
+	default:
+		s.jobs.onJob("inline")
+		s.jobs.onChunk(len(revoked), nil)
+		s.jobs.onJob("succeeded")
 	}
 	return stored, nil
 }
