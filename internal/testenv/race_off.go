@@ -2,5 +2,5 @@
 
 package testenv
 
-// raceDetector is false in builds without -race (see race_on.go).
-const raceDetector = false
+// RaceDetector is false in builds without -race (see race_on.go).
+const RaceDetector = false

@@ -126,7 +126,7 @@ type Options struct {
 	RevokeByValuePerMinute, IntrospectionPerSecond int
 	// RequestTimeout bounds each GraphQL request, database calls included
 	// (zero: the service's default, 15 s; under the race detector 60 s,
-	// see raceDetector).
+	// see RaceDetector).
 	RequestTimeout time.Duration
 	// DevMode runs the service as without PATS_JWT_SECRET: the console's
 	// development sign-in (POST /admin/api/dev-session) mints sessions
@@ -358,7 +358,7 @@ func Main(m interface{ Run() int }) int {
 // test asked for, else the service's default, stretched under the race
 // detector, where the 1,000-token tests take seconds in SQLite.
 func requestTimeout(asked time.Duration) time.Duration {
-	if asked == 0 && raceDetector {
+	if asked == 0 && RaceDetector {
 		return 60 * time.Second
 	}
 	return asked
