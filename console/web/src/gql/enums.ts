@@ -65,12 +65,23 @@ export type PersonalAccessTokenOrderField =
   /** Case-insensitive. */
   | 'NAME';
 
+/** Where a revocation by filter stands. */
+export type RevocationJobState =
+  /** Given up after repeated failures; the tokens revoked so far stay revoked. Preview again to finish. */
+  | 'FAILED'
+  /** Revoking, in chunks; `revoked` grows. */
+  | 'RUNNING'
+  /** Done: every matching token is revoked (by this job or, meanwhile, otherwise). */
+  | 'SUCCEEDED';
+
 /** How a token was revoked. */
 export type RevocationSource =
   /** By an admin, with `revokeTokens`, when the admin is not the owner. */
   | 'ADMIN'
   /** By an admin who pasted the token's secret value (`revokeTokenByValue`, `revokeTokensByValue`). */
   | 'BY_VALUE'
+  /** By an admin's `revokeTokensMatching` (revocation by filter); `AuditEvent.revocationJobId` names the job. */
+  | 'FILTER'
   /** By its owner, with `revokeTokens`. */
   | 'OWNER'
   /** By the service, when a secret scanner (GitHub) found the token in public code; `AuditEvent.leakAlert` says where. */

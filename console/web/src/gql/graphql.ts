@@ -97,6 +97,8 @@ export type RevocationSource =
   | 'ADMIN'
   /** By an admin who pasted the token's secret value (`revokeTokenByValue`, `revokeTokensByValue`). */
   | 'BY_VALUE'
+  /** By an admin's `revokeTokensMatching` (revocation by filter); `AuditEvent.revocationJobId` names the job. */
+  | 'FILTER'
   /** By its owner, with `revokeTokens`. */
   | 'OWNER'
   /** By the service, when a secret scanner (GitHub) found the token in public code; `AuditEvent.leakAlert` says where. */
@@ -140,7 +142,7 @@ export type AuditEventsQueryVariables = Exact<{
 }>;
 
 
-export type AuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: AuditAction, occurredAt: string, revocationSource: RevocationSource | null, requestId: string, clientRequestId: string | null, clientIp: string, actor: { id: string, name: string, email: string, accountType: AccountType }, token: { id: string, name: string, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType } } | null, leakAlert: { url: string, source: string } | null, export: { format: string } | null, settingsChange: { previousEnabled: boolean, enabled: boolean, previousMaxLifespanDays: number, maxLifespanDays: number } | null }> } };
+export type AuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: AuditAction, occurredAt: string, revocationSource: RevocationSource | null, revocationJobId: string | null, requestId: string, clientRequestId: string | null, clientIp: string, actor: { id: string, name: string, email: string, accountType: AccountType }, token: { id: string, name: string, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType } } | null, leakAlert: { url: string, source: string } | null, export: { format: string } | null, settingsChange: { previousEnabled: boolean, enabled: boolean, previousMaxLifespanDays: number, maxLifespanDays: number } | null }> } };
 
 export type UserFieldsFragment = { id: string, name: string, email: string, accountType: AccountType };
 
@@ -292,6 +294,7 @@ export const AuditEventsDocument = new TypedDocumentString(`
         }
       }
       revocationSource
+      revocationJobId
       leakAlert {
         url
         source

@@ -31,3 +31,18 @@ describe('secret-scanning revocations', () => {
     expect(leakLocation({ ...base, leakAlert: null } as AuditEvent)).toBeNull();
   });
 });
+
+describe('revocations by filter', () => {
+  it('names the filter and the job', () => {
+    const event = {
+      ...base,
+      revocationSource: 'FILTER',
+      revocationJobId: '01JOB',
+      leakAlert: null,
+    } as unknown as AuditEvent;
+    expect(eventDetails(event)).toEqual([
+      'Revoked by an admin, with every token matching a filter',
+      'Revocation job 01JOB',
+    ]);
+  });
+});

@@ -16,6 +16,7 @@ const sourceLabels: Record<RevocationSource, string> = {
   ADMIN: 'by an admin',
   BY_VALUE: 'by an admin who pasted its value',
   SECRET_SCANNING: 'by GitHub secret scanning, which found it in public code',
+  FILTER: 'by an admin, with every token matching a filter',
 };
 
 export function actionLabel(action: AuditAction): string {
@@ -28,6 +29,7 @@ export const auditActions = Object.keys(actionLabels) as AuditAction[];
 export function eventDetails(event: AuditEvent): string[] {
   const details: string[] = [];
   if (event.revocationSource) details.push(`Revoked ${sourceLabels[event.revocationSource]}`);
+  if (event.revocationJobId) details.push(`Revocation job ${event.revocationJobId}`);
   if (event.export) details.push(`Downloaded as ${event.export.format.toUpperCase()}`);
   const change = event.settingsChange;
   if (change) {
