@@ -47,6 +47,10 @@ type bench struct {
 	introBodies []string // form bodies of the introspection secrets
 	digests     [][]byte // their digests, for the DB floor
 	tail        []string // secrets for revokeTokenByValue
+	byValuePool []string // secrets for revokeTokensByValue and its floor
+	adminID     int64    // the benchmark admin's user ID in bench-big, once provisioned
+	bigTotal    int64    // every token of bench-big, for the export
+	oneOffs     map[string]*oneOff
 
 	seedBig, seedSmall time.Duration // zero when --skip-seed
 	restored           int64
@@ -116,7 +120,7 @@ func (b *bench) run(ctx context.Context) error {
 		t0 := time.Now()
 		if err := phase(ctx, fmt.Sprintf("seed %s (%d users, %d tokens)", bigOrg, o.users, o.tokens), 30*time.Minute, func(ctx context.Context) error {
 			return runSeed(ctx, b.bin, b.dbURL, "--org", bigOrg, "--users", fmt.Sprint(o.users), "--tokens", fmt.Sprint(o.tokens),
-				"--secrets-file", bigSecrets, "--secrets", "5000")
+				"--secrets-file", bigSecrets, "--secrets", fmt.Sprint(bigSecretsWanted(o)))
 		}); err != nil {
 			return err
 		}
@@ -136,35 +140,47 @@ func (b *bench) run(ctx context.Context) error {
 		return err
 	}
 
-	// Floors a and b, with no server running.
-	if err := b.httpFloor(ctx); err != nil {
-		return err
-	}
-	if err := b.dbFloor(ctx); err != nil {
-		return err
+	skip := o.skip
+	if !skip["introspection"] {
+		// Floors a and b, with no server running.
+		if err := b.httpFloor(ctx); err != nil {
+			return err
+		}
+		if err := b.dbFloor(ctx); err != nil {
+			return err
+		}
+		// d: introspection with the validation cache disabled.
+		srv, err := b.start(ctx, "cache-off", "PATS_VALIDATION_CACHE_SIZE=0")
+		if err != nil {
+			return err
+		}
+		if err := b.introspection(ctx, "d", srv); err != nil {
+			return err
+		}
+		srv.stop()
 	}
 
-	// d: introspection with the validation cache disabled.
-	srv, err := b.start(ctx, "cache-off", "PATS_VALIDATION_CACHE_SIZE=0")
+	// Everything else with the cache on (the default).
+	srv, err := b.start(ctx, "cache-on")
 	if err != nil {
 		return err
 	}
-	if err := b.introspection(ctx, "d", srv); err != nil {
-		return err
+	if !skip["introspection"] {
+		if err := b.introspection(ctx, "c", srv); err != nil {
+			return err
+		}
 	}
-	srv.stop()
-
-	// Everything else with the cache on (the default).
-	if srv, err = b.start(ctx, "cache-on"); err != nil {
-		return err
+	if !skip["pages"] {
+		if err := b.pages(ctx, srv); err != nil {
+			return err
+		}
 	}
-	if err := b.introspection(ctx, "c", srv); err != nil {
-		return err
+	if !skip["revocations"] {
+		if err := b.revocations(ctx, srv); err != nil {
+			return err
+		}
 	}
-	if err := b.pages(ctx, srv); err != nil {
-		return err
-	}
-	if err := b.revocations(ctx, srv); err != nil {
+	if err := b.leakResponse(ctx, srv); err != nil {
 		return err
 	}
 	srv.stop()
@@ -188,6 +204,14 @@ func (b *bench) run(ctx context.Context) error {
 		return fmt.Errorf("no request succeeded in: %s", strings.Join(failed, "; "))
 	}
 	return nil
+}
+
+// bigSecretsWanted is how many secrets the seed of bench-big writes: 5,000
+// for introspection and revokeTokenByValue, those of revokeTokensByValue
+// and its floor, and a margin for the tokens that expire too soon
+// (usableSecrets).
+func bigSecretsWanted(o options) int {
+	return 5000 + byValueNeed(o.byValueIters) + 2000
 }
 
 // mysqlConfig is the go-sql-driver configuration of a mysql:// URL, as the
@@ -258,7 +282,7 @@ func (b *bench) loadFixtures(ctx context.Context, secretsPath string) error {
 		return fmt.Errorf("organization %s (seeded? drop --skip-seed): %w", smallOrg, err)
 	}
 	res, err := b.db.ExecContext(ctx, `UPDATE personal_access_tokens t JOIN users u ON u.id = t.revoked_by_id
-SET t.revoked_at = NULL, t.revoked_by_id = NULL WHERE u.subject = ?`, adminSub)
+SET t.revoked_at = NULL, t.revoked_by_id = NULL, t.revocation_source = NULL WHERE u.subject = ?`, adminSub)
 	if err != nil {
 		return fmt.Errorf("undo previous revocations: %w", err)
 	}
@@ -286,11 +310,23 @@ WHERE o.external_id IN (?, ?)`, bigOrg, smallOrg)
 	if err != nil {
 		return fmt.Errorf("secrets (seeded? drop --skip-seed): %w", err)
 	}
+	seeded := len(secrets)
 	if secrets, err = b.usableSecrets(ctx, secrets); err != nil {
 		return err
 	}
+	if dropped := seeded - len(secrets); dropped > 0 {
+		b.notes = append(b.notes, fmt.Sprintf("%d of the %d seeded secrets were left out: their tokens are revoked, expired or expire within a day", dropped, seeded))
+		logf("secrets: %d usable, %d left out (revoked, expired or expiring within a day)", len(secrets), dropped)
+	}
 	if len(secrets) < 20 {
 		return fmt.Errorf("only %d usable secrets in %s", len(secrets), secretsPath)
+	}
+	// The newest secrets (they live longest) for revokeTokensByValue and
+	// its floor, leaving at least 4,000 (or half) for the rest, as before.
+	if !b.opts.skip["by-value"] {
+		n := min(byValueNeed(b.opts.byValueIters), max(len(secrets)-4000, len(secrets)/2))
+		b.byValuePool = secrets[len(secrets)-n:]
+		secrets = secrets[:len(secrets)-n]
 	}
 	nTail := min(tailShare, len(secrets)/4)
 	head := secrets[:len(secrets)-nTail]
@@ -300,7 +336,8 @@ WHERE o.external_id IN (?, ?)`, bigOrg, smallOrg)
 		b.digests = append(b.digests, digest[:])
 		b.introBodies = append(b.introBodies, "token="+url.QueryEscape(s))
 	}
-	logf("%s: %d listed tokens; %d secrets for introspection, %d for revokeTokenByValue", bigOrg, b.listed, len(head), len(b.tail))
+	logf("%s: %d listed tokens; %d secrets for introspection, %d for revokeTokenByValue, %d for revokeTokensByValue and its floor",
+		bigOrg, b.listed, len(head), len(b.tail), len(b.byValuePool))
 	return nil
 }
 
@@ -351,10 +388,6 @@ func (b *bench) usableSecrets(ctx context.Context, secrets []string) ([]string, 
 		if r, ok := found[string(digest[:])]; ok && min(r.expires, r.created+b.lifespanMs) > horizon {
 			usable = append(usable, s)
 		}
-	}
-	if dropped := len(secrets) - len(usable); dropped > 0 {
-		b.notes = append(b.notes, fmt.Sprintf("%d of the %d seeded secrets were left out: their tokens are revoked, expired or expire within a day", dropped, len(secrets)))
-		logf("secrets: %d usable, %d left out (revoked, expired or expiring within a day)", len(usable), dropped)
 	}
 	return usable, nil
 }

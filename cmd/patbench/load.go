@@ -17,6 +17,7 @@ type result struct {
 	n        int // successful requests completed in the measured window
 	errors   int // failed requests in the measured window
 	p50, p99 time.Duration
+	p90, max time.Duration // reported for the leak-response calls (few, slow)
 	rps      float64
 	firstErr string
 	// CPU time per request (warm-up included) of the server, MariaDB
@@ -144,7 +145,9 @@ func summarize(name string, clients int, lat []time.Duration, dur time.Duration)
 	r := &result{name: name, clients: clients, n: len(lat)}
 	if len(lat) > 0 {
 		r.p50 = percentile(lat, 0.50)
+		r.p90 = percentile(lat, 0.90)
 		r.p99 = percentile(lat, 0.99)
+		r.max = lat[len(lat)-1]
 	}
 	if dur > 0 {
 		r.rps = float64(len(lat)) / dur.Seconds()

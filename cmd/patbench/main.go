@@ -9,7 +9,10 @@
 // validation cache disabled, once with it on), and drives each workload with
 // a closed loop of keep-alive clients for --duration after a warm-up. Every
 // workload is reported beside its floor: a bare net/http server, a raw
-// database/sql point lookup, or the raw keyset SQL of the same page. It
+// database/sql point lookup, or the raw keyset SQL of the same page. The
+// leak-response workloads come last: an export of every token (k), batch
+// revocation by value (j) and a revocation by filter (l), each beside the
+// raw SQL of the same work; --skip leaves groups of workloads out. It
 // exits non-zero only on errors, never on missed targets. See
 // docs/PERFORMANCE.md.
 package main
@@ -21,6 +24,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -53,8 +57,42 @@ type options struct {
 	workdir       string
 	position      int
 	revokeIters   int
+	byValueIters  int
+	filterTokens  int
+	skip          map[string]bool
 	walkBudget    time.Duration
 	args          []string
+}
+
+// workloadGroups are the names --skip accepts, each with the workloads it
+// leaves out.
+var workloadGroups = map[string]string{
+	"introspection": "a-d (floors, introspection; and the cache-off server start)",
+	"pages":         "e-h (inventory pages, their SQL, the walk to the deep page)",
+	"revocations":   "i1, i2 (revokeTokens x1000, revokeTokenByValue)",
+	"by-value":      "j, j0 (revokeTokensByValue x1000 and its SQL)",
+	"export":        "k, k0 (CSV export of the big organization and its SQL)",
+	"filter":        "l, l0 (revocation by filter and its SQL)",
+}
+
+// parseSkip reads a comma-separated list of workloadGroups names.
+func parseSkip(list string) (map[string]bool, error) {
+	skip := map[string]bool{}
+	for name := range strings.SplitSeq(list, ",") {
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		if _, ok := workloadGroups[name]; !ok {
+			names := make([]string, 0, len(workloadGroups))
+			for n := range workloadGroups {
+				names = append(names, n)
+			}
+			slices.Sort(names)
+			return nil, fmt.Errorf("--skip: unknown workload group %q (want some of %s)", name, strings.Join(names, ", "))
+		}
+		skip[name] = true
+	}
+	return skip, nil
 }
 
 func parseFlags(args []string) (options, error) {
@@ -76,6 +114,9 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.position, "position", 500_000, "position of the deep page (capped at half the big organization's listed tokens)")
 	fs.DurationVar(&o.walkBudget, "walk-budget", 5*time.Minute, "time allowed for walking to the deep page; past it the walk stops and its full time is extrapolated")
 	fs.IntVar(&o.revokeIters, "revoke-iterations", 20, "measured revokeTokens calls of 1,000 IDs each")
+	fs.IntVar(&o.byValueIters, "by-value-iterations", 20, "measured revokeTokensByValue calls of 1,000 values each (and as many transactions of its SQL floor)")
+	fs.IntVar(&o.filterTokens, "filter-revoke-tokens", 100_000, "tokens the revocation by filter matches (and, on other owners, its SQL floor)")
+	skip := fs.String("skip", "", "comma-separated workload groups not to run: introspection, pages, revocations, by-value, export, filter")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -93,6 +134,12 @@ func parseFlags(args []string) (options, error) {
 		return o, errors.New("--mysql must be a mysql:// URL")
 	case o.database == "" || strings.ContainsAny(o.database, "`/?# "):
 		return o, errors.New("--database must be a plain name")
+	case o.byValueIters < 1 || o.filterTokens < 1000:
+		return o, errors.New("need --by-value-iterations >= 1 and --filter-revoke-tokens >= 1000")
+	}
+	var err error
+	if o.skip, err = parseSkip(*skip); err != nil {
+		return o, err
 	}
 	o.mysql = strings.TrimRight(o.mysql, "/")
 	if o.workdir == "" {
@@ -130,7 +177,7 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	b := &bench{opts: opts, results: map[string]*result{}}
+	b := &bench{opts: opts, results: map[string]*result{}, oneOffs: map[string]*oneOff{}}
 	defer b.close()
 	return b.run(ctx)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -12,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -155,7 +153,7 @@ func (s *server) stop() {
 	case <-s.exited:
 	default:
 		if kb, err := peakRSSKB(s.cmd.Process.Pid); err == nil {
-			s.peakKB = kb
+			s.peakKB = max(s.peakKB, kb) // a workload may have reset VmHWM (resetPeak)
 		}
 		_ = s.cmd.Process.Signal(syscall.SIGTERM)
 		select {
@@ -171,20 +169,7 @@ func (s *server) stop() {
 }
 
 // peakRSSKB reads VmHWM (the resident set's high-water mark) of pid.
-func peakRSSKB(pid int) (int64, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-		}
-	}
-	return 0, errors.New("no VmHWM in /proc status")
-}
+func peakRSSKB(pid int) (int64, error) { return procStatusKB(pid, "VmHWM:") }
 
 // tail returns the last n lines of a file.
 func tail(path string, n int) string {

@@ -29,6 +29,13 @@ func lockWorkdir(dir string) error {
 	return nil
 }
 
+// resetPeakRSS resets VmHWM of pid to its current resident set (Linux
+// 4.0 and later: "5" in /proc/<pid>/clear_refs), so that the peak of one
+// workload can be read apart from the process's earlier ones.
+func resetPeakRSS(pid int) error {
+	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0)
+}
+
 // lockFile holds the locked file for the life of the process: a file no
 // variable refers to could be closed by its finalizer, releasing the lock.
 //

@@ -2,7 +2,10 @@
 
 package main
 
-import "syscall"
+import (
+	"errors"
+	"syscall"
+)
 
 // childAttr: no parent-death signal outside Linux; patbench still stops its
 // children on exit and on interrupt.
@@ -10,3 +13,6 @@ func childAttr() *syscall.SysProcAttr { return nil }
 
 // lockWorkdir: no lock outside Linux; run one patbench at a time.
 func lockWorkdir(string) error { return nil }
+
+// resetPeakRSS: not outside Linux; the peak is then sampled (rssWatch).
+func resetPeakRSS(int) error { return errors.New("no clear_refs outside Linux") }

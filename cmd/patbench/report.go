@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -192,6 +193,8 @@ func (b *bench) report() string {
 			fmtCPU(c.r.cpuServer), fmtCPU(c.r.cpuDB), fmtCPU(c.r.cpuSelf))
 	}
 
+	b.leakReport(&s)
+
 	w("\n| one-off measurement | value | target | met? |\n|---|---|---|---|\n")
 	if b.seedBig > 0 {
 		target, met := "< 2 min (for 1,000,000 tokens)", "–"
@@ -228,13 +231,21 @@ func (b *bench) report() string {
 
 	w("\nMachine: %d CPUs, %s, %s RAM, Linux %s; %s; %s (innodb_buffer_pool_size %d MiB); load average %s at start, %s at end.\n",
 		f.nproc, f.cpu, f.memTotal, f.kernel, f.goVersion, f.mariadb, f.bufferPool>>20, f.loadStart, f.loadEnd)
-	w("\nClients: %d for a–d (each its own keep-alive http.Client), %d for e, f, h1–h3, %d for the search g and h4, 1 for i; "+
+	w("\nClients: %d for a–d (each its own keep-alive http.Client), %d for e, f, h1–h3, %d for the search g and h4, 1 for i, j, k and l; "+
 		"%s warm-up then %s per load workload (every client completes at least 3 measured requests, however slow). "+
 		"p50/p99 over successful requests; n = measured requests that succeeded. "+
 		"CPU/req: user+system CPU time per request (warm-up included) of the server, of mariadbd (which also serves anything else running on this machine) and of patbench (the clients, and the in-process HTTP floor), from /proc/<pid>/stat.\n",
 		b.opts.clients, b.opts.pageClients, b.opts.searchClients, b.opts.warmup, b.opts.duration)
 	w("\nServer environment: PATS_DATABASE_URL, PATS_ADDR, PATS_JWT_SECRET, PATS_INTROSPECTION_SECRET (random), PATS_LOG_FORMAT=json, %s; "+
 		"d only: PATS_VALIDATION_CACHE_SIZE=0.\n", strings.Join(serverLimits, ", "))
+	if len(b.opts.skip) > 0 {
+		var skipped []string
+		for g := range b.opts.skip {
+			skipped = append(skipped, g+" ("+workloadGroups[g]+")")
+		}
+		slices.Sort(skipped)
+		w("\nSkipped (--skip): %s.\n", strings.Join(skipped, "; "))
+	}
 	if b.restored > 0 {
 		w("\n%d tokens revoked by a previous run were un-revoked first (--skip-seed).\n", b.restored)
 	}

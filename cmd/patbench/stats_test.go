@@ -32,6 +32,9 @@ func TestSummarize(t *testing.T) {
 	if r.n != 4 || r.p50 != 2*time.Millisecond || r.p99 != 4*time.Millisecond || r.rps != 2 || r.clients != 4 {
 		t.Errorf("summarize: got n=%d p50=%v p99=%v rps=%v clients=%d, want 4, 2ms, 4ms, 2, 4", r.n, r.p50, r.p99, r.rps, r.clients)
 	}
+	if r.p90 != 4*time.Millisecond || r.max != 4*time.Millisecond {
+		t.Errorf("summarize: got p90=%v max=%v, want 4ms, 4ms", r.p90, r.max)
+	}
 	if empty := summarize("y", 1, nil, 0); empty.n != 0 || empty.rps != 0 {
 		t.Errorf("summarize of nothing: got n=%d rps=%v, want zeros", empty.n, empty.rps)
 	}
@@ -62,16 +65,22 @@ func TestParseFlags(t *testing.T) {
 	if err != nil || o.tokens != 1_000_000 || o.mysql != "mysql://root@127.0.0.1:3306" || o.workdir == "" {
 		t.Fatalf("defaults: got %+v, %v", o, err)
 	}
+	if o, err := parseFlags([]string{"-skip", "pages, export"}); err != nil || !o.skip["pages"] || !o.skip["export"] || len(o.skip) != 2 {
+		t.Errorf("--skip pages, export: got %v, %v, want both and nothing else", o.skip, err)
+	}
 	if o, err := parseFlags([]string{"-mysql", "mysql://u@h:1/"}); err != nil || o.mysql != "mysql://u@h:1" {
 		t.Errorf("trailing slash: got %q, %v, want it trimmed", o.mysql, err)
 	}
 	for args, want := range map[string]string{
-		"-tokens 999":            "--tokens",
-		"-clients 0":             "--clients",
-		"-duration 0s":           "--duration",
-		"-mysql sqlite:x":        "--mysql",
-		"-database a/b":          "--database",
-		"-tokens 5000 extra-arg": "unexpected arguments",
+		"-tokens 999":             "--tokens",
+		"-clients 0":              "--clients",
+		"-duration 0s":            "--duration",
+		"-mysql sqlite:x":         "--mysql",
+		"-database a/b":           "--database",
+		"-tokens 5000 extra-arg":  "unexpected arguments",
+		"-skip pages,nonsense":    "--skip",
+		"-by-value-iterations 0":  "--by-value-iterations",
+		"-filter-revoke-tokens 5": "--filter-revoke-tokens",
 	} {
 		_, err := parseFlags(strings.Fields(args))
 		if err == nil || !strings.Contains(err.Error(), want) {
