@@ -206,7 +206,8 @@ func checkRoles(t *testing.T, fail func(string, ...any), c caller, data json.Raw
 		fail("data: got %v, want an object", err)
 	}
 	if c.role != auth.RoleAdmin {
-		for _, f := range []string{"updatePatSettings", "revokeTokenByValue", "revokeTokensByValue", "auditEvents"} {
+		for _, f := range []string{"updatePatSettings", "revokeTokenByValue", "revokeTokensByValue", "auditEvents",
+			"tokenRevocationPreview", "revokeTokensMatching", "revocationJob"} {
 			if d[f] != nil {
 				fail("caller %s (not an admin): got %s served, want FORBIDDEN", c.subject, f)
 			}

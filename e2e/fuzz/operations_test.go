@@ -52,7 +52,15 @@ var operations = []operation{
   auditEvents(first: $first, after: $after, filter: $filter) { edges { cursor node { id } } nodes { ` + auditFields + ` } ` + pageFields + ` } }`, false},
 	{"argumentless", `query { viewer { ` + userFields + ` } viewerRole organizationPatSettings { ` + settingsFields + ` } availableScopes }`, false},
 	{"revokeTokensByValue", `mutation($tokens: [String!]!) { revokeTokensByValue(tokens: $tokens) { revokedCount results { index outcome token { ` + tokenFields + ` } } } }`, true},
+	{"tokenRevocationPreview", `query($filter: PersonalAccessTokenFilter!) {
+  tokenRevocationPreview(filter: $filter) { matchingCount ownerCount confirmation expiresAt sample { ` + tokenFields + ` } } }`, false},
+	{"revokeTokensMatching", `mutation($filter: PersonalAccessTokenFilter!, $confirmation: String!) {
+  revokeTokensMatching(filter: $filter, confirmation: $confirmation) { ` + jobFields + ` } }`, true},
+	{"revocationJob", `query($id: ID!) { revocationJob(id: $id) { ` + jobFields + ` } }`, false},
 }
+
+// jobFields selects every field of a RevocationJob.
+const jobFields = `id state total revoked createdAt finishedAt createdBy { ` + userFields + ` }`
 
 // loadSchema parses the contract.
 func loadSchema(tb testing.TB) *ast.Schema {

@@ -50,6 +50,22 @@ var variableSeeds = map[string][]string{
 		`{"ids":["\u0000","\ud800","🔑"]}`,
 		`{"ids":[["@ADMIN_ID"]]}`,
 	},
+	"tokenRevocationPreview": {
+		`{"filter":{"ownerIds":["@MEMBER_ID"]}}`,
+		`{"filter":{}}`,
+		`{"filter":{"status":["REVOKED"],"neverUsed":true}}`,
+		`{"filter":{"ownerIds":["@OTHER_ID"],"search":"%_"}}`,
+	},
+	"revokeTokensMatching": {
+		`{"filter":{"ownerIds":["@MEMBER_ID"]},"confirmation":"AAAA"}`,
+		`{"filter":{},"confirmation":""}`,
+		`{"filter":{"status":[]},"confirmation":"@CURSOR"}`,
+	},
+	"revocationJob": {
+		`{"id":"01J00000000000000000000000"}`,
+		`{"id":""}`,
+		`{"id":"\u0000"}`,
+	},
 	"revokeTokensByValue": {
 		`{"tokens":["@MEMBER_SECRET","@MEMBER_SECRET","Bearer @ADMIN_SECRET"]}`,
 		`{"tokens":[" \t@REVOKED_SECRET\n","@OTHER_SECRET","opat_"]}`,

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"gorm.io/gorm"
+
+	"github.com/patgov/pats/internal/store"
 )
 
 // ChangePollMarker starts the SQL of the background change poll.
@@ -49,14 +51,15 @@ func (l *StatementLog) RecordStatements(fn func()) []Statement {
 func (l *StatementLog) add(db *gorm.DB) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	// The validation cache's change poll runs in the background on its
-	// own schedule; it belongs to no request.
+	// The validation cache's change poll and the revocation jobs' claim
+	// run in the background on their own schedule; they belong to no
+	// request.
 	// Subqueries are rendered through the callbacks in dry-run mode; only
 	// statements sent to the database count.
 	// COMMIT, which the store sends as a statement on MySQL, is a
 	// transaction boundary like BEGIN, which is not recorded either.
 	sql := db.Statement.SQL.String()
-	if l.on && db.Error == nil && !db.DryRun && !strings.HasPrefix(sql, ChangePollMarker) && sql != "COMMIT" {
+	if l.on && db.Error == nil && !db.DryRun && !strings.HasPrefix(sql, ChangePollMarker) && !strings.HasPrefix(sql, store.JobClaimMarker) && sql != "COMMIT" {
 		l.stmts = append(l.stmts, Statement{SQL: db.Statement.SQL.String(), Vars: append([]any(nil), db.Statement.Vars...)})
 	}
 }
