@@ -132,7 +132,7 @@ func (b *bench) filterChunk(ctx context.Context, w revokeSQL, candidates string,
 	}
 	n := 0
 	if len(ids) > 0 {
-		locked, err := scanRevokeRows(tx.QueryContext(ctx, "SELECT "+revokeRowColumns+" FROM personal_access_tokens"+
+		locked, err := scanRevokeRows(tx.QueryContext(ctx, "SELECT "+revokeRowColumns+" FROM personal_access_tokens FORCE INDEX (PRIMARY)"+
 			" WHERE organization_id = ? AND id IN ("+placeholders(len(ids))+") AND revoked_at IS NULL ORDER BY created_at, id FOR UPDATE",
 			append([]any{w.orgID}, ids...)...))
 		if err != nil {

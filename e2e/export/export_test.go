@@ -174,6 +174,10 @@ func TestExportNDJSONAcrossBatches(t *testing.T) {
 		}
 		var ids []string
 		prev := "9999"
+		// The owners' names come from the first batch that names them (the
+		// export keeps its users between batches): the same on every row,
+		// on either side of a batch's end.
+		owners := map[string]string{}
 		sc := bufio.NewScanner(bytes.NewReader(body))
 		for sc.Scan() {
 			var row map[string]string
@@ -185,11 +189,22 @@ func TestExportNDJSONAcrossBatches(t *testing.T) {
 			}
 			prev = row["expires_at"]
 			ids = append(ids, row["id"])
+			owner := row["owner_name"] + " <" + row["owner_email"] + ">"
+			if row["owner_id"] == "" || row["owner_name"] == "" || row["owner_email"] == "" {
+				t.Fatalf("line %d: got owner %q %s, want the owner's subject, name and email", len(ids), row["owner_id"], owner)
+			}
+			if seen, ok := owners[row["owner_id"]]; ok && seen != owner {
+				t.Fatalf("line %d: owner %s is %s, was %s on an earlier line", len(ids), row["owner_id"], owner, seen)
+			}
+			owners[row["owner_id"]] = owner
 		}
 		sorted := slices.Clone(ids)
 		slices.Sort(sorted)
 		if len(ids) != tokens || len(slices.Compact(sorted)) != tokens {
 			t.Fatalf("exported %d rows (%d distinct), want each of the %d tokens once", len(ids), len(slices.Compact(sorted)), tokens)
+		}
+		if len(owners) < 20 {
+			t.Fatalf("exported tokens of %d owners, want most of the 30 seeded users", len(owners))
 		}
 	})
 }

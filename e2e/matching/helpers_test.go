@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/patgov/pats/internal/testenv"
 )
@@ -78,6 +79,23 @@ func unrevokedCounter(t testing.TB, env *testenv.Env, org string) (kept, actual 
 // wantMetrics fails t unless the instance's /metrics holds every line.
 func wantMetrics(t testing.TB, env *testenv.Env, lines ...string) {
 	t.Helper()
+	// The runner counts a job's end just after the commit that a poll of
+	// the job can already see: allow it a moment.
+	var missing []string
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		missing = missingMetrics(t, env, lines)
+		if len(missing) == 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	for _, want := range missing {
+		t.Errorf("metrics: missing %q", want)
+	}
+}
+
+// missingMetrics returns the lines that env's /metrics lacks.
+func missingMetrics(t testing.TB, env *testenv.Env, lines []string) []string {
+	t.Helper()
 	resp, err := http.Get(env.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
@@ -87,9 +105,11 @@ func wantMetrics(t testing.TB, env *testenv.Env, lines ...string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var missing []string
 	for _, want := range lines {
 		if !strings.Contains(string(body), want+"\n") {
-			t.Errorf("metrics: missing %q", want)
+			missing = append(missing, want)
 		}
 	}
+	return missing
 }

@@ -18,7 +18,14 @@ const (
 
 // exportBatch is how many tokens an export reads, and hands on, at a time:
 // memory stays flat however many tokens match.
-const exportBatch = 500
+const exportBatch = 1000
+
+// exportUserCache bounds the users an export keeps between batches (a few
+// hundred bytes each), so that an organization's owners are read about
+// once per export rather than once per batch: without it, a 1M-token
+// export of 2,000 owners read 800,000 user rows. Past the bound the cache
+// starts afresh.
+const exportUserCache = 10_000
 
 // ExportRequest asks for the tokens the caller may see as a file.
 type ExportRequest struct {
@@ -65,13 +72,17 @@ func (s *Service) ExportTokens(ctx context.Context, p *auth.Principal, req Expor
 		return err
 	}
 	q.Limit = exportBatch
+	users := make(map[int64]*entity.User)
 	for {
 		tokens, err := s.store.ListTokens(ctx, q)
 		if err != nil {
 			return err
 		}
 		deriveStatus(p.Org, now, tokens...)
-		rows, err := s.exportRows(ctx, p.Org.ID, tokens)
+		if len(users) > exportUserCache {
+			clear(users)
+		}
+		rows, err := s.exportRows(ctx, p.Org.ID, tokens, users)
 		if err != nil {
 			return err
 		}
@@ -89,23 +100,33 @@ func (s *Service) ExportTokens(ctx context.Context, p *auth.Principal, req Expor
 	}
 }
 
-// exportRows pairs tokens with their owners and revokers, read in one
-// statement.
-func (s *Service) exportRows(ctx context.Context, orgID int64, tokens []*entity.PersonalAccessToken) ([]ExportRow, error) {
-	ids := make([]int64, 0, len(tokens))
+// exportRows pairs tokens with their owners and revokers: those not in
+// byID are read in one statement and added to it.
+func (s *Service) exportRows(ctx context.Context, orgID int64, tokens []*entity.PersonalAccessToken,
+	byID map[int64]*entity.User,
+) ([]ExportRow, error) {
+	var missing []int64
 	for _, t := range tokens {
-		ids = append(ids, t.OwnerID)
+		if _, ok := byID[t.OwnerID]; !ok {
+			missing = append(missing, t.OwnerID)
+		}
 		if t.RevokedByID != nil {
-			ids = append(ids, *t.RevokedByID)
+			if _, ok := byID[*t.RevokedByID]; !ok {
+				missing = append(missing, *t.RevokedByID)
+			}
 		}
 	}
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	users, err := s.store.UsersByIDs(ctx, orgID, ids)
-	if err != nil {
-		return nil, err
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		missing = slices.Compact(missing)
+		users, err := s.store.UsersByIDs(ctx, orgID, missing)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range users {
+			byID[u.ID] = u
+		}
 	}
-	byID := indexUsers(users)
 	rows := make([]ExportRow, len(tokens))
 	for i, t := range tokens {
 		rows[i] = ExportRow{Token: t, Owner: byID[t.OwnerID]}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/DATA-DOG/go-sqlmock"
@@ -42,19 +43,42 @@ func TestRevokeJobChunkLeaseLost(t *testing.T) {
 	}
 }
 
+// jobOrgLock is the organization lock of a job's transaction, which also
+// reads the organization's count of unrevoked tokens.
+func jobOrgLock(unrevoked int64) step {
+	return query("SELECT `unrevoked_token_count` FROM `organizations` WHERE id = ? FOR UPDATE", testOrgID).
+		returning(sqlmock.NewRows([]string{"unrevoked_token_count"}).AddRow(unrevoked)).scopedBy("WHERE id = ?", testOrgID)
+}
+
 // TestRevokeJobChunkStatements: the lease first (it orders the chunk with
 // any claim), the job, the organization lock every revocation takes
 // first, one keyset read of the candidates after the position, one lock
-// of them by ID, then the revocation's update, events and counter, and
-// the job's progress: the last chunk (fewer than the size) ends the job.
+// of them by ID (through the primary key), then the revocation's update,
+// events and counter, and the job's progress: the last chunk (fewer than
+// the size) ends the job. The job (2 tokens) is a large share of the
+// organization's 150 unrevoked tokens, so its candidates come along the
+// creation index; at 1 in 201 the planner chooses.
 func TestRevokeJobChunkStatements(t *testing.T) {
+	for _, c := range []struct {
+		unrevoked int64
+		table     string
+	}{
+		{150, "personal_access_tokens AS t FORCE INDEX (ix_pat_org_created)"},
+		{200, "personal_access_tokens AS t FORCE INDEX (ix_pat_org_created)"},
+		{201, "personal_access_tokens AS t"},
+	} {
+		t.Run(fmt.Sprintf("unrevoked %d", c.unrevoked), func(t *testing.T) { testRevokeJobChunkStatements(t, c.unrevoked, c.table) })
+	}
+}
+
+func testRevokeJobChunkStatements(t *testing.T, unrevoked int64, table string) {
 	now := entity.TimeFromMillis(testNow)
 	until := testNow - 500
-	steps := []step{begin(), chunkLease(1), query(chunkJobSQL, "J", 1).returning(jobRows()), revokeOrgLock(),
-		query("SELECT t.* FROM personal_access_tokens AS t WHERE t.organization_id = ? AND t.revoked_at IS NULL AND t.created_at <= ? "+
+	steps := []step{begin(), chunkLease(1), query(chunkJobSQL, "J", 1).returning(jobRows()), jobOrgLock(unrevoked),
+		query("SELECT t.* FROM "+table+" WHERE t.organization_id = ? AND t.revoked_at IS NULL AND t.created_at <= ? "+
 			"AND ((t.created_at > ? OR (t.created_at = ? AND t.id > ?))) ORDER BY t.created_at, t.id LIMIT ?",
 			testOrgID, testNow-1000, 0, 0, "", 500).returning(tokenRows(nil, "A", "B")),
-		query("SELECT * FROM `personal_access_tokens` WHERE organization_id = ? AND id IN (?,?) AND revoked_at IS NULL ORDER BY created_at, id FOR UPDATE",
+		query("SELECT * FROM personal_access_tokens FORCE INDEX (PRIMARY) WHERE organization_id = ? AND id IN (?,?) AND revoked_at IS NULL ORDER BY created_at, id FOR UPDATE",
 			testOrgID, "A", "B").returning(tokenRows(nil, "A", "B")),
 		exec("UPDATE `personal_access_tokens` SET `revocation_source`=?,`revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND id IN (?,?) AND revoked_at IS NULL",
 			"FILTER", testNow, testOwnerID, testOrgID, "A", "B").affecting(2),
