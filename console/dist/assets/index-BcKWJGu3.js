@@ -43,7 +43,15 @@ var e,t,n,r,i,a,o,s,c,l,u,d=Symbol.for(`pv`),f={},p=[],m=/^m(i|n|o|s|text|space)
   name
   email
   accountType
-}`,{fragmentName:`SettingsFields`});var ft=new Y(`
+}`,{fragmentName:`SettingsFields`}),new Y(`
+    fragment RevocationJobFields on RevocationJob {
+  id
+  state
+  total
+  revoked
+  finishedAt
+}
+    `,{fragmentName:`RevocationJobFields`});var ft=new Y(`
     query AuditEvents($first: Int!, $after: String, $filter: AuditEventFilter) {
   auditEvents(first: $first, after: $after, filter: $filter) {
     pageInfo {
@@ -91,7 +99,53 @@ var e,t,n,r,i,a,o,s,c,l,u,d=Symbol.for(`pv`),f={},p=[],m=/^m(i|n|o|s|text|space)
   name
   email
   accountType
-}`),pt=new Y(`
+}`);new Y(`
+    query TokenRevocationPreview($filter: PersonalAccessTokenFilter!) {
+  tokenRevocationPreview(filter: $filter) {
+    matchingCount
+    ownerCount
+    confirmation
+    expiresAt
+    sample {
+      id
+      name
+      hint
+      owner {
+        ...UserFields
+      }
+    }
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  email
+  accountType
+}`),new Y(`
+    mutation RevokeTokensMatching($filter: PersonalAccessTokenFilter!, $confirmation: String!) {
+  revokeTokensMatching(filter: $filter, confirmation: $confirmation) {
+    ...RevocationJobFields
+  }
+}
+    fragment RevocationJobFields on RevocationJob {
+  id
+  state
+  total
+  revoked
+  finishedAt
+}`),new Y(`
+    query RevocationJob($id: ID!) {
+  revocationJob(id: $id) {
+    ...RevocationJobFields
+  }
+}
+    fragment RevocationJobFields on RevocationJob {
+  id
+  state
+  total
+  revoked
+  finishedAt
+}`);var pt=new Y(`
     query Session {
   viewer {
     ...UserFields
