@@ -147,3 +147,40 @@ export async function setMaxLifespanDays(days: number): Promise<void> {
 export async function revokeTokens(role: Role, ids: string[]): Promise<void> {
   await graphql(role, 'mutation Revoke($ids: [ID!]!) { revokeTokens(ids: $ids) { revokedCount } }', { ids });
 }
+
+export interface OrganizationUser {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/** A user of the demo organization by ID, as the admin sees it through the API. */
+export async function organizationUser(id: string): Promise<OrganizationUser> {
+  const data = await graphql<{ users: { nodes: OrganizationUser[] } }>(
+    'admin',
+    '{ users(first: 100) { nodes { id name email } } }',
+  );
+  const user = data.users.nodes.find((u) => u.id === id);
+  if (!user) throw new Error(`no user ${id} in the organization`);
+  return user;
+}
+
+/** How many tokens match filter, as the admin sees it through the API. */
+export async function countTokens(filter: Record<string, unknown>): Promise<number> {
+  const data = await graphql<{ personalAccessTokens: { totalCount: number } }>(
+    'admin',
+    'query Count($filter: PersonalAccessTokenFilter) { personalAccessTokens(first: 1, filter: $filter) { totalCount } }',
+    { filter },
+  );
+  return data.personalAccessTokens.totalCount;
+}
+
+/** A revocation preview's confirmation for filter, made through the API (as the demo admin). */
+export async function previewConfirmation(filter: Record<string, unknown>): Promise<string> {
+  const data = await graphql<{ tokenRevocationPreview: { confirmation: string } }>(
+    'admin',
+    'query Preview($filter: PersonalAccessTokenFilter!) { tokenRevocationPreview(filter: $filter) { confirmation } }',
+    { filter },
+  );
+  return data.tokenRevocationPreview.confirmation;
+}

@@ -6,7 +6,9 @@
 //   PATS_BROWSER_SERVER_BIN   a prebuilt `pats` binary (default: go build of the repository)
 //
 // The server's address reaches the tests (and the config in the workers)
-// as PATS_BROWSER_BASE_URL; its log is written to test-results/server.log.
+// as PATS_BROWSER_BASE_URL, and what `pats seed` needs to add tokens to its
+// database while it runs (see seed.ts) as PATS_BROWSER_PATS_BIN and
+// PATS_BROWSER_DATABASE_URL; its log is written to test-results/server.log.
 
 import { execFile, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -17,6 +19,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createToken } from './api';
+import { seedEnv } from './seed';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -32,12 +35,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
     const bin = process.env.PATS_BROWSER_SERVER_BIN || (await build(join(dir, 'pats')));
-    const env = serverEnv(join(dir, 'data', 'pats.db'));
+    const databaseURL = `sqlite:${join(dir, 'data', 'pats.db')}`;
+    const env = serverEnv(databaseURL);
 
     // Realistic background data (other users, a year of history, expired,
     // revoked and used tokens) in the demo organization, before any
     // session creates it with the default policy.
     await run(bin, ['seed', '--org', 'demo-org', '--users', '8', '--tokens', '40', '--seed', '7'], { env });
+    process.env.PATS_BROWSER_PATS_BIN = bin;
+    process.env.PATS_BROWSER_DATABASE_URL = databaseURL;
 
     const server = await start(bin, env);
     process.env.PATS_BROWSER_BASE_URL = server.url;
@@ -68,13 +74,19 @@ async function build(output: string): Promise<string> {
   return output;
 }
 
-/** Development mode (no PATS_JWT_SECRET), a free port, the given database; nothing else inherited from PATS_*. */
-function serverEnv(database: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('PATS_')) env[key] = value;
-  }
-  return { ...env, PATS_ADDR: '127.0.0.1:0', PATS_DATABASE_URL: `sqlite:${database}`, PATS_LOG_FORMAT: 'json' };
+/**
+ * Development mode (no PATS_JWT_SECRET), a free port, the given database;
+ * nothing else inherited from PATS_*. Background revocations by filter go
+ * in chunks of 50 with 100 ms between them, so a job of a thousand tokens
+ * or more runs for seconds and its progress can be watched.
+ */
+function serverEnv(databaseURL: string): NodeJS.ProcessEnv {
+  return {
+    ...seedEnv(databaseURL),
+    PATS_ADDR: '127.0.0.1:0',
+    PATS_REVOCATION_CHUNK_SIZE: '50',
+    PATS_REVOCATION_PAUSE: '100ms',
+  };
 }
 
 interface RunningServer {

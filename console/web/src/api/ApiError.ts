@@ -81,6 +81,15 @@ export function codeForStatus(status: number): ApiErrorCode {
   return 'UNEXPECTED_RESPONSE';
 }
 
+/**
+ * Whether err refuses a revocation preview's confirmation (expired, or for
+ * other filters or another admin): BAD_USER_INPUT on "confirmation". The
+ * way out is a new preview.
+ */
+export function isStaleConfirmation(err: unknown): boolean {
+  return err instanceof ApiError && err.code === 'BAD_USER_INPUT' && err.field === 'confirmation';
+}
+
 /** Whether err is an aborted fetch (a superseded request), not a failure. */
 export function isAbort(err: unknown): boolean {
   return err instanceof DOMException && err.name === 'AbortError';

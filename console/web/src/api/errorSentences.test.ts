@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../gql/enums';
-import { ApiError, errorFromGraphQL } from './ApiError';
+import { ApiError, errorFromGraphQL, isStaleConfirmation } from './ApiError';
 import { describeError } from './errorSentences';
 
 const everyCode: ErrorCode[] = [
@@ -41,6 +41,36 @@ describe('describeError', () => {
     expect(describeError(new ApiError('NOT_FOUND', 'token not found'), { NOT_FOUND: () => 'Token not found.' })).toBe(
       'Token not found.',
     );
+  });
+
+  it('says a refused revocation confirmation as a stale preview, without the server’s text', () => {
+    // As revokeTokensMatching answers an expired or mismatched confirmation (internal/pat/revoke_matching.go).
+    for (const message of [
+      'confirmation expired at 2026-12-04T20:00:00.000Z (a preview is valid 10m0s): preview the revocation again',
+      'confirmation does not belong to this filter and caller (or was altered): preview the revocation again',
+    ]) {
+      const err = errorFromGraphQL({ message, extensions: { code: 'BAD_USER_INPUT', field: 'confirmation' } }, 200);
+      expect(isStaleConfirmation(err)).toBe(true);
+      const sentence = describeError(err);
+      expect(sentence).toMatch(
+        /^This preview is no longer valid: .*Nothing was revoked\. Preview again to see what matches now\.$/,
+      );
+      expect(sentence).not.toContain('confirmation');
+    }
+  });
+
+  it('keeps the server’s text for other bad input', () => {
+    const err = errorFromGraphQL(
+      {
+        message: 'search is longer than 200 characters',
+        extensions: { code: 'BAD_USER_INPUT', field: 'filter.search' },
+      },
+      200,
+    );
+    expect(isStaleConfirmation(err)).toBe(false);
+    expect(describeError(err)).toBe('The server did not accept the input: search is longer than 200 characters.');
+    expect(isStaleConfirmation(new ApiError('NOT_FOUND', 'x', { field: 'confirmation' }))).toBe(false);
+    expect(isStaleConfirmation(new TypeError('x'))).toBe(false);
   });
 
   it('has a sentence for failures that are not API errors', () => {

@@ -13,8 +13,12 @@ const sentences: Record<ErrorCode, Sentence> = {
   UNAUTHENTICATED: () => 'Your session has expired or was not accepted. Sign in again.',
   FORBIDDEN: () => 'Your role does not allow this; only organization admins can do it.',
   NOT_FOUND: () => 'That token no longer exists in your organization.',
-  BAD_USER_INPUT: (err) =>
-    err.message ? `The server did not accept the input: ${err.message}.` : 'The server did not accept the input.',
+  BAD_USER_INPUT: (err) => {
+    if (err.field === 'confirmation') return staleConfirmation;
+    return err.message
+      ? `The server did not accept the input: ${err.message}.`
+      : 'The server did not accept the input.';
+  },
   PAT_DISABLED: () => 'Personal access tokens are disabled for your organization.',
   LOCAL_ACCOUNT_REQUIRED: () => 'Only users with a local account can create personal access tokens.',
   QUOTA_EXCEEDED: (err) =>
@@ -35,6 +39,12 @@ const sentences: Record<ErrorCode, Sentence> = {
   PERSISTED_QUERY_NOT_FOUND: () => 'The server did not recognize the request. Try again.',
   COMPLEXITY_LIMIT_EXCEEDED: () => 'The request asked for too much at once. Try again with fewer items.',
 };
+
+// revokeTokensMatching: the preview's confirmation is over 10 minutes old,
+// or was made for other filters (or by another admin). The server says
+// which in English only, so one sentence covers both.
+const staleConfirmation =
+  'This preview is no longer valid: it is more than 10 minutes old, or the filters changed since. Nothing was revoked. Preview again to see what matches now.';
 
 const outdatedConsole =
   'The server could not understand the console’s request. Reload the page; the console may be out of date.';

@@ -91,6 +91,15 @@ export type PersonalAccessTokenOrderField =
   /** Case-insensitive. */
   | 'NAME';
 
+/** Where a revocation by filter stands. */
+export type RevocationJobState =
+  /** Given up after repeated failures; the tokens revoked so far stay revoked. Preview again to finish. */
+  | 'FAILED'
+  /** Revoking, in chunks; `revoked` grows. */
+  | 'RUNNING'
+  /** Done: every matching token is revoked (by this job or, meanwhile, otherwise). */
+  | 'SUCCEEDED';
+
 /** How a token was revoked. */
 export type RevocationSource =
   /** By an admin, with `revokeTokens`, when the admin is not the owner. */
@@ -149,6 +158,30 @@ export type UserFieldsFragment = { id: string, name: string, email: string, acco
 export type TokenFieldsFragment = { id: string, name: string, scopes: Array<string>, createdAt: string, expiresAt: string, lastUsedAt: string | null, status: TokenStatus, revokedAt: string | null, revocationSource: RevocationSource | null, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType }, revokedBy: { id: string, name: string, email: string, accountType: AccountType } | null };
 
 export type SettingsFieldsFragment = { enabled: boolean, maxLifespanDays: number, updatedAt: string | null, updatedBy: { id: string, name: string, email: string, accountType: AccountType } | null };
+
+export type TokenRevocationPreviewQueryVariables = Exact<{
+  filter: PersonalAccessTokenFilter;
+}>;
+
+
+export type TokenRevocationPreviewQuery = { tokenRevocationPreview: { matchingCount: number, ownerCount: number, confirmation: string, expiresAt: string, sample: Array<{ id: string, name: string, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType } }> } };
+
+export type RevokeTokensMatchingMutationVariables = Exact<{
+  filter: PersonalAccessTokenFilter;
+  confirmation: string;
+}>;
+
+
+export type RevokeTokensMatchingMutation = { revokeTokensMatching: { id: string, state: RevocationJobState, total: number, revoked: number, finishedAt: string | null } };
+
+export type RevocationJobQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RevocationJobQuery = { revocationJob: { id: string, state: RevocationJobState, total: number, revoked: number, finishedAt: string | null } | null };
+
+export type RevocationJobFieldsFragment = { id: string, state: RevocationJobState, total: number, revoked: number, finishedAt: string | null };
 
 export type SessionQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -271,6 +304,15 @@ export const SettingsFieldsFragmentDoc = new TypedDocumentString(`
   email
   accountType
 }`, {"fragmentName":"SettingsFields"}) as unknown as TypedDocumentString<SettingsFieldsFragment, unknown>;
+export const RevocationJobFieldsFragmentDoc = new TypedDocumentString(`
+    fragment RevocationJobFields on RevocationJob {
+  id
+  state
+  total
+  revoked
+  finishedAt
+}
+    `, {"fragmentName":"RevocationJobFields"}) as unknown as TypedDocumentString<RevocationJobFieldsFragment, unknown>;
 export const AuditEventsDocument = new TypedDocumentString(`
     query AuditEvents($first: Int!, $after: String, $filter: AuditEventFilter) {
   auditEvents(first: $first, after: $after, filter: $filter) {
@@ -320,6 +362,55 @@ export const AuditEventsDocument = new TypedDocumentString(`
   email
   accountType
 }`) as unknown as TypedDocumentString<AuditEventsQuery, AuditEventsQueryVariables>;
+export const TokenRevocationPreviewDocument = new TypedDocumentString(`
+    query TokenRevocationPreview($filter: PersonalAccessTokenFilter!) {
+  tokenRevocationPreview(filter: $filter) {
+    matchingCount
+    ownerCount
+    confirmation
+    expiresAt
+    sample {
+      id
+      name
+      hint
+      owner {
+        ...UserFields
+      }
+    }
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  email
+  accountType
+}`) as unknown as TypedDocumentString<TokenRevocationPreviewQuery, TokenRevocationPreviewQueryVariables>;
+export const RevokeTokensMatchingDocument = new TypedDocumentString(`
+    mutation RevokeTokensMatching($filter: PersonalAccessTokenFilter!, $confirmation: String!) {
+  revokeTokensMatching(filter: $filter, confirmation: $confirmation) {
+    ...RevocationJobFields
+  }
+}
+    fragment RevocationJobFields on RevocationJob {
+  id
+  state
+  total
+  revoked
+  finishedAt
+}`) as unknown as TypedDocumentString<RevokeTokensMatchingMutation, RevokeTokensMatchingMutationVariables>;
+export const RevocationJobDocument = new TypedDocumentString(`
+    query RevocationJob($id: ID!) {
+  revocationJob(id: $id) {
+    ...RevocationJobFields
+  }
+}
+    fragment RevocationJobFields on RevocationJob {
+  id
+  state
+  total
+  revoked
+  finishedAt
+}`) as unknown as TypedDocumentString<RevocationJobQuery, RevocationJobQueryVariables>;
 export const SessionDocument = new TypedDocumentString(`
     query Session {
   viewer {

@@ -8,7 +8,13 @@ import { describeError } from '../../api/errorSentences';
 import { useSession } from '../../app/session';
 import { useAnnounce } from '../../components/Announcer';
 import { plural } from '../../format/plural';
-import type { PersonalAccessTokenOrder, SettingsFieldsFragment, TokenStatus } from '../../gql/graphql';
+import { userLabel, userShortLabel } from '../../components/UserName';
+import type {
+  PersonalAccessTokenFilter,
+  PersonalAccessTokenOrder,
+  SettingsFieldsFragment,
+  TokenStatus,
+} from '../../gql/graphql';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue';
 import { useOwnerChoices } from '../../hooks/useOwnerChoices';
 import type { Token } from '../../hooks/useTokenPages';
@@ -21,6 +27,9 @@ import { TokenTable } from '../../tokens/TokenTable';
 import { InventoryFilters } from './InventoryFilters';
 import { PolicySummary } from './PolicySummary';
 import { RevokeByValueDialog } from './RevokeByValueDialog';
+import { RevokeMatchingDialog } from './RevokeMatchingDialog';
+import type { RevokeMatchingOutcome } from './RevokeMatchingDialog';
+import { matchingFilter, ownerFilter } from './revocationFilter';
 import { SettingsDialog } from './SettingsDialog';
 
 const pageSize = 50;
@@ -29,7 +38,12 @@ const defaultOrder: PersonalAccessTokenOrder = { field: 'CREATED_AT', direction:
 
 const noTokens: Token[] = [];
 
-type OpenDialog = { kind: 'revoke'; tokens: Token[] } | { kind: 'revokeByValue' } | { kind: 'settings' } | null;
+type OpenDialog =
+  | { kind: 'revoke'; tokens: Token[] }
+  | { kind: 'revokeByValue' }
+  | { kind: 'revokeMatching'; title: string; filter: PersonalAccessTokenFilter; ownerLabel?: string | undefined }
+  | { kind: 'settings' }
+  | null;
 
 export function InventoryPage() {
   const { setSettings, client } = useSession();
@@ -64,6 +78,32 @@ export function InventoryPage() {
   }, [tokens]);
 
   const selectedTokens = tokens.filter((t) => selected.has(t.id));
+  const owner = ownerId ? owners.find((o) => o.id === ownerId) : undefined;
+
+  // Every token the filters on screen match, on every page (the search as
+  // typed, even before the list has caught up with it).
+  const revokeMatching = () =>
+    setDialog({
+      kind: 'revokeMatching',
+      title: 'Revoke matching tokens',
+      filter: matchingFilter(search, statuses, ownerId),
+      ownerLabel: owner && userLabel(owner),
+    });
+  // Offboarding: every token of the owner chosen, whatever the other filters.
+  const revokeOwner = () =>
+    owner &&
+    setDialog({
+      kind: 'revokeMatching',
+      title: `Revoke all of ${userShortLabel(owner)}’s tokens`,
+      filter: ownerFilter(owner.id),
+      ownerLabel: userLabel(owner),
+    });
+  const onMatchingClosed = (outcome?: RevokeMatchingOutcome) => {
+    setDialog(null);
+    if (!outcome) return;
+    announce(outcome.message, outcome.tone);
+    pages.reload();
+  };
 
   const revokeSelected = () => {
     if (selectedTokens.length === 0) {
@@ -147,6 +187,14 @@ export function InventoryPage() {
           {statuses.length === 0 && ' (choose at least one status)'}
         </p>
         <div class="button-row">
+          <button type="button" class="button button-danger-outline" onClick={revokeMatching}>
+            Revoke matching…
+          </button>
+          {owner && (
+            <button type="button" class="button button-danger-outline" onClick={revokeOwner}>
+              Revoke all of {userShortLabel(owner)}’s tokens
+            </button>
+          )}
           <span class="muted">{selectedTokens.length > 0 && `${selectedTokens.length} selected`}</span>
           <button
             type="button"
@@ -186,6 +234,15 @@ export function InventoryPage() {
       )}
       {dialog?.kind === 'revokeByValue' && (
         <RevokeByValueDialog onClose={() => setDialog(null)} onRevoked={pages.reload} />
+      )}
+      {dialog?.kind === 'revokeMatching' && (
+        <RevokeMatchingDialog
+          title={dialog.title}
+          filter={dialog.filter}
+          ownerLabel={dialog.ownerLabel}
+          onClose={onMatchingClosed}
+          onRevoked={pages.reload}
+        />
       )}
       {dialog?.kind === 'settings' && <SettingsDialog onClose={() => setDialog(null)} onSaved={onSettingsSaved} />}
     </section>
