@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -122,6 +123,40 @@ func TestCacheStalenessAcrossInstances(t *testing.T) {
 			admin.MustDo(`mutation($ids: [ID!]!) { revokeTokens(ids: $ids) { revokedCount } }`, map[string]any{"ids": []string{id}})
 			if d := within(t, secret); d > time.Second {
 				t.Fatalf("instance B saw the revocation after %v, want within 1 s", d)
+			}
+		})
+		// Every way of revoking reaches B through the revocation log,
+		// each of several tokens revoked in one transaction.
+		t.Run("revocation by value in a batch", func(t *testing.T) {
+			var secrets []string
+			for i := range 3 {
+				secret, _ := createSecret(t, user, fmt.Sprintf("batch %d", i))
+				warm(t, b, secret)
+				secrets = append(secrets, secret)
+			}
+			admin.MustDo(`mutation($v: [String!]!) { revokeTokensByValue(tokens: $v) { revokedCount } }`, map[string]any{"v": secrets})
+			for _, secret := range secrets {
+				if d := within(t, secret); d > time.Second {
+					t.Fatalf("instance B saw the batch revocation after %v, want within 1 s", d)
+				}
+			}
+		})
+		t.Run("revocation by filter", func(t *testing.T) {
+			var secrets []string
+			for i := range 3 {
+				secret, _ := createSecret(t, user, fmt.Sprintf("filtered %d", i))
+				warm(t, b, secret)
+				secrets = append(secrets, secret)
+			}
+			filter := map[string]any{"search": "filtered"}
+			job := admin.MustRevokeMatching(filter, admin.MustPreview(filter).Confirmation)
+			if job.State != "SUCCEEDED" || job.Revoked != 3 {
+				t.Fatalf("revokeTokensMatching: got %+v, want 3 revoked inline", job)
+			}
+			for _, secret := range secrets {
+				if d := within(t, secret); d > time.Second {
+					t.Fatalf("instance B saw the revocation by filter after %v, want within 1 s", d)
+				}
 			}
 		})
 		t.Run("policy change", func(t *testing.T) {

@@ -56,10 +56,13 @@ type Store interface {
 
 // CredentialStore is what the Validator, the introspection hot path, needs
 // of persistence: credentials by digest, the changes that invalidate its
-// cache, and the batched recording of uses.
+// cache (and the pruning of the revocation log they come from), and the
+// batched recording of uses.
 type CredentialStore interface {
 	CredentialByDigest(ctx context.Context, digest []byte) (*store.Credential, error)
 	ChangesSince(ctx context.Context, since entity.Time) (*store.Changes, error)
+	RevocationDigests(ctx context.Context, ids []int64) ([][]byte, error)
+	PruneRevocationLog(ctx context.Context, before entity.Time) (int64, error)
 	usage.Writer
 }
 

@@ -44,7 +44,7 @@ func TestCommitIsBoundedByTheContext(t *testing.T) {
 		},
 		{
 			name:  "RevokeByDigest",
-			steps: []step{begin(), revokeOrgLock(), digestLock(tokenRows(nil, "A")), digestRevoke(1), auditInsertStep(byValueEvent("A")), counterStep(-1)},
+			steps: []step{begin(), revokeOrgLock(), digestLock(tokenRows(nil, "A")), digestRevoke(1), auditInsertStep(byValueEvent("A")), counterStep(-1), logStep()},
 			call: func(ctx context.Context, s *Store) error {
 				_, _, err := s.RevokeByDigest(ctx, testOrgID, testDigest, testOwnerID, now, byValueAudit)
 				return err

@@ -52,7 +52,12 @@ WHERE t.token_digest = ?`, digest).Scan(&rows).Error
 // Changes are the facts that changed since a point in time: they tell the
 // validation caches of every instance what to forget.
 type Changes struct {
+	// RevokedDigests are revoked tokens' digests. ChangesSince leaves it
+	// empty: it lists RevocationLogIDs, whose digests RevocationDigests
+	// reads.
 	RevokedDigests [][]byte
+	// RevocationLogIDs are the revocation log's rows logged in the window.
+	RevocationLogIDs []int64
 	// CreatedDigests are new tokens' digests, which a cache may hold as
 	// absent.
 	CreatedDigests [][]byte
@@ -60,12 +65,14 @@ type Changes struct {
 	UserIDs        []int64
 }
 
-// ChangesSince returns what changed at or after since: tokens revoked or
-// created, organization policies updated, users refreshed (their account
-// type may have changed). One statement, on indexed columns: creations are
-// found on the primary key, whose ULIDs begin with the creating instance's
-// clock in milliseconds, so a token created at or after since has an ID at
-// or above the ULID of since with zero entropy.
+// ChangesSince returns what changed at or after since: the revocation
+// log's rows (their IDs: the digests are read once per row, with
+// RevocationDigests), tokens created, organization policies updated,
+// users refreshed (their account type may have changed). One statement,
+// on indexed columns: creations are found on the primary key, whose ULIDs
+// begin with the creating instance's clock in milliseconds, so a token
+// created at or after since has an ID at or above the ULID of since with
+// zero entropy.
 func (s *Store) ChangesSince(ctx context.Context, since entity.Time) (*Changes, error) {
 	var firstID ulid.ULID
 	if err := firstID.SetTime(uint64(max(since.Millis(), 0))); err != nil {
@@ -76,8 +83,7 @@ func (s *Store) ChangesSince(ctx context.Context, since entity.Time) (*Changes, 
 		Digest []byte
 		ID     int64
 	}
-	err := s.db.WithContext(ctx).Raw(`/* change poll */ SELECT 't' AS kind, token_digest AS digest, 0 AS id
-  FROM personal_access_tokens WHERE revoked_at >= ?
+	err := s.db.WithContext(ctx).Raw(`/* change poll */ SELECT 'r' AS kind, NULL AS digest, id FROM revocation_log WHERE logged_at >= ?
 UNION ALL SELECT 'c', token_digest, 0 FROM personal_access_tokens WHERE id >= ?
 UNION ALL SELECT 'o', NULL, id FROM organizations WHERE settings_updated_at >= ?
 UNION ALL SELECT 'u', NULL, id FROM users WHERE updated_at >= ?`, since, firstID.String(), since, since).Scan(&rows).Error
@@ -87,8 +93,8 @@ UNION ALL SELECT 'u', NULL, id FROM users WHERE updated_at >= ?`, since, firstID
 	var c Changes
 	for _, r := range rows {
 		switch r.Kind {
-		case "t":
-			c.RevokedDigests = append(c.RevokedDigests, r.Digest)
+		case "r":
+			c.RevocationLogIDs = append(c.RevocationLogIDs, r.ID)
 		case "c":
 			c.CreatedDigests = append(c.CreatedDigests, r.Digest)
 		case "o":

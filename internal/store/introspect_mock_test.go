@@ -14,12 +14,12 @@ import (
 	"github.com/patgov/pats/internal/entity"
 )
 
-// changesSQL is the change poll: one statement over the three tables, on
-// their change-time indexes (creations on the tokens' primary key). It spans every organization on purpose (it
+// changesSQL is the change poll: one statement over the four tables, on
+// their change-time indexes (creations on the tokens' primary key; the
+// revocation log's rows by their IDs only). It spans every organization on purpose (it
 // feeds the validation caches of every instance), so the organization
 // scoping test does not cover it.
-const changesSQL = `/* change poll */ SELECT 't' AS kind, token_digest AS digest, 0 AS id
-  FROM personal_access_tokens WHERE revoked_at >= ?
+const changesSQL = `/* change poll */ SELECT 'r' AS kind, NULL AS digest, id FROM revocation_log WHERE logged_at >= ?
 UNION ALL SELECT 'c', token_digest, 0 FROM personal_access_tokens WHERE id >= ?
 UNION ALL SELECT 'o', NULL, id FROM organizations WHERE settings_updated_at >= ?
 UNION ALL SELECT 'u', NULL, id FROM users WHERE updated_at >= ?`
@@ -53,17 +53,17 @@ func TestChangesSince(t *testing.T) {
 		{
 			name: "rows are split by kind",
 			rows: sqlmock.NewRows(cols).
-				AddRow("t", []byte("digest-1"), 0).
-				AddRow("t", []byte("digest-2"), 0).
+				AddRow("r", nil, int64(41)).
+				AddRow("r", nil, int64(42)).
 				AddRow("c", []byte("digest-3"), 0).
 				AddRow("o", nil, testOrgID).
 				AddRow("u", nil, testOwnerID).
 				AddRow("u", nil, int64(8)),
 			want: Changes{
-				RevokedDigests: [][]byte{[]byte("digest-1"), []byte("digest-2")},
-				CreatedDigests: [][]byte{[]byte("digest-3")},
-				OrgIDs:         []int64{testOrgID},
-				UserIDs:        []int64{testOwnerID, 8},
+				RevocationLogIDs: []int64{41, 42},
+				CreatedDigests:   [][]byte{[]byte("digest-3")},
+				OrgIDs:           []int64{testOrgID},
+				UserIDs:          []int64{testOwnerID, 8},
 			},
 		},
 		{

@@ -104,11 +104,7 @@ func (s *Store) revokeLeakedIn(tx *gorm.DB, orgID int64, tokens []*entity.Person
 	if err != nil {
 		return 0, err
 	}
-	ids := make([]string, len(tokens))
-	for i, t := range tokens {
-		ids[i] = t.ID
-	}
-	n, err := writeRevocation(tx, orgID, ids, user.ID, now, entity.RevokedBySecretScanning,
+	n, err := writeRevocation(tx, orgID, tokens, user.ID, now, entity.RevokedBySecretScanning,
 		audit(LeakedRevocation{Org: &org, Actor: user, Unrevoked: tokens}))
 	if err != nil {
 		return 0, err

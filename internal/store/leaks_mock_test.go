@@ -39,7 +39,7 @@ func leakSteps(affected int64, events ...*entity.AuditEvent) []step {
 		exec("UPDATE `personal_access_tokens` SET `revocation_source`=?,`revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND id IN (?) AND revoked_at IS NULL",
 			"SECRET_SCANNING", testNow, 9, testOrgID, "A").affecting(affected).scopedBy("organization_id = ?", testOrgID),
 		auditInsertStep(events...),
-		counterStep(-1),
+		counterStep(-1), logStep(),
 	}
 }
 

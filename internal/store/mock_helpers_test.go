@@ -274,6 +274,13 @@ func counterStep(delta int64) step {
 	return exec(counterSQL, delta, testOrgID).affecting(1).scopedBy("WHERE id = ?", testOrgID)
 }
 
+// logStep is the revocation log's row that ends every revoking
+// transaction, after the counter (its digests are those revoked).
+func logStep() step {
+	return exec("INSERT INTO revocation_log (organization_id, logged_at, digests) VALUES (?, ?, ?)", testOrgID, testNow, sqlmock.AnyArg()).
+		affecting(1).scopedBy("VALUES (?", testOrgID)
+}
+
 // auditInsertStep is the one INSERT that writes events, each row carrying
 // the test organization (checked by the org-scoping test).
 func auditInsertStep(events ...*entity.AuditEvent) step {
@@ -353,7 +360,7 @@ func revokeSteps(owner *int64, ids, found []string, affected int64, events []*en
 		steps = append(steps, auditInsertStep(events...))
 	}
 	if affected != 0 {
-		steps = append(steps, counterStep(-affected))
+		steps = append(steps, counterStep(-affected), logStep())
 	}
 	return append(steps, commit())
 }

@@ -30,7 +30,7 @@ func TestTransactionsRetryDeadlocks(t *testing.T) {
 		return []step{begin(), revokeOrgLock(), digestLock(tokenRows(nil, "A")), digestRevoke(1)}
 	}
 	success := func() []step {
-		return append(lockAndRevoke(), auditInsertStep(byValueEvent("A")), counterStep(-1), commit())
+		return append(lockAndRevoke(), auditInsertStep(byValueEvent("A")), counterStep(-1), logStep(), commit())
 	}
 	// auditAborted is a run that MySQL aborts at the audit INSERT.
 	auditAborted := func(err error) []step {

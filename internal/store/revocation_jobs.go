@@ -247,12 +247,11 @@ func (s *Store) revokeChunk(tx *gorm.DB, j *entity.RevocationJob, candidates []*
 	if len(locked) == 0 {
 		return 0, nil, nil
 	}
-	lockedIDs := make([]string, len(locked))
 	digests := make([][]byte, len(locked))
 	for i, t := range locked {
-		lockedIDs[i], digests[i] = t.ID, t.TokenDigest
+		digests[i] = t.TokenDigest
 	}
-	n, err := writeRevocation(tx, j.OrganizationID, lockedIDs, j.CreatedByID, now, entity.RevokedByFilter,
+	n, err := writeRevocation(tx, j.OrganizationID, locked, j.CreatedByID, now, entity.RevokedByFilter,
 		audit(JobChunk{Job: j, Unrevoked: locked}))
 	if err != nil {
 		return 0, nil, err

@@ -82,7 +82,7 @@ func testRevokeJobChunkStatements(t *testing.T, unrevoked int64, table string) {
 			testOrgID, "A", "B").returning(tokenRows(nil, "A", "B")),
 		exec("UPDATE `personal_access_tokens` SET `revocation_source`=?,`revoked_at`=?,`revoked_by_id`=? WHERE organization_id = ? AND id IN (?,?) AND revoked_at IS NULL",
 			"FILTER", testNow, testOwnerID, testOrgID, "A", "B").affecting(2),
-		auditInsertStep(filterEvent("A"), filterEvent("B")), counterStep(-2),
+		auditInsertStep(filterEvent("A"), filterEvent("B")), counterStep(-2), logStep(),
 		exec("UPDATE `revocation_jobs` SET `attempts`=?,`finished_at`=?,`lease_owner`=?,`lease_until`=?,`position_created_at`=?,`position_id`=?,`revoked`=revoked + ?,`state`=? WHERE id = ?",
 			0, testNow, "", 0, testNow-1000, "B", 2, "SUCCEEDED", "J").affecting(1),
 		commit()}

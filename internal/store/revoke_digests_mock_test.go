@@ -68,14 +68,14 @@ func TestRevokeByDigests(t *testing.T) {
 			name:  "found tokens not yet revoked are revoked and audited, then counted",
 			found: []string{"A", "B"},
 			steps: []step{begin(), revokeOrgLock(), batchLock(mixedRows(nil, "A", "B")), batchRevoke(2, "A", "B"),
-				auditInsertStep(byValueEvent("A"), byValueEvent("B")), counterStep(-2), commit()},
+				auditInsertStep(byValueEvent("A"), byValueEvent("B")), counterStep(-2), logStep(), commit()},
 			wantAudited: []string{"A", "B"}, wantCount: 2,
 		},
 		{
 			name:  "already revoked tokens are neither written nor audited",
 			found: []string{"A", "B"}, revoked: []string{"A"},
 			steps: []step{begin(), revokeOrgLock(), batchLock(mixedRows([]string{"A"}, "A", "B")), batchRevoke(1, "B"),
-				auditInsertStep(byValueEvent("B")), counterStep(-1), commit()},
+				auditInsertStep(byValueEvent("B")), counterStep(-1), logStep(), commit()},
 			wantAudited: []string{"B"}, wantCount: 1,
 		},
 		{

@@ -72,7 +72,9 @@ func TestRevokeTokens(t *testing.T) {
 	ab, abc := []string{"A", "B"}, []string{"A", "B", "C"}
 	owner := testOwnerID
 	byOwner := revocation{testNow, testOwnerID, entity.RevokedByOwner}
-	full := []string{"begin", "query", "query", "exec", "exec", "exec", "commit"}
+	// The lock of the organization and of the tokens, the update, the events,
+	// the counter and the revocation log.
+	full := []string{"begin", "query", "query", "exec", "exec", "exec", "exec", "commit"}
 	// Token A is the revoker's (7), B someone else's (8).
 	otherRows := func() *sqlmock.Rows {
 		return sqlmock.NewRows(tokenColumns).
@@ -139,7 +141,7 @@ func TestRevokeTokens(t *testing.T) {
 				bulkLock(nil, sqlmock.NewRows(tokenColumns).
 					AddRow("A", testOrgID, testOwnerID, "a", "a", " x ", []byte("da"), "h", testNow-10, testNow+10, nil, testNow-5, int64(99), "ADMIN").
 					AddRow("B", testOrgID, testOwnerID, "b", "b", " x ", []byte("db"), "h", testNow-10, testNow+10, nil, nil, nil, nil), ab...),
-				bulkRevoke(nil, 1, ab...), auditInsertStep(eventB), counterStep(-1), commit(),
+				bulkRevoke(nil, 1, ab...), auditInsertStep(eventB), counterStep(-1), logStep(), commit(),
 			},
 			wantKinds: full, events: []*entity.AuditEvent{eventB}, wantOpen: []string{"B"},
 			wantCount:   1,
@@ -147,7 +149,7 @@ func TestRevokeTokens(t *testing.T) {
 		},
 		{
 			name: "own token OWNER, another's ADMIN", ids: ab,
-			steps:  append(otherHead(2), auditInsertStep(otherEvents...), counterStep(-2), commit()),
+			steps:  append(otherHead(2), auditInsertStep(otherEvents...), counterStep(-2), logStep(), commit()),
 			events: otherEvents, wantKinds: full, wantOpen: ab,
 			wantCount:   2,
 			wantRevoked: map[string]revocation{"A": byOwner, "B": {testNow, testOwnerID, entity.RevokedByAdmin}},
@@ -185,7 +187,7 @@ func TestRevokeTokens(t *testing.T) {
 				bulkLock(nil, tokenRows(nil, "A", "B").
 					AddRow("C", testOrgID, testOwnerID, "Name C", "name c", " a b ", []byte("digest-C"),
 						"pat_C", testNow-1000, testNow+1000, nil, testNow-60_000, testOwnerID, "OWNER"), abc...),
-				bulkRevoke(nil, 2, abc...), auditInsertStep(revokedEvents("A", "B")...), counterStep(-2), commit(),
+				bulkRevoke(nil, 2, abc...), auditInsertStep(revokedEvents("A", "B")...), counterStep(-2), logStep(), commit(),
 			},
 			wantKinds: full, events: revokedEvents("A", "B"), wantOpen: ab, wantCount: 2,
 		},
@@ -290,7 +292,7 @@ func TestRevokeByDigest(t *testing.T) {
 		{
 			name: "active token is revoked by value and audited before the counter",
 			steps: []step{begin(), revokeOrgLock(), digestLock(tokenRows(nil, "A")), digestRevoke(1), auditInsertStep(byValueEvent("A")),
-				counterStep(-1), commit()},
+				counterStep(-1), logStep(), commit()},
 			wantAudits:  1,
 			wantRevoked: true, wantAt: testNow, wantSource: entity.RevokedByValue,
 		},

@@ -236,7 +236,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 			name:    "RevokeByDigest",
 			audited: true,
 			steps: []step{begin(), revokeOrgLock(), digestLock(tokenRows(nil, "A")), digestRevoke(1), auditInsertStep(byValueEvent("A")),
-				counterStep(-1), commit()},
+				counterStep(-1), logStep(), commit()},
 			call: func(s *Store) error {
 				_, _, err := s.RevokeByDigest(ctx, testOrgID, testDigest, testOwnerID, now, byValueAudit)
 				return err

@@ -116,13 +116,13 @@ func (s *Store) RevokeTokens(ctx context.Context, reach Reach, ids []string, by 
 			return fmt.Errorf("revoke tokens: update: %w", res.Error)
 		}
 		revoked = res.RowsAffected
-		unrevoked := 0
+		var digests [][]byte
 		for _, t := range found {
 			if t.RevokedAt == nil {
-				unrevoked++
+				digests = append(digests, t.TokenDigest)
 			}
 		}
-		if revoked != int64(unrevoked) || revoked != int64(len(events)) {
+		if unrevoked := len(digests); revoked != int64(unrevoked) || revoked != int64(len(events)) {
 			// The rows are locked: this cannot happen unless a lock failed
 			// or the plan audited other tokens than those revoked.
 			return fmt.Errorf("revoke tokens: %d locked unrevoked, %d revoked, %d audited", unrevoked, revoked, len(events))
@@ -130,7 +130,7 @@ func (s *Store) RevokeTokens(ctx context.Context, reach Reach, ids []string, by 
 		if err := insertAuditEvents(tx, reach.OrgID, events); err != nil {
 			return err
 		}
-		return countUnrevoked(tx, reach.OrgID, -revoked)
+		return recordRevocation(tx, reach.OrgID, now, digests)
 	})
 	if err != nil {
 		return nil, 0, err
@@ -182,7 +182,7 @@ func (s *Store) RevokeByDigest(ctx context.Context, orgID int64, digest []byte, 
 		if err := insertAuditEvents(tx, orgID, []*entity.AuditEvent{audit(&tok)}); err != nil {
 			return err
 		}
-		return countUnrevoked(tx, orgID, -1)
+		return recordRevocation(tx, orgID, now, [][]byte{tok.TokenDigest})
 	})
 	if err != nil {
 		return nil, false, err
@@ -218,17 +218,15 @@ func (s *Store) RevokeByDigests(ctx context.Context, orgID int64, digests [][]by
 			return fmt.Errorf("revoke by values: lock: %w", err)
 		}
 		var unrevoked []*entity.PersonalAccessToken
-		ids := make([]string, 0, len(found))
 		for _, t := range found {
 			if t.RevokedAt == nil {
 				unrevoked = append(unrevoked, t)
-				ids = append(ids, t.ID)
 			}
 		}
 		if len(unrevoked) == 0 {
 			return nil
 		}
-		revoked, err = writeRevocation(tx, orgID, ids, by, now, entity.RevokedByValue, audit(unrevoked))
+		revoked, err = writeRevocation(tx, orgID, unrevoked, by, now, entity.RevokedByValue, audit(unrevoked))
 		return err
 	})
 	if err != nil {
@@ -259,14 +257,19 @@ func (s *Store) lockOrganizations(tx *gorm.DB, ids ...int64) error {
 	return nil
 }
 
-// writeRevocation revokes the organization's locked, unrevoked tokens ids
-// by by, as source, writes their events and counts them, and fails (the
-// transaction rolls back) unless the update, the lock and the events
-// agree: the rows are locked, so only a failed lock or events about other
-// tokens could make them differ.
-func writeRevocation(tx *gorm.DB, orgID int64, ids []string, by int64, now entity.Time, source entity.RevocationSource,
-	events []*entity.AuditEvent,
+// writeRevocation revokes the organization's locked, unrevoked tokens by
+// by, as source, writes their events, counts and logs them
+// (recordRevocation), and fails (the transaction rolls back) unless the
+// update, the lock and the events agree: the rows are locked, so only a
+// failed lock or events about other tokens could make them differ.
+func writeRevocation(tx *gorm.DB, orgID int64, tokens []*entity.PersonalAccessToken, by int64, now entity.Time,
+	source entity.RevocationSource, events []*entity.AuditEvent,
 ) (int64, error) {
+	ids := make([]string, len(tokens))
+	digests := make([][]byte, len(tokens))
+	for i, t := range tokens {
+		ids[i], digests[i] = t.ID, t.TokenDigest
+	}
 	res := tx.Model(&entity.PersonalAccessToken{}).
 		Where("organization_id = ? AND id IN ? AND revoked_at IS NULL", orgID, ids).
 		Updates(map[string]any{"revoked_at": now, "revoked_by_id": by, "revocation_source": source})
@@ -279,7 +282,7 @@ func writeRevocation(tx *gorm.DB, orgID int64, ids []string, by int64, now entit
 	if err := insertAuditEvents(tx, orgID, events); err != nil {
 		return 0, err
 	}
-	return res.RowsAffected, countUnrevoked(tx, orgID, -res.RowsAffected)
+	return res.RowsAffected, recordRevocation(tx, orgID, now, digests)
 }
 
 // byPrimaryKey reads tokens through the primary key, for statements that
