@@ -55,10 +55,10 @@ func DefaultClaimMapping() ClaimMapping {
 
 // Reasons the mapped claims are refused; wrapped under ErrInvalidToken.
 var (
-	errClaimMissing  = errors.New("a mapped claim is missing")
-	errClaimNotText  = errors.New("a mapped claim is not a string")
-	errRoleUnknown   = errors.New("role must be admin or member")
-	errAccountTypeNo = errors.New("account_type must be local or directory")
+	errClaimMissing       = errors.New("a mapped claim is missing")
+	errClaimNotText       = errors.New("a mapped claim is not a string")
+	errRoleUnknown        = errors.New("role must be admin or member")
+	errAccountTypeUnknown = errors.New("account_type must be local or directory")
 )
 
 // ValidPath reports whether path is usable as a claim path: not empty,
@@ -89,7 +89,7 @@ func (m *ClaimMapping) apply(raw map[string]any, c *Claims) error {
 	if admin {
 		c.Role = RoleAdmin
 	}
-	local, err := m.classify(raw, m.AccountType, m.LocalValues, m.DirectoryValues, errAccountTypeNo)
+	local, err := m.classify(raw, m.AccountType, m.LocalValues, m.DirectoryValues, errAccountTypeUnknown)
 	if err != nil {
 		return err
 	}

@@ -120,7 +120,7 @@ func TestClaimMappingRefuses(t *testing.T) {
 		{"default mapping: role array refused", DefaultClaimMapping(),
 			`"org":"acme","role":["admin"],"account_type":"local"`, errRoleUnknown},
 		{"default mapping: unknown account type refused", DefaultClaimMapping(),
-			`"org":"acme","role":"member","account_type":"federated"`, errAccountTypeNo},
+			`"org":"acme","role":"member","account_type":"federated"`, errAccountTypeUnknown},
 		{"default mapping: claim names are exact (ORG is not org)", DefaultClaimMapping(),
 			`"ORG":"acme","role":"member","account_type":"local"`, errClaimMissing},
 	}

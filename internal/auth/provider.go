@@ -82,6 +82,17 @@ func NewProviderKeys(ctx context.Context, o ProviderOptions) (*ProviderKeys, err
 	}
 	bounded := *client
 	bounded.Transport = boundedBodies{next: client.Transport}
+	// A redirect may not lead where the URLs themselves may not (plain
+	// http off this host).
+	bounded.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 5 {
+			return errors.New("too many redirects")
+		}
+		if err := CheckProviderURL(req.URL.String()); err != nil {
+			return fmt.Errorf("redirect to %s: %w", req.URL.Redacted(), err)
+		}
+		return nil
+	}
 	log := o.Logger
 	if log == nil {
 		log = slog.Default()
