@@ -154,7 +154,7 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	errs = append(errs, c.loadProvider(getenv)...)
 	var claimErrs []error
-	c.Claims, claimErrs = loadClaimMapping(getenv)
+	c.Claims, claimErrs = loadClaimMapping(getenv, c.DevMode())
 	errs = append(errs, claimErrs...)
 	if c.IntrospectionSecret != "" && len(c.IntrospectionSecret) < MinSecretLength {
 		fail(fmt.Errorf("PATS_INTROSPECTION_SECRET must be at least %d bytes", MinSecretLength))

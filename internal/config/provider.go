@@ -60,10 +60,14 @@ func (c *Config) loadProvider(getenv func(string) string) []error {
 // loadClaimMapping reads PATS_CLAIM_*. A role (account type) mapping
 // that is configured at all maps leniently: anything but an admin
 // (local) value is member (directory). Left at its defaults, it keeps
-// the service's own format, where any other value is refused.
-func loadClaimMapping(getenv func(string) string) (auth.ClaimMapping, []error) {
+// the service's own format, where any other value is refused. In
+// development mode (dev) none may be set: the development sign-in and
+// the printed credential carry the service's own claim names, which a
+// mapping would refuse.
+func loadClaimMapping(getenv func(string) string, dev bool) (auth.ClaimMapping, []error) {
 	m := auth.DefaultClaimMapping()
 	var errs []error
+	set := false
 	path := func(name string, dst *string) bool {
 		v := getenv(name)
 		if v == "" {
@@ -72,7 +76,7 @@ func loadClaimMapping(getenv func(string) string) (auth.ClaimMapping, []error) {
 		if !auth.ValidPath(v) {
 			errs = append(errs, fmt.Errorf("%s must be a claim name or a dotted path (such as realm_access.roles)", name))
 		}
-		*dst = v
+		*dst, set = v, true
 		return true
 	}
 	values := func(name string, dst *[]string) bool {
@@ -83,6 +87,7 @@ func loadClaimMapping(getenv func(string) string) (auth.ClaimMapping, []error) {
 		if *dst = splitList(v); len(*dst) == 0 {
 			errs = append(errs, fmt.Errorf("%s lists no value", name))
 		}
+		set = true
 		return true
 	}
 	path("PATS_CLAIM_ORG", &m.Org)
@@ -93,6 +98,9 @@ func loadClaimMapping(getenv func(string) string) (auth.ClaimMapping, []error) {
 	}
 	if t, l := path("PATS_CLAIM_ACCOUNT_TYPE", &m.AccountType), values("PATS_CLAIM_LOCAL_VALUES", &m.LocalValues); t || l {
 		m.DirectoryValues = nil
+	}
+	if set && dev {
+		errs = append(errs, errors.New("PATS_CLAIM_* need PATS_JWT_SECRET or an identity provider: development sessions carry the service's own claim names"))
 	}
 	return m, errs
 }

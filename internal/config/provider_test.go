@@ -123,7 +123,8 @@ func TestLoadClaimMapping(t *testing.T) {
 		t.Errorf("default mapping: got %+v, want %+v", got, want)
 	}
 	c, err = Load(env(map[string]string{
-		"PATS_CLAIM_ORG": "tid", "PATS_CLAIM_ROLE": "realm_access.roles", "PATS_CLAIM_ADMIN_VALUES": "pats-admin, security",
+		"PATS_JWT_SECRET": secret32,
+		"PATS_CLAIM_ORG":  "tid", "PATS_CLAIM_ROLE": "realm_access.roles", "PATS_CLAIM_ADMIN_VALUES": "pats-admin, security",
 		"PATS_CLAIM_ACCOUNT_TYPE": "idp_kind", "PATS_CLAIM_LOCAL_VALUES": "local", "PATS_CLAIM_EMAIL": "upn", "PATS_CLAIM_NAME": "given.name",
 	}))
 	if err != nil {
@@ -136,15 +137,20 @@ func TestLoadClaimMapping(t *testing.T) {
 	}
 	// Only the admin values set: the role claim stays "role", but maps
 	// leniently; the account type keeps the strict default.
-	c, err = Load(env(map[string]string{"PATS_CLAIM_ADMIN_VALUES": "owner"}))
+	c, err = Load(env(map[string]string{"PATS_JWT_SECRET": secret32, "PATS_CLAIM_ADMIN_VALUES": "owner"}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Claims.Role != "role" || c.Claims.MemberValues != nil || c.Claims.DirectoryValues == nil {
 		t.Errorf("admin values alone: got %+v", c.Claims)
 	}
+	if _, err := Load(env(map[string]string{"PATS_OIDC_ISSUER": "https://idp.example", "PATS_JWT_AUDIENCE": "pats", "PATS_CLAIM_ROLE": "groups"})); err != nil {
+		t.Errorf("mapping with a provider and no secret: got %v, want nil", err)
+	}
+	// In development mode a mapping would refuse the development sessions.
 	_, err = Load(env(map[string]string{"PATS_CLAIM_ROLE": "realm_access..roles", "PATS_CLAIM_ORG": ".tid", "PATS_CLAIM_LOCAL_VALUES": ","}))
-	for _, w := range []string{"PATS_CLAIM_ROLE must be a claim name or a dotted path", "PATS_CLAIM_ORG must be", "PATS_CLAIM_LOCAL_VALUES lists no value"} {
+	for _, w := range []string{"PATS_CLAIM_ROLE must be a claim name or a dotted path", "PATS_CLAIM_ORG must be", "PATS_CLAIM_LOCAL_VALUES lists no value",
+		"PATS_CLAIM_* need PATS_JWT_SECRET or an identity provider"} {
 		if err == nil || !strings.Contains(err.Error(), w) {
 			t.Errorf("bad mapping: got %v, want it to contain %q", err, w)
 		}
