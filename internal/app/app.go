@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -43,6 +44,8 @@ type App struct {
 
 	stopBackground context.CancelFunc
 	backgroundDone chan struct{}
+	// stopKeys ends the refresh of the identity provider's keys.
+	stopKeys context.CancelFunc
 }
 
 // options are what Option set; the zero value is production's.
@@ -62,8 +65,10 @@ type Option func(*options)
 // WithLogger logs to log (default: slog.Default()).
 func WithLogger(log *slog.Logger) Option { return func(o *options) { o.log = log } }
 
-// WithJWTKey uses key for session tokens in development mode instead of
-// the key kept in the data folder (config.DevSecret).
+// WithJWTKey uses key in place of the key kept in the data folder
+// (config.DevSecret) when PATS_JWT_SECRET is not set: for session tokens
+// in development mode, for the service's own MACs with an identity
+// provider.
 func WithJWTKey(key []byte) Option { return func(o *options) { o.jwtKey = key } }
 
 // WithClock replaces the service's clock.
@@ -90,24 +95,52 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (*App, error) {
 	if o.log == nil {
 		o.log = slog.Default()
 	}
-	jwtKey, err := sessionKey(cfg, o.jwtKey)
+	jwtKey, err := masterKey(cfg, o.jwtKey)
 	if err != nil {
+		return nil, err
+	}
+	if cfg.Provider() && cfg.JWTSecret == "" && o.jwtKey == nil && !strings.HasPrefix(cfg.DatabaseURL, "sqlite:") {
+		o.log.Warn("PATS_JWT_SECRET is not set: pagination cursors and revocation-preview confirmations are keyed by " +
+			"a key kept in the data folder, which other instances do not share; set PATS_JWT_SECRET to the same value on every instance")
+	}
+	keysCtx, stopKeys := context.WithCancel(context.WithoutCancel(ctx))
+	verifier, err := sessionVerifier(keysCtx, cfg, jwtKey, o.log)
+	if err != nil {
+		stopKeys()
 		return nil, err
 	}
 	db, err := database.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
+		stopKeys()
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: o.log, db: db}
-	if err := a.build(jwtKey, o); err != nil {
+	a := &App{cfg: cfg, log: o.log, db: db, stopKeys: stopKeys}
+	if err := a.build(jwtKey, verifier, o); err != nil {
+		stopKeys()
 		_ = db.Close()
 		return nil, err
 	}
 	return a, nil
 }
 
+// sessionVerifier is the verifier of session tokens: with an identity
+// provider, of tokens signed with its keys (fetched now, each request
+// bounded by auth.DefaultProviderTimeout, then refreshed until keysCtx
+// ends); otherwise of HS256 tokens signed with key.
+func sessionVerifier(keysCtx context.Context, cfg config.Config, key []byte, log *slog.Logger) (*auth.Verifier, error) {
+	opts := []auth.VerifierOption{auth.WithMaxSessionLength(cfg.MaxSessionLength), auth.WithClaimMapping(cfg.Claims)}
+	if !cfg.Provider() {
+		return auth.NewVerifier(key, cfg.JWTIssuer, cfg.JWTAudience, opts...), nil
+	}
+	keys, err := auth.NewProviderKeys(keysCtx, auth.ProviderOptions{Issuer: cfg.OIDCIssuer, JWKSURL: cfg.JWKSURL, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("identity provider (PATS_OIDC_ISSUER/PATS_JWKS_URL): %w", err)
+	}
+	return auth.NewProviderVerifier(keys, cfg.JWTAlgorithms, cfg.SessionIssuer(), cfg.JWTAudience, opts...)
+}
+
 // build wires the service over a.db.
-func (a *App) build(jwtKey []byte, o options) error {
+func (a *App) build(jwtKey []byte, verifier *auth.Verifier, o options) error {
 	cfg := a.cfg
 	if o.onDatabase != nil {
 		if err := o.onDatabase(a.db.DB); err != nil {
@@ -149,7 +182,7 @@ func (a *App) build(jwtKey []byte, o options) error {
 	a.handler = httpapi.New(httpapi.Config{
 		Service:             a.svc,
 		Validator:           a.val,
-		Verifier:            auth.NewVerifier(jwtKey, cfg.JWTIssuer, cfg.JWTAudience, auth.WithMaxSessionLength(cfg.MaxSessionLength)),
+		Verifier:            verifier,
 		IntrospectionSecret: cfg.IntrospectionSecret,
 		Logger:              a.log,
 		Metrics:             a.metrics,
@@ -172,11 +205,13 @@ func (a *App) build(jwtKey []byte, o options) error {
 	return nil
 }
 
-// sessionKey is the HS256 key of session tokens: PATS_JWT_SECRET in
-// production; in development mode the given key, else the one kept in the
-// data folder.
-func sessionKey(cfg config.Config, given []byte) ([]byte, error) {
-	if !cfg.DevMode() {
+// masterKey is the key the service's own MACs derive from, and the HS256
+// key of session tokens without an identity provider: PATS_JWT_SECRET
+// when set; otherwise (development mode, or an identity provider without
+// it) the given key, else the one kept in the data folder. It is never
+// empty: cursors keyed by nothing could be forged.
+func masterKey(cfg config.Config, given []byte) ([]byte, error) {
+	if cfg.JWTSecret != "" {
 		return []byte(cfg.JWTSecret), nil
 	}
 	if given != nil {
@@ -246,6 +281,9 @@ func (a *App) Close(ctx context.Context) error {
 	if a.stopBackground != nil {
 		a.stopBackground()
 		<-a.backgroundDone
+	}
+	if a.stopKeys != nil {
+		a.stopKeys()
 	}
 	err := a.val.FlushUses(ctx)
 	if err != nil {

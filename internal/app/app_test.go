@@ -104,3 +104,23 @@ func TestAppLifecycle(t *testing.T) {
 		t.Error("database after Close: still open")
 	}
 }
+
+// TestMasterKeyNeverEmpty: with an identity provider and no
+// PATS_JWT_SECRET, the MACs' master key is the data folder's random key
+// (kept across restarts), never an empty key anyone could compute.
+func TestMasterKeyNeverEmpty(t *testing.T) {
+	dir := t.TempDir()
+	cfg := config.Config{OIDCIssuer: "https://idp.example", JWTAudience: "pats", DatabaseURL: "sqlite:" + filepath.Join(dir, "pats.db")}
+	key, err := masterKey(cfg, nil)
+	if err != nil || len(key) < config.MinSecretLength {
+		t.Fatalf("masterKey: got %d bytes, %v; want a random key", len(key), err)
+	}
+	again, err := masterKey(cfg, nil)
+	if err != nil || string(again) != string(key) {
+		t.Errorf("masterKey after a restart: got another key (%v)", err)
+	}
+	cfg.JWTSecret = strings.Repeat("s", config.MinSecretLength)
+	if key, _ := masterKey(cfg, nil); string(key) != cfg.JWTSecret {
+		t.Errorf("masterKey with PATS_JWT_SECRET: got %q, want the secret", key)
+	}
+}

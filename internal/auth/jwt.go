@@ -1,8 +1,11 @@
 package auth
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -97,11 +100,15 @@ const DefaultMaxSessionLength = 24 * time.Hour
 // none: a token is refused from the second it expires.
 const Leeway = 60 * time.Second
 
-// Verifier checks HS256 session tokens.
+// Verifier checks session tokens: HS256 with a shared key (NewVerifier),
+// or signed by an identity provider's published keys
+// (NewProviderVerifier). Both go through the same checks.
 type Verifier struct {
-	key        []byte
+	// keyfunc picks the verification key of a token.
+	keyfunc    func(ctx context.Context) jwt.Keyfunc
 	parser     *jwt.Parser
 	maxSession time.Duration
+	mapping    ClaimMapping
 	// now is the clock; tests replace it.
 	now func() time.Time
 }
@@ -119,17 +126,49 @@ func WithMaxSessionLength(d time.Duration) VerifierOption {
 	}
 }
 
+// WithClaimMapping reads the org, role, account type, email and name
+// where m says (default: DefaultClaimMapping).
+func WithClaimMapping(m ClaimMapping) VerifierOption {
+	return func(v *Verifier) { v.mapping = m }
+}
+
 // NewVerifier returns a verifier for key. Issuer and audience are checked
 // when non-empty. Only HS256 is accepted and exp is required, so an
 // unsigned ("none") or RS256-confused token never passes; see Verify for
 // the rest.
 func NewVerifier(key []byte, issuer, audience string, opts ...VerifierOption) *Verifier {
-	v := &Verifier{key: key, maxSession: DefaultMaxSessionLength, now: time.Now}
+	keyfunc := func(context.Context) jwt.Keyfunc {
+		return func(*jwt.Token) (any, error) { return key, nil }
+	}
+	return newVerifier(keyfunc, []string{jwt.SigningMethodHS256.Alg()}, issuer, audience, opts)
+}
+
+// NewProviderVerifier returns a verifier of tokens signed with keys's
+// keys, by one of algorithms (each in ProviderAlgorithms: never none,
+// never HS*, so a token "signed" with a public key as an HMAC secret
+// never passes). Issuer is checked when non-empty, audience always.
+func NewProviderVerifier(keys *ProviderKeys, algorithms []string, issuer, audience string, opts ...VerifierOption) (*Verifier, error) {
+	if audience == "" {
+		return nil, errors.New("an identity provider's tokens need an audience to check")
+	}
+	if len(algorithms) == 0 {
+		return nil, errors.New("no signing algorithm allowed")
+	}
+	for _, alg := range algorithms {
+		if !slices.Contains(ProviderAlgorithms, alg) {
+			return nil, fmt.Errorf("signing algorithm %q is not allowed for an identity provider's tokens", alg)
+		}
+	}
+	return newVerifier(keys.keyfunc, algorithms, issuer, audience, opts), nil
+}
+
+func newVerifier(keyfunc func(context.Context) jwt.Keyfunc, algorithms []string, issuer, audience string, opts []VerifierOption) *Verifier {
+	v := &Verifier{keyfunc: keyfunc, maxSession: DefaultMaxSessionLength, mapping: DefaultClaimMapping(), now: time.Now}
 	for _, o := range opts {
 		o(v)
 	}
 	popts := []jwt.ParserOption{
-		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithValidMethods(algorithms),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		// jwt applies the leeway to exp too; Verify then checks exp
@@ -147,25 +186,58 @@ func NewVerifier(key []byte, issuer, audience string, opts ...VerifierOption) *V
 	return v
 }
 
-// Verify parses and validates a session token. Beyond jwt's own checks
-// (signature, alg, exp, nbf, iat, iss, aud) and Claims.Validate, it
-// refuses what jwt/v5 would accept silently: a crit header, duplicate
-// keys in the header or the claims, exp/iat/nbf that are not JSON
-// numbers (jwt/v5 also takes "123" as a string), an exp in the past even
-// within the leeway, and an exp beyond the maximum session length.
+// Verify is VerifyContext without a request context.
 func (v *Verifier) Verify(raw string) (*Claims, error) {
-	var claims Claims
-	_, err := v.parser.ParseWithClaims(raw, &claims, func(*jwt.Token) (any, error) { return v.key, nil })
+	return v.VerifyContext(context.Background(), raw)
+}
+
+// VerifyContext parses and validates a session token; ctx bounds a
+// refresh of the provider's keys that an unknown key ID may start.
+// Beyond jwt's own checks (signature, alg, exp, nbf, iat, iss, aud),
+// the claim mapping and Claims.Validate, it refuses what jwt/v5 would
+// accept silently: a crit header, duplicate keys in the header or the
+// claims, exp/iat/nbf that are not JSON numbers (jwt/v5 also takes "123"
+// as a string), an exp in the past even within the leeway, and an exp
+// beyond the maximum session length.
+func (v *Verifier) VerifyContext(ctx context.Context, raw string) (*Claims, error) {
+	claims := tokenClaims{mapping: &v.mapping}
+	_, err := v.parser.ParseWithClaims(raw, &claims, v.keyfunc(ctx))
 	if err == nil {
 		err = checkSegments(v.parser, raw)
 	}
 	if err == nil {
-		err = v.checkLifetime(&claims)
+		err = v.checkLifetime(&claims.Claims)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
-	return &claims, nil
+	return &claims.Claims, nil
+}
+
+// tokenClaims are the claims of a token being verified: the registered
+// claims decoded by jwt, the whole object kept for the mapping, which
+// Validate applies once jwt has checked the signature and the registered
+// claims.
+type tokenClaims struct {
+	Claims
+	raw     map[string]any
+	mapping *ClaimMapping
+}
+
+// UnmarshalJSON decodes the registered claims and keeps the object.
+func (t *tokenClaims) UnmarshalJSON(b []byte) error {
+	if err := json.Unmarshal(b, &t.RegisteredClaims); err != nil {
+		return err
+	}
+	return json.Unmarshal(b, &t.raw)
+}
+
+// Validate maps the claims, then checks them (Claims.Validate).
+func (t *tokenClaims) Validate() error {
+	if err := t.mapping.apply(t.raw, &t.Claims); err != nil {
+		return err
+	}
+	return t.Claims.Validate()
 }
 
 // checkLifetime checks exp against the clock with no leeway, and against

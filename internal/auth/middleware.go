@@ -23,7 +23,7 @@ func Middleware(v *Verifier, prov Provisioner, reject func(w http.ResponseWriter
 				reject(w, r, ErrInvalidToken)
 				return
 			}
-			claims, err := v.Verify(raw)
+			claims, err := v.VerifyContext(r.Context(), raw)
 			if err != nil {
 				reject(w, r, err)
 				return

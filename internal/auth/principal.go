@@ -1,6 +1,7 @@
-// Package auth verifies the identity provider's session tokens (HS256 JWTs)
-// and carries the authenticated caller, the Principal, in the request
-// context.
+// Package auth verifies session tokens (HS256 JWTs with a shared key, or
+// JWTs signed with an OpenID Connect provider's published keys), maps
+// their claims onto the service's identity, and carries the authenticated
+// caller, the Principal, in the request context.
 package auth
 
 import (

@@ -23,10 +23,30 @@ type Config struct {
 	// DatabaseURL is sqlite:PATH or mysql://... (PATS_DATABASE_URL).
 	DatabaseURL string
 	// JWTSecret is the HS256 key of session tokens (PATS_JWT_SECRET); empty
-	// means development mode.
-	JWTSecret   string
+	// means development mode, unless an identity provider is configured.
+	// With one, it signs no session: it only keys the service's own MACs
+	// (pagination cursors, revocation-preview confirmations).
+	JWTSecret string
+	// JWTIssuer and JWTAudience are checked when set (PATS_JWT_ISSUER,
+	// PATS_JWT_AUDIENCE); the audience is required with an identity
+	// provider, whose issuer is PATS_OIDC_ISSUER when that is set.
 	JWTIssuer   string
 	JWTAudience string
+	// OIDCIssuer is an OpenID Connect provider whose discovery document
+	// names the keys session tokens are signed with (PATS_OIDC_ISSUER).
+	OIDCIssuer string
+	// JWKSURL is the key set of session tokens, without discovery
+	// (PATS_JWKS_URL); at most one of OIDCIssuer and JWKSURL is set.
+	JWKSURL string
+	// JWTAlgorithms are the signing algorithms accepted from the identity
+	// provider (PATS_JWT_ALGORITHMS, comma-separated; default
+	// auth.DefaultProviderAlgorithms); asymmetric ones only.
+	JWTAlgorithms []string
+	// Claims says where session tokens carry the organization, role,
+	// account type, email and name (PATS_CLAIM_ORG, _ROLE,
+	// _ADMIN_VALUES, _ACCOUNT_TYPE, _LOCAL_VALUES, _EMAIL, _NAME), in
+	// both modes; the default is auth.DefaultClaimMapping.
+	Claims auth.ClaimMapping
 	// MaxSessionLength refuses session tokens whose exp is further ahead
 	// than this (PATS_MAX_SESSION_LENGTH, a Go duration from 1m to 720h;
 	// default auth.DefaultMaxSessionLength, 24h): a token minted to last
@@ -120,6 +140,8 @@ func Load(getenv func(string) string) (Config, error) {
 		JWTSecret:           getenv("PATS_JWT_SECRET"),
 		JWTIssuer:           getenv("PATS_JWT_ISSUER"),
 		JWTAudience:         getenv("PATS_JWT_AUDIENCE"),
+		OIDCIssuer:          getenv("PATS_OIDC_ISSUER"),
+		JWKSURL:             getenv("PATS_JWKS_URL"),
 		IntrospectionSecret: getenv("PATS_INTROSPECTION_SECRET"),
 		LogFormat:           getenv("PATS_LOG_FORMAT"),
 	}
@@ -130,6 +152,10 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.JWTSecret != "" && len(c.JWTSecret) < MinSecretLength {
 		fail(fmt.Errorf("PATS_JWT_SECRET must be at least %d bytes", MinSecretLength))
 	}
+	errs = append(errs, c.loadProvider(getenv)...)
+	var claimErrs []error
+	c.Claims, claimErrs = loadClaimMapping(getenv, c.DevMode())
+	errs = append(errs, claimErrs...)
 	if c.IntrospectionSecret != "" && len(c.IntrospectionSecret) < MinSecretLength {
 		fail(fmt.Errorf("PATS_INTROSPECTION_SECRET must be at least %d bytes", MinSecretLength))
 	}
@@ -278,9 +304,19 @@ func Load(getenv func(string) string) (Config, error) {
 	return c, errors.Join(errs...)
 }
 
-// DevMode reports whether no JWT secret was configured, so the server
-// makes its own and prints a development credential.
-func (c Config) DevMode() bool { return c.JWTSecret == "" }
+// DevMode reports whether neither a JWT secret nor an identity provider
+// was configured, so the server makes its own key and offers
+// development sign-in.
+func (c Config) DevMode() bool { return c.JWTSecret == "" && !c.Provider() }
+
+// Provider reports whether session tokens come from an identity
+// provider's keys (PATS_OIDC_ISSUER or PATS_JWKS_URL): production mode,
+// PATS_JWT_SECRET or not.
+func (c Config) Provider() bool { return c.OIDCIssuer != "" || c.JWKSURL != "" }
+
+// SessionIssuer is the issuer session tokens must name, if any:
+// PATS_OIDC_ISSUER, else PATS_JWT_ISSUER.
+func (c Config) SessionIssuer() string { return or(c.OIDCIssuer, c.JWTIssuer) }
 
 func or(v, def string) string {
 	if v == "" {

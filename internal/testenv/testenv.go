@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -132,6 +133,11 @@ type Options struct {
 	// development sign-in (POST /admin/api/dev-session) mints sessions
 	// signed with JWTKey. Off, the service is in production mode.
 	DevMode bool
+	// AuthEnv are more variables of the session-token configuration
+	// (PATS_OIDC_ISSUER, PATS_JWKS_URL, PATS_JWT_ALGORITHMS,
+	// PATS_CLAIM_*), read by config.Load like the rest; with an identity
+	// provider set, PATS_JWT_SECRET (JWTKey) still keys the service's MACs.
+	AuthEnv map[string]string
 	// SecretScanningKeysURL enables POST /secret-scanning/github with the
 	// keys published there (as PATS_SECRET_SCANNING_KEYS_URL does).
 	SecretScanningKeysURL string
@@ -221,6 +227,7 @@ func serviceConfig(t testing.TB, dbURL string, opts Options) config.Config {
 	if !opts.DevMode {
 		env["PATS_JWT_SECRET"] = string(JWTKey)
 	}
+	maps.Copy(env, opts.AuthEnv)
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatalf("test configuration: %v", err)
