@@ -89,3 +89,24 @@ func TestGraphQLStatus(t *testing.T) {
 		})
 	}
 }
+
+// FuzzNegotiate: any Accept value gives one of the two media types, or
+// none (406), without a panic; adding */* to an Accept that had a choice
+// never takes it away.
+func FuzzNegotiate(f *testing.F) {
+	for _, s := range []string{"", "*/*", "application/json;q=0.9, application/graphql-response+json", "text/html;q=0",
+		"application/*;q=0.5;charset=utf-8", `a/b;x="1,2", c`, ";;,", "application/json;q=1.5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, accept string) {
+		got, ok := negotiate([]string{accept})
+		if ok != (got != "") || (ok && got != mediaJSON && got != mediaGraphQLResponse) {
+			t.Fatalf("negotiate(%q): got %q %v", accept, got, ok)
+		}
+		if ok && accept != "" {
+			if again, ok2 := negotiate([]string{accept, "*/*;q=0.001"}); !ok2 || again != got {
+				t.Fatalf("negotiate(%q, */*;q=0.001): got %q %v, want %q", accept, again, ok2, got)
+			}
+		}
+	})
+}
