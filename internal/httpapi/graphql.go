@@ -85,10 +85,10 @@ func or(v, def int) int {
 	return v
 }
 
-// newGraphQLHandler builds the production GraphQL handler: POST only (no
-// GET, websocket or multipart) through graphQLPOST, a parsed-query cache, persisted queries
-// kept per organization, the document limits, capped error lists, and the
-// allowlist error presenter.
+// newGraphQLHandler builds the production GraphQL handler: POST only
+// through graphQLPOST (no GET, websocket or multipart), a parsed-query
+// cache, persisted queries kept per organization, the document limits,
+// capped error lists, and the allowlist error presenter.
 func newGraphQLHandler(svc *pat.Service, lim Limits, m *metrics.Metrics, log *slog.Logger) http.Handler {
 	lim = lim.withDefaults()
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{

@@ -19,8 +19,8 @@ import (
 const maxBodyDepth = 64
 
 // readJSONObject reads a request body that must be one JSON object sent as
-// application/json in UTF-8 (within the limit limitBody set). On any other body it
-// answers BAD_REQUEST itself, with HTTP 415, 413 or 400, never echoing the
+// application/json in UTF-8 (within the limit limitBody set). On any other
+// body it answers BAD_REQUEST itself, with HTTP 415, 413 or 400, never echoing the
 // input, and reports false. Duplicate keys are refused at any depth (at
 // the top level also in another letter case). example shows the expected shape in the
 // message.
