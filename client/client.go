@@ -44,7 +44,7 @@ func (t *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // when err carries none (nil, a network error, a decoding error). It reads
 // both the gqlerror.List of a response with errors and the
 // *graphql.HTTPError of a non-200 response (UNAUTHENTICATED,
-// GRAPHQL_VALIDATION_FAILED, ...). The codes are the schema's ErrorCode
+// BAD_REQUEST, ...). The codes are the schema's ErrorCode
 // values.
 func ErrorCode(err error) string {
 	var list gqlerror.List

@@ -9,7 +9,7 @@
 //	if client.ErrorCode(err) == "FORBIDDEN" { ... }
 //
 // A failed call returns the GraphQL errors as a gqlerror.List (HTTP 200) or
-// a *graphql.HTTPError (HTTP 401, 422, ...); ErrorCode reads
+// a *graphql.HTTPError (HTTP 400, 401, 413, 503); ErrorCode reads
 // extensions.code from either. The schema's Time is a time.Time, sent in
 // UTC with millisecond precision; nullable fields are pointers.
 //

@@ -188,6 +188,10 @@ func TestHTTPBodyLimit(t *testing.T) {
 
 // TestHTTPRequestErrors: bodies that are not one JSON object, unparsable
 // documents and invalid fields get their codes, never an echo of the input.
+// Under application/json (no Accept) a body that is not a well-formed
+// GraphQL-over-HTTP request is HTTP 400 and a well-formed one whose
+// document fails is HTTP 200, both with "data": null; under
+// application/graphql-response+json all are HTTP 400 with no data entry.
 func TestHTTPRequestErrors(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, env *testenv.Env) {
 		bearer := "Bearer " + env.Member(t, testenv.UniqueOrg("reqerr"), "alice").Bearer
@@ -195,7 +199,7 @@ func TestHTTPRequestErrors(t *testing.T) {
 		cases := []struct {
 			name   string
 			body   string
-			status int
+			status int // under application/json
 			code   string
 		}{
 			{"batch array", `[{"query":"{ viewer { id } }","extensions":{"x":"` + marker + `"}}]`, http.StatusBadRequest, "BAD_REQUEST"},
@@ -206,23 +210,54 @@ func TestHTTPRequestErrors(t *testing.T) {
 			{"JSON string", `"` + marker + `"`, http.StatusBadRequest, "BAD_REQUEST"},
 			{"empty body", ``, http.StatusBadRequest, "BAD_REQUEST"},
 			{"object of the wrong shape", `{"query": 42, "variables": {"token": "` + marker + `"}}`, http.StatusBadRequest, "BAD_REQUEST"},
-			{"query syntax error", `{"query":"{ viewer { id } ` + marker + `"}`, http.StatusUnprocessableEntity, "GRAPHQL_PARSE_FAILED"},
-			{"unbalanced braces", `{"query":"{ viewer { id }"}`, http.StatusUnprocessableEntity, "GRAPHQL_PARSE_FAILED"},
-			{"unknown field", `{"query":"{ viewer { id secretField } }"}`, http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED"},
-			{"unknown root field", `{"query":"{ tokens { id } }"}`, http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED"},
-			{"missing required argument", `{"query":"mutation { revokeTokens { revokedCount } }"}`, http.StatusUnprocessableEntity, "GRAPHQL_VALIDATION_FAILED"},
+			{"no query", `{"qeury":"{ viewer { id } }"}`, http.StatusBadRequest, "BAD_REQUEST"},
+			{"null query", `{"query":null}`, http.StatusBadRequest, "BAD_REQUEST"},
+			{"variables not an object", `{"query":"{ viewer { id } }","variables":[7]}`, http.StatusBadRequest, "BAD_REQUEST"},
+			{"empty query", `{"query":""}`, http.StatusOK, "GRAPHQL_VALIDATION_FAILED"},
+			{"query syntax error", `{"query":"{ viewer { id } ` + marker + `"}`, http.StatusOK, "GRAPHQL_PARSE_FAILED"},
+			{"unbalanced braces", `{"query":"{ viewer { id }"}`, http.StatusOK, "GRAPHQL_PARSE_FAILED"},
+			{"unknown field", `{"query":"{ viewer { id secretField } }"}`, http.StatusOK, "GRAPHQL_VALIDATION_FAILED"},
+			{"unknown root field", `{"query":"{ tokens { id } }"}`, http.StatusOK, "GRAPHQL_VALIDATION_FAILED"},
+			{"missing required argument", `{"query":"mutation { revokeTokens { revokedCount } }"}`, http.StatusOK, "GRAPHQL_VALIDATION_FAILED"},
+			{"unknown operation", `{"query":"query A { viewer { id } }","operationName":"B"}`, http.StatusOK, "GRAPHQL_VALIDATION_FAILED"},
+			{"variable not coercible", `{"query":"query($n: Int!) { personalAccessTokens(first: $n) { totalCount } }","variables":{"n":"x"}}`, http.StatusOK, "BAD_USER_INPUT"},
+			{"required variable null", `{"query":"query($n: Int!) { personalAccessTokens(first: $n) { totalCount } }","variables":{"n":null}}`, http.StatusOK, "BAD_USER_INPUT"},
 		}
 		for _, tc := range cases {
-			t.Run(tc.name, func(t *testing.T) {
-				r := postQuery(t, env, bearer, []byte(tc.body))
-				testenv.WantError(t, r, tc.status, tc.code)
-				if r.Data != nil {
-					t.Errorf("data: got %v, want null", r.Data)
+			for _, accept := range []string{"", "application/graphql-response+json"} {
+				name := tc.name
+				if accept != "" {
+					name += " (graphql-response+json)"
 				}
-				if tc.status == http.StatusBadRequest && strings.Contains(r.Raw, marker) {
-					t.Errorf("body echoed: %s", r.Raw)
-				}
-			})
+				t.Run(name, func(t *testing.T) {
+					h := http.Header{"Content-Type": {"application/json"}, "Authorization": {bearer}}
+					wantStatus, wantType := tc.status, "application/json; charset=utf-8"
+					if accept != "" {
+						h.Set("Accept", accept)
+						wantStatus, wantType = http.StatusBadRequest, "application/graphql-response+json; charset=utf-8"
+					}
+					status, header, raw := doHTTP(t, http.MethodPost, env.URL+"/query", h, strings.NewReader(tc.body))
+					r := testenv.NewResponse(t, status, header, []byte(raw))
+					testenv.WantError(t, r, wantStatus, tc.code)
+					if ct := header.Get("Content-Type"); ct != wantType {
+						t.Errorf("Content-Type: got %q, want %q", ct, wantType)
+					}
+					var keys map[string]json.RawMessage
+					if err := json.Unmarshal([]byte(raw), &keys); err != nil {
+						t.Fatalf("body: %v: %s", err, raw)
+					}
+					data, hasData := keys["data"]
+					switch {
+					case accept == "" && string(data) != "null":
+						t.Errorf("data: got %s, want null", data)
+					case accept != "" && hasData:
+						t.Errorf("data entry: got %s, want none", data)
+					}
+					if tc.code == "BAD_REQUEST" && strings.Contains(raw, marker) {
+						t.Errorf("body echoed: %s", raw)
+					}
+				})
+			}
 		}
 	})
 }

@@ -40,6 +40,10 @@ type exchange struct {
 	resp    response
 }
 
+// statusPartialSuccess is the GraphQL-over-HTTP status of a response
+// with both data and errors, under application/graphql-response+json.
+const statusPartialSuccess = 294
+
 // gqlResponse is a GraphQL response body.
 type gqlResponse struct {
 	Data   json.RawMessage `json:"data"`
@@ -59,16 +63,22 @@ func (tg *target) check(t *testing.T, codes map[string]bool, x exchange) (mutate
 	}
 	status := x.resp.status
 	switch status {
-	case http.StatusOK, http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity:
+	case http.StatusOK, statusPartialSuccess, http.StatusBadRequest, http.StatusForbidden, http.StatusNotAcceptable,
+		http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType:
 	default:
-		fail("status: got %d, want 200, 400, 413, 415 or 422", status)
+		fail("status: got %d, want 200, 294, 400, 403, 406, 413 or 415", status)
 	}
-	// gqlgen negotiates the media type from Accept; with the GraphQL over
-	// HTTP one, documents and variables that fail are HTTP 400, not 422.
+	// The media type is negotiated from Accept (GraphQL over HTTP): with
+	// application/json every well-formed request is HTTP 200, documents and
+	// variables that fail included; with application/graphql-response+json
+	// those are HTTP 400 and have no data entry.
 	ct := x.resp.header.Get("Content-Type")
-	graphQLResponse := strings.HasPrefix(ct, "application/graphql-response+json")
-	if !strings.HasPrefix(ct, "application/json") && !graphQLResponse {
-		fail("Content-Type: got %q, want application/json", ct)
+	graphQLResponse := ct == "application/graphql-response+json; charset=utf-8"
+	if ct != "application/json; charset=utf-8" && !graphQLResponse {
+		fail("Content-Type: got %q, want application/json or application/graphql-response+json, with charset=utf-8", ct)
+	}
+	if !graphQLResponse && (status == statusPartialSuccess || status == http.StatusForbidden) {
+		fail("HTTP %d under application/json: want 200 for every well-formed request", status)
 	}
 	if !utf8.Valid(x.resp.raw) {
 		fail("body: got invalid UTF-8, want JSON text (RFC 8259: UTF-8)")
@@ -90,6 +100,17 @@ func (tg *target) check(t *testing.T, codes map[string]bool, x exchange) (mutate
 	if len(body.Errors) == 0 && (status != http.StatusOK || !hasData) {
 		fail("got neither errors nor data")
 	}
+	_, dataEntry := keys["data"]
+	switch {
+	case !graphQLResponse && !dataEntry:
+		fail("application/json: got no data entry, want data (null if the request did not run)")
+	case graphQLResponse && dataEntry != (status == http.StatusOK || status == statusPartialSuccess):
+		fail("application/graphql-response+json: HTTP %d with data entry %v, want data exactly with 200 and 294", status, dataEntry)
+	case graphQLResponse && status == statusPartialSuccess && len(body.Errors) == 0:
+		fail("HTTP 294 without errors")
+	case graphQLResponse && status == http.StatusOK && len(body.Errors) > 0:
+		fail("application/graphql-response+json: HTTP 200 with errors, want 294")
+	}
 	reqID := x.resp.header.Get(origin.RequestIDHeader)
 	lowerReq := strings.ToLower(string(x.request))
 	for _, e := range body.Errors {
@@ -106,20 +127,22 @@ func (tg *target) check(t *testing.T, codes map[string]bool, x exchange) (mutate
 		case e.Extensions["requestId"] != reqID:
 			fail("error %q: got requestId %v, want the X-Request-ID %q", e.Message, e.Extensions["requestId"], reqID)
 		}
-		documentError := code == "GRAPHQL_PARSE_FAILED" || code == "GRAPHQL_VALIDATION_FAILED" || code == "BAD_USER_INPUT"
+		requestError := code == "GRAPHQL_PARSE_FAILED" || code == "GRAPHQL_VALIDATION_FAILED" || code == "BAD_USER_INPUT" ||
+			code == "COMPLEXITY_LIMIT_EXCEEDED" || code == "PERSISTED_QUERY_NOT_FOUND"
 		switch {
-		case status == http.StatusBadRequest && graphQLResponse && documentError:
-		case status == http.StatusBadRequest || status == http.StatusRequestEntityTooLarge || status == http.StatusUnsupportedMediaType:
+		case status == http.StatusBadRequest && graphQLResponse && requestError:
+		case status == http.StatusBadRequest || status == http.StatusNotAcceptable ||
+			status == http.StatusRequestEntityTooLarge || status == http.StatusUnsupportedMediaType:
 			if code != "BAD_REQUEST" {
 				fail("HTTP %d: got code %s, want BAD_REQUEST", status, code)
 			}
-		case status == http.StatusUnprocessableEntity:
-			if !documentError {
-				fail("HTTP 422: got code %s, want a document or variable error", code)
+		case status == http.StatusForbidden:
+			if code != "FORBIDDEN" {
+				fail("HTTP 403: got code %s, want FORBIDDEN", code)
 			}
-		case status == http.StatusOK:
+		case status == http.StatusOK || status == statusPartialSuccess:
 			if code == "BAD_REQUEST" || code == "UNAUTHENTICATED" {
-				fail("HTTP 200: got code %s", code)
+				fail("HTTP %d: got code %s", status, code)
 			}
 		}
 		ext, _ := json.Marshal(e.Extensions)

@@ -93,7 +93,7 @@ func consoleConfigHandler(devMode bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
-			writeGraphQLError(w, http.StatusMethodNotAllowed, string(apperr.BadRequest), "method not allowed: use GET")
+			writeGraphQLError(w, r, http.StatusMethodNotAllowed, string(apperr.BadRequest), "method not allowed: use GET")
 			return
 		}
 		writeJSON(w, http.StatusOK, consoleConfig{DevMode: devMode})
@@ -124,17 +124,17 @@ func devSessionHandler(mint func(role string) (string, time.Time, error), log *s
 		}
 		var req devSessionRequest
 		if json.Unmarshal(body, &req) != nil {
-			writeGraphQLError(w, http.StatusBadRequest, string(apperr.BadRequest), `request body must be one JSON object: {"role": "admin" | "member" | "directory"}`)
+			writeGraphQLError(w, r, http.StatusBadRequest, string(apperr.BadRequest), `request body must be one JSON object: {"role": "admin" | "member" | "directory"}`)
 			return
 		}
 		token, expiresAt, err := mint(req.Role)
 		switch {
 		case errors.Is(err, ErrUnknownDevRole):
-			writeGraphQLError(w, http.StatusBadRequest, string(apperr.BadUserInput), ErrUnknownDevRole.Error())
+			writeGraphQLError(w, r, http.StatusBadRequest, string(apperr.BadUserInput), ErrUnknownDevRole.Error())
 			return
 		case err != nil:
 			log.ErrorContext(r.Context(), "development session failed", "err", err)
-			writeGraphQLError(w, http.StatusInternalServerError, string(apperr.Internal), "internal error")
+			writeGraphQLError(w, r, http.StatusInternalServerError, string(apperr.Internal), "internal error")
 			return
 		}
 		log.InfoContext(r.Context(), "development session issued", "role", req.Role)
@@ -143,7 +143,7 @@ func devSessionHandler(mint func(role string) (string, time.Time, error), log *s
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
-			writeGraphQLError(w, http.StatusMethodNotAllowed, string(apperr.BadRequest), "method not allowed: use POST")
+			writeGraphQLError(w, r, http.StatusMethodNotAllowed, string(apperr.BadRequest), "method not allowed: use POST")
 			return
 		}
 		issue.ServeHTTP(w, r)

@@ -112,9 +112,9 @@ func (c *documentCheck) MutateOperationParameters(ctx context.Context, params *g
 	return &gqlerror.Error{
 		Message: msg,
 		Rule:    rule,
-		// A validation failure, as the DocumentLimits rule reports it:
-		// gqlgen answers HTTP 422, and the presenter turns the Rule into
-		// COMPLEXITY_LIMIT_EXCEEDED.
+		// A validation failure, as the DocumentLimits rule reports it
+		// (a request error: graphQLStatus), and the presenter turns the
+		// Rule into COMPLEXITY_LIMIT_EXCEEDED.
 		Extensions: map[string]any{"code": errcode.ValidationFailed},
 	}
 }

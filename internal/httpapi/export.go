@@ -61,12 +61,12 @@ func exportHandler(svc *pat.Service, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, ok := auth.PrincipalFrom(r.Context())
 		if !ok {
-			writeGraphQLError(w, http.StatusUnauthorized, string(apperr.Unauthenticated), "authentication required")
+			writeGraphQLError(w, r, http.StatusUnauthorized, string(apperr.Unauthenticated), "authentication required")
 			return
 		}
 		req, err := readExportRequest(r)
 		if err != nil {
-			writeExportError(w, err)
+			writeExportError(w, r, err)
 			return
 		}
 		started := false
@@ -85,7 +85,7 @@ func exportHandler(svc *pat.Service, log *slog.Logger) http.Handler {
 		})
 		switch {
 		case err != nil && !started:
-			writeExportError(w, err)
+			writeExportError(w, r, err)
 		case err != nil:
 			log.WarnContext(r.Context(), "export cut short", "error", err)
 			panic(http.ErrAbortHandler) // the client sees a broken transfer, not a short file
@@ -168,10 +168,10 @@ func jsonProblem(err error) string {
 
 // writeExportError answers an export that did not start, with the code in
 // the GraphQL error shape.
-func writeExportError(w http.ResponseWriter, err error) {
+func writeExportError(w http.ResponseWriter, r *http.Request, err error) {
 	e, ok := apperr.As(err)
 	if !ok {
-		writeGraphQLError(w, http.StatusInternalServerError, string(apperr.Internal), "internal error")
+		writeGraphQLError(w, r, http.StatusInternalServerError, string(apperr.Internal), "internal error")
 		return
 	}
 	status := http.StatusBadRequest
@@ -181,7 +181,7 @@ func writeExportError(w http.ResponseWriter, err error) {
 	case apperr.RateLimited:
 		status = http.StatusTooManyRequests
 	}
-	writeGraphQLError(w, status, string(e.Code), e.Message)
+	writeGraphQLError(w, r, status, string(e.Code), e.Message)
 }
 
 // rowEncoder writes export rows in one format.

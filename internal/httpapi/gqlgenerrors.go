@@ -18,16 +18,38 @@ import (
 // errors by type or code, never by wording, so each such path is taken
 // over here and answered with an apperr.
 
-// decodeGraphQLParams decodes body exactly as gqlgen's POST transport will
-// (encoding/json with UseNumber into graphql.RawParams), so that a body
-// refused here is the only kind gqlgen could not decode: gqlgen's own
-// decode error, which echoes the whole body (token values included),
-// never happens.
-func decodeGraphQLParams(body []byte) error {
-	var params graphql.RawParams
+// graphQLRequest is a GraphQL-over-HTTP request body: gqlgen's
+// RawParams, and whether the query was given at all (RawParams cannot
+// tell a missing or null query from an empty one). The outer Query field,
+// being shallower, takes the "query" key; RawParams.Query is filled from
+// it.
+type graphQLRequest struct {
+	graphql.RawParams
+	Query *string `json:"query"`
+}
+
+// decodeGraphQLParams decodes body as gqlgen would (encoding/json with
+// UseNumber into graphql.RawParams). A body refused here is not a
+// well-formed GraphQL-over-HTTP request (a query that is not a string,
+// variables that are not an object, ...); the decode error is never shown,
+// since it can quote the body (token values included).
+func decodeGraphQLParams(body []byte) (graphQLRequest, error) {
+	var req graphQLRequest
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	return dec.Decode(&params)
+	if err := dec.Decode(&req); err != nil {
+		return graphQLRequest{}, err
+	}
+	if req.Query != nil {
+		req.RawParams.Query = *req.Query
+	}
+	return req, nil
+}
+
+// hasDocument reports whether the request carries a document: a query
+// string, or an automatic persisted query's hash instead of one.
+func (r graphQLRequest) hasDocument() bool {
+	return r.Query != nil || r.Extensions["persistedQuery"] != nil
 }
 
 // persistedQueriesTyped is gqlgen's automatic-persisted-query extension
@@ -69,7 +91,8 @@ func (introspectionGate) MutateOperationContext(_ context.Context, oc *graphql.O
 	return &gqlerror.Error{
 		Message: "schema introspection is disabled",
 		Err:     apperr.New(apperr.Forbidden, "schema introspection is disabled"),
-		// Not a protocol error: answered with HTTP 200, as before.
+		// HTTP 200 under application/json, 403 under
+		// application/graphql-response+json (graphQLStatus).
 		Extensions: map[string]any{"code": string(apperr.Forbidden)},
 	}
 }

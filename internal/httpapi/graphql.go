@@ -18,7 +18,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/validator/rules"
@@ -86,17 +85,17 @@ func or(v, def int) int {
 	return v
 }
 
-// newGraphQLHandler builds the production GraphQL handler: POST only (no
-// GET, websocket or multipart), a parsed-query cache, persisted queries
-// kept per organization, the document limits, capped error lists, and the
-// allowlist error presenter.
+// newGraphQLHandler builds the production GraphQL handler: POST only
+// through graphQLPOST (no GET, websocket or multipart), a parsed-query
+// cache, persisted queries kept per organization, the document limits,
+// capped error lists, and the allowlist error presenter.
 func newGraphQLHandler(svc *pat.Service, lim Limits, m *metrics.Metrics, log *slog.Logger) http.Handler {
 	lim = lim.withDefaults()
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{
 		Resolvers:  &resolvers.Resolver{Service: svc},
 		Complexity: gqllimits.Complexity(),
 	}))
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(graphQLPOST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(lim.ParserTokens)
 	documentLimits := gqllimits.Limits{MaxDepth: lim.MaxDepth, MaxAliases: lim.MaxAliases, MaxSelections: lim.MaxSelections}
@@ -179,8 +178,7 @@ func present(ctx context.Context, err error, log *slog.Logger) *gqlerror.Error {
 		return gqlErr
 	}
 	// Anything else is the service's fault. Its text is logged, never
-	// shown; gqlgen's decode error, which echoes the body, cannot reach
-	// here (requireJSONObject decodes first).
+	// shown.
 	log.ErrorContext(ctx, "request failed", "err", err.Error(), "path", gqlErr.Path.String())
 	return &gqlerror.Error{
 		Message:    "internal error",
@@ -195,25 +193,34 @@ const (
 	complexityLimitExceeded = "COMPLEXITY_LIMIT_EXCEEDED"
 )
 
-// requireJSONObject reads the (already bounded) body and refuses anything
-// but one JSON object before gqlgen sees it: gqlgen would echo an
-// undecodable body back in its error message, and a JSON array would be a
-// batch of operations.
+// requireJSONObject reads the (already bounded) body and refuses, with
+// HTTP 400 and BAD_REQUEST, anything but a well-formed GraphQL-over-HTTP
+// request before gqlgen sees it: one JSON object (a JSON array would be a
+// batch of operations) whose query is a string (or absent with a
+// persisted query's hash), operationName a string, variables and
+// extensions objects (null counts as absent). The refusal never quotes
+// the body.
 func requireJSONObject(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// gqlgen answers other media types and upgrade requests itself,
-		// in plain text without a code: refuse them here, in our shape.
+		// Refused here, in our shape, rather than as "transport not
+		// supported" in plain text.
 		if r.Header.Get("Upgrade") != "" {
-			writeGraphQLError(w, http.StatusBadRequest, string(apperr.BadRequest), "protocol upgrades are not supported: send one POST per operation")
+			writeGraphQLError(w, r, http.StatusBadRequest, string(apperr.BadRequest), "protocol upgrades are not supported: send one POST per operation")
 			return
 		}
 		body, ok := readJSONObject(w, r, `{"query": ..., "variables": ...}`)
 		if !ok {
 			return
 		}
-		if decodeGraphQLParams(body) != nil {
-			writeGraphQLError(w, http.StatusBadRequest, string(apperr.BadRequest),
+		req, err := decodeGraphQLParams(body)
+		if err != nil {
+			writeGraphQLError(w, r, http.StatusBadRequest, string(apperr.BadRequest),
 				"request body is not a valid GraphQL request: query and operationName must be strings, variables and extensions objects")
+			return
+		}
+		if !req.hasDocument() {
+			writeGraphQLError(w, r, http.StatusBadRequest, string(apperr.BadRequest),
+				`request body has no query: send {"query": "<GraphQL document>"}`)
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))

@@ -86,9 +86,10 @@ func New(cfg Config) http.Handler {
 	// The steps of POST /query, outermost first. The order is part of the
 	// security model: the session token is checked before the body is
 	// read, so an anonymous client can make the server read no more than
-	// its headers; the body is bounded before it is read; only JSON
-	// objects reach gqlgen.
+	// its headers; the body is bounded before it is read; only
+	// well-formed GraphQL-over-HTTP requests reach gqlgen.
 	mux.Handle("POST /query", chain(newGraphQLHandler(cfg.Service, cfg.Limits, cfg.Metrics, cfg.Logger),
+		negotiateGraphQL,       // the response media type (406 if none), for every answer below
 		cfg.Origins.Middleware, // client IP and User-Agent, for the audit trail
 		deadline(cfg.RequestTimeout),
 		auth.Middleware(cfg.Verifier, cfg.Service, rejecter(cfg.Logger)),
@@ -97,6 +98,9 @@ func New(cfg Config) http.Handler {
 		resolvers.WithLoaders(cfg.Service),
 		withHeaderSink,
 	))
+	// Every other method: 405 with Allow: POST (GET is not served; see
+	// graphQLMethodNotAllowed).
+	mux.HandleFunc("/query", graphQLMethodNotAllowed)
 	if cfg.Playground {
 		mountPlayground(mux)
 	}
@@ -146,7 +150,7 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 					panic(v)
 				}
 				log.ErrorContext(r.Context(), "panic in handler", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-				writeGraphQLError(w, http.StatusInternalServerError, string(apperr.Internal), "internal error")
+				writeGraphQLError(w, r, http.StatusInternalServerError, string(apperr.Internal), "internal error")
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -186,7 +190,7 @@ func deadline(d time.Duration) func(http.Handler) http.Handler {
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > MaxBodyBytes {
-			writeGraphQLError(w, http.StatusRequestEntityTooLarge, string(apperr.BadRequest), "request body too large")
+			writeGraphQLError(w, r, http.StatusRequestEntityTooLarge, string(apperr.BadRequest), "request body too large")
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
