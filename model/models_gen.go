@@ -178,9 +178,9 @@ const (
 	ErrorCodeInternal ErrorCode = "INTERNAL"
 	// Too many calls; extensions.retryAfter (and the Retry-After header) say when to try again.
 	ErrorCodeRateLimited ErrorCode = "RATE_LIMITED"
-	// The document could not be parsed (HTTP 422).
+	// The document could not be parsed (HTTP 200 with Accept: application/json; 400 with application/graphql-response+json).
 	ErrorCodeGraphqlParseFailed ErrorCode = "GRAPHQL_PARSE_FAILED"
-	// The document does not validate against the schema (HTTP 422).
+	// The document does not validate against the schema (HTTP 200 with Accept: application/json; 400 with application/graphql-response+json).
 	ErrorCodeGraphqlValidationFailed ErrorCode = "GRAPHQL_VALIDATION_FAILED"
 	// The HTTP request is unusable: not one JSON object (HTTP 400) or over 1 MiB (HTTP 413).
 	ErrorCodeBadRequest ErrorCode = "BAD_REQUEST"

@@ -31,9 +31,9 @@ export type ErrorCode =
   | 'COMPLEXITY_LIMIT_EXCEEDED'
   /** The caller's role may not perform this operation (or schema introspection is switched off). */
   | 'FORBIDDEN'
-  /** The document could not be parsed (HTTP 422). */
+  /** The document could not be parsed (HTTP 200 with Accept: application/json; 400 with application/graphql-response+json). */
   | 'GRAPHQL_PARSE_FAILED'
-  /** The document does not validate against the schema (HTTP 422). */
+  /** The document does not validate against the schema (HTTP 200 with Accept: application/json; 400 with application/graphql-response+json). */
   | 'GRAPHQL_VALIDATION_FAILED'
   /** An unexpected server error; details are in the server log only. */
   | 'INTERNAL'
