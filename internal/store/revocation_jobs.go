@@ -162,8 +162,9 @@ func (s *Store) RevokeJobChunk(ctx context.Context, jobID, owner string, leaseUn
 
 // jobCandidates reads up to limit tokens of j's organization that match q
 // (whose statuses keep revoked tokens out), were created by j's preview
-// and come after j's position in (created_at, id) order. The lock that
-// follows re-checks that they are not revoked.
+// and come after j's position in (created_at, id) order: their IDs and
+// creation times only. The lock that follows reads them and re-checks that
+// they are not revoked.
 //
 // When the job matches a large share of the organization's unrevoked
 // tokens (see walksCreationIndex), the read walks the creation index from
@@ -185,7 +186,10 @@ func (s *Store) jobCandidates(tx *gorm.DB, j *entity.RevocationJob, q JobQuery, 
 	db := filterOn(q.Reach.where(tx.Table(table), "t"), q, "t").
 		Where("(t.created_at > ? OR (t.created_at = ? AND t.id > ?))", j.PositionCreatedAt, j.PositionCreatedAt, j.PositionID)
 	var tokens []*entity.PersonalAccessToken
-	if err := db.Select("t.*").Order("t.created_at, t.id").Limit(limit).Find(&tokens).Error; err != nil {
+	// Only the keys: the lock reads the rows. Along the creation index,
+	// which holds every column of the status and owner filters, the read
+	// then never leaves the index.
+	if err := db.Select("t.id, t.created_at").Order("t.created_at, t.id").Limit(limit).Find(&tokens).Error; err != nil {
 		return nil, fmt.Errorf("revocation job: candidates: %w", err)
 	}
 	return tokens, nil

@@ -75,7 +75,7 @@ func testRevokeJobChunkStatements(t *testing.T, unrevoked int64, table string) {
 	now := entity.TimeFromMillis(testNow)
 	until := testNow - 500
 	steps := []step{begin(), chunkLease(1), query(chunkJobSQL, "J", 1).returning(jobRows()), jobOrgLock(unrevoked),
-		query("SELECT t.* FROM "+table+" WHERE t.organization_id = ? AND t.revoked_at IS NULL AND t.created_at <= ? "+
+		query("SELECT t.id, t.created_at FROM "+table+" WHERE t.organization_id = ? AND t.revoked_at IS NULL AND t.created_at <= ? "+
 			"AND ((t.created_at > ? OR (t.created_at = ? AND t.id > ?))) ORDER BY t.created_at, t.id LIMIT ?",
 			testOrgID, testNow-1000, 0, 0, "", 500).returning(tokenRows(nil, "A", "B")),
 		query("SELECT * FROM personal_access_tokens FORCE INDEX (PRIMARY) WHERE organization_id = ? AND id IN (?,?) AND revoked_at IS NULL ORDER BY created_at, id FOR UPDATE",
