@@ -17,7 +17,7 @@ const (
 
 // jobChunk is the chunk size of the server's background revocations and
 // of the floor (PATS_REVOCATION_CHUNK_SIZE's default, pat.DefaultJobChunkSize).
-const jobChunk = 500
+const jobChunk = 1000
 
 // jobPoll is how often workload l asks how its job stands.
 const jobPoll = 100 * time.Millisecond

@@ -18,7 +18,7 @@ import (
 
 // Revocation job defaults (JobConfig).
 const (
-	DefaultJobChunkSize = 500
+	DefaultJobChunkSize = 1000
 	DefaultJobLease     = 30 * time.Second
 	// jobMaxAttempts is how many times a job's lease may be claimed (an
 	// instance stopped while running it) without progress before it is
