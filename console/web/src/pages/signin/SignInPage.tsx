@@ -150,7 +150,8 @@ export function SignInPage({ devMode, provider, message, onRetry, onCredential }
               </p>
             )}
           </div>
-          <button type="submit" class="button button-primary">
+          {/* The provider's button is the page's main action when there is one. */}
+          <button type="submit" class={provider ? 'button' : 'button button-primary'}>
             Sign in
           </button>
         </form>
