@@ -64,7 +64,11 @@ func (s *Storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRe
 	return forAPI{AuthRequest: req, audience: []string{req.GetClientID(), s.audience}}, nil
 }
 
-// forAPI is an authorization request whose tokens name the API too.
+// forAPI is an authorization request whose tokens name the API too. op
+// gives the access token and the ID token one audience, so the ID token
+// names the API as well, unlike a real provider's; it carries no org or
+// role claim (those are the access token's private claims), so the
+// service refuses it as a session all the same.
 type forAPI struct {
 	op.AuthRequest
 	audience []string
