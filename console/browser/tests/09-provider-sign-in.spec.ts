@@ -3,8 +3,8 @@
 // PATS_CONSOLE_CLIENT_ID) offers "Sign in with Acme SSO"; the test
 // provider's own login page takes the username and password; the console
 // comes back with a code, exchanges it with its PKCE verifier and is
-// signed in as that user. A tampered answer is refused, and an expired
-// session leads back to sign-in, each with a sentence.
+// signed in as that user. A tampered answer is refused, and an expired or
+// refused session leads back to sign-in, each with a sentence.
 
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
@@ -115,6 +115,29 @@ test('when the provider’s token expires, the console returns to sign-in with a
   // Past the token's exp (the provider's access tokens last 5 minutes).
   await page.clock.fastForward((Number(exp) + 1) * 1000 - (await page.evaluate(() => Date.now())));
   await expect(page.getByText('Your session has expired. Sign in again.')).toBeVisible();
+  await expect(page.getByRole('button', { name: signInButton })).toBeVisible();
+  expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+});
+
+test('when the API no longer accepts the provider’s token, the console returns to sign-in with a sentence', async ({
+  page,
+}) => {
+  const base = providerBaseURL();
+  await page.goto(`${base}/admin/`);
+  await signInAtProvider(page, providerUsers.member);
+  await expect(page.getByRole('heading', { name: 'My tokens' })).toBeVisible();
+
+  // The server refuses the session from now on (as after the provider
+  // withdrew its key): the next request answers UNAUTHENTICATED.
+  await page.route(`${base}/query`, (route) =>
+    route.fulfill({
+      status: 401,
+      contentType: 'application/json',
+      body: JSON.stringify({ errors: [{ message: 'unauthenticated', extensions: { code: 'UNAUTHENTICATED' } }] }),
+    }),
+  );
+  await page.reload();
+  await expect(page.getByText('Your session token was not accepted. Sign in again.')).toBeVisible();
   await expect(page.getByRole('button', { name: signInButton })).toBeVisible();
   expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
 });

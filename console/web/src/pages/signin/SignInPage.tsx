@@ -4,7 +4,7 @@
 // one), pastes a session token, or, on a development server, picks a
 // demo identity.
 
-import { useId, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { DemoRole } from '../../api/adminApi';
 import { createDevSession } from '../../api/adminApi';
 import { describeError } from '../../api/errorSentences';
@@ -36,6 +36,15 @@ export function SignInPage({ devMode, provider, message, onRetry, onCredential }
   const [busyRole, setBusyRole] = useState<DemoRole | null>(null);
   const [redirecting, setRedirecting] = useState(false);
   const [providerError, setProviderError] = useState<string | null>(null);
+  // Back from the provider's page with the browser's Back button, the page
+  // may come from the back/forward cache as it was left: busy.
+  useEffect(() => {
+    const onPageShow = (event: PageTransitionEvent) => {
+      if (event.persisted) setRedirecting(false);
+    };
+    window.addEventListener('pageshow', onPageShow);
+    return () => window.removeEventListener('pageshow', onPageShow);
+  }, []);
   const tokenId = useId();
   const tokenHelpId = useId();
   const errorId = useId();
