@@ -37,13 +37,17 @@ const (
 // GET and HEAD only. Paths under /admin/api/ are never the application:
 // they go to apiNotFound, the API's own "no such path" answer (the API's
 // routes are registered ahead of this handler).
-func Handler(apiNotFound http.Handler) http.Handler {
+//
+// connect are further origins the application may fetch from besides its
+// own (the identity provider's, for discovery and the token endpoint):
+// the Content-Security-Policy's connect-src names them (see Policy).
+func Handler(apiNotFound http.Handler, connect ...string) http.Handler {
 	files, err := embedded()
 	if err != nil {
 		// The bundle is compiled in: a failure here is a build defect.
 		panic("console: " + err.Error())
 	}
-	return newHandler(files, apiNotFound)
+	return newHandler(files, apiNotFound, Policy(connect...))
 }
 
 // embedded reads the compiled-in bundle once.
@@ -52,9 +56,9 @@ var embedded = sync.OnceValues(func() (map[string]*EmbeddedFile, error) { return
 // load reads the bundle's files from the dist folder of fsys.
 func load(fsys fs.FS) (map[string]*EmbeddedFile, error) { return LoadEmbedded(fsys, "dist") }
 
-func newHandler(files map[string]*EmbeddedFile, apiNotFound http.Handler) http.Handler {
+func newHandler(files map[string]*EmbeddedFile, apiNotFound http.Handler, policy string) http.Handler {
 	index := files["index.html"]
-	return Secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return secure(policy, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		switch {
 		case strings.HasPrefix(p, APIPrefix) || p == strings.TrimSuffix(APIPrefix, "/"):
@@ -119,13 +123,26 @@ func cachePolicy(name string) string {
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
+// Policy is ContentSecurityPolicy with connect-src extended to origins
+// (each a scheme://host[:port] serialization, e.g. the identity
+// provider's): with none, ContentSecurityPolicy itself.
+func Policy(origins ...string) string {
+	if len(origins) == 0 {
+		return ContentSecurityPolicy
+	}
+	return strings.Replace(ContentSecurityPolicy, "connect-src 'self';", "connect-src 'self' "+strings.Join(origins, " ")+";", 1)
+}
+
 // Secure sets the console's security headers on every response of next.
 // The referrer is never sent, because the console's URL may carry a
-// session token in its fragment (#access_token=...).
-func Secure(next http.Handler) http.Handler {
+// session token in its fragment (#access_token=...), or an authorization
+// code in its query (?code=...).
+func Secure(next http.Handler) http.Handler { return secure(ContentSecurityPolicy, next) }
+
+func secure(policy string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
+		h.Set("Content-Security-Policy", policy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")

@@ -33,7 +33,7 @@ func testHandler(t *testing.T) http.Handler {
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}
-	return newHandler(files, apiNotFoundStub)
+	return newHandler(files, apiNotFoundStub, ContentSecurityPolicy)
 }
 
 // apiNotFoundStub stands for the API's 404 (package httpapi, which tests
@@ -221,5 +221,18 @@ func TestEmbeddedBundle(t *testing.T) {
 func TestBundleWithoutIndex(t *testing.T) {
 	if _, err := load(fstest.MapFS{"dist/assets/a.js": {Data: []byte(assetJS)}}); err == nil {
 		t.Fatalf("load without index.html: got nil, want an error")
+	}
+}
+
+// TestPolicyConnectsToTheProvider: the identity provider's origin, and
+// only it, joins connect-src; the rest of the policy is unchanged.
+func TestPolicyConnectsToTheProvider(t *testing.T) {
+	if got := Policy(); got != ContentSecurityPolicy {
+		t.Errorf("Policy(): got %q, want ContentSecurityPolicy", got)
+	}
+	want := "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' https://login.acme.example; " +
+		"object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+	if got := Policy("https://login.acme.example"); got != want {
+		t.Errorf("Policy(issuer origin):\ngot  %q\nwant %q", got, want)
 	}
 }

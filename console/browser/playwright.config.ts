@@ -5,6 +5,7 @@
 //   PATS_CHROMIUM          the browser (default /usr/bin/chromium)
 //   PATS_SCREENSHOT_DIR    where the screenshots go (default ../../docs/screenshots)
 //   PATS_BROWSER_SERVER_BIN  a prebuilt server binary (default: go build)
+//   PATS_BROWSER_OP_BIN      a prebuilt test OpenID Provider (default: go build ./console/browser/op)
 
 import { defineConfig } from '@playwright/test';
 

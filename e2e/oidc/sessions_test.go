@@ -20,6 +20,7 @@ import (
 
 	"github.com/patgov/pats/internal/auth"
 	"github.com/patgov/pats/internal/testenv"
+	"github.com/patgov/pats/internal/testop"
 )
 
 // mappingEnv maps claims as a provider with tenants and groups puts
@@ -94,7 +95,7 @@ func TestProviderSessions(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, dialect string) {
 		p := newProvider(t)
 		env := startService(t, dialect, p, nil)
-		if n := p.keyFetches.Load(); n != 1 {
+		if n := p.keyFetches(); n != 1 {
 			t.Errorf("key set fetches at start: got %d, want 1 (found through discovery)", n)
 		}
 
@@ -166,18 +167,18 @@ func TestProviderKeyRotation(t *testing.T) {
 
 		// An abrupt rotation to an ES256 key: the RS256 key leaves the key
 		// set at once.
-		p.store.rotate(t, jose.ES256, false)
+		p.rotate(t, jose.ES256, false)
 		after := p.token(t, "alice", claims(org, []string{"pats-admins"}, "local"))
 		if alg := headerOf(t, after)["alg"]; alg != "ES256" {
 			t.Fatalf("rotated token alg: got %v, want ES256", alg)
 		}
 		viewer(t, env, after)
-		if n := p.keyFetches.Load(); n != 2 {
+		if n := p.keyFetches(); n != 2 {
 			t.Errorf("key set fetches: got %d, want 2 (start, then the new kid)", n)
 		}
 		refused(t, env, before)
 		viewer(t, env, after)
-		if n := p.keyFetches.Load(); n != 2 {
+		if n := p.keyFetches(); n != 2 {
 			t.Errorf("key set fetches after using known keys: got %d, want still 2", n)
 		}
 	})
@@ -191,7 +192,7 @@ func TestProviderGracefulRotation(t *testing.T) {
 	env := startService(t, "sqlite", p, nil)
 	org := testenv.UniqueOrg("graceful")
 	before := p.token(t, "alice", claims(org, []string{"staff"}, "local"))
-	p.store.rotate(t, jose.EdDSA, true)
+	p.rotate(t, jose.EdDSA, true)
 	after := p.token(t, "alice", claims(org, []string{"staff"}, "local"))
 	if alg := headerOf(t, after)["alg"]; alg != "EdDSA" {
 		t.Fatalf("rotated token alg: got %v, want EdDSA", alg)
@@ -211,7 +212,7 @@ func TestProviderDown(t *testing.T) {
 		used := p.token(t, "alice", claims(org, []string{"pats-admins"}, "local"))
 		fresh := p.token(t, "bob", claims(org, []string{"staff"}, "local"))
 		viewer(t, env, used)
-		signer := p.store.current()
+		signer := p.current()
 		p.Close()
 
 		viewer(t, env, used)
@@ -222,7 +223,7 @@ func TestProviderDown(t *testing.T) {
 		late := mint(t, signer, p.Issuer, "carol", claims(org, []string{"staff"}, "local"))
 		viewer(t, env, late)
 
-		other := &signingKey{id: "unknown-kid", alg: jose.RS256, key: rsaKey(t)}
+		other := &testop.SigningKey{KID: "unknown-kid", Alg: jose.RS256, Private: rsaKey(t)}
 		start := time.Now()
 		refused(t, env, mint(t, other, p.Issuer, "mallory", claims(org, []string{"pats-admins"}, "local")))
 		if d := time.Since(start); d > 5*time.Second {
@@ -237,7 +238,7 @@ func TestUnknownKeyFlood(t *testing.T) {
 	p := newProvider(t)
 	env := startService(t, "sqlite", p, nil)
 	org := testenv.UniqueOrg("flood")
-	start := p.keyFetches.Load()
+	start := p.keyFetches()
 	const workers, each = 8, 25
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -245,7 +246,7 @@ func TestUnknownKeyFlood(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range each {
-				k := &signingKey{id: fmt.Sprintf("random-%d-%d", w, i), alg: jose.RS256, key: floodKey}
+				k := &testop.SigningKey{KID: fmt.Sprintf("random-%d-%d", w, i), Alg: jose.RS256, Private: floodKey}
 				r := env.Post(t, mint(t, k, p.Issuer, "mallory", claims(org, []string{"pats-admins"}, "local")), viewerQuery, nil)
 				if r.Status != http.StatusUnauthorized {
 					t.Errorf("random kid: got HTTP %d, want 401", r.Status)
@@ -254,7 +255,7 @@ func TestUnknownKeyFlood(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if n := p.keyFetches.Load() - start; n > 1 {
+	if n := p.keyFetches() - start; n > 1 {
 		t.Errorf("key set fetches for %d unknown kids: got %d, want at most 1", workers*each, n)
 	}
 	// The provider's own tokens still pass.
@@ -277,7 +278,7 @@ func TestAlgorithmConfusion(t *testing.T) {
 	p := newProvider(t)
 	env := startService(t, "sqlite", p, nil)
 	org := testenv.UniqueOrg("confusion")
-	good := p.store.current()
+	good := p.current()
 	c := claims(org, []string{"pats-admins"}, "local")
 	viewer(t, env, p.token(t, "alice", c))
 	registered := func(sub string) jwt.MapClaims {
@@ -287,14 +288,14 @@ func TestAlgorithmConfusion(t *testing.T) {
 		}
 		return m
 	}
-	der, err := x509.MarshalPKIXPublicKey(good.key.Public())
+	der, err := x509.MarshalPKIXPublicKey(good.Private.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
 	pemKey := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 	hs := func(key []byte) string {
 		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, registered("mallory"))
-		tok.Header["kid"] = good.id
+		tok.Header["kid"] = good.KID
 		s, err := tok.SignedString(key)
 		if err != nil {
 			t.Fatal(err)
@@ -303,7 +304,7 @@ func TestAlgorithmConfusion(t *testing.T) {
 	}
 	none := func() string {
 		tok := jwt.NewWithClaims(jwt.SigningMethodNone, registered("mallory"))
-		tok.Header["kid"] = good.id
+		tok.Header["kid"] = good.KID
 		s, err := tok.SignedString(jwt.UnsafeAllowNoneSignatureType)
 		if err != nil {
 			t.Fatal(err)
@@ -315,7 +316,7 @@ func TestAlgorithmConfusion(t *testing.T) {
 		{"HS256 keyed with the public key (DER)", hs(der)},
 		{"alg none", none()},
 		{"alg none, signature stripped from a real token", stripToNone(t, p.token(t, "alice", c))},
-		{"RS256 by another key under the provider's kid", mint(t, &signingKey{id: good.id, alg: jose.RS256, key: rsaKey(t)}, p.Issuer, "mallory", c)},
+		{"RS256 by another key under the provider's kid", mint(t, &testop.SigningKey{KID: good.KID, Alg: jose.RS256, Private: rsaKey(t)}, p.Issuer, "mallory", c)},
 		{"provider's key, another audience", mintClaims(t, good, withClaim(registered("mallory"), "aud", "another-api"))},
 		{"provider's key, another issuer", mintClaims(t, good, withClaim(registered("mallory"), "iss", "https://evil.example"))},
 		{"provider's key, no exp", mintClaims(t, good, withClaim(registered("mallory"), "exp", nil))},
@@ -335,7 +336,7 @@ func TestAlgorithmAllowList(t *testing.T) {
 	env := startService(t, "sqlite", p, map[string]string{"PATS_JWT_ALGORITHMS": "ES256"})
 	org := testenv.UniqueOrg("allow")
 	refused(t, env, p.token(t, "alice", claims(org, []string{"staff"}, "local")))
-	p.store.rotate(t, jose.ES256, false)
+	p.rotate(t, jose.ES256, false)
 	viewer(t, env, p.token(t, "alice", claims(org, []string{"staff"}, "local")))
 }
 
@@ -380,7 +381,7 @@ func forEachDialect(t *testing.T, fn func(t *testing.T, dialect string)) {
 
 // mint signs a token as the provider would (claims, iss, aud, iat, exp)
 // with key, its kid in the header.
-func mint(t *testing.T, key *signingKey, issuer, subject string, custom map[string]any) string {
+func mint(t *testing.T, key *testop.SigningKey, issuer, subject string, custom map[string]any) string {
 	t.Helper()
 	m := jwt.MapClaims{"sub": subject, "iss": issuer, "aud": audience, "iat": time.Now().Unix(), "exp": time.Now().Add(5 * time.Minute).Unix()}
 	for k, v := range custom {
@@ -390,11 +391,11 @@ func mint(t *testing.T, key *signingKey, issuer, subject string, custom map[stri
 }
 
 // mintClaims signs exactly claims with key, its kid in the header.
-func mintClaims(t *testing.T, key *signingKey, claims jwt.MapClaims) string {
+func mintClaims(t *testing.T, key *testop.SigningKey, claims jwt.MapClaims) string {
 	t.Helper()
-	tok := jwt.NewWithClaims(jwt.GetSigningMethod(string(key.alg)), claims)
-	tok.Header["kid"] = key.id
-	s, err := tok.SignedString(key.key)
+	tok := jwt.NewWithClaims(jwt.GetSigningMethod(string(key.Alg)), claims)
+	tok.Header["kid"] = key.KID
+	s, err := tok.SignedString(key.Private)
 	if err != nil {
 		t.Fatalf("sign: %v", err)
 	}

@@ -67,5 +67,5 @@ func TestKeySetURL(t *testing.T) {
 		"PATS_JWKS_URL": p.Issuer + "/keys", "PATS_JWT_AUDIENCE": audience, "PATS_JWT_ISSUER": p.Issuer,
 	}})
 	viewer(t, env, p.token(t, "alice", map[string]any{"org": org, "role": "admin", "account_type": "local"}))
-	refused(t, env, mint(t, p.store.current(), "https://other.example", "bob", map[string]any{"org": org, "role": "admin", "account_type": "local"}))
+	refused(t, env, mint(t, p.current(), "https://other.example", "bob", map[string]any{"org": org, "role": "admin", "account_type": "local"}))
 }

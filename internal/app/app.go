@@ -194,6 +194,7 @@ func (a *App) build(jwtKey []byte, verifier *auth.Verifier, o options) error {
 		Draining:               a.draining.Load,
 		Origins:                origins,
 		DevSessions:            a.devSessions,
+		ConsoleSignIn:          httpapi.NewConsoleSignIn(cfg),
 		Playground:             cfg.Playground,
 		Limits: httpapi.Limits{
 			MaxDepth: cfg.GraphQLMaxDepth, MaxAliases: cfg.GraphQLMaxAliases, MaxSelections: cfg.GraphQLMaxSelections,

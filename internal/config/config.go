@@ -47,6 +47,20 @@ type Config struct {
 	// _ADMIN_VALUES, _ACCOUNT_TYPE, _LOCAL_VALUES, _EMAIL, _NAME), in
 	// both modes; the default is auth.DefaultClaimMapping.
 	Claims auth.ClaimMapping
+	// ConsoleClientID is the console's client ID at the identity
+	// provider (PATS_CONSOLE_CLIENT_ID): a public client using the
+	// authorization code flow with PKCE, redirecting to <base>/admin/.
+	// When set (with OIDCIssuer), the console's sign-in page offers
+	// "Sign in with ProviderName".
+	ConsoleClientID string
+	// ConsoleScopes are the scopes the console asks for
+	// (PATS_CONSOLE_SCOPES, space- or comma-separated, openid among them;
+	// default DefaultConsoleScopes): the place for the scope that makes
+	// the provider issue an access token for PATS_JWT_AUDIENCE.
+	ConsoleScopes []string
+	// ProviderName is how the sign-in button names the provider
+	// (PATS_OIDC_PROVIDER_NAME; default: the issuer's host name).
+	ProviderName string
 	// MaxSessionLength refuses session tokens whose exp is further ahead
 	// than this (PATS_MAX_SESSION_LENGTH, a Go duration from 1m to 720h;
 	// default auth.DefaultMaxSessionLength, 24h): a token minted to last
@@ -153,6 +167,7 @@ func Load(getenv func(string) string) (Config, error) {
 		fail(fmt.Errorf("PATS_JWT_SECRET must be at least %d bytes", MinSecretLength))
 	}
 	errs = append(errs, c.loadProvider(getenv)...)
+	errs = append(errs, c.loadConsole(getenv)...)
 	var claimErrs []error
 	c.Claims, claimErrs = loadClaimMapping(getenv, c.DevMode())
 	errs = append(errs, claimErrs...)

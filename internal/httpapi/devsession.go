@@ -83,20 +83,22 @@ func mintDevSession(key []byte, issuer, audience string, id devIdentity, now tim
 }
 
 // consoleConfig is the body of GET /admin/api/config. It holds nothing
-// that needs a session: whether development sign-in is offered.
+// that needs a session, and no secret: whether development sign-in is
+// offered, and how to sign in through the identity provider, if at all.
 type consoleConfig struct {
-	DevMode bool `json:"devMode"`
+	DevMode bool           `json:"devMode"`
+	SignIn  *ConsoleSignIn `json:"signIn,omitempty"`
 }
 
 // consoleConfigHandler serves GET /admin/api/config.
-func consoleConfigHandler(devMode bool) http.Handler {
+func consoleConfigHandler(devMode bool, signIn *ConsoleSignIn) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
 			writeGraphQLError(w, r, http.StatusMethodNotAllowed, string(apperr.BadRequest), "method not allowed: use GET")
 			return
 		}
-		writeJSON(w, http.StatusOK, consoleConfig{DevMode: devMode})
+		writeJSON(w, http.StatusOK, consoleConfig{DevMode: devMode, SignIn: signIn})
 	})
 }
 

@@ -27,10 +27,17 @@ var productionConfig = config.Config{JWTSecret: strings.Repeat("p", config.MinSe
 func consoleHandler(t *testing.T, cfg config.Config) http.Handler {
 	t.Helper()
 	return New(Config{
-		Verifier:    auth.NewVerifier(devKey, cfg.JWTIssuer, cfg.JWTAudience),
-		Logger:      slog.New(slog.DiscardHandler),
-		DevSessions: NewDevSessions(cfg, devKey),
+		Verifier:      auth.NewVerifier(devKey, cfg.JWTIssuer, cfg.JWTAudience),
+		Logger:        slog.New(slog.DiscardHandler),
+		DevSessions:   NewDevSessions(cfg, devKey),
+		ConsoleSignIn: NewConsoleSignIn(cfg),
 	})
+}
+
+// signInConfig has an identity provider and a console client.
+var signInConfig = config.Config{
+	OIDCIssuer: "https://login.acme.example:8443/realms/acme", JWTAudience: "pats",
+	ConsoleClientID: "pats-console", ConsoleScopes: []string{"openid", "email", "api://pats/access"}, ProviderName: "Acme SSO",
 }
 
 // send makes a request with a fixed request ID, so responses can be
@@ -236,6 +243,8 @@ func TestConsoleConfig(t *testing.T) {
 	}{
 		{"development", config.Config{}, `{"devMode":true}` + "\n"},
 		{"production", productionConfig, `{"devMode":false}` + "\n"},
+		{"sign-in through the provider", signInConfig, `{"devMode":false,"signIn":{"issuer":"https://login.acme.example:8443/realms/acme",` +
+			`"clientId":"pats-console","scope":"openid email api://pats/access","providerName":"Acme SSO"}}` + "\n"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			h := consoleHandler(t, tt.cfg)
@@ -249,6 +258,27 @@ func TestConsoleConfig(t *testing.T) {
 			rec = send(t, h, http.MethodPost, "/admin/api/config", "application/json", strings.NewReader(`{}`))
 			if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "GET, HEAD" {
 				t.Errorf("POST: got %d Allow %q, want 405 GET, HEAD", rec.Code, rec.Header().Get("Allow"))
+			}
+		})
+	}
+}
+
+// TestConsoleConnectsToTheProvider: with sign-in through the provider,
+// the console's policy lets it fetch from the issuer's origin (discovery,
+// the token endpoint), and from nowhere else; without, only 'self'.
+func TestConsoleConnectsToTheProvider(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		cfg  config.Config
+		want string
+	}{
+		{"provider sign-in", signInConfig, "connect-src 'self' https://login.acme.example:8443;"},
+		{"none", productionConfig, "connect-src 'self';"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := send(t, consoleHandler(t, tt.cfg), http.MethodGet, "/admin/", "", nil)
+			if got := rec.Header().Get("Content-Security-Policy"); !strings.Contains(got, tt.want) {
+				t.Errorf("GET /admin/: Content-Security-Policy %q, want it to contain %q", got, tt.want)
 			}
 		})
 	}

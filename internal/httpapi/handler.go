@@ -62,6 +62,10 @@ type Config struct {
 	// (POST /admin/api/dev-session); set only in development mode (see
 	// NewDevSessions). When nil, as in production, that path is unknown.
 	DevSessions func(role string) (token string, expiresAt time.Time, err error)
+	// ConsoleSignIn, when set, makes the console offer sign-in through
+	// the identity provider (GET /admin/api/config tells it how), and
+	// lets the console connect to the provider's origin.
+	ConsoleSignIn *ConsoleSignIn
 	// Playground serves GraphiQL at GET / (and its assets under
 	// /playground/); when false those paths are unknown (HTTP 404).
 	Playground bool
@@ -129,10 +133,10 @@ func New(cfg Config) http.Handler {
 	mux.Handle("GET /readyz", readyHandler(cfg.Service, cfg.Draining, cfg.Logger))
 	// The console: its bundle, and its API, whose unknown paths (and, in
 	// production, the development sign-in) get the API's JSON 404.
-	admin := console.Handler(http.HandlerFunc(apiNotFound))
+	admin := console.Handler(http.HandlerFunc(apiNotFound), cfg.ConsoleSignIn.connectOrigins()...)
 	mux.Handle("/admin", admin)
 	mux.Handle("/admin/", admin)
-	mux.Handle("/admin/api/config", console.Secure(consoleConfigHandler(cfg.DevSessions != nil)))
+	mux.Handle("/admin/api/config", console.Secure(consoleConfigHandler(cfg.DevSessions != nil, cfg.ConsoleSignIn)))
 	if cfg.DevSessions != nil {
 		mux.Handle("/admin/api/dev-session", console.Secure(devSessionHandler(cfg.DevSessions, cfg.Logger)))
 	}

@@ -2,11 +2,15 @@
 // /admin/api: the console configuration and, in development mode only,
 // one-click demo sessions.
 
+import type { ProviderSignIn } from '../auth/providerSignIn';
+import { parseProviderSignIn } from '../auth/providerSignIn';
 import { ApiError, codeForStatus, isAbort } from './ApiError';
 
 export interface ConsoleConfig {
   /** The server runs without a real identity provider: demo sign-in exists. */
   devMode: boolean;
+  /** Sign-in through the organization's identity provider, when configured. */
+  signIn?: ProviderSignIn;
 }
 
 /** The demo identities of the development organization. */
@@ -17,13 +21,15 @@ export interface DevSession {
   expiresAt: string;
 }
 
-/** Reads the configuration; a server without the endpoint means no dev mode. */
+/** Reads the configuration; a server without the endpoint means no dev mode and no provider. */
 export async function fetchConsoleConfig(signal?: AbortSignal): Promise<ConsoleConfig> {
   try {
     const response = await fetch('/admin/api/config', { cache: 'no-store', credentials: 'omit', signal });
     if (!response.ok) return { devMode: false };
     const body: unknown = await response.json();
-    return { devMode: isRecord(body) && body.devMode === true };
+    if (!isRecord(body)) return { devMode: false };
+    const signIn = parseProviderSignIn(body.signIn);
+    return { devMode: body.devMode === true, ...(signIn && { signIn }) };
   } catch (err) {
     if (isAbort(err)) throw err;
     return { devMode: false };

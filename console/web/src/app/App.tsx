@@ -1,15 +1,18 @@
-// The console's lifecycle: pick up a credential (URL fragment, session
-// storage, a pasted token or a demo session), check it with the server,
+// The console's lifecycle: pick up a credential (URL fragment, the
+// identity provider's answer, session storage, a pasted token or a demo
+// session), check it with the server,
 // then show the console; any rejection or expiry leads back to sign-in
 // with a sentence saying why.
 
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from '../api/ApiError';
+import { ApiError, isAbort } from '../api/ApiError';
 import { fetchConsoleConfig } from '../api/adminApi';
 import { describeError } from '../api/errorSentences';
 import { createGraphQLClient } from '../api/graphqlClient';
 import { clearCredential, loadCredential, saveCredential, takeCredentialFromFragment } from '../auth/credentialStore';
 import { decodeClaims, isExpired, msUntilExpiry } from '../auth/jwt';
+import type { ProviderSignIn } from '../auth/providerSignIn';
+import { completeProviderSignIn, ProviderSignInError, takeCallbackFromUrl } from '../auth/providerSignIn';
 import { Announcer } from '../components/Announcer';
 import { SessionDocument } from '../gql/graphql';
 import type { SettingsFieldsFragment } from '../gql/graphql';
@@ -26,6 +29,9 @@ type State =
 const expiredMessage = 'Your session has expired. Sign in again.';
 const rejectedMessage = 'Your session token was not accepted. Sign in again.';
 const notATokenMessage = 'That is not a session token. Paste the whole token (three parts separated by dots).';
+const noProviderMessage =
+  'This server does not sign in through an identity provider, so the sign-in answer was refused. Paste your session token instead.';
+const providerFailedMessage = 'Signing in through your identity provider failed. Sign in again.';
 
 // setTimeout's longest delay (about 24.8 days).
 const maxTimerDelay = 2 ** 31 - 1;
@@ -33,6 +39,7 @@ const maxTimerDelay = 2 ** 31 - 1;
 export function App() {
   const [state, setState] = useState<State>({ kind: 'checking' });
   const [devMode, setDevMode] = useState(false);
+  const [provider, setProvider] = useState<ProviderSignIn | undefined>(undefined);
   // Each sign-in gets a generation; answers for an older one are dropped.
   const generation = useRef(0);
 
@@ -80,16 +87,36 @@ export function App() {
     [signOut],
   );
 
-  // Start-up: the host application's fragment wins over a stored credential.
+  // Start-up: the host application's fragment wins over the identity
+  // provider's answer, which wins over a stored credential. Both leave
+  // the address bar at once.
   useEffect(() => {
     const controller = new AbortController();
-    fetchConsoleConfig(controller.signal).then(
-      (config) => setDevMode(config.devMode),
+    const configured = fetchConsoleConfig(controller.signal);
+    configured.then(
+      (config) => {
+        setDevMode(config.devMode);
+        setProvider(config.signIn);
+      },
       () => {},
     );
-    const credential = takeCredentialFromFragment() ?? loadCredential();
+    const handedOver = takeCredentialFromFragment();
+    const callback = takeCallbackFromUrl();
+    const credential = handedOver ?? (callback ? null : loadCredential());
     if (credential) void signIn(credential);
-    else setState({ kind: 'signedOut' });
+    else if (callback) {
+      const current = ++generation.current;
+      configured
+        .then(async (config) => {
+          if (!config.signIn) throw new ProviderSignInError(noProviderMessage);
+          const token = await completeProviderSignIn(config.signIn, callback);
+          if (generation.current === current) void signIn(token);
+        })
+        .catch((err: unknown) => {
+          if (isAbort(err) || generation.current !== current) return;
+          signOut(err instanceof ProviderSignInError ? err.message : providerFailedMessage);
+        });
+    } else setState({ kind: 'signedOut' });
     // The host may also hand over a new credential to the open page.
     const onHashChange = () => {
       const handedOver = takeCredentialFromFragment();
@@ -131,6 +158,7 @@ export function App() {
       {state.kind === 'signedOut' && (
         <SignInPage
           devMode={devMode}
+          provider={provider}
           message={state.message}
           onRetry={state.retry}
           onCredential={(credential) => void signIn(credential)}

@@ -1,15 +1,21 @@
 // Sign-in: normally the host application passes the session token in the
-// URL fragment and this page is never seen. Otherwise the user pastes a
-// session token, or, on a development server, picks a demo identity.
+// URL fragment and this page is never seen. Otherwise the user signs in
+// through the organization's identity provider (when the server names
+// one), pastes a session token, or, on a development server, picks a
+// demo identity.
 
-import { useId, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { DemoRole } from '../../api/adminApi';
 import { createDevSession } from '../../api/adminApi';
 import { describeError } from '../../api/errorSentences';
 import { cleanPastedCredential } from '../../auth/credentialStore';
+import type { ProviderSignIn } from '../../auth/providerSignIn';
+import { ProviderSignInError, startProviderSignIn } from '../../auth/providerSignIn';
 
 interface SignInPageProps {
   devMode: boolean;
+  /** Sign-in through the identity provider, when the server offers it. */
+  provider?: ProviderSignIn | undefined;
   /** Why the user is here (expired, rejected, signed out), if known. */
   message?: string | undefined;
   /** Offered when the last attempt failed for a reason a retry may fix. */
@@ -23,11 +29,22 @@ const demoIdentities: ReadonlyArray<{ role: DemoRole; label: string }> = [
   { role: 'directory', label: 'Sign in as demo directory user' },
 ];
 
-export function SignInPage({ devMode, message, onRetry, onCredential }: SignInPageProps) {
+export function SignInPage({ devMode, provider, message, onRetry, onCredential }: SignInPageProps) {
   const inputRef = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
   const [demoError, setDemoError] = useState<string | null>(null);
   const [busyRole, setBusyRole] = useState<DemoRole | null>(null);
+  const [redirecting, setRedirecting] = useState(false);
+  const [providerError, setProviderError] = useState<string | null>(null);
+  // Back from the provider's page with the browser's Back button, the page
+  // may come from the back/forward cache as it was left: busy.
+  useEffect(() => {
+    const onPageShow = (event: PageTransitionEvent) => {
+      if (event.persisted) setRedirecting(false);
+    };
+    window.addEventListener('pageshow', onPageShow);
+    return () => window.removeEventListener('pageshow', onPageShow);
+  }, []);
   const tokenId = useId();
   const tokenHelpId = useId();
   const errorId = useId();
@@ -63,6 +80,19 @@ export function SignInPage({ devMode, message, onRetry, onCredential }: SignInPa
     }
   };
 
+  const signInWithProvider = async (config: ProviderSignIn) => {
+    setRedirecting(true);
+    setProviderError(null);
+    try {
+      await startProviderSignIn(config); // leaves the page
+    } catch (err) {
+      setProviderError(
+        err instanceof ProviderSignInError ? err.message : `${config.providerName} could not be reached. Try again.`,
+      );
+      setRedirecting(false);
+    }
+  };
+
   return (
     <main id="main" tabIndex={-1} class="page-center signin">
       <h1>Personal access tokens</h1>
@@ -79,6 +109,28 @@ export function SignInPage({ devMode, message, onRetry, onCredential }: SignInPa
             </>
           )}
         </p>
+      )}
+
+      {provider && (
+        <section class="card">
+          <h2>Sign in with your organization’s account</h2>
+          <div class="button-row">
+            <button
+              type="button"
+              class="button button-primary"
+              disabled={redirecting}
+              aria-busy={redirecting ? true : undefined}
+              onClick={() => void signInWithProvider(provider)}
+            >
+              Sign in with {provider.providerName}
+            </button>
+          </div>
+          {providerError && (
+            <p class="field-error" role="alert">
+              {providerError}
+            </p>
+          )}
+        </section>
       )}
 
       {/* Sections without a name: "Paste your session token" as the name of
@@ -107,7 +159,8 @@ export function SignInPage({ devMode, message, onRetry, onCredential }: SignInPa
               </p>
             )}
           </div>
-          <button type="submit" class="button button-primary">
+          {/* The provider's button is the page's main action when there is one. */}
+          <button type="submit" class={provider ? 'button' : 'button button-primary'}>
             Sign in
           </button>
         </form>
