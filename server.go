@@ -18,6 +18,7 @@ import (
 
 	"github.com/patgov/pats/internal/app"
 	"github.com/patgov/pats/internal/config"
+	"github.com/patgov/pats/internal/tracing"
 )
 
 func main() {
@@ -47,8 +48,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	log := app.NewLogger(cfg, stdout)
 	slog.SetDefault(log)
+	tr, err := tracing.FromEnv(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	tr.SetGlobal(log)
+	// Deferred first, so it runs last: the spans of everything below,
+	// the final write of token uses included, are exported.
+	defer shutdownTracing(tr, log)
 
-	a, err := app.New(ctx, cfg, app.WithLogger(log))
+	a, err := app.New(ctx, cfg, app.WithLogger(log), app.WithTracing(tr))
 	if err != nil {
 		return err
 	}
@@ -72,7 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	// Last: whoever waits for this line (tests, scripts) finds everything
 	// above already done.
-	log.Info("serving", "addr", ln.Addr().String(), "database", string(a.Database().Dialect), "dev_mode", cfg.DevMode())
+	log.Info("serving", "addr", ln.Addr().String(), "database", string(a.Database().Dialect), "dev_mode", cfg.DevMode(), "tracing", tr.Enabled())
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -96,4 +105,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	return nil
+}
+
+// tracingShutdownTimeout bounds the export of the last spans: a collector
+// that does not answer must not hold the process.
+const tracingShutdownTimeout = 5 * time.Second
+
+// shutdownTracing exports the spans still buffered and stops the exporter.
+func shutdownTracing(tr *tracing.Provider, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), tracingShutdownTimeout)
+	defer cancel()
+	if err := tr.Shutdown(ctx); err != nil {
+		log.Warn("exporting the last spans failed", "err", err.Error())
+	}
 }
