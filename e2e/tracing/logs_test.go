@@ -34,7 +34,7 @@ func TestLogLinesCarryTheTraceID(t *testing.T) {
 	env := newTraced(t, "sqlite", testenv.Options{})
 	const traceID = "0af7651916cd43dd8448eb211c80319c"
 	for name, header := range map[string]http.Header{
-		"new trace":       nil,
+		"new trace":      nil,
 		"caller's trace": {"Traceparent": {"00-" + traceID + "-b7ad6b7169203331-01"}},
 	} {
 		// A session token that does not verify is logged ("session token

@@ -91,7 +91,7 @@ func (env *traced) act(t *testing.T, admin, member *testenv.Client, values *[]st
 	}
 	admin.MustDo(`mutation { revokeTokenByValue(token: "`+v[1]+`") { outcome } }`, nil)
 	admin.MustDo(`mutation Many($v: [String!]!) { revokeTokensByValue(tokens: $v) { revokedCount } }`, map[string]any{"v": []string{v[2], v[0]}})
-	admin.Do(`mutation { revokeTokenByValue(token: "`+v[2]+`") { nope } }`, nil) // refused: unknown field
+	admin.Do(`mutation { revokeTokenByValue(token: "`+v[2]+`") { nope } }`, nil)   // refused: unknown field
 	admin.Do(`mutation { revokeTokenByValue(token: "`+v[2]+`" { outcome } }`, nil) // refused: no parse
 	if !env.IntrospectActive(t, v[3]) {
 		t.Fatal("the introspected token is not active")
