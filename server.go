@@ -55,7 +55,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	tr.SetGlobal(log)
 	// Deferred first, so it runs last: the spans of everything below,
 	// the final write of token uses included, are exported.
-	defer shutdownTracing(tr, log)
+	defer tr.Stop(log)
 
 	a, err := app.New(ctx, cfg, app.WithLogger(log), app.WithTracing(tr))
 	if err != nil {
@@ -105,17 +105,4 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	return nil
-}
-
-// tracingShutdownTimeout bounds the export of the last spans: a collector
-// that does not answer must not hold the process.
-const tracingShutdownTimeout = 5 * time.Second
-
-// shutdownTracing exports the spans still buffered and stops the exporter.
-func shutdownTracing(tr *tracing.Provider, log *slog.Logger) {
-	ctx, cancel := context.WithTimeout(context.Background(), tracingShutdownTimeout)
-	defer cancel()
-	if err := tr.Shutdown(ctx); err != nil {
-		log.Warn("exporting the last spans failed", "err", err.Error())
-	}
 }

@@ -18,6 +18,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
@@ -70,6 +71,19 @@ func (p *Provider) SetGlobal(log *slog.Logger) {
 	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) {
 		log.Warn("tracing: exporting spans failed", "err", err.Error())
 	}))
+}
+
+// stopTimeout bounds Stop: a collector that does not answer must not hold
+// the process.
+const stopTimeout = 5 * time.Second
+
+// Stop is Shutdown within 5 s, its failure logged: what the server defers.
+func (p *Provider) Stop(log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
+	defer cancel()
+	if err := p.Shutdown(ctx); err != nil {
+		log.Warn("exporting the last spans failed", "err", err.Error())
+	}
 }
 
 // Shutdown exports the spans still buffered and stops the exporter,
