@@ -78,7 +78,7 @@ func (e *traced) requestSpans(t *testing.T, requestID string) (server tracetest.
 func attr(s tracetest.SpanStub, key string) string {
 	for _, kv := range s.Attributes {
 		if string(kv.Key) == key {
-			return kv.Value.Emit()
+			return kv.Value.String()
 		}
 	}
 	return ""
@@ -90,7 +90,7 @@ func everything(s tracetest.SpanStub) string {
 	var b strings.Builder
 	kvs := func(list []attribute.KeyValue) {
 		for _, kv := range list {
-			fmt.Fprintf(&b, "%s=%s\n", kv.Key, kv.Value.Emit())
+			fmt.Fprintf(&b, "%s=%s\n", kv.Key, kv.Value.String())
 		}
 	}
 	fmt.Fprintf(&b, "%s\n%s\n", s.Name, s.Status.Description)

@@ -69,8 +69,8 @@ func TestStatementSpans(t *testing.T) {
 	}
 	for _, s := range got {
 		for _, kv := range s.Attributes {
-			if strings.Contains(kv.Value.Emit(), secret) {
-				t.Errorf("span %q holds the value: %s=%s", s.Name, kv.Key, kv.Value.Emit())
+			if strings.Contains(kv.Value.String(), secret) {
+				t.Errorf("span %q holds the value: %s=%s", s.Name, kv.Key, kv.Value.String())
 			}
 		}
 		if strings.Contains(s.Status.Description, secret) {
@@ -114,7 +114,7 @@ func TestFirstWord(t *testing.T) {
 func attr(kvs []attribute.KeyValue, key string) string {
 	for _, kv := range kvs {
 		if string(kv.Key) == key {
-			return kv.Value.Emit()
+			return kv.Value.String()
 		}
 	}
 	return ""
