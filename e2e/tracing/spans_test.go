@@ -156,3 +156,17 @@ func names(spans []tracetest.SpanStub) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestClientAddressNotForged: the server span's client.address is the
+// client as the service resolves it (no proxy trusted here: the TCP
+// peer), not the X-Forwarded-For entry any client can send.
+func TestClientAddressNotForged(t *testing.T) {
+	env := newTraced(t, "sqlite", testenv.Options{})
+	member := env.Member(t, testenv.UniqueOrg("xff"), "dev")
+	member.Header = http.Header{"X-Forwarded-For": {"203.0.113.7"}}
+	r := member.Do(`{ viewer { id } }`, nil)
+	server, _ := env.requestSpans(t, r.Header.Get("X-Request-ID"))
+	if got := attr(server, "client.address"); got != "127.0.0.1" {
+		t.Errorf("client.address: got %q, want the TCP peer 127.0.0.1", got)
+	}
+}
