@@ -5,8 +5,9 @@
 // (LogHandler).
 //
 // It is off unless the standard OTEL_* variables turn it on (see
-// FromEnv). Off, a nil *Provider stands for it: every constructor here
-// then returns what it was given, so no instrumentation runs at all.
+// FromEnv). Off, a nil *Provider stands for it: its middleware and
+// transport then return what they were given and its extensions are nil,
+// so no instrumentation runs at all.
 //
 // What a span never holds: GraphQL variables, documents or error
 // messages, SQL arguments, database error messages, request or response
