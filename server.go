@@ -18,6 +18,7 @@ import (
 
 	"github.com/patgov/pats/internal/app"
 	"github.com/patgov/pats/internal/config"
+	"github.com/patgov/pats/internal/tracing"
 )
 
 func main() {
@@ -47,8 +48,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	log := app.NewLogger(cfg, stdout)
 	slog.SetDefault(log)
+	tr, err := tracing.FromEnv(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	tr.SetGlobal(log)
+	// Deferred first, so it runs last: the spans of everything below,
+	// the final write of token uses included, are exported.
+	defer tr.Stop(log)
 
-	a, err := app.New(ctx, cfg, app.WithLogger(log))
+	a, err := app.New(ctx, cfg, app.WithLogger(log), app.WithTracing(tr))
 	if err != nil {
 		return err
 	}
@@ -72,7 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	// Last: whoever waits for this line (tests, scripts) finds everything
 	// above already done.
-	log.Info("serving", "addr", ln.Addr().String(), "database", string(a.Database().Dialect), "dev_mode", cfg.DevMode())
+	log.Info("serving", "addr", ln.Addr().String(), "database", string(a.Database().Dialect), "dev_mode", cfg.DevMode(), "tracing", tr.Enabled())
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

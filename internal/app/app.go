@@ -27,6 +27,7 @@ import (
 	"github.com/patgov/pats/internal/pat"
 	"github.com/patgov/pats/internal/scanalert"
 	"github.com/patgov/pats/internal/store"
+	"github.com/patgov/pats/internal/tracing"
 )
 
 // App is the built service.
@@ -56,14 +57,20 @@ type options struct {
 	usageInterval  time.Duration
 	onDatabase     func(*gorm.DB) error
 	requestTimeout time.Duration
+	tracing        *tracing.Provider
 }
 
-// Option changes how New builds the service; all but WithLogger exist for
-// tests.
+// Option changes how New builds the service; all but WithLogger and
+// WithTracing exist for tests.
 type Option func(*options)
 
 // WithLogger logs to log (default: slog.Default()).
 func WithLogger(log *slog.Logger) Option { return func(o *options) { o.log = log } }
+
+// WithTracing traces requests, GraphQL operations, database statements
+// and outgoing requests through p (server.go: tracing.FromEnv; nil, the
+// default, is off).
+func WithTracing(p *tracing.Provider) Option { return func(o *options) { o.tracing = p } }
 
 // WithJWTKey uses key in place of the key kept in the data folder
 // (config.DevSecret) when PATS_JWT_SECRET is not set: for session tokens
@@ -147,6 +154,11 @@ func (a *App) build(jwtKey []byte, verifier *auth.Verifier, o options) error {
 			return err
 		}
 	}
+	if o.tracing.Enabled() {
+		if err := a.db.DB.Use(o.tracing.GORM()); err != nil {
+			return err
+		}
+	}
 	sqlDB, err := a.db.DB.DB()
 	if err != nil {
 		return err
@@ -186,7 +198,8 @@ func (a *App) build(jwtKey []byte, verifier *auth.Verifier, o options) error {
 		IntrospectionSecret: cfg.IntrospectionSecret,
 		Logger:              a.log,
 		Metrics:             a.metrics,
-		SecretScanning:      secretScanning(cfg, o.now),
+		SecretScanning:      secretScanning(cfg, o.now, o.tracing),
+		Tracing:             o.tracing,
 		ServeMetrics:        cfg.MetricsAddr == "",
 		RequestTimeout:      o.requestTimeout,
 
@@ -298,9 +311,10 @@ func (a *App) Close(ctx context.Context) error {
 
 // secretScanning is the alert verifier of the secret-scanning partner
 // endpoint, or nil when PATS_SECRET_SCANNING_KEYS_URL is not set.
-func secretScanning(cfg config.Config, now func() time.Time) *scanalert.Verifier {
+func secretScanning(cfg config.Config, now func() time.Time, tr *tracing.Provider) *scanalert.Verifier {
 	if cfg.SecretScanningKeysURL == "" {
 		return nil
 	}
-	return scanalert.New(cfg.SecretScanningKeysURL, scanalert.Options{Now: now})
+	// The keys fetch carries the alert's trace context to the keys URL.
+	return scanalert.New(cfg.SecretScanningKeysURL, scanalert.Options{Now: now, Transport: tr.Transport(nil)})
 }

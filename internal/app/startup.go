@@ -9,16 +9,18 @@ import (
 	"github.com/patgov/pats/internal/config"
 	"github.com/patgov/pats/internal/httpapi"
 	"github.com/patgov/pats/internal/origin"
+	"github.com/patgov/pats/internal/tracing"
 )
 
 // NewLogger logs JSON in production and text in development (as
-// cfg.LogFormat says), each line with the request IDs of its context.
+// cfg.LogFormat says), each line with the request IDs of its context and,
+// when it carries a span, the trace and span IDs.
 func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	var h slog.Handler = slog.NewTextHandler(w, nil)
 	if cfg.LogFormat == "json" {
 		h = slog.NewJSONHandler(w, nil)
 	}
-	return slog.New(origin.LogHandler{Handler: h})
+	return slog.New(origin.LogHandler{Handler: tracing.LogHandler{Handler: h}})
 }
 
 // WriteDevBanner writes, in development mode, a ready-to-paste header for

@@ -88,13 +88,17 @@ func or(v, def int) int {
 // newGraphQLHandler builds the production GraphQL handler: POST only
 // through graphQLPOST (no GET, websocket or multipart), a parsed-query
 // cache, persisted queries kept per organization, the document limits,
-// capped error lists, and the allowlist error presenter.
-func newGraphQLHandler(svc *pat.Service, lim Limits, m *metrics.Metrics, log *slog.Logger) http.Handler {
+// capped error lists, and the allowlist error presenter. The extensions
+// given (tracing) come first, outermost.
+func newGraphQLHandler(svc *pat.Service, lim Limits, m *metrics.Metrics, log *slog.Logger, first ...graphql.HandlerExtension) http.Handler {
 	lim = lim.withDefaults()
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{
 		Resolvers:  &resolvers.Resolver{Service: svc},
 		Complexity: gqllimits.Complexity(),
 	}))
+	for _, ext := range first {
+		srv.Use(ext)
+	}
 	srv.AddTransport(graphQLPOST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(lim.ParserTokens)

@@ -14,6 +14,8 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/patgov/pats/console"
 	"github.com/patgov/pats/internal/apperr"
 	"github.com/patgov/pats/internal/auth"
@@ -22,6 +24,7 @@ import (
 	"github.com/patgov/pats/internal/pat"
 	"github.com/patgov/pats/internal/ratelimit"
 	"github.com/patgov/pats/internal/scanalert"
+	"github.com/patgov/pats/internal/tracing"
 	"github.com/patgov/pats/resolvers"
 )
 
@@ -73,6 +76,9 @@ type Config struct {
 	// /secret-scanning/github (GitHub's secret-scanning partner program);
 	// when nil that path is unknown.
 	SecretScanning *scanalert.Verifier
+	// Tracing, when on (non-nil), makes a span of every request and
+	// GraphQL operation (see package tracing).
+	Tracing *tracing.Provider
 }
 
 // New returns the service's HTTP handler.
@@ -92,7 +98,7 @@ func New(cfg Config) http.Handler {
 	// read, so an anonymous client can make the server read no more than
 	// its headers; the body is bounded before it is read; only
 	// well-formed GraphQL-over-HTTP requests reach gqlgen.
-	mux.Handle("POST /query", chain(newGraphQLHandler(cfg.Service, cfg.Limits, cfg.Metrics, cfg.Logger),
+	mux.Handle("POST /query", chain(newGraphQLHandler(cfg.Service, cfg.Limits, cfg.Metrics, cfg.Logger, graphQLTracing(cfg.Tracing)...),
 		negotiateGraphQL,       // the response media type (406 if none), for every answer below
 		cfg.Origins.Middleware, // client IP and User-Agent, for the audit trail
 		deadline(cfg.RequestTimeout),
@@ -140,7 +146,18 @@ func New(cfg Config) http.Handler {
 	if cfg.DevSessions != nil {
 		mux.Handle("/admin/api/dev-session", console.Secure(devSessionHandler(cfg.DevSessions, cfg.Logger)))
 	}
-	return origin.AssignRequestID(recoverPanics(cfg.Logger, mux))
+	// Tracing inside the request ID, so spans carry it, and directly
+	// around the mux (recoverPanics passes the request on as is), which
+	// names the span after its route.
+	return origin.AssignRequestID(cfg.Tracing.Middleware(cfg.Origins, recoverPanics(cfg.Logger, mux)))
+}
+
+// graphQLTracing is the tracing extension of the GraphQL handler, or none.
+func graphQLTracing(p *tracing.Provider) []graphql.HandlerExtension {
+	if !p.Enabled() {
+		return nil
+	}
+	return []graphql.HandlerExtension{p.GraphQL()}
 }
 
 // recoverPanics turns a panic in a handler into a logged INTERNAL error

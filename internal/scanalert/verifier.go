@@ -71,6 +71,10 @@ type Verifier struct {
 type Options struct {
 	// Client fetches the keys (default: a client with a 10 s timeout).
 	Client *http.Client
+	// Transport carries the default client's requests (default
+	// http.DefaultTransport; the service passes one that propagates
+	// trace context). Ignored when Client is set.
+	Transport http.RoundTripper
 	// MinRefresh is the least time between two fetches of the keys
 	// (default 1 minute).
 	MinRefresh time.Duration
@@ -82,7 +86,7 @@ type Options struct {
 // keysURL.
 func New(keysURL string, opts Options) *Verifier {
 	if opts.Client == nil {
-		opts.Client = &http.Client{Timeout: fetchTimeout}
+		opts.Client = &http.Client{Timeout: fetchTimeout, Transport: opts.Transport}
 	}
 	if opts.MinRefresh <= 0 {
 		opts.MinRefresh = time.Minute

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	_ "github.com/go-sql-driver/mysql" // the database/sql driver used to create test databases
+	"go.opentelemetry.io/otel/trace"
 	"gorm.io/gorm"
 
 	"github.com/patgov/pats/internal/app"
@@ -33,6 +34,7 @@ import (
 	"github.com/patgov/pats/internal/database"
 	"github.com/patgov/pats/internal/httpapi"
 	"github.com/patgov/pats/internal/pat"
+	"github.com/patgov/pats/internal/tracing"
 )
 
 // MySQLEnv names the environment variable with the MySQL server to test on.
@@ -149,6 +151,10 @@ type Options struct {
 	// _LEASE and _PAUSE do; zero: the defaults).
 	RevocationChunkSize              int
 	RevocationLease, RevocationPause time.Duration
+	// TracerProvider, when set, turns tracing on with it (W3C trace
+	// context propagation), as OTEL_EXPORTER_OTLP_ENDPOINT does with an
+	// exporting one; tests pass one over tracetest's in-memory exporter.
+	TracerProvider trace.TracerProvider
 }
 
 // New starts the service on a database of the given dialect.
@@ -182,6 +188,9 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 	}
 	if opts.Logger != nil {
 		appOpts = append(appOpts, app.WithLogger(opts.Logger))
+	}
+	if opts.TracerProvider != nil {
+		appOpts = append(appOpts, app.WithTracing(tracing.NewProvider(opts.TracerProvider, nil)))
 	}
 	a, err := app.New(context.Background(), serviceConfig(t, dbURL, opts), appOpts...)
 	if err != nil {
