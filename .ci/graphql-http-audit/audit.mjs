@@ -102,6 +102,9 @@ async function devSession(baseURL) {
 }
 
 /** Runs the audits one after the other; resolves to the process's exit code. */
+/** The audits of each level graphql-http 1.23.1 runs. */
+const expectedAudits = { MUST: 13, SHOULD: 23 };
+
 async function audit(url, token) {
   // Every request carries the session, as a real client's would.
   const fetchFn = (input, init = {}) => {
@@ -134,7 +137,17 @@ async function audit(url, token) {
     .join(', ');
   console.log(`\ngraphql-http audits against ${url}: ${summary} passed`);
   if (failed) console.log(`${failed} MUST or SHOULD audit(s) failed`);
-  return failed ? 1 : 0;
+  // graphql-http 1.23.1 has 13 MUST and 23 SHOULD audits: fewer means the
+  // suite changed under us (renamed levels, audits gone), not a pass.
+  let missing = false;
+  for (const [level, want] of Object.entries(expectedAudits)) {
+    const got = (counts[level]?.passed ?? 0) + (counts[level]?.failed ?? 0);
+    if (got < want) {
+      console.log(`only ${got} ${level} audits ran, want at least ${want}: check the graphql-http version`);
+      missing = true;
+    }
+  }
+  return failed || missing ? 1 : 0;
 }
 
 main().then(

@@ -202,8 +202,8 @@ func TestProviderGracefulRotation(t *testing.T) {
 }
 
 // TestProviderDown: with the provider unreachable, tokens signed with the
-// cached keys are still accepted; a token naming an unknown key is
-// refused at once.
+// cached keys are still accepted, also after a failed fetch of the keys;
+// a token naming an unknown key is refused at once.
 func TestProviderDown(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, dialect string) {
 		p := newProvider(t)
@@ -229,6 +229,10 @@ func TestProviderDown(t *testing.T) {
 		if d := time.Since(start); d > 5*time.Second {
 			t.Errorf("unknown kid with the provider down: answered after %v, want at once", d)
 		}
+		// That unknown kid sent the service to the unreachable provider:
+		// the failed fetch keeps the cached keys.
+		viewer(t, env, used)
+		viewer(t, env, late)
 	})
 }
 

@@ -83,12 +83,12 @@ func newJobRunner(svc *Service, cfg JobConfig) *jobRunner {
 }
 
 // start queues a job this instance has just started (and holds the lease
-// of); a full queue leaves it to the claims.
-func (r *jobRunner) start(j *entity.RevocationJob) {
+// of) in the request ctx; a full queue leaves it to the claims.
+func (r *jobRunner) start(ctx context.Context, j *entity.RevocationJob) {
 	select {
 	case r.queue <- j:
 	default:
-		slog.Warn("revocation job queue full: the job waits for its lease to expire", "job", j.ID)
+		slog.WarnContext(ctx, "revocation job queue full: the job waits for its lease to expire", "job", j.ID)
 	}
 }
 

@@ -145,7 +145,7 @@ func (s *Service) RevokeTokensMatching(ctx context.Context, p *auth.Principal, f
 	case existing:
 	case stored.State == entity.JobRunning:
 		s.jobs.onJob("background")
-		s.jobs.start(stored)
+		s.jobs.start(ctx, stored)
 	default:
 		s.jobs.onJob("inline")
 		s.jobs.onChunk(len(revoked), nil)
