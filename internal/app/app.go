@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -102,13 +103,16 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (*App, error) {
 	if o.log == nil {
 		o.log = slog.Default()
 	}
+	if cfg.Provider() && cfg.JWTSecret == "" && o.jwtKey == nil && !strings.HasPrefix(cfg.DatabaseURL, "sqlite:") {
+		// A MySQL database is shared by several instances, whose cursors
+		// and confirmations must verify on each other: a key of one
+		// instance's data folder would break them at random.
+		return nil, errors.New("PATS_JWT_SECRET is required with PATS_OIDC_ISSUER or PATS_JWKS_URL on a MySQL database: " +
+			"it keys pagination cursors and revocation-preview confirmations, which every instance must share (set the same value on each)")
+	}
 	jwtKey, err := masterKey(cfg, o.jwtKey)
 	if err != nil {
 		return nil, err
-	}
-	if cfg.Provider() && cfg.JWTSecret == "" && o.jwtKey == nil && !strings.HasPrefix(cfg.DatabaseURL, "sqlite:") {
-		o.log.Warn("PATS_JWT_SECRET is not set: pagination cursors and revocation-preview confirmations are keyed by " +
-			"a key kept in the data folder, which other instances do not share; set PATS_JWT_SECRET to the same value on every instance")
 	}
 	keysCtx, stopKeys := context.WithCancel(context.WithoutCancel(ctx))
 	verifier, err := sessionVerifier(keysCtx, cfg, jwtKey, o.log)

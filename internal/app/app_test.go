@@ -124,3 +124,20 @@ func TestMasterKeyNeverEmpty(t *testing.T) {
 		t.Errorf("masterKey with PATS_JWT_SECRET: got %q, want the secret", key)
 	}
 }
+
+// TestProviderOnMySQLNeedsTheSecret: with an identity provider on a MySQL
+// database (several instances), PATS_JWT_SECRET keys the MACs every
+// instance must share: without it the service does not start, before it
+// reaches the provider or the database; on SQLite (one instance) the
+// data folder's key serves.
+func TestProviderOnMySQLNeedsTheSecret(t *testing.T) {
+	for _, cfg := range []config.Config{
+		{OIDCIssuer: "https://idp.invalid", JWTAudience: "pats-api", DatabaseURL: "mysql://root@127.0.0.1:1/none"},
+		{JWKSURL: "https://idp.invalid/keys", JWTAudience: "pats-api", DatabaseURL: "mysql://root@127.0.0.1:1/none"},
+	} {
+		_, err := New(context.Background(), cfg)
+		if err == nil || !strings.Contains(err.Error(), "PATS_JWT_SECRET is required") {
+			t.Errorf("New(%+v): got %v, want PATS_JWT_SECRET required", cfg, err)
+		}
+	}
+}
