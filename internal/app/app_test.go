@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -138,6 +139,35 @@ func TestProviderOnMySQLNeedsTheSecret(t *testing.T) {
 		_, err := New(context.Background(), cfg)
 		if err == nil || !strings.Contains(err.Error(), "PATS_JWT_SECRET is required") {
 			t.Errorf("New(%+v): got %v, want PATS_JWT_SECRET required", cfg, err)
+		}
+	}
+}
+
+// TestRequestCodeLogsWithContext: the packages that run inside requests
+// log only through the *Context forms of slog, so every line of a request
+// carries its request ID and, when traced, its trace and span IDs (the
+// handler NewLogger makes reads them from the context). A call such as
+// slog.Warn("…") in a resolver would write a line no trace finds.
+func TestRequestCodeLogsWithContext(t *testing.T) {
+	plain := regexp.MustCompile(`\b(slog|log|logger|\w+\.log)\.(Debug|Info|Warn|Error|Log)\(`)
+	for _, dir := range []string{"internal/pat", "internal/httpapi", "internal/store", "internal/auth", "internal/scanalert", "internal/origin", "resolvers"} {
+		files, err := filepath.Glob(filepath.Join("..", "..", dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, line := range strings.Split(string(src), "\n") {
+				if plain.MatchString(line) {
+					t.Errorf("%s:%d logs without a context: %s", f, i+1, strings.TrimSpace(line))
+				}
+			}
 		}
 	}
 }
