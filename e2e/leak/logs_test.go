@@ -14,7 +14,7 @@ import (
 func TestByValueNothingLogged(t *testing.T) {
 	for _, dialect := range testenv.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
-			logs := &lockedBuffer{}
+			logs := &testenv.LogBuffer{}
 			env := testenv.NewWith(t, dialect, testenv.Options{RevokeByValuePerMinute: 5,
 				Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 			org := testenv.UniqueOrg("logs")

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"sync"
 	"testing"
 
 	"github.com/patgov/pats/internal/scanalert/scanalerttest"
@@ -66,28 +65,14 @@ func (s scanner) exchange(t testing.TB, keyID, sig string, body []byte, extra ht
 	return resp.StatusCode, resp.Header, out
 }
 
-// lockedBuffer is a log sink safe for the server's goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
-
 // hashOf is the SHA-256 (hex) of a value, as the feedback names it.
 func hashOf(v string) string { sum := sha256.Sum256([]byte(v)); return hex.EncodeToString(sum[:]) }
 
 // newScannerURL starts the service with the partner endpoint on keysURL
 // (issuer signs), its logs captured.
-func newScannerURL(t testing.TB, dialect, keysURL string, issuer *scanalerttest.Issuer, opts testenv.Options) (scanner, *lockedBuffer) {
+func newScannerURL(t testing.TB, dialect, keysURL string, issuer *scanalerttest.Issuer, opts testenv.Options) (scanner, *testenv.LogBuffer) {
 	t.Helper()
-	logs := &lockedBuffer{}
+	logs := &testenv.LogBuffer{}
 	opts.SecretScanningKeysURL = keysURL
 	opts.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	env := testenv.NewWith(t, dialect, opts)
@@ -95,7 +80,7 @@ func newScannerURL(t testing.TB, dialect, keysURL string, issuer *scanalerttest.
 }
 
 // newScanner is newScannerURL with a fresh issuer publishing k1.
-func newScanner(t testing.TB, dialect string) (scanner, *lockedBuffer) {
+func newScanner(t testing.TB, dialect string) (scanner, *testenv.LogBuffer) {
 	t.Helper()
 	issuer := scanalerttest.New(t, "k1")
 	return newScannerURL(t, dialect, issuer.URL, issuer, testenv.Options{})

@@ -1,10 +1,8 @@
 package tracing
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,7 +21,7 @@ import (
 type traced struct {
 	*testenv.Env
 	spans *tracetest.InMemoryExporter
-	logs  *lockedBuffer
+	logs  *testenv.LogBuffer
 }
 
 // newTraced starts the service with tracing on, exporting synchronously
@@ -33,7 +31,7 @@ func newTraced(t *testing.T, dialect string, opts testenv.Options) *traced {
 	spans := tracetest.NewInMemoryExporter()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(spans))
 	t.Cleanup(func() { _ = tp.Shutdown(t.Context()) })
-	logs := &lockedBuffer{}
+	logs := &testenv.LogBuffer{}
 	opts.TracerProvider = tp
 	opts.Logger = app.NewLogger(config.Config{LogFormat: "json"}, logs)
 	return &traced{Env: testenv.NewWith(t, dialect, opts), spans: spans, logs: logs}
@@ -104,22 +102,4 @@ func everything(s tracetest.SpanStub) string {
 		kvs(l.Attributes)
 	}
 	return b.String()
-}
-
-// lockedBuffer is a log destination safe for concurrent writers.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -112,7 +112,7 @@ func TestKeysFetchContinuesTheTrace(t *testing.T) {
 // gets from tracing.FromEnv), an incoming traceparent is neither
 // continued nor logged, and outgoing requests carry none.
 func TestOffByDefault(t *testing.T) {
-	logs := &lockedBuffer{}
+	logs := &testenv.LogBuffer{}
 	var (
 		mu   sync.Mutex
 		sent []string

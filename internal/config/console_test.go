@@ -2,7 +2,6 @@ package config
 
 import (
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -54,15 +53,7 @@ func TestLoadConsoleHalfConfigured(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Load(env(tt.env))
-			if err == nil {
-				t.Fatalf("Load: got nil, want an error containing %q", tt.want)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("Load: got %q, want it to contain %q", err, w)
-				}
-			}
+			wantLoadError(t, tt.env, tt.want...)
 		})
 	}
 }

@@ -99,15 +99,7 @@ func TestLoadProviderHalfConfigured(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Load(env(tt.env))
-			if err == nil {
-				t.Fatalf("Load: got nil, want an error containing %q", tt.want)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("Load: got %q, want it to contain %q", err, w)
-				}
-			}
+			wantLoadError(t, tt.env, tt.want...)
 		})
 	}
 }
@@ -162,4 +154,19 @@ func mappingEqual(a, b auth.ClaimMapping) bool {
 		slices.Equal(a.AdminValues, b.AdminValues) && slices.Equal(a.MemberValues, b.MemberValues) &&
 		slices.Equal(a.LocalValues, b.LocalValues) && slices.Equal(a.DirectoryValues, b.DirectoryValues) &&
 		(a.MemberValues == nil) == (b.MemberValues == nil) && (a.DirectoryValues == nil) == (b.DirectoryValues == nil)
+}
+
+// wantLoadError fails t unless Load refuses vars with an error that
+// contains each of want.
+func wantLoadError(t *testing.T, vars map[string]string, want ...string) {
+	t.Helper()
+	_, err := Load(env(vars))
+	if err == nil {
+		t.Fatalf("Load: got nil, want an error containing %q", want)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("Load: got %q, want it to contain %q", err, w)
+		}
+	}
 }
