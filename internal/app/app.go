@@ -147,6 +147,13 @@ func sessionVerifier(keysCtx context.Context, cfg config.Config, key []byte, log
 	if err != nil {
 		return nil, fmt.Errorf("identity provider (PATS_OIDC_ISSUER/PATS_JWKS_URL): %w", err)
 	}
+	if cfg.SessionIssuer() == "" {
+		// Some providers sign every tenant's tokens with one key set
+		// (Entra ID's common keys): without an issuer, another tenant's
+		// token for the same audience would do.
+		log.WarnContext(keysCtx, "PATS_JWKS_URL without PATS_JWT_ISSUER: tokens of any issuer signed with these keys are accepted; "+
+			"set PATS_JWT_ISSUER to the provider's issuer")
+	}
 	return auth.NewProviderVerifier(keys, cfg.JWTAlgorithms, cfg.SessionIssuer(), cfg.JWTAudience, opts...)
 }
 

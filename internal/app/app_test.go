@@ -1,9 +1,14 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,6 +16,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/go-jose/go-jose/v4"
 
 	"github.com/patgov/pats/internal/config"
 )
@@ -168,6 +175,35 @@ func TestRequestCodeLogsWithContext(t *testing.T) {
 					t.Errorf("%s:%d logs without a context: %s", f, i+1, strings.TrimSpace(line))
 				}
 			}
+		}
+	}
+}
+
+// TestKeySetWithoutIssuerWarns: a key set without an issuer to check is
+// accepted, with a warning at start that names PATS_JWT_ISSUER; with the
+// issuer set, no warning.
+func TestKeySetWithoutIssuerWarns(t *testing.T) {
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &priv.PublicKey, KeyID: "k", Algorithm: "RS256", Use: "sig"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(set) }))
+	t.Cleanup(keys.Close)
+	for _, issuer := range []string{"", "https://idp.example"} {
+		var logs bytes.Buffer
+		log := slog.New(slog.NewTextHandler(&logs, nil))
+		cfg := config.Config{JWKSURL: keys.URL, JWTIssuer: issuer, JWTAudience: "pats-api", JWTAlgorithms: []string{"RS256"}}
+		ctx, cancel := context.WithCancel(context.Background())
+		if _, err := sessionVerifier(ctx, cfg, nil, log); err != nil {
+			t.Fatalf("issuer %q: %v", issuer, err)
+		}
+		cancel()
+		if warned := strings.Contains(logs.String(), "PATS_JWKS_URL without PATS_JWT_ISSUER"); warned != (issuer == "") {
+			t.Errorf("issuer %q: warned %v, want %v; log:\n%s", issuer, warned, issuer == "", logs.String())
 		}
 	}
 }
