@@ -249,3 +249,40 @@ func TestMalformedTokensNeverReachTheDatabase(t *testing.T) {
 		}
 	})
 }
+
+// TestRevocationLogIsPruned: every instance deletes revocation log rows
+// past their retention (10 minutes; the poll looks back one), at start and
+// every minute, and keeps the recent ones.
+func TestRevocationLogIsPruned(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, a *testenv.Env) {
+		org := testenv.UniqueOrg("log-prune")
+		user := a.Member(t, org, "user")
+		_, id := createSecret(t, user, "recent")
+		user.MustDo(`mutation($ids: [ID!]!) { revokeTokens(ids: $ids) { revokedCount } }`, map[string]any{"ids": []string{id}})
+		var orgID int64
+		if err := a.DB.Raw(`SELECT id FROM organizations WHERE external_id = ?`, org).Scan(&orgID).Error; err != nil {
+			t.Fatal(err)
+		}
+		old := a.Clock.Now().Add(-11 * time.Minute).UnixMilli()
+		if err := a.DB.Exec(`INSERT INTO revocation_log (organization_id, logged_at, digests) VALUES (?, ?, ?)`,
+			orgID, old, make([]byte, 32)).Error; err != nil {
+			t.Fatal(err)
+		}
+		count := func(cond string) (n int64) {
+			if err := a.DB.Raw(`SELECT COUNT(*) FROM revocation_log WHERE organization_id = ? AND `+cond, orgID, old).Scan(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		// A second instance prunes when it starts.
+		testenv.NewWith(t, a.Dialect, testenv.Options{DatabaseURL: a.DatabaseURL})
+		for deadline := time.Now().Add(5 * time.Second); count("logged_at = ?") != 0; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("a revocation log row 11 minutes old is still there 5 s after an instance started")
+			}
+		}
+		if n := count("logged_at > ?"); n != 1 {
+			t.Fatalf("recent revocation log rows: got %d, want the one of the revocation", n)
+		}
+	})
+}
