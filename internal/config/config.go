@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/patgov/pats/internal/auth"
@@ -262,21 +261,12 @@ func Load(getenv func(string) string) (Config, error) {
 		fail(errors.New("PATS_GRAPHQL_INTROSPECTION must be true or false"))
 	}
 	if s := getenv("PATS_SCOPES"); s != "" {
-		for _, scope := range strings.Split(s, ",") {
-			if scope = strings.TrimSpace(scope); scope != "" {
-				c.Scopes = append(c.Scopes, scope)
-			}
-		}
-		if len(c.Scopes) == 0 {
+		if c.Scopes = splitList(s); len(c.Scopes) == 0 {
 			fail(errors.New("PATS_SCOPES lists no scope"))
 		}
 	}
 	if s := getenv("PATS_TRUSTED_PROXIES"); s != "" {
-		for _, p := range strings.Split(s, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				c.TrustedProxies = append(c.TrustedProxies, p)
-			}
-		}
+		c.TrustedProxies = splitList(s)
 		if _, err := origin.NewResolver(c.TrustedProxies); err != nil || len(c.TrustedProxies) == 0 {
 			fail(errors.New("PATS_TRUSTED_PROXIES must list IP addresses or CIDR ranges, comma-separated"))
 		}
