@@ -83,7 +83,7 @@ func (s *Store) ChangesSince(ctx context.Context, since entity.Time) (*Changes, 
 		Digest []byte
 		ID     int64
 	}
-	err := s.db.WithContext(ctx).Raw(`/* change poll */ SELECT 'r' AS kind, NULL AS digest, id FROM revocation_log WHERE logged_at >= ?
+	err := s.db.WithContext(ctx).Raw(ChangePollMarker+` SELECT 'r' AS kind, NULL AS digest, id FROM revocation_log WHERE logged_at >= ?
 UNION ALL SELECT 'c', token_digest, 0 FROM personal_access_tokens WHERE id >= ?
 UNION ALL SELECT 'o', NULL, id FROM organizations WHERE settings_updated_at >= ?
 UNION ALL SELECT 'u', NULL, id FROM users WHERE updated_at >= ?`, since, firstID.String(), since, since).Scan(&rows).Error

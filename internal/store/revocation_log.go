@@ -17,6 +17,11 @@ import (
 // with RevocationDigests, once. Rows are pruned once older than any
 // look-back (PruneRevocationLog).
 
+// ChangePollMarker starts the SQL of the change poll's statements, which
+// every instance sends on its own schedule (tests that count a request's
+// statements leave them out, as they leave out JobClaimMarker's).
+const ChangePollMarker = "/* change poll */"
+
 // digestSize is the length of a token digest (SHA-256).
 const digestSize = 32
 
@@ -46,7 +51,7 @@ func (s *Store) RevocationDigests(ctx context.Context, ids []int64) ([][]byte, e
 		return nil, nil
 	}
 	var blobs [][]byte
-	err := s.db.WithContext(ctx).Raw("/* change poll */ SELECT digests FROM revocation_log WHERE id IN ?", ids).Scan(&blobs).Error
+	err := s.db.WithContext(ctx).Raw(ChangePollMarker+" SELECT digests FROM revocation_log WHERE id IN ?", ids).Scan(&blobs).Error
 	if err != nil {
 		return nil, fmt.Errorf("read revocation log: %w", err)
 	}
@@ -67,7 +72,7 @@ func (s *Store) RevocationDigests(ctx context.Context, ids []int64) ([][]byte, e
 // before, and returns how many. Any instance may prune; concurrent prunes
 // delete the same rows once.
 func (s *Store) PruneRevocationLog(ctx context.Context, before entity.Time) (int64, error) {
-	res := s.db.WithContext(ctx).Exec("/* change poll */ DELETE FROM revocation_log WHERE logged_at < ?", before)
+	res := s.db.WithContext(ctx).Exec(ChangePollMarker+" DELETE FROM revocation_log WHERE logged_at < ?", before)
 	if res.Error != nil {
 		return 0, fmt.Errorf("prune revocation log: %w", res.Error)
 	}

@@ -287,10 +287,11 @@ func writeRevocation(tx *gorm.DB, orgID int64, tokens []*entity.PersonalAccessTo
 
 // byPrimaryKey reads tokens through the primary key, for statements that
 // lock a list of IDs. With more IDs than eq_range_index_dive_limit (200)
-// MariaDB estimates the ID list from statistics and, when the statement
-// also says revoked_at IS NULL, prefers ix_pat_revoked_at: it walks every
-// unrevoked token of the table (123 ms instead of 1 ms for 500 IDs of a
-// 1M-token organization; docs/PERFORMANCE.md, l). SQLite's planner takes
+// MariaDB estimates the ID list from statistics, and may then prefer an
+// index on the statement's other conditions: it chose ix_pat_revoked_at
+// (since dropped, migration 00011) for revoked_at IS NULL and walked every
+// unrevoked token of the table, 123 ms instead of 1 ms for 500 IDs of a
+// 1M-token organization (docs/PERFORMANCE.md, l). SQLite's planner takes
 // the primary key for an ID list by itself.
 func (s *Store) byPrimaryKey(tx *gorm.DB) *gorm.DB {
 	if s.dialect == migrations.MySQL {

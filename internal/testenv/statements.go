@@ -10,9 +10,6 @@ import (
 	"github.com/patgov/pats/internal/store"
 )
 
-// ChangePollMarker starts the SQL of the background change poll.
-const ChangePollMarker = "/* change poll */"
-
 // StatementLog records the SQL statements the service issues through GORM,
 // so tests can bound the statements of an operation (no N+1 queries).
 type StatementLog struct {
@@ -59,7 +56,7 @@ func (l *StatementLog) add(db *gorm.DB) {
 	// COMMIT, which the store sends as a statement on MySQL, is a
 	// transaction boundary like BEGIN, which is not recorded either.
 	sql := db.Statement.SQL.String()
-	if l.on && db.Error == nil && !db.DryRun && !strings.HasPrefix(sql, ChangePollMarker) && !strings.HasPrefix(sql, store.JobClaimMarker) && sql != "COMMIT" {
+	if l.on && db.Error == nil && !db.DryRun && !strings.HasPrefix(sql, store.ChangePollMarker) && !strings.HasPrefix(sql, store.JobClaimMarker) && sql != "COMMIT" {
 		l.stmts = append(l.stmts, Statement{SQL: db.Statement.SQL.String(), Vars: append([]any(nil), db.Statement.Vars...)})
 	}
 }
