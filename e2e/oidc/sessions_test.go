@@ -322,6 +322,11 @@ func TestAlgorithmConfusion(t *testing.T) {
 		{"alg none, signature stripped from a real token", stripToNone(t, p.token(t, "alice", c))},
 		{"RS256 by another key under the provider's kid", mint(t, &testop.SigningKey{KID: good.KID, Alg: jose.RS256, Private: rsaKey(t)}, p.Issuer, "mallory", c)},
 		{"provider's key, another audience", mintClaims(t, good, withClaim(registered("mallory"), "aud", "another-api"))},
+		// An ID token is signed with the same keys; its audience is the
+		// client's (the console's), not the API's. Even carrying every
+		// mapped claim, it opens no session (docs/SECURITY.md, Audience).
+		{"an ID token of the console's client, every mapped claim in it", mintClaims(t, good, withClaim(withClaim(withClaim(
+			registered("alice"), "aud", "pats-console"), "azp", "pats-console"), "nonce", "n-0S6_WzA2Mj"))},
 		{"provider's key, another issuer", mintClaims(t, good, withClaim(registered("mallory"), "iss", "https://evil.example"))},
 		{"provider's key, no exp", mintClaims(t, good, withClaim(registered("mallory"), "exp", nil))},
 	}
@@ -373,7 +378,12 @@ func TestProviderMeansProduction(t *testing.T) {
 	// The default mapping: the service's own claim names, from the provider.
 	org := testenv.UniqueOrg("prod")
 	viewer(t, env, p.token(t, "alice", map[string]any{"org": org, "role": "member", "account_type": "local"}))
-	refused(t, env, p.token(t, "bob", map[string]any{"org": org, "role": "owner", "account_type": "local"}))
+	// A role the service does not know is a member, not a refusal; a
+	// missing one is refused.
+	bob := p.token(t, "bob", map[string]any{"org": org, "role": "owner", "account_type": "local"})
+	viewer(t, env, bob)
+	testenv.RequireError(t, enableTokens(t, env, bob), "FORBIDDEN")
+	refused(t, env, p.token(t, "carol", map[string]any{"org": org, "account_type": "local"}))
 }
 
 // forEachDialect runs fn on each dialect under test.

@@ -24,41 +24,30 @@ type ClaimMapping struct {
 	Org, Role, AccountType, Email, Name string
 	// AdminValues are the role values that make the caller an admin; the
 	// role claim may be a string or an array of strings (groups, roles),
-	// any element of which counts.
+	// any element of which counts. Any other role means member: an
+	// unexpected value falls to the lesser privilege, never the greater.
 	AdminValues []string
-	// MemberValues, when set, are the only other role values accepted
-	// (meaning member), so a role that is neither is refused, as the
-	// service's own format requires. When nil, any role that is not an
-	// admin value means member.
-	MemberValues []string
 	// LocalValues are the account-type values (or array elements) that
-	// mean a local account.
+	// mean a local account, which may own tokens; anything else means a
+	// directory account, which may not.
 	LocalValues []string
-	// DirectoryValues, when set, are the only other account-type values
-	// accepted (meaning directory); when nil, anything else means
-	// directory.
-	DirectoryValues []string
 }
 
-// DefaultClaimMapping is the service's own claim format, exactly as
-// before mappings existed: org, role ("admin" or "member", nothing
-// else), account_type ("local" or "directory", nothing else), email and
-// name.
+// DefaultClaimMapping is the service's own claim format: org, role
+// ("admin" means admin, any other value member), account_type ("local"
+// means local, any other value directory), email and name.
 func DefaultClaimMapping() ClaimMapping {
 	return ClaimMapping{
 		Org: "org", Role: "role", AccountType: "account_type", Email: "email", Name: "name",
-		AdminValues: []string{string(RoleAdmin)}, MemberValues: []string{string(RoleMember)},
-		LocalValues:     []string{string(entity.AccountTypeLocal)},
-		DirectoryValues: []string{string(entity.AccountTypeDirectory)},
+		AdminValues: []string{string(RoleAdmin)},
+		LocalValues: []string{string(entity.AccountTypeLocal)},
 	}
 }
 
 // Reasons the mapped claims are refused; wrapped under ErrInvalidToken.
 var (
-	errClaimMissing       = errors.New("a mapped claim is missing")
-	errClaimNotText       = errors.New("a mapped claim is not a string")
-	errRoleUnknown        = errors.New("role must be admin or member")
-	errAccountTypeUnknown = errors.New("account_type must be local or directory")
+	errClaimMissing = errors.New("a mapped claim is missing")
+	errClaimNotText = errors.New("a mapped claim is not a string")
 )
 
 // ValidPath reports whether path is usable as a claim path: not empty,
@@ -81,7 +70,7 @@ func (m *ClaimMapping) apply(raw map[string]any, c *Claims) error {
 	if c.Name, err = m.text(raw, m.Name, false); err != nil {
 		return err
 	}
-	admin, err := m.classify(raw, m.Role, m.AdminValues, m.MemberValues, errRoleUnknown)
+	admin, err := m.classify(raw, m.Role, m.AdminValues)
 	if err != nil {
 		return err
 	}
@@ -89,7 +78,7 @@ func (m *ClaimMapping) apply(raw map[string]any, c *Claims) error {
 	if admin {
 		c.Role = RoleAdmin
 	}
-	local, err := m.classify(raw, m.AccountType, m.LocalValues, m.DirectoryValues, errAccountTypeUnknown)
+	local, err := m.classify(raw, m.AccountType, m.LocalValues)
 	if err != nil {
 		return err
 	}
@@ -116,23 +105,13 @@ func (m *ClaimMapping) text(raw map[string]any, path string, required bool) (str
 }
 
 // classify reads the claim at path, a string or an array, and reports
-// whether it (or any string element) is one of yes. With strict values
-// set (the service's own format), the claim must be a single string from
-// yes or strict, else errStrict.
-func (m *ClaimMapping) classify(raw map[string]any, path string, yes, strict []string, errStrict error) (bool, error) {
+// whether it (or any string element) is one of yes. A missing, null or
+// empty-string claim is missing: a provider that sends no role has not
+// said "member".
+func (m *ClaimMapping) classify(raw map[string]any, path string, yes []string) (bool, error) {
 	v, ok := lookup(raw, path)
-	if !ok || v == nil {
+	if !ok || v == nil || v == "" {
 		return false, fmt.Errorf("%w: %s", errClaimMissing, path)
-	}
-	if strict != nil {
-		s, _ := v.(string)
-		switch {
-		case slices.Contains(yes, s):
-			return true, nil
-		case slices.Contains(strict, s):
-			return false, nil
-		}
-		return false, errStrict
 	}
 	switch v := v.(type) {
 	case string:

@@ -19,8 +19,8 @@ func mappedVerifier(m ClaimMapping) *Verifier {
 // nested tenant object, the role from realm_access.roles.
 func keycloak() ClaimMapping {
 	m := DefaultClaimMapping()
-	m.Org, m.Role, m.AdminValues, m.MemberValues = "tenant.id", "realm_access.roles", []string{"pats-admin", "security"}, nil
-	m.AccountType, m.LocalValues, m.DirectoryValues = "account.kind", []string{"local", "service"}, nil
+	m.Org, m.Role, m.AdminValues = "tenant.id", "realm_access.roles", []string{"pats-admin", "security"}
+	m.AccountType, m.LocalValues = "account.kind", []string{"local", "service"}
 	m.Email, m.Name = "profile.email", "preferred_username"
 	return m
 }
@@ -40,6 +40,15 @@ func TestClaimMappingAccepts(t *testing.T) {
 		{"default mapping: the service's own format", DefaultClaimMapping(),
 			`"org":"acme","role":"admin","account_type":"local","email":"a@x.test","name":"A"`,
 			"acme", "a@x.test", RoleAdmin, entity.AccountTypeLocal},
+		{"default mapping: unknown role and account type fall to member and directory", DefaultClaimMapping(),
+			`"org":"acme","role":"owner","account_type":"federated"`,
+			"acme", "", RoleMember, entity.AccountTypeDirectory},
+		{"default mapping: values compared exactly (ADMIN, LOCAL)", DefaultClaimMapping(),
+			`"org":"acme","role":"ADMIN","account_type":"LOCAL"`,
+			"acme", "", RoleMember, entity.AccountTypeDirectory},
+		{"default mapping: arrays handled", DefaultClaimMapping(),
+			`"org":"acme","role":["member","admin"],"account_type":["local"]`,
+			"acme", "", RoleAdmin, entity.AccountTypeLocal},
 		{"nested org, role found in an array", keycloak(),
 			`"tenant":{"id":"acme"},"realm_access":{"roles":["offline_access","pats-admin"]},"account":{"kind":"service"},"profile":{"email":"a@x.test"}`,
 			"acme", "a@x.test", RoleAdmin, entity.AccountTypeLocal},
@@ -115,12 +124,12 @@ func TestClaimMappingRefuses(t *testing.T) {
 			`"tenant":{"id":" "},"realm_access":{"roles":["pats-admin"]},"account":{"kind":"local"}`, errBlankIdentifier},
 		{"mapped org with an invisible character", keycloak(),
 			`"tenant":{"id":"ac\u200bme"},"realm_access":{"roles":["pats-admin"]},"account":{"kind":"local"}`, errInvisibleIdentifier},
-		{"default mapping: unknown role refused", DefaultClaimMapping(),
-			`"org":"acme","role":"owner","account_type":"local"`, errRoleUnknown},
-		{"default mapping: role array refused", DefaultClaimMapping(),
-			`"org":"acme","role":["admin"],"account_type":"local"`, errRoleUnknown},
-		{"default mapping: unknown account type refused", DefaultClaimMapping(),
-			`"org":"acme","role":"member","account_type":"federated"`, errAccountTypeUnknown},
+		{"default mapping: role empty", DefaultClaimMapping(),
+			`"org":"acme","role":"","account_type":"local"`, errClaimMissing},
+		{"default mapping: account type empty", DefaultClaimMapping(),
+			`"org":"acme","role":"admin","account_type":""`, errClaimMissing},
+		{"default mapping: role a number", DefaultClaimMapping(),
+			`"org":"acme","role":1,"account_type":"local"`, errClaimNotText},
 		{"default mapping: claim names are exact (ORG is not org)", DefaultClaimMapping(),
 			`"ORG":"acme","role":"member","account_type":"local"`, errClaimMissing},
 	}

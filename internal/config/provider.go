@@ -93,12 +93,10 @@ func loadClaimMapping(getenv func(string) string, dev bool) (auth.ClaimMapping, 
 	path("PATS_CLAIM_ORG", &m.Org)
 	path("PATS_CLAIM_EMAIL", &m.Email)
 	path("PATS_CLAIM_NAME", &m.Name)
-	if r, a := path("PATS_CLAIM_ROLE", &m.Role), values("PATS_CLAIM_ADMIN_VALUES", &m.AdminValues); r || a {
-		m.MemberValues = nil
-	}
-	if t, l := path("PATS_CLAIM_ACCOUNT_TYPE", &m.AccountType), values("PATS_CLAIM_LOCAL_VALUES", &m.LocalValues); t || l {
-		m.DirectoryValues = nil
-	}
+	path("PATS_CLAIM_ROLE", &m.Role)
+	values("PATS_CLAIM_ADMIN_VALUES", &m.AdminValues)
+	path("PATS_CLAIM_ACCOUNT_TYPE", &m.AccountType)
+	values("PATS_CLAIM_LOCAL_VALUES", &m.LocalValues)
 	if set && dev {
 		errs = append(errs, errors.New("PATS_CLAIM_* need PATS_JWT_SECRET or an identity provider: development sessions carry the service's own claim names"))
 	}

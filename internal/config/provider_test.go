@@ -127,13 +127,14 @@ func TestLoadClaimMapping(t *testing.T) {
 	if !mappingEqual(c.Claims, want) {
 		t.Errorf("configured mapping: got %+v, want %+v", c.Claims, want)
 	}
-	// Only the admin values set: the role claim stays "role", but maps
-	// leniently; the account type keeps the strict default.
+	// Only the admin values set: the role claim stays "role", the
+	// account type keeps its defaults.
 	c, err = Load(env(map[string]string{"PATS_JWT_SECRET": secret32, "PATS_CLAIM_ADMIN_VALUES": "owner"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Claims.Role != "role" || c.Claims.MemberValues != nil || c.Claims.DirectoryValues == nil {
+	if c.Claims.Role != "role" || !slices.Equal(c.Claims.AdminValues, []string{"owner"}) ||
+		c.Claims.AccountType != "account_type" || !slices.Equal(c.Claims.LocalValues, []string{"local"}) {
 		t.Errorf("admin values alone: got %+v", c.Claims)
 	}
 	if _, err := Load(env(map[string]string{"PATS_OIDC_ISSUER": "https://idp.example", "PATS_JWT_AUDIENCE": "pats", "PATS_CLAIM_ROLE": "groups"})); err != nil {
@@ -151,9 +152,7 @@ func TestLoadClaimMapping(t *testing.T) {
 
 func mappingEqual(a, b auth.ClaimMapping) bool {
 	return a.Org == b.Org && a.Role == b.Role && a.AccountType == b.AccountType && a.Email == b.Email && a.Name == b.Name &&
-		slices.Equal(a.AdminValues, b.AdminValues) && slices.Equal(a.MemberValues, b.MemberValues) &&
-		slices.Equal(a.LocalValues, b.LocalValues) && slices.Equal(a.DirectoryValues, b.DirectoryValues) &&
-		(a.MemberValues == nil) == (b.MemberValues == nil) && (a.DirectoryValues == nil) == (b.DirectoryValues == nil)
+		slices.Equal(a.AdminValues, b.AdminValues) && slices.Equal(a.LocalValues, b.LocalValues)
 }
 
 // wantLoadError fails t unless Load refuses vars with an error that
