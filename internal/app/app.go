@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -29,6 +30,7 @@ import (
 	"github.com/patgov/pats/internal/scanalert"
 	"github.com/patgov/pats/internal/store"
 	"github.com/patgov/pats/internal/tracing"
+	"github.com/patgov/pats/migrations"
 )
 
 // App is the built service.
@@ -120,7 +122,9 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (*App, error) {
 		stopKeys()
 		return nil, err
 	}
-	db, err := database.Open(ctx, cfg.DatabaseURL)
+	db, err := database.Open(ctx, cfg.DatabaseURL, database.WithOpener(func(driverName string, dialect migrations.Dialect, dsn string) (*sql.DB, error) {
+		return o.tracing.OpenSQL(driverName, string(dialect), dsn)
+	}))
 	if err != nil {
 		stopKeys()
 		return nil, err
@@ -162,11 +166,6 @@ func (a *App) build(jwtKey []byte, verifier *auth.Verifier, o options) error {
 	cfg := a.cfg
 	if o.onDatabase != nil {
 		if err := o.onDatabase(a.db.DB); err != nil {
-			return err
-		}
-	}
-	if o.tracing.Enabled() {
-		if err := a.db.DB.Use(o.tracing.GORM()); err != nil {
 			return err
 		}
 	}

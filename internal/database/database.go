@@ -5,6 +5,7 @@ package database
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -28,13 +29,38 @@ type DB struct {
 	Dialect migrations.Dialect
 }
 
+// Opener opens the connection pool of driverName (registered with
+// database/sql) at dsn; dialect is the database's kind. The default is
+// sql.Open; tracing passes its instrumented one (tracing.Provider.OpenSQL).
+type Opener func(driverName string, dialect migrations.Dialect, dsn string) (*sql.DB, error)
+
+// Option changes how Open opens the database.
+type Option func(*Opener)
+
+// WithOpener opens the connection pool with open instead of sql.Open.
+func WithOpener(open Opener) Option { return func(o *Opener) { *o = open } }
+
 // Open connects to the database named by rawURL, applies pending migrations
 // and returns it. rawURL is "sqlite:PATH" or
 // "mysql://USER:PASS@HOST:PORT/DB?PARAMS".
-func Open(ctx context.Context, rawURL string) (*DB, error) {
-	dialect, dialector, err := parse(rawURL)
+func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
+	open := Opener(func(driverName string, _ migrations.Dialect, dsn string) (*sql.DB, error) {
+		return sql.Open(driverName, dsn)
+	})
+	for _, opt := range opts {
+		opt(&open)
+	}
+	dialect, driverName, dsn, err := parse(rawURL)
 	if err != nil {
 		return nil, err
+	}
+	pool, err := open(driverName, dialect, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	var dialector gorm.Dialector = sqlite.Dialector{DriverName: driverName, DSN: dsn, Conn: pool}
+	if dialect == migrations.MySQL {
+		dialector = mysql.New(mysql.Config{DriverName: driverName, DSN: dsn, Conn: pool})
 	}
 	gdb, err := gorm.Open(dialector, &gorm.Config{
 		// Errors are translated once, in the store; SQL is never logged
@@ -43,6 +69,7 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 		Logger:         logger.Discard,
 	})
 	if err != nil {
+		_ = pool.Close()
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
 	}
 	sqlDB, err := gdb.DB()
@@ -72,29 +99,30 @@ func (d *DB) Close() error {
 	return sqlDB.Close()
 }
 
-// parse turns a PATS_DATABASE_URL into a GORM dialector.
-func parse(rawURL string) (migrations.Dialect, gorm.Dialector, error) {
+// parse turns a PATS_DATABASE_URL into the dialect, the database/sql
+// driver name and its data source name.
+func parse(rawURL string) (dialect migrations.Dialect, driverName, dsn string, err error) {
 	switch {
 	case strings.HasPrefix(rawURL, "sqlite:"):
 		path := strings.TrimPrefix(rawURL, "sqlite:")
 		path = strings.TrimPrefix(path, "//")
 		if path == "" {
-			return "", nil, errors.New("database URL: sqlite: needs a file path")
+			return "", "", "", errors.New("database URL: sqlite: needs a file path")
 		}
 		if dir := filepath.Dir(path); dir != "." {
 			if err := os.MkdirAll(dir, 0o700); err != nil {
-				return "", nil, fmt.Errorf("create database folder: %w", err)
+				return "", "", "", fmt.Errorf("create database folder: %w", err)
 			}
 		}
-		return migrations.SQLite, sqlite.Open(sqliteDSN(path)), nil
+		return migrations.SQLite, sqlite.DriverName, sqliteDSN(path), nil
 	case strings.HasPrefix(rawURL, "mysql://"):
 		dsn, err := MySQLDSN(rawURL)
 		if err != nil {
-			return "", nil, err
+			return "", "", "", err
 		}
-		return migrations.MySQL, mysql.New(mysql.Config{DSN: dsn}), nil
+		return migrations.MySQL, "mysql", dsn, nil
 	default:
-		return "", nil, errors.New("database URL: want sqlite:PATH or mysql://USER:PASS@HOST:PORT/DB")
+		return "", "", "", errors.New("database URL: want sqlite:PATH or mysql://USER:PASS@HOST:PORT/DB")
 	}
 }
 

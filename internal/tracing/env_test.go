@@ -2,7 +2,10 @@ package tracing
 
 import (
 	"context"
+	"fmt"
+	_ "github.com/glebarez/go-sqlite" // the sqlite driver OpenSQL opens
 	"net/http"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -70,8 +73,16 @@ func TestOffIsNothing(t *testing.T) {
 	if reflect.ValueOf(p.Middleware(nil, h)).Pointer() != reflect.ValueOf(h).Pointer() {
 		t.Errorf("off: the middleware wraps the handler")
 	}
-	if p.GORM() != nil || p.GraphQL() != nil || p.Transport(http.DefaultTransport) != http.DefaultTransport {
+	if p.GraphQL() != nil || p.Transport(http.DefaultTransport) != http.DefaultTransport {
 		t.Errorf("off: some instrumentation is installed")
+	}
+	db, err := p.OpenSQL("sqlite", "sqlite", filepath.Join(t.TempDir(), "off.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if driver := fmt.Sprintf("%T", db.Driver()); strings.Contains(driver, "otelsql") {
+		t.Errorf("off: the database driver is instrumented (%s)", driver)
 	}
 	if err := p.Shutdown(context.Background()); err != nil {
 		t.Errorf("off: Shutdown: %v", err)

@@ -1,8 +1,8 @@
 // Package tracing is the service's OpenTelemetry tracing: a span per HTTP
 // request (Middleware), per GraphQL operation (GraphQL) and per database
-// statement (GORM), W3C traceparent propagation in and out (Middleware,
-// Transport), and the trace and span IDs in the log lines of a request
-// (LogHandler).
+// statement (OpenSQL, through otelsql), W3C traceparent propagation in
+// and out (Middleware, Transport), and the trace and span IDs in the log
+// lines of a request (LogHandler).
 //
 // It is off unless the standard OTEL_* variables turn it on (see
 // FromEnv). Off, a nil *Provider stands for it: its middleware and
