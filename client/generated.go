@@ -719,6 +719,256 @@ func (v *PageInfoFields) GetHasNextPage() bool { return v.HasNextPage }
 // GetEndCursor returns PageInfoFields.EndCursor, and is useful for accessing the field via an interface.
 func (v *PageInfoFields) GetEndCursor() *string { return v.EndCursor }
 
+// PatSettingsImpactPatSettingsImpact includes the requested fields of the GraphQL type PatSettingsImpact.
+// The GraphQL type's documentation follows.
+//
+// What a settings change would do now, computed without changing anything
+// (`patSettingsImpact`). The token counts are disjoint: a token is counted once,
+// under the first of expiring, blocked and revoked as unused that applies.
+type PatSettingsImpactPatSettingsImpact struct {
+	// Active tokens that the proposed maximum lifespan would expire now.
+	TokensExpiring int `json:"tokensExpiring"`
+	// Tokens expired now only because of the current maximum lifespan, that the proposed one would make active again.
+	TokensRestored int `json:"tokensRestored"`
+	// Active tokens that would stop authenticating because token support would be disabled.
+	TokensBlocked int `json:"tokensBlocked"`
+	// Active tokens that the proposed stale-token policy would revoke at its next run.
+	TokensRevokedAsUnused int `json:"tokensRevokedAsUnused"`
+	// Distinct owners of the tokens counted above (expiring, restored, blocked or revoked as unused).
+	AffectedOwners int `json:"affectedOwners"`
+	// The first 20 of those tokens, oldest first.
+	Sample []PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken `json:"sample"`
+}
+
+// GetTokensExpiring returns PatSettingsImpactPatSettingsImpact.TokensExpiring, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactPatSettingsImpact) GetTokensExpiring() int { return v.TokensExpiring }
+
+// GetTokensRestored returns PatSettingsImpactPatSettingsImpact.TokensRestored, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactPatSettingsImpact) GetTokensRestored() int { return v.TokensRestored }
+
+// GetTokensBlocked returns PatSettingsImpactPatSettingsImpact.TokensBlocked, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactPatSettingsImpact) GetTokensBlocked() int { return v.TokensBlocked }
+
+// GetTokensRevokedAsUnused returns PatSettingsImpactPatSettingsImpact.TokensRevokedAsUnused, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactPatSettingsImpact) GetTokensRevokedAsUnused() int {
+	return v.TokensRevokedAsUnused
+}
+
+// GetAffectedOwners returns PatSettingsImpactPatSettingsImpact.AffectedOwners, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactPatSettingsImpact) GetAffectedOwners() int { return v.AffectedOwners }
+
+// GetSample returns PatSettingsImpactPatSettingsImpact.Sample, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactPatSettingsImpact) GetSample() []PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken {
+	return v.Sample
+}
+
+// PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken includes the requested fields of the GraphQL type PersonalAccessToken.
+// The GraphQL type's documentation follows.
+//
+// A personal access token. The secret itself is never readable after creation.
+type PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken struct {
+	TokenFields `json:"-"`
+}
+
+// GetId returns PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken.Id, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken) GetId() string {
+	return v.TokenFields.Id
+}
+
+// GetName returns PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken.Name, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken) GetName() string {
+	return v.TokenFields.Name
+}
+
+// GetOwner returns PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken.Owner, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken) GetOwner() UserFields {
+	return v.TokenFields.Owner
+}
+
+// GetScopes returns PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken.Scopes, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken) GetScopes() []string {
+	return v.TokenFields.Scopes
+}
+
+// GetCreatedAt returns PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken.CreatedAt, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken) GetCreatedAt() time.Time {
+	return v.TokenFields.CreatedAt
+}
+
+// GetExpiresAt returns PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken.ExpiresAt, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken) GetExpiresAt() time.Time {
+	return v.TokenFields.ExpiresAt
+}
+
+// GetLastUsedAt returns PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken.LastUsedAt, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken) GetLastUsedAt() *time.Time {
+	return v.TokenFields.LastUsedAt
+}
+
+// GetStatus returns PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken.Status, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken) GetStatus() TokenStatus {
+	return v.TokenFields.Status
+}
+
+// GetRevokedAt returns PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken.RevokedAt, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken) GetRevokedAt() *time.Time {
+	return v.TokenFields.RevokedAt
+}
+
+// GetRevokedBy returns PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken.RevokedBy, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken) GetRevokedBy() *UserFields {
+	return v.TokenFields.RevokedBy
+}
+
+// GetRevocationSource returns PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken.RevocationSource, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken) GetRevocationSource() *RevocationSource {
+	return v.TokenFields.RevocationSource
+}
+
+// GetHint returns PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken.Hint, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken) GetHint() string {
+	return v.TokenFields.Hint
+}
+
+func (v *PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.TokenFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalPatSettingsImpactPatSettingsImpactSamplePersonalAccessToken struct {
+	Id string `json:"id"`
+
+	Name string `json:"name"`
+
+	Owner UserFields `json:"owner"`
+
+	Scopes []string `json:"scopes"`
+
+	CreatedAt json.RawMessage `json:"createdAt"`
+
+	ExpiresAt json.RawMessage `json:"expiresAt"`
+
+	LastUsedAt json.RawMessage `json:"lastUsedAt"`
+
+	Status TokenStatus `json:"status"`
+
+	RevokedAt json.RawMessage `json:"revokedAt"`
+
+	RevokedBy *UserFields `json:"revokedBy"`
+
+	RevocationSource *RevocationSource `json:"revocationSource"`
+
+	Hint string `json:"hint"`
+}
+
+func (v *PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken) __premarshalJSON() (*__premarshalPatSettingsImpactPatSettingsImpactSamplePersonalAccessToken, error) {
+	var retval __premarshalPatSettingsImpactPatSettingsImpactSamplePersonalAccessToken
+
+	retval.Id = v.TokenFields.Id
+	retval.Name = v.TokenFields.Name
+	retval.Owner = v.TokenFields.Owner
+	retval.Scopes = v.TokenFields.Scopes
+	{
+
+		dst := &retval.CreatedAt
+		src := v.TokenFields.CreatedAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken.TokenFields.CreatedAt: %w", err)
+		}
+	}
+	{
+
+		dst := &retval.ExpiresAt
+		src := v.TokenFields.ExpiresAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken.TokenFields.ExpiresAt: %w", err)
+		}
+	}
+	{
+
+		dst := &retval.LastUsedAt
+		src := v.TokenFields.LastUsedAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken.TokenFields.LastUsedAt: %w", err)
+			}
+		}
+	}
+	retval.Status = v.TokenFields.Status
+	{
+
+		dst := &retval.RevokedAt
+		src := v.TokenFields.RevokedAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal PatSettingsImpactPatSettingsImpactSamplePersonalAccessToken.TokenFields.RevokedAt: %w", err)
+			}
+		}
+	}
+	retval.RevokedBy = v.TokenFields.RevokedBy
+	retval.RevocationSource = v.TokenFields.RevocationSource
+	retval.Hint = v.TokenFields.Hint
+	return &retval, nil
+}
+
+// PatSettingsImpactResponse is returned by PatSettingsImpact on success.
+type PatSettingsImpactResponse struct {
+	// Admins only. What `updatePatSettings` with this input would do now,
+	// without changing anything: the tokens it would expire, restore, block or
+	// revoke as unused, their owners and a sample. Same validation as
+	// `updatePatSettings` (BAD_USER_INPUT for the same inputs).
+	PatSettingsImpact PatSettingsImpactPatSettingsImpact `json:"patSettingsImpact"`
+}
+
+// GetPatSettingsImpact returns PatSettingsImpactResponse.PatSettingsImpact, and is useful for accessing the field via an interface.
+func (v *PatSettingsImpactResponse) GetPatSettingsImpact() PatSettingsImpactPatSettingsImpact {
+	return v.PatSettingsImpact
+}
+
 // Narrows the token list. Every given condition must hold. An empty `status` or
 // `ownerIds` list matches nothing.
 type PersonalAccessTokenFilter struct {
@@ -1278,6 +1528,8 @@ const (
 	RevocationSourceSecretScanning RevocationSource = "SECRET_SCANNING"
 	// By an admin's `revokeTokensMatching` (revocation by filter); `AuditEvent.revocationJobId` names the job.
 	RevocationSourceFilter RevocationSource = "FILTER"
+	// By the service's stale-token sweeper: unused for longer than the organization's `revokeUnusedAfterDays`.
+	RevocationSourceUnused RevocationSource = "UNUSED"
 )
 
 var AllRevocationSource = []RevocationSource{
@@ -1286,6 +1538,7 @@ var AllRevocationSource = []RevocationSource{
 	RevocationSourceByValue,
 	RevocationSourceSecretScanning,
 	RevocationSourceFilter,
+	RevocationSourceUnused,
 }
 
 // What `revokeTokensByValue` did with one value.
@@ -1456,6 +1709,11 @@ type SettingsFields struct {
 	Enabled bool `json:"enabled"`
 	// Maximum lifespan of a token in days (1..730); lowering it shortens existing tokens too.
 	MaxLifespanDays int `json:"maxLifespanDays"`
+	// The stale-token policy: an active token unused for longer than this many
+	// days (never used: since its creation) is revoked automatically, within an
+	// hour (revocation source UNUSED, by the service). Owners are warned 7 days
+	// before. 0 is off (the default), otherwise 7..730.
+	RevokeUnusedAfterDays int `json:"revokeUnusedAfterDays"`
 	// When the settings were last changed; null until the first change.
 	UpdatedAt *time.Time `json:"-"`
 	// Who last changed the settings.
@@ -1467,6 +1725,9 @@ func (v *SettingsFields) GetEnabled() bool { return v.Enabled }
 
 // GetMaxLifespanDays returns SettingsFields.MaxLifespanDays, and is useful for accessing the field via an interface.
 func (v *SettingsFields) GetMaxLifespanDays() int { return v.MaxLifespanDays }
+
+// GetRevokeUnusedAfterDays returns SettingsFields.RevokeUnusedAfterDays, and is useful for accessing the field via an interface.
+func (v *SettingsFields) GetRevokeUnusedAfterDays() int { return v.RevokeUnusedAfterDays }
 
 // GetUpdatedAt returns SettingsFields.UpdatedAt, and is useful for accessing the field via an interface.
 func (v *SettingsFields) GetUpdatedAt() *time.Time { return v.UpdatedAt }
@@ -1513,6 +1774,8 @@ type __premarshalSettingsFields struct {
 
 	MaxLifespanDays int `json:"maxLifespanDays"`
 
+	RevokeUnusedAfterDays int `json:"revokeUnusedAfterDays"`
+
 	UpdatedAt json.RawMessage `json:"updatedAt"`
 
 	UpdatedBy *UserFields `json:"updatedBy"`
@@ -1531,6 +1794,7 @@ func (v *SettingsFields) __premarshalJSON() (*__premarshalSettingsFields, error)
 
 	retval.Enabled = v.Enabled
 	retval.MaxLifespanDays = v.MaxLifespanDays
+	retval.RevokeUnusedAfterDays = v.RevokeUnusedAfterDays
 	{
 
 		dst := &retval.UpdatedAt
@@ -1841,6 +2105,8 @@ var AllTokenStatus = []TokenStatus{
 type UpdatePatSettingsInput struct {
 	Enabled         *bool `json:"enabled"`
 	MaxLifespanDays *int  `json:"maxLifespanDays"`
+	// 0 turns the stale-token policy off; otherwise 7..730 days.
+	RevokeUnusedAfterDays *int `json:"revokeUnusedAfterDays"`
 }
 
 // GetEnabled returns UpdatePatSettingsInput.Enabled, and is useful for accessing the field via an interface.
@@ -1848,6 +2114,9 @@ func (v *UpdatePatSettingsInput) GetEnabled() *bool { return v.Enabled }
 
 // GetMaxLifespanDays returns UpdatePatSettingsInput.MaxLifespanDays, and is useful for accessing the field via an interface.
 func (v *UpdatePatSettingsInput) GetMaxLifespanDays() *int { return v.MaxLifespanDays }
+
+// GetRevokeUnusedAfterDays returns UpdatePatSettingsInput.RevokeUnusedAfterDays, and is useful for accessing the field via an interface.
+func (v *UpdatePatSettingsInput) GetRevokeUnusedAfterDays() *int { return v.RevokeUnusedAfterDays }
 
 // UpdatePatSettingsResponse is returned by UpdatePatSettings on success.
 type UpdatePatSettingsResponse struct {
@@ -1946,6 +2215,14 @@ type __CreatePersonalAccessTokenInput struct {
 
 // GetInput returns __CreatePersonalAccessTokenInput.Input, and is useful for accessing the field via an interface.
 func (v *__CreatePersonalAccessTokenInput) GetInput() CreatePersonalAccessTokenInput { return v.Input }
+
+// __PatSettingsImpactInput is used internally by genqlient
+type __PatSettingsImpactInput struct {
+	Input UpdatePatSettingsInput `json:"input"`
+}
+
+// GetInput returns __PatSettingsImpactInput.Input, and is useful for accessing the field via an interface.
+func (v *__PatSettingsImpactInput) GetInput() UpdatePatSettingsInput { return v.Input }
 
 // __PersonalAccessTokensInput is used internally by genqlient
 type __PersonalAccessTokensInput struct {
@@ -2231,6 +2508,7 @@ query OrganizationPatSettings {
 fragment SettingsFields on OrganizationPatSettings {
 	enabled
 	maxLifespanDays
+	revokeUnusedAfterDays
 	updatedAt
 	updatedBy {
 		... UserFields
@@ -2255,6 +2533,73 @@ func OrganizationPatSettings(
 	}
 
 	data_ = &OrganizationPatSettingsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by PatSettingsImpact.
+const PatSettingsImpact_Operation = `
+query PatSettingsImpact ($input: UpdatePatSettingsInput!) {
+	patSettingsImpact(input: $input) {
+		tokensExpiring
+		tokensRestored
+		tokensBlocked
+		tokensRevokedAsUnused
+		affectedOwners
+		sample {
+			... TokenFields
+		}
+	}
+}
+fragment TokenFields on PersonalAccessToken {
+	id
+	name
+	owner {
+		... UserFields
+	}
+	scopes
+	createdAt
+	expiresAt
+	lastUsedAt
+	status
+	revokedAt
+	revokedBy {
+		... UserFields
+	}
+	revocationSource
+	hint
+}
+fragment UserFields on User {
+	id
+	email
+	name
+	accountType
+}
+`
+
+// Admins only. What UpdatePatSettings with this input would do now, without
+// changing anything.
+func PatSettingsImpact(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	input UpdatePatSettingsInput,
+) (data_ *PatSettingsImpactResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "PatSettingsImpact",
+		Query:  PatSettingsImpact_Operation,
+		Variables: &__PatSettingsImpactInput{
+			Input: input,
+		},
+	}
+
+	data_ = &PatSettingsImpactResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -2709,6 +3054,7 @@ mutation UpdatePatSettings ($input: UpdatePatSettingsInput!) {
 fragment SettingsFields on OrganizationPatSettings {
 	enabled
 	maxLifespanDays
+	revokeUnusedAfterDays
 	updatedAt
 	updatedBy {
 		... UserFields

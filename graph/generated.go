@@ -75,10 +75,12 @@ type ComplexityRoot struct {
 	}
 
 	AuditedSettingsChange struct {
-		Enabled                 func(childComplexity int) int
-		MaxLifespanDays         func(childComplexity int) int
-		PreviousEnabled         func(childComplexity int) int
-		PreviousMaxLifespanDays func(childComplexity int) int
+		Enabled                       func(childComplexity int) int
+		MaxLifespanDays               func(childComplexity int) int
+		PreviousEnabled               func(childComplexity int) int
+		PreviousMaxLifespanDays       func(childComplexity int) int
+		PreviousRevokeUnusedAfterDays func(childComplexity int) int
+		RevokeUnusedAfterDays         func(childComplexity int) int
 	}
 
 	AuditedToken struct {
@@ -110,10 +112,11 @@ type ComplexityRoot struct {
 	}
 
 	OrganizationPatSettings struct {
-		MaxLifespanDays   func(childComplexity int) int
-		PatEnabled        func(childComplexity int) int
-		SettingsUpdatedAt func(childComplexity int) int
-		UpdatedBy         func(childComplexity int) int
+		MaxLifespanDays       func(childComplexity int) int
+		PatEnabled            func(childComplexity int) int
+		RevokeUnusedAfterDays func(childComplexity int) int
+		SettingsUpdatedAt     func(childComplexity int) int
+		UpdatedBy             func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -121,6 +124,15 @@ type ComplexityRoot struct {
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
 		StartCursor     func(childComplexity int) int
+	}
+
+	PatSettingsImpact struct {
+		AffectedOwners        func(childComplexity int) int
+		Sample                func(childComplexity int) int
+		TokensBlocked         func(childComplexity int) int
+		TokensExpiring        func(childComplexity int) int
+		TokensRestored        func(childComplexity int) int
+		TokensRevokedAsUnused func(childComplexity int) int
 	}
 
 	PersonalAccessToken struct {
@@ -154,6 +166,7 @@ type ComplexityRoot struct {
 		AuditEvents             func(childComplexity int, first *int, after *string, filter *model.AuditEventFilter) int
 		AvailableScopes         func(childComplexity int) int
 		OrganizationPatSettings func(childComplexity int) int
+		PatSettingsImpact       func(childComplexity int, input model.UpdatePatSettingsInput) int
 		PersonalAccessTokens    func(childComplexity int, first *int, after *string, filter *model.PersonalAccessTokenFilter, orderBy *model.PersonalAccessTokenOrder) int
 		RevocationJob           func(childComplexity int, id string) int
 		TokenRevocationPreview  func(childComplexity int, filter model.PersonalAccessTokenFilter) int
@@ -252,6 +265,7 @@ type PersonalAccessTokenResolver interface {
 type QueryResolver interface {
 	PersonalAccessTokens(ctx context.Context, first *int, after *string, filter *model.PersonalAccessTokenFilter, orderBy *model.PersonalAccessTokenOrder) (*model.PersonalAccessTokenConnection, error)
 	OrganizationPatSettings(ctx context.Context) (*entity.Organization, error)
+	PatSettingsImpact(ctx context.Context, input model.UpdatePatSettingsInput) (*model.PatSettingsImpact, error)
 	Viewer(ctx context.Context) (*entity.User, error)
 	ViewerRole(ctx context.Context) (model.Role, error)
 	AvailableScopes(ctx context.Context) ([]string, error)
@@ -436,6 +450,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditedSettingsChange.PreviousMaxLifespanDays(childComplexity), true
+	case "AuditedSettingsChange.previousRevokeUnusedAfterDays":
+		if e.ComplexityRoot.AuditedSettingsChange.PreviousRevokeUnusedAfterDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditedSettingsChange.PreviousRevokeUnusedAfterDays(childComplexity), true
+	case "AuditedSettingsChange.revokeUnusedAfterDays":
+		if e.ComplexityRoot.AuditedSettingsChange.RevokeUnusedAfterDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditedSettingsChange.RevokeUnusedAfterDays(childComplexity), true
 
 	case "AuditedToken.expiresAt":
 		if e.ComplexityRoot.AuditedToken.ExpiresAt == nil {
@@ -579,6 +605,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrganizationPatSettings.PatEnabled(childComplexity), true
+	case "OrganizationPatSettings.revokeUnusedAfterDays":
+		if e.ComplexityRoot.OrganizationPatSettings.RevokeUnusedAfterDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationPatSettings.RevokeUnusedAfterDays(childComplexity), true
 	case "OrganizationPatSettings.updatedAt":
 		if e.ComplexityRoot.OrganizationPatSettings.SettingsUpdatedAt == nil {
 			break
@@ -616,6 +648,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "PatSettingsImpact.affectedOwners":
+		if e.ComplexityRoot.PatSettingsImpact.AffectedOwners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PatSettingsImpact.AffectedOwners(childComplexity), true
+	case "PatSettingsImpact.sample":
+		if e.ComplexityRoot.PatSettingsImpact.Sample == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PatSettingsImpact.Sample(childComplexity), true
+	case "PatSettingsImpact.tokensBlocked":
+		if e.ComplexityRoot.PatSettingsImpact.TokensBlocked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PatSettingsImpact.TokensBlocked(childComplexity), true
+	case "PatSettingsImpact.tokensExpiring":
+		if e.ComplexityRoot.PatSettingsImpact.TokensExpiring == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PatSettingsImpact.TokensExpiring(childComplexity), true
+	case "PatSettingsImpact.tokensRestored":
+		if e.ComplexityRoot.PatSettingsImpact.TokensRestored == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PatSettingsImpact.TokensRestored(childComplexity), true
+	case "PatSettingsImpact.tokensRevokedAsUnused":
+		if e.ComplexityRoot.PatSettingsImpact.TokensRevokedAsUnused == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PatSettingsImpact.TokensRevokedAsUnused(childComplexity), true
 
 	case "PersonalAccessToken.createdAt":
 		if e.ComplexityRoot.PersonalAccessToken.CreatedAt == nil {
@@ -752,6 +821,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.OrganizationPatSettings(childComplexity), true
+	case "Query.patSettingsImpact":
+		if e.ComplexityRoot.Query.PatSettingsImpact == nil {
+			break
+		}
+
+		args, err := ec.field_Query_patSettingsImpact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PatSettingsImpact(childComplexity, args["input"].(model.UpdatePatSettingsInput)), true
 	case "Query.personalAccessTokens":
 		if e.ComplexityRoot.Query.PersonalAccessTokens == nil {
 			break
@@ -1274,6 +1354,13 @@ type OrganizationPatSettings {
   enabled: Boolean!
   "Maximum lifespan of a token in days (1..730); lowering it shortens existing tokens too."
   maxLifespanDays: Int!
+  """
+  The stale-token policy: an active token unused for longer than this many
+  days (never used: since its creation) is revoked automatically, within an
+  hour (revocation source UNUSED, by the service). Owners are warned 7 days
+  before. 0 is off (the default), otherwise 7..730.
+  """
+  revokeUnusedAfterDays: Int!
   "When the settings were last changed; null until the first change."
   updatedAt: Time
   "Who last changed the settings."
@@ -1284,6 +1371,28 @@ type OrganizationPatSettings {
 input UpdatePatSettingsInput {
   enabled: Boolean
   maxLifespanDays: Int
+  "0 turns the stale-token policy off; otherwise 7..730 days."
+  revokeUnusedAfterDays: Int
+}
+
+"""
+What a settings change would do now, computed without changing anything
+(` + "`" + `patSettingsImpact` + "`" + `). The token counts are disjoint: a token is counted once,
+under the first of expiring, blocked and revoked as unused that applies.
+"""
+type PatSettingsImpact {
+  "Active tokens that the proposed maximum lifespan would expire now."
+  tokensExpiring: Int!
+  "Tokens expired now only because of the current maximum lifespan, that the proposed one would make active again."
+  tokensRestored: Int!
+  "Active tokens that would stop authenticating because token support would be disabled."
+  tokensBlocked: Int!
+  "Active tokens that the proposed stale-token policy would revoke at its next run."
+  tokensRevokedAsUnused: Int!
+  "Distinct owners of the tokens counted above (expiring, restored, blocked or revoked as unused)."
+  affectedOwners: Int!
+  "The first 20 of those tokens, oldest first."
+  sample: [PersonalAccessToken!]!
 }
 
 input CreatePersonalAccessTokenInput {
@@ -1356,6 +1465,8 @@ enum RevocationSource {
   SECRET_SCANNING
   "By an admin's ` + "`" + `revokeTokensMatching` + "`" + ` (revocation by filter); ` + "`" + `AuditEvent.revocationJobId` + "`" + ` names the job."
   FILTER
+  "By the service's stale-token sweeper: unused for longer than the organization's ` + "`" + `revokeUnusedAfterDays` + "`" + `."
+  UNUSED
 }
 
 "Where a secret scanner found a token."
@@ -1405,6 +1516,10 @@ type AuditedSettingsChange {
   enabled: Boolean!
   previousMaxLifespanDays: Int!
   maxLifespanDays: Int!
+  "The stale-token policy before the change (0: off)."
+  previousRevokeUnusedAfterDays: Int!
+  "The stale-token policy after the change (0: off)."
+  revokeUnusedAfterDays: Int!
 }
 
 """
@@ -1542,6 +1657,13 @@ type Query {
   ): PersonalAccessTokenConnection!
   "The organization's token policy; readable by every member."
   organizationPatSettings: OrganizationPatSettings!
+  """
+  Admins only. What ` + "`" + `updatePatSettings` + "`" + ` with this input would do now,
+  without changing anything: the tokens it would expire, restore, block or
+  revoke as unused, their owners and a sample. Same validation as
+  ` + "`" + `updatePatSettings` + "`" + ` (BAD_USER_INPUT for the same inputs).
+  """
+  patSettingsImpact(input: UpdatePatSettingsInput!): PatSettingsImpact!
   "The caller."
   viewer: User!
   "The caller's role, so clients can offer what it allows (the server checks it on every call)."
@@ -1678,6 +1800,10 @@ func (ec *executionContext) childFields_AuditedSettingsChange(ctx context.Contex
 		return ec.fieldContext_AuditedSettingsChange_previousMaxLifespanDays(ctx, field)
 	case "maxLifespanDays":
 		return ec.fieldContext_AuditedSettingsChange_maxLifespanDays(ctx, field)
+	case "previousRevokeUnusedAfterDays":
+		return ec.fieldContext_AuditedSettingsChange_previousRevokeUnusedAfterDays(ctx, field)
+	case "revokeUnusedAfterDays":
+		return ec.fieldContext_AuditedSettingsChange_revokeUnusedAfterDays(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditedSettingsChange", field.Name)
 }
@@ -1726,6 +1852,8 @@ func (ec *executionContext) childFields_OrganizationPatSettings(ctx context.Cont
 		return ec.fieldContext_OrganizationPatSettings_enabled(ctx, field)
 	case "maxLifespanDays":
 		return ec.fieldContext_OrganizationPatSettings_maxLifespanDays(ctx, field)
+	case "revokeUnusedAfterDays":
+		return ec.fieldContext_OrganizationPatSettings_revokeUnusedAfterDays(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_OrganizationPatSettings_updatedAt(ctx, field)
 	case "updatedBy":
@@ -1746,6 +1874,24 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_startCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PatSettingsImpact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tokensExpiring":
+		return ec.fieldContext_PatSettingsImpact_tokensExpiring(ctx, field)
+	case "tokensRestored":
+		return ec.fieldContext_PatSettingsImpact_tokensRestored(ctx, field)
+	case "tokensBlocked":
+		return ec.fieldContext_PatSettingsImpact_tokensBlocked(ctx, field)
+	case "tokensRevokedAsUnused":
+		return ec.fieldContext_PatSettingsImpact_tokensRevokedAsUnused(ctx, field)
+	case "affectedOwners":
+		return ec.fieldContext_PatSettingsImpact_affectedOwners(ctx, field)
+	case "sample":
+		return ec.fieldContext_PatSettingsImpact_sample(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PatSettingsImpact", field.Name)
 }
 
 func (ec *executionContext) childFields_PersonalAccessToken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2165,6 +2311,20 @@ func (ec *executionContext) field_Query_auditEvents_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["filter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_patSettingsImpact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdatePatSettingsInput, error) {
+			return ec.unmarshalNUpdatePatSettingsInput2githubᚗcomᚋpatgovᚋpatsᚋmodelᚐUpdatePatSettingsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -2994,6 +3154,52 @@ func (ec *executionContext) fieldContext_AuditedSettingsChange_maxLifespanDays(_
 	return graphql.NewScalarFieldContext("AuditedSettingsChange", field, false, false, "Int")
 }
 
+func (ec *executionContext) _AuditedSettingsChange_previousRevokeUnusedAfterDays(ctx context.Context, field graphql.CollectedField, obj *entity.AuditedSettingsChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditedSettingsChange_previousRevokeUnusedAfterDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousRevokeUnusedAfterDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditedSettingsChange_previousRevokeUnusedAfterDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditedSettingsChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuditedSettingsChange_revokeUnusedAfterDays(ctx context.Context, field graphql.CollectedField, obj *entity.AuditedSettingsChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditedSettingsChange_revokeUnusedAfterDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokeUnusedAfterDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditedSettingsChange_revokeUnusedAfterDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditedSettingsChange", field, false, false, "Int")
+}
+
 func (ec *executionContext) _AuditedToken_id(ctx context.Context, field graphql.CollectedField, obj *entity.AuditedToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3552,6 +3758,29 @@ func (ec *executionContext) fieldContext_OrganizationPatSettings_maxLifespanDays
 	return graphql.NewScalarFieldContext("OrganizationPatSettings", field, false, false, "Int")
 }
 
+func (ec *executionContext) _OrganizationPatSettings_revokeUnusedAfterDays(ctx context.Context, field graphql.CollectedField, obj *entity.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationPatSettings_revokeUnusedAfterDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokeUnusedAfterDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationPatSettings_revokeUnusedAfterDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationPatSettings", field, false, false, "Int")
+}
+
 func (ec *executionContext) _OrganizationPatSettings_updatedAt(ctx context.Context, field graphql.CollectedField, obj *entity.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3697,6 +3926,153 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _PatSettingsImpact_tokensExpiring(ctx context.Context, field graphql.CollectedField, obj *model.PatSettingsImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PatSettingsImpact_tokensExpiring(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TokensExpiring, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PatSettingsImpact_tokensExpiring(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PatSettingsImpact", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PatSettingsImpact_tokensRestored(ctx context.Context, field graphql.CollectedField, obj *model.PatSettingsImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PatSettingsImpact_tokensRestored(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TokensRestored, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PatSettingsImpact_tokensRestored(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PatSettingsImpact", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PatSettingsImpact_tokensBlocked(ctx context.Context, field graphql.CollectedField, obj *model.PatSettingsImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PatSettingsImpact_tokensBlocked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TokensBlocked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PatSettingsImpact_tokensBlocked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PatSettingsImpact", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PatSettingsImpact_tokensRevokedAsUnused(ctx context.Context, field graphql.CollectedField, obj *model.PatSettingsImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PatSettingsImpact_tokensRevokedAsUnused(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TokensRevokedAsUnused, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PatSettingsImpact_tokensRevokedAsUnused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PatSettingsImpact", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PatSettingsImpact_affectedOwners(ctx context.Context, field graphql.CollectedField, obj *model.PatSettingsImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PatSettingsImpact_affectedOwners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AffectedOwners, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PatSettingsImpact_affectedOwners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PatSettingsImpact", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PatSettingsImpact_sample(ctx context.Context, field graphql.CollectedField, obj *model.PatSettingsImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PatSettingsImpact_sample(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sample, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*entity.PersonalAccessToken) graphql.Marshaler {
+			return ec.marshalNPersonalAccessToken2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐPersonalAccessTokenᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PatSettingsImpact_sample(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PatSettingsImpact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonalAccessToken(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PersonalAccessToken_id(ctx context.Context, field graphql.CollectedField, obj *entity.PersonalAccessToken) (ret graphql.Marshaler) {
@@ -4239,6 +4615,50 @@ func (ec *executionContext) fieldContext_Query_organizationPatSettings(_ context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_OrganizationPatSettings(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_patSettingsImpact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_patSettingsImpact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PatSettingsImpact(ctx, fc.Args["input"].(model.UpdatePatSettingsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PatSettingsImpact) graphql.Marshaler {
+			return ec.marshalNPatSettingsImpact2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐPatSettingsImpact(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_patSettingsImpact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PatSettingsImpact(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_patSettingsImpact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6703,7 +7123,7 @@ func (ec *executionContext) unmarshalInputUpdatePatSettingsInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"enabled", "maxLifespanDays"}
+	fieldsInOrder := [...]string{"enabled", "maxLifespanDays", "revokeUnusedAfterDays"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -6724,6 +7144,13 @@ func (ec *executionContext) unmarshalInputUpdatePatSettingsInput(ctx context.Con
 				return it, err
 			}
 			it.MaxLifespanDays = data
+		case "revokeUnusedAfterDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revokeUnusedAfterDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RevokeUnusedAfterDays = data
 		}
 	}
 	return it, nil
@@ -7000,6 +7427,16 @@ func (ec *executionContext) _AuditedSettingsChange(ctx context.Context, sel ast.
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "previousRevokeUnusedAfterDays":
+			out.Values[i] = ec._AuditedSettingsChange_previousRevokeUnusedAfterDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeUnusedAfterDays":
+			out.Values[i] = ec._AuditedSettingsChange_revokeUnusedAfterDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7251,6 +7688,11 @@ func (ec *executionContext) _OrganizationPatSettings(ctx context.Context, sel as
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "revokeUnusedAfterDays":
+			out.Values[i] = ec._OrganizationPatSettings_revokeUnusedAfterDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "updatedAt":
 			out.Values[i] = ec._OrganizationPatSettings_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -7308,6 +7750,64 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "startCursor":
 			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var patSettingsImpactImplementors = []string{"PatSettingsImpact"}
+
+func (ec *executionContext) _PatSettingsImpact(ctx context.Context, sel ast.SelectionSet, obj *model.PatSettingsImpact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, patSettingsImpactImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PatSettingsImpact")
+		case "tokensExpiring":
+			out.Values[i] = ec._PatSettingsImpact_tokensExpiring(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tokensRestored":
+			out.Values[i] = ec._PatSettingsImpact_tokensRestored(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tokensBlocked":
+			out.Values[i] = ec._PatSettingsImpact_tokensBlocked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tokensRevokedAsUnused":
+			out.Values[i] = ec._PatSettingsImpact_tokensRevokedAsUnused(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "affectedOwners":
+			out.Values[i] = ec._PatSettingsImpact_affectedOwners(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sample":
+			out.Values[i] = ec._PatSettingsImpact_sample(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -7534,6 +8034,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_organizationPatSettings(ctx, field)
+				})
+		case "patSettingsImpact":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_patSettingsImpact(ctx, field)
 				})
 		case "viewer":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -8565,6 +9071,14 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋpatgovᚋpatsᚋm
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPatSettingsImpact2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐPatSettingsImpact(ctx context.Context, sel ast.SelectionSet, v *model.PatSettingsImpact) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PatSettingsImpact!")
+		return graphql.Null
+	}
+	return ec._PatSettingsImpact(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPersonalAccessToken2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐPersonalAccessTokenᚄ(ctx context.Context, sel ast.SelectionSet, v []*entity.PersonalAccessToken) graphql.Marshaler {

@@ -68,6 +68,24 @@ type PageInfo struct {
 	StartCursor     *string `json:"startCursor,omitempty"`
 }
 
+// What a settings change would do now, computed without changing anything
+// (`patSettingsImpact`). The token counts are disjoint: a token is counted once,
+// under the first of expiring, blocked and revoked as unused that applies.
+type PatSettingsImpact struct {
+	// Active tokens that the proposed maximum lifespan would expire now.
+	TokensExpiring int `json:"tokensExpiring"`
+	// Tokens expired now only because of the current maximum lifespan, that the proposed one would make active again.
+	TokensRestored int `json:"tokensRestored"`
+	// Active tokens that would stop authenticating because token support would be disabled.
+	TokensBlocked int `json:"tokensBlocked"`
+	// Active tokens that the proposed stale-token policy would revoke at its next run.
+	TokensRevokedAsUnused int `json:"tokensRevokedAsUnused"`
+	// Distinct owners of the tokens counted above (expiring, restored, blocked or revoked as unused).
+	AffectedOwners int `json:"affectedOwners"`
+	// The first 20 of those tokens, oldest first.
+	Sample []*entity.PersonalAccessToken `json:"sample"`
+}
+
 type PersonalAccessTokenEdge struct {
 	Cursor string                      `json:"cursor"`
 	Node   *entity.PersonalAccessToken `json:"node"`
@@ -153,6 +171,8 @@ type RevokeTokensPayload struct {
 type UpdatePatSettingsInput struct {
 	Enabled         *bool `json:"enabled,omitempty"`
 	MaxLifespanDays *int  `json:"maxLifespanDays,omitempty"`
+	// 0 turns the stale-token policy off; otherwise 7..730 days.
+	RevokeUnusedAfterDays *int `json:"revokeUnusedAfterDays,omitempty"`
 }
 
 // The codes carried in `errors[].extensions.code`. The schema lists them so

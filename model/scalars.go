@@ -90,7 +90,8 @@ func MarshalRevocationSource(r entity.RevocationSource) graphql.Marshaler { retu
 
 // UnmarshalRevocationSource reads the enum value.
 func UnmarshalRevocationSource(v any) (entity.RevocationSource, error) {
-	return unmarshalEnum(v, "RevocationSource", entity.RevokedByOwner, entity.RevokedByAdmin, entity.RevokedByValue, entity.RevokedBySecretScanning, entity.RevokedByFilter)
+	return unmarshalEnum(v, "RevocationSource", entity.RevokedByOwner, entity.RevokedByAdmin, entity.RevokedByValue, entity.RevokedBySecretScanning, entity.RevokedByFilter,
+		entity.RevokedAsUnused)
 }
 
 // MarshalRevocationJobState writes the enum value.

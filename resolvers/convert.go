@@ -31,6 +31,19 @@ func tokenFilter(f model.PersonalAccessTokenFilter) pat.TokenFilter {
 	}
 }
 
+// settingsChange is the domain's settings change.
+func settingsChange(in model.UpdatePatSettingsInput) pat.SettingsChange {
+	return pat.SettingsChange{Enabled: in.Enabled, MaxLifespanDays: in.MaxLifespanDays, RevokeUnusedAfterDays: in.RevokeUnusedAfterDays}
+}
+
+// settingsImpact is the impact as the API shows it.
+func settingsImpact(im *pat.SettingsImpact) *model.PatSettingsImpact {
+	return &model.PatSettingsImpact{
+		TokensExpiring: im.TokensExpiring, TokensRestored: im.TokensRestored, TokensBlocked: im.TokensBlocked,
+		TokensRevokedAsUnused: im.TokensRevokedAsUnused, AffectedOwners: im.AffectedOwners, Sample: im.Sample,
+	}
+}
+
 // revocationPreview is the preview as the API shows it.
 func revocationPreview(p *pat.RevocationPreview) *model.RevocationPreview {
 	return &model.RevocationPreview{

@@ -40,7 +40,7 @@ func (r *mutationResolver) UpdatePatSettings(ctx context.Context, input model.Up
 	if err != nil {
 		return nil, err
 	}
-	return r.Service.UpdateSettings(ctx, p, pat.SettingsChange{Enabled: input.Enabled, MaxLifespanDays: input.MaxLifespanDays})
+	return r.Service.UpdateSettings(ctx, p, settingsChange(input))
 }
 
 // RevokeTokens is the resolver for the revokeTokens field.
@@ -145,6 +145,22 @@ func (r *queryResolver) OrganizationPatSettings(ctx context.Context) (*entity.Or
 		return nil, err
 	}
 	return r.Service.Settings(ctx, p), nil
+}
+
+// PatSettingsImpact is the resolver for the patSettingsImpact field.
+func (r *queryResolver) PatSettingsImpact(ctx context.Context, input model.UpdatePatSettingsInput) (*model.PatSettingsImpact, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	im, err := r.Service.SettingsImpactOf(ctx, p, settingsChange(input))
+	if err != nil {
+		return nil, err
+	}
+	if err := prefetchUsers(ctx, r.Service, p.Org.ID, im.Sample); err != nil {
+		return nil, err
+	}
+	return settingsImpact(im), nil
 }
 
 // Viewer is the resolver for the viewer field.

@@ -19,7 +19,7 @@ const (
 	tokenFields = `id name scopes createdAt expiresAt lastUsedAt status revokedAt hint
   owner { ` + userFields + ` } revokedBy { ` + userFields + ` }`
 	pageFields     = `pageInfo { hasNextPage endCursor hasPreviousPage startCursor }`
-	settingsFields = `enabled maxLifespanDays updatedAt updatedBy { ` + userFields + ` }`
+	settingsFields = `enabled maxLifespanDays revokeUnusedAfterDays updatedAt updatedBy { ` + userFields + ` }`
 	auditFields    = `id action occurredAt actor { ` + userFields + ` }
   token { id name owner { ` + userFields + ` } scopes expiresAt hint }
   revocationSource
@@ -57,6 +57,8 @@ var operations = []operation{
 	{"revokeTokensMatching", `mutation($filter: PersonalAccessTokenFilter!, $confirmation: String!) {
   revokeTokensMatching(filter: $filter, confirmation: $confirmation) { ` + jobFields + ` } }`, true},
 	{"revocationJob", `query($id: ID!) { revocationJob(id: $id) { ` + jobFields + ` } }`, false},
+	{"patSettingsImpact", `query($input: UpdatePatSettingsInput!) { patSettingsImpact(input: $input) {
+  tokensExpiring tokensRestored tokensBlocked tokensRevokedAsUnused affectedOwners sample { ` + tokenFields + ` } } }`, false},
 }
 
 // jobFields selects every field of a RevocationJob.

@@ -13,7 +13,17 @@ import (
 // (@ADMIN_ID, @MEMBER_SECRET, @OTHER_ID, @CURSOR, @FUTURE, ...: see
 // target.seed and target.replace) stand for the fixture's values.
 var variableSeeds = map[string][]string{
+	"patSettingsImpact": {
+		`{"input":{"maxLifespanDays":30}}`,
+		`{"input":{"enabled":false,"revokeUnusedAfterDays":90}}`,
+		`{"input":{"revokeUnusedAfterDays":6}}`,
+		`{"input":{"revokeUnusedAfterDays":731}}`,
+		`{"input":{}}`,
+	},
 	"updatePatSettings": {
+		`{"input":{"revokeUnusedAfterDays":7}}`,
+		`{"input":{"revokeUnusedAfterDays":0}}`,
+		`{"input":{"revokeUnusedAfterDays":-1}}`,
 		`{"input":{"enabled":true,"maxLifespanDays":30}}`,
 		`{"input":{"enabled":false}}`,
 		`{"input":{"maxLifespanDays":1}}`,

@@ -154,10 +154,12 @@ func ownOnlies() map[string][]ownOnly {
 	return map[string][]ownOnly{
 		"viewer":                    {{"viewer", do(member, `{ viewer { id name email } }`, nil), true}},
 		"viewerRole":                {{"role", do(member, `{ viewerRole }`, nil), true}},
-		"organizationPatSettings":   {{"settings", do(member, `{ organizationPatSettings { enabled maxLifespanDays updatedAt updatedBy { id name } } }`, nil), true}},
+		"organizationPatSettings":   {{"settings", do(member, `{ organizationPatSettings { enabled maxLifespanDays revokeUnusedAfterDays updatedAt updatedBy { id name } } }`, nil), true}},
 		"availableScopes":           {{"scopes", do(member, `{ availableScopes }`, nil), true}},
 		"createPersonalAccessToken": {{"create", do(member, `mutation { createPersonalAccessToken(input: {name: "own-new", scopes: ["OR.Jobs"]}) { personalAccessToken { id owner { id } } } }`, nil), false}},
 		"updatePatSettings":         {{"settings", do(admin, `mutation { updatePatSettings(input: {maxLifespanDays: 5}) { enabled maxLifespanDays updatedBy { id } } }`, nil), false}},
+		"patSettingsImpact": {{"every kind", do(admin, `{ patSettingsImpact(input: {enabled: false, maxLifespanDays: 1, revokeUnusedAfterDays: 7}) {
+  tokensExpiring tokensBlocked tokensRevokedAsUnused affectedOwners sample { id name owner { id name email } } } }`, nil), true}},
 		// Another organization's confirmation is in the probes; this is
 		// one of the caller's own, confirmed.
 		"revokeTokensMatching": {{"a filter of its own users", func(t *testing.T, a *tenant) *testenv.Response {

@@ -45,6 +45,8 @@ type App struct {
 	draining atomic.Bool
 	// devSessions mints development sessions; nil in production.
 	devSessions func(role string) (string, time.Time, error)
+	// noSweeper leaves the stale-token sweeper to the caller.
+	noSweeper bool
 
 	stopBackground context.CancelFunc
 	backgroundDone chan struct{}
@@ -61,6 +63,7 @@ type options struct {
 	onDatabase     func(*gorm.DB) error
 	requestTimeout time.Duration
 	tracing        *tracing.Provider
+	noSweeper      bool
 }
 
 // Option changes how New builds the service; all but WithLogger and
@@ -90,6 +93,11 @@ func WithUsageInterval(d time.Duration) Option { return func(o *options) { o.usa
 // WithDatabase calls hook with the opened database before anything uses
 // it (tests install their statement log there).
 func WithDatabase(hook func(*gorm.DB) error) Option { return func(o *options) { o.onDatabase = hook } }
+
+// WithoutStaleSweeper leaves the stale-token sweeper to the caller
+// (pat.Service.SweepStaleTokens): tests sweep when they mean to, and take
+// its lease themselves.
+func WithoutStaleSweeper() Option { return func(o *options) { o.noSweeper = true } }
 
 // WithRequestTimeout bounds each GraphQL request (default 15 s).
 func WithRequestTimeout(d time.Duration) Option { return func(o *options) { o.requestTimeout = d } }
@@ -129,7 +137,7 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (*App, error) {
 		stopKeys()
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: o.log, db: db, stopKeys: stopKeys}
+	a := &App{cfg: cfg, log: o.log, db: db, stopKeys: stopKeys, noSweeper: o.noSweeper}
 	if err := a.build(jwtKey, verifier, o); err != nil {
 		stopKeys()
 		_ = db.Close()
@@ -191,7 +199,8 @@ func (a *App) build(jwtKey []byte, verifier *auth.Verifier, o options) error {
 			ChunkSize: cfg.RevocationChunkSize, Lease: cfg.RevocationLease, Pause: cfg.RevocationPause,
 			OnChunk: a.metrics.ObserveRevocationChunk, OnJob: a.metrics.ObserveRevocationJob,
 		},
-		Now: o.now,
+		Sweeper: pat.SweeperConfig{Interval: cfg.StaleSweepInterval},
+		Now:     o.now,
 	})
 	if err != nil {
 		return err
@@ -272,19 +281,27 @@ func (a *App) Database() *database.DB { return a.db }
 func (a *App) DevSessions() func(role string) (string, time.Time, error) { return a.devSessions }
 
 // Run starts the background work (the change poll, batched last-use
-// writes) until ctx ends or Close is called. It returns at once.
+// writes, revocation jobs, the stale-token sweeper) until ctx ends or
+// Close is called. It returns at once.
 func (a *App) Run(ctx context.Context) {
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopBackground, a.backgroundDone = stop, make(chan struct{})
 	go func() {
 		defer close(a.backgroundDone)
-		jobs := make(chan struct{})
+		jobs, sweeper := make(chan struct{}), make(chan struct{})
 		go func() {
 			defer close(jobs)
 			a.svc.RunJobs(bg)
 		}()
+		go func() {
+			defer close(sweeper)
+			if !a.noSweeper {
+				a.svc.RunSweeper(bg)
+			}
+		}()
 		a.val.Run(bg)
 		<-jobs
+		<-sweeper
 	}()
 	context.AfterFunc(ctx, stop)
 }
@@ -308,6 +325,10 @@ func (a *App) Close(ctx context.Context) error {
 	}
 	if a.stopKeys != nil {
 		a.stopKeys()
+	}
+	// Another instance may sweep at once, instead of after the lease.
+	if err := a.svc.ReleaseSweeperLease(ctx); err != nil {
+		a.log.Warn("releasing the stale-token sweeper's lease failed", "err", err)
 	}
 	err := a.val.FlushUses(ctx)
 	if err != nil {

@@ -101,6 +101,11 @@ type Config struct {
 	// revocation, to spare a busy database (PATS_REVOCATION_PAUSE, a Go
 	// duration, 0..10s, default 0).
 	RevocationPause time.Duration
+	// StaleSweepInterval is how often each instance tries to run the
+	// stale-token sweeper, which one instance at a time runs
+	// (PATS_STALE_SWEEP_INTERVAL, a Go duration, 1m..1h, default
+	// pat.DefaultSweepInterval).
+	StaleSweepInterval time.Duration
 	// IntrospectionPerSecond bounds introspections per client credential
 	// (PATS_INTROSPECTION_PER_SECOND, default 20000; 0: no limit).
 	IntrospectionPerSecond int
@@ -229,6 +234,14 @@ func Load(getenv func(string) string) (Config, error) {
 			fail(errors.New("PATS_REVOCATION_PAUSE must be a duration between 0s and 10s"))
 		} else {
 			c.RevocationPause = d
+		}
+	}
+	c.StaleSweepInterval = pat.DefaultSweepInterval
+	if v := getenv("PATS_STALE_SWEEP_INTERVAL"); v != "" {
+		if d, err := time.ParseDuration(v); err != nil || d < time.Minute || d > time.Hour {
+			fail(errors.New("PATS_STALE_SWEEP_INTERVAL must be a duration between 1m and 1h"))
+		} else {
+			c.StaleSweepInterval = d
 		}
 	}
 	if v := getenv("PATS_INTROSPECTION_PER_SECOND"); v != "" {

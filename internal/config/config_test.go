@@ -405,8 +405,12 @@ func TestLoadRevocationJobs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.RevocationChunkSize != pat.DefaultJobChunkSize || c.RevocationLease != pat.DefaultJobLease || c.RevocationPause != 0 {
-		t.Fatalf("defaults: got %d, %v, %v", c.RevocationChunkSize, c.RevocationLease, c.RevocationPause)
+	if c.RevocationChunkSize != pat.DefaultJobChunkSize || c.RevocationLease != pat.DefaultJobLease || c.RevocationPause != 0 ||
+		c.StaleSweepInterval != pat.DefaultSweepInterval {
+		t.Fatalf("defaults: got %d, %v, %v, %v", c.RevocationChunkSize, c.RevocationLease, c.RevocationPause, c.StaleSweepInterval)
+	}
+	if c, err := Load(env(map[string]string{"PATS_STALE_SWEEP_INTERVAL": "5m"})); err != nil || c.StaleSweepInterval != 5*time.Minute {
+		t.Fatalf("PATS_STALE_SWEEP_INTERVAL=5m: got %v, %v", c.StaleSweepInterval, err)
 	}
 	c, err = Load(env(map[string]string{"PATS_REVOCATION_CHUNK_SIZE": "1000", "PATS_REVOCATION_LEASE": "2m", "PATS_REVOCATION_PAUSE": "250ms"}))
 	if err != nil || c.RevocationChunkSize != 1000 || c.RevocationLease != 2*time.Minute || c.RevocationPause != 250*time.Millisecond {
@@ -416,6 +420,7 @@ func TestLoadRevocationJobs(t *testing.T) {
 		"PATS_REVOCATION_CHUNK_SIZE": {"0", "1001", "x", "-5"},
 		"PATS_REVOCATION_LEASE":      {"500ms", "11m", "30"},
 		"PATS_REVOCATION_PAUSE":      {"-1s", "11s", "fast"},
+		"PATS_STALE_SWEEP_INTERVAL":  {"59s", "61m", "hourly", "0"},
 	} {
 		for _, v := range values {
 			if _, err := Load(env(map[string]string{name: v})); err == nil || !strings.HasPrefix(err.Error(), name+" ") {

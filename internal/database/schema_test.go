@@ -34,7 +34,8 @@ import (
 const mysqlEnv = "PATS_TEST_MYSQL_DSN"
 
 // models are the GORM table structs the migrations must match.
-var models = []any{&entity.Organization{}, &entity.User{}, &entity.PersonalAccessToken{}, &entity.AuditEvent{}}
+var models = []any{&entity.Organization{}, &entity.User{}, &entity.PersonalAccessToken{}, &entity.AuditEvent{},
+	&entity.OutboxEvent{}, &entity.WorkerLease{}}
 
 func TestSchemaMatchesModels(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) {
@@ -213,6 +214,7 @@ type (
 		LastUsedAt, RevokedAt           *entity.Time
 		RevokedByID                     *int64
 		RevocationSource                *entity.RevocationSource
+		StaleWarnedBasis                *entity.Time
 		EffectiveExpiresAt, IgnoredInDB entity.Time `gorm:"-"`
 	}
 	tokenWithNullableName struct {

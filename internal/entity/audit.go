@@ -25,6 +25,10 @@ type AuditEvent struct {
 	Enabled                 *bool
 	PreviousMaxLifespanDays *int
 	MaxLifespanDays         *int
+	// PreviousRevokeUnusedAfterDays and RevokeUnusedAfterDays are the
+	// stale-token policy before and after (SETTINGS_UPDATED).
+	PreviousRevokeUnusedAfterDays *int
+	RevokeUnusedAfterDays         *int
 
 	// The request that made the change: the service's ID of it, and the
 	// X-Request-ID the client sent, if any (origin.ValidClientRequestID).
@@ -78,10 +82,19 @@ func (e *AuditEvent) SettingsChange() *AuditedSettingsChange {
 	if e.Enabled == nil || e.PreviousEnabled == nil || e.MaxLifespanDays == nil || e.PreviousMaxLifespanDays == nil {
 		return nil
 	}
-	return &AuditedSettingsChange{
+	c := &AuditedSettingsChange{
 		PreviousEnabled: *e.PreviousEnabled, Enabled: *e.Enabled,
 		PreviousMaxLifespanDays: *e.PreviousMaxLifespanDays, MaxLifespanDays: *e.MaxLifespanDays,
 	}
+	// Events written before the stale-token policy existed hold no value:
+	// it was off (0) then.
+	if e.PreviousRevokeUnusedAfterDays != nil {
+		c.PreviousRevokeUnusedAfterDays = *e.PreviousRevokeUnusedAfterDays
+	}
+	if e.RevokeUnusedAfterDays != nil {
+		c.RevokeUnusedAfterDays = *e.RevokeUnusedAfterDays
+	}
+	return c
 }
 
 // AuditedToken is a token as it stood when an event was recorded.
@@ -103,6 +116,9 @@ type AuditedSettingsChange struct {
 	Enabled                 bool
 	PreviousMaxLifespanDays int
 	MaxLifespanDays         int
+	// The stale-token policy before and after (0: off).
+	PreviousRevokeUnusedAfterDays int
+	RevokeUnusedAfterDays         int
 }
 
 // AuditAction is what an audit event records, spelled as the API spells
@@ -133,4 +149,7 @@ const (
 	RevokedBySecretScanning RevocationSource = "SECRET_SCANNING"
 	// RevokedByFilter: an admin's revocation by filter (a RevocationJob).
 	RevokedByFilter RevocationSource = "FILTER"
+	// RevokedAsUnused: by the stale-token sweeper, the token having gone
+	// unused for longer than the organization's revokeUnusedAfterDays.
+	RevokedAsUnused RevocationSource = "UNUSED"
 )

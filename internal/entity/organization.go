@@ -8,6 +8,10 @@ type Organization struct {
 	ExternalID      string
 	PatEnabled      bool
 	MaxLifespanDays int
+	// RevokeUnusedAfterDays is the stale-token policy: a token unused
+	// (or, never used, since its creation) for longer than this many days
+	// is revoked by the sweeper. 0 is off.
+	RevokeUnusedAfterDays int
 	// SettingsUpdatedAt and SettingsUpdatedByID record the last policy
 	// change; both are null while the defaults hold.
 	SettingsUpdatedAt   *Time

@@ -26,6 +26,10 @@ type PersonalAccessToken struct {
 	RevokedByID *int64
 	// RevocationSource says how the token was revoked; nil while it is not.
 	RevocationSource *RevocationSource
+	// StaleWarnedBasis is the inactivity basis (last use, or creation if
+	// never used) for which the owner was last warned that the token
+	// would be revoked as unused; nil if never warned.
+	StaleWarnedBasis *Time
 
 	// EffectiveExpiresAt and Status are derived at read time by the domain
 	// (package pat) from the organization policy and the clock.

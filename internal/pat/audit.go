@@ -84,6 +84,7 @@ func settingsEvent(ctx context.Context, p *auth.Principal, now entity.Time, befo
 	e := newAuditEvent(ctx, p, entity.AuditSettingsUpdated, now)
 	e.PreviousEnabled, e.Enabled = &before.PatEnabled, &after.PatEnabled
 	e.PreviousMaxLifespanDays, e.MaxLifespanDays = &before.MaxLifespanDays, &after.MaxLifespanDays
+	e.PreviousRevokeUnusedAfterDays, e.RevokeUnusedAfterDays = &before.RevokeUnusedAfterDays, &after.RevokeUnusedAfterDays
 	return e
 }
 

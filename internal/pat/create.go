@@ -142,12 +142,16 @@ func validExpiry(requested *entity.Time, now entity.Time, maxDays int) (entity.T
 	if requested == nil {
 		return latest, nil
 	}
-	if !requested.After(now.Time) || requested.After(latest.Time) {
+	// Compared at the storage precision (milliseconds), so that an expiry
+	// within the current millisecond is refused rather than stored equal
+	// to the creation time.
+	expiry := entity.TimeOf(requested.Time)
+	if !expiry.After(now.Time) || expiry.After(latest.Time) {
 		return entity.Time{}, apperr.New(apperr.BadUserInput,
 			"expiresAt must be in the future and no later than %s (the maximum lifespan is %d days)", latest, maxDays).
 			With("field", "expiresAt").With("latestAllowed", latest.String())
 	}
-	return entity.TimeOf(requested.Time), nil
+	return expiry, nil
 }
 
 // truncate shortens s to at most n runes for echoing in a message.

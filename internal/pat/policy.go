@@ -10,6 +10,13 @@ const (
 	DefaultMaxLifespanDays = 90
 	MinLifespanDays        = 1
 	MaxLifespanDays        = 730
+	// MinUnusedDays and MaxUnusedDays bound revokeUnusedAfterDays when it
+	// is not 0 (off).
+	MinUnusedDays = 7
+	MaxUnusedDays = 730
+	// StaleWarningDays is how long before a token would be revoked as
+	// unused its owner is warned.
+	StaleWarningDays = 7
 	// MaxActiveTokensPerUser bounds the ACTIVE tokens one user may hold.
 	MaxActiveTokensPerUser = 50
 	MaxNameLength          = 100

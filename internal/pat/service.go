@@ -38,6 +38,7 @@ type Service struct {
 	// previews signs the confirmations of revocation previews.
 	previews *cursor.Codec
 	jobs     *jobRunner
+	sweeper  *sweeper
 	scopes   []string
 	known    map[string]bool
 	now      func() time.Time
@@ -64,6 +65,8 @@ type Config struct {
 	PreviewKey []byte
 	// Jobs configures the background revocation jobs.
 	Jobs JobConfig
+	// Sweeper configures the stale-token sweeper.
+	Sweeper SweeperConfig
 }
 
 // NewService returns a service over st whose writes invalidate v's cache.
@@ -97,6 +100,7 @@ func NewService(st Store, v *Validator, cfg Config) (*Service, error) {
 		byValue: ratelimit.New(cmp.Or(cfg.RevokeByValuePerMinute, DefaultRevokeByValuePerMinute), time.Minute, 100_000),
 	}
 	s.jobs = newJobRunner(s, cfg.Jobs)
+	s.sweeper = newSweeper(s, cfg.Sweeper)
 	return s, nil
 }
 

@@ -50,6 +50,13 @@ type Store interface {
 	RevocationJob(ctx context.Context, orgID int64, id string) (*entity.RevocationJob, error)
 
 	UpdateSettings(ctx context.Context, orgID int64, apply func(org *entity.Organization) (*entity.AuditEvent, error)) (*entity.Organization, error)
+	SettingsImpact(ctx context.Context, q store.ImpactQuery) (*store.Impact, error)
+	AcquireLease(ctx context.Context, name, owner string, now entity.Time, leaseUntil int64) error
+	ReleaseLease(ctx context.Context, name, owner string) error
+	StalePolicies(ctx context.Context) ([]*entity.Organization, error)
+	RevokeStaleChunk(ctx context.Context, q store.StaleQuery, actor store.SystemActor, now entity.Time,
+		audit func(r store.StaleRevocation) []*entity.AuditEvent) (digests [][]byte, full bool, err error)
+	RecordStaleWarnings(ctx context.Context, q store.StaleQuery, events func(w []store.StaleWarning) []*entity.OutboxEvent) (warned int, full bool, err error)
 	ListAuditEvents(ctx context.Context, q store.AuditQuery) ([]*entity.AuditEvent, error)
 	RecordEvent(ctx context.Context, orgID int64, e *entity.AuditEvent) error
 }

@@ -88,5 +88,5 @@ func insertAuditEvents(tx *gorm.DB, orgID int64, events []*entity.AuditEvent) er
 	if err := tx.Create(events).Error; err != nil {
 		return fmt.Errorf("write audit events: %w", err)
 	}
-	return nil
+	return insertOutboxEvents(tx, outboxOf(events))
 }

@@ -32,6 +32,7 @@ type userWithOrg struct {
 	OrgExternalID          string
 	OrgPatEnabled          bool
 	OrgMaxLifespanDays     int
+	OrgRevokeUnused        int
 	OrgSettingsUpdatedAt   *entity.Time
 	OrgSettingsUpdatedByID *int64
 	OrgCreatedAt           entity.Time
@@ -58,7 +59,7 @@ func (s *Store) Provision(ctx context.Context, id Identity, defaults OrgDefaults
 	}
 	org = &entity.Organization{
 		ID: row.OrganizationID, ExternalID: row.OrgExternalID, PatEnabled: row.OrgPatEnabled,
-		MaxLifespanDays: row.OrgMaxLifespanDays, SettingsUpdatedAt: row.OrgSettingsUpdatedAt,
+		MaxLifespanDays: row.OrgMaxLifespanDays, RevokeUnusedAfterDays: row.OrgRevokeUnused, SettingsUpdatedAt: row.OrgSettingsUpdatedAt,
 		SettingsUpdatedByID: row.OrgSettingsUpdatedByID, CreatedAt: row.OrgCreatedAt,
 		UnrevokedTokenCount: row.OrgUnrevokedTokenCount, MaxLifespanDaysEver: row.OrgMaxLifespanDaysEver,
 	}
@@ -85,6 +86,7 @@ func (s *Store) findUserWithOrg(ctx context.Context, orgExternalID, subject stri
 	var rows []userWithOrg
 	err := s.prepared.WithContext(ctx).Raw(`SELECT u.*, o.external_id AS org_external_id,
   o.pat_enabled AS org_pat_enabled, o.max_lifespan_days AS org_max_lifespan_days,
+  o.revoke_unused_after_days AS org_revoke_unused,
   o.settings_updated_at AS org_settings_updated_at,
   o.settings_updated_by_id AS org_settings_updated_by_id, o.created_at AS org_created_at,
   o.unrevoked_token_count AS org_unrevoked_token_count, o.max_lifespan_days_ever AS org_max_lifespan_days_ever

@@ -92,6 +92,22 @@ type step struct {
 	moreScopes []string
 	// implicit marks the COMMIT of GORM's own single-write transaction.
 	implicit bool
+	// then are the statements that follow this one as part of the same
+	// write (the outbox INSERT after the audit INSERT); a failing step
+	// has none, the transaction rolling back instead.
+	then []step
+}
+
+// flatten expands each step's then into the list.
+func flatten(steps []step) []step {
+	var out []step
+	for _, st := range steps {
+		then := st.then
+		st.then = nil
+		out = append(out, st)
+		out = append(out, flatten(then)...)
+	}
+	return out
 }
 
 func begin() step    { return step{kind: "begin"} }
@@ -114,7 +130,7 @@ func (st step) returning(rows *sqlmock.Rows) step { st.rows = rows; return st }
 func (st step) affecting(n int64) step            { return st.inserting(0, n) }
 func (st step) inserting(id, n int64) step        { st.result = sqlmock.NewResult(id, n); return st }
 func (st step) failing(err error) step {
-	st.rows, st.result, st.err = nil, nil, err
+	st.rows, st.result, st.err, st.then = nil, nil, err, nil
 	return st
 }
 
@@ -127,7 +143,7 @@ func (st step) scopedBy(cond string, arg driver.Value, more ...string) step {
 
 // expectSteps registers steps on mock, in order.
 func expectSteps(mock sqlmock.Sqlmock, steps []step) {
-	for _, st := range steps {
+	for _, st := range flatten(steps) {
 		switch st.kind {
 		case "begin":
 			mock.ExpectBegin()
@@ -171,6 +187,7 @@ func concat(runs ...[]step) []step { return slices.Concat(runs...) }
 // begin query exec commit: the test expects the round trips it says.
 func checkKinds(t *testing.T, steps []step, want ...string) {
 	t.Helper()
+	steps = flatten(steps)
 	got := make([]string, len(steps))
 	for i, st := range steps {
 		got[i] = st.kind
@@ -288,7 +305,9 @@ func auditInsertStep(events ...*entity.AuditEvent) step {
 	for _, e := range events {
 		args = append(args, auditRowArgs(e)...)
 	}
-	return exec(auditInsertSQL(len(events)), args...).affecting(int64(len(events))).scopedBy("`organization_id`", testOrgID)
+	st := exec(auditInsertSQL(len(events)), args...).affecting(int64(len(events))).scopedBy("`organization_id`", testOrgID)
+	st.then = outboxInsertStep(events...)
+	return st
 }
 
 // The statements of RevokeByDigest: the token locked by its digest, then

@@ -12,10 +12,11 @@ import (
 	"github.com/patgov/pats/migrations"
 )
 
-// ErrLeaseLost is returned by RevokeJobChunk when the caller no longer
-// holds the job's lease (another instance took it over, or the job ended):
-// the chunk wrote nothing.
-var ErrLeaseLost = errors.New("revocation job: lease lost")
+// ErrLeaseLost is returned by RevokeJobChunk (and the stale-token
+// sweeper's chunks) when the caller no longer holds the job's or worker's
+// lease (another instance took it over, or the job ended): the chunk
+// wrote nothing.
+var ErrLeaseLost = errors.New("lease lost")
 
 // JobQuery is the filter of a revocation job in store terms: q's filter
 // (its order and page fields are ignored), within q.Reach's organization,

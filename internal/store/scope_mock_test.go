@@ -401,7 +401,7 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			audits := 0
-			for i, st := range tt.steps {
+			for i, st := range flatten(tt.steps) {
 				if st.kind != "query" && st.kind != "exec" {
 					continue
 				}
@@ -439,8 +439,8 @@ func TestOrgScopingEveryStatement(t *testing.T) {
 // ignoring a conflict on its external ID; a new organization's highest
 // lifespan ever is its default.
 func insertOrg() step {
-	return exec("INSERT INTO `organizations` (`external_id`,`pat_enabled`,`max_lifespan_days`,`settings_updated_at`,`settings_updated_by_id`,`created_at`,`unrevoked_token_count`,`max_lifespan_days_ever`) VALUES (?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE `id`=`id`",
-		"ext-org", true, 60, nil, nil, testNow, 0, 60).inserting(testOrgID, 1)
+	return exec("INSERT INTO `organizations` (`external_id`,`pat_enabled`,`max_lifespan_days`,`revoke_unused_after_days`,`settings_updated_at`,`settings_updated_by_id`,`created_at`,`unrevoked_token_count`,`max_lifespan_days_ever`) VALUES (?,?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE `id`=`id`",
+		"ext-org", true, 60, 0, nil, nil, testNow, 0, 60).inserting(testOrgID, 1)
 }
 
 // insertUsersSQL inserts n users in one statement, ignoring conflicts.

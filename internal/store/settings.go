@@ -35,11 +35,12 @@ func (s *Store) UpdateSettings(ctx context.Context, orgID int64, apply func(org 
 			return err
 		}
 		err = tx.Model(&entity.Organization{}).Where("id = ?", orgID).Updates(map[string]any{
-			"pat_enabled":            org.PatEnabled,
-			"max_lifespan_days":      org.MaxLifespanDays,
-			"settings_updated_at":    org.SettingsUpdatedAt,
-			"settings_updated_by_id": org.SettingsUpdatedByID,
-			"max_lifespan_days_ever": max(org.MaxLifespanDaysEver, org.MaxLifespanDays),
+			"pat_enabled":              org.PatEnabled,
+			"max_lifespan_days":        org.MaxLifespanDays,
+			"revoke_unused_after_days": org.RevokeUnusedAfterDays,
+			"settings_updated_at":      org.SettingsUpdatedAt,
+			"settings_updated_by_id":   org.SettingsUpdatedByID,
+			"max_lifespan_days_ever":   max(org.MaxLifespanDaysEver, org.MaxLifespanDays),
 		}).Error
 		if err != nil {
 			return fmt.Errorf("update settings: %w", err)

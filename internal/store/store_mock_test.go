@@ -254,6 +254,7 @@ func TestDatabaseErrorsAreInternal(t *testing.T) {
 // provisionSelectSQL is Provision's one statement in the steady state.
 const provisionSelectSQL = `SELECT u.*, o.external_id AS org_external_id,
   o.pat_enabled AS org_pat_enabled, o.max_lifespan_days AS org_max_lifespan_days,
+  o.revoke_unused_after_days AS org_revoke_unused,
   o.settings_updated_at AS org_settings_updated_at,
   o.settings_updated_by_id AS org_settings_updated_by_id, o.created_at AS org_created_at,
   o.unrevoked_token_count AS org_unrevoked_token_count, o.max_lifespan_days_ever AS org_max_lifespan_days_ever
@@ -274,20 +275,20 @@ func provisionRows(email, name string, accountType entity.AccountType) *sqlmock.
 // updateSettingsStep writes the policy (days, enabled) and the highest
 // lifespan ever, by the test caller at testNow.
 func updateSettingsStep(days, ever int, enabled bool) step {
-	return exec("UPDATE `organizations` SET `max_lifespan_days`=?,`max_lifespan_days_ever`=?,`pat_enabled`=?,`settings_updated_at`=?,`settings_updated_by_id`=? WHERE id = ?",
-		days, ever, enabled, testNow, testOwnerID, testOrgID).affecting(1).scopedBy("WHERE id = ?", testOrgID)
+	return exec("UPDATE `organizations` SET `max_lifespan_days`=?,`max_lifespan_days_ever`=?,`pat_enabled`=?,`revoke_unused_after_days`=?,`settings_updated_at`=?,`settings_updated_by_id`=? WHERE id = ?",
+		days, ever, enabled, 0, testNow, testOwnerID, testOrgID).affecting(1).scopedBy("WHERE id = ?", testOrgID)
 }
 
 // createTokenInsertSQL inserts one token; tokenInsertColumns is the
 // number of its columns.
 const (
-	createTokenInsertSQL = "INSERT INTO `personal_access_tokens` (`id`,`organization_id`,`owner_id`,`name`,`name_key`,`scopes`,`token_digest`,`hint`,`created_at`,`expires_at`,`last_used_at`,`revoked_at`,`revoked_by_id`,`revocation_source`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-	tokenInsertColumns   = 14
+	createTokenInsertSQL = "INSERT INTO `personal_access_tokens` (`id`,`organization_id`,`owner_id`,`name`,`name_key`,`scopes`,`token_digest`,`hint`,`created_at`,`expires_at`,`last_used_at`,`revoked_at`,`revoked_by_id`,`revocation_source`,`stale_warned_basis`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	tokenInsertColumns   = 15
 )
 
 func createTokenInsertArgs() []driver.Value {
 	return argsOf("01TOKEN", testOrgID, testOwnerID, "CI", "ci", " a ", []byte("digest"), "pat_x",
-		testNow, testNow+86_400_000, nil, nil, nil, nil)
+		testNow, testNow+86_400_000, nil, nil, nil, nil, nil)
 }
 
 // createTokenAuditID is the ID of the event buildTestToken returns.

@@ -36,7 +36,7 @@ func TestCreateToken(t *testing.T) {
 		{
 			name:       "inserts the token and its event and counts it in the same transaction",
 			steps:      createTokenSteps(),
-			wantKinds:  []string{"begin", "query", "query", "query", "exec", "exec", "exec", "commit"},
+			wantKinds:  []string{"begin", "query", "query", "query", "exec", "exec", "exec", "exec", "commit"}, // token, audit, outbox, counter,
 			build:      buildTestToken,
 			wantActive: 3,
 		},
@@ -186,14 +186,14 @@ func TestUpdateSettings(t *testing.T) {
 		{
 			name:      "lowering the maximum keeps the highest ever, then audits",
 			steps:     []step{begin(), lock(), update(30, 365), auditInsertStep(lifespanEvent(30)), commit()},
-			wantKinds: []string{"begin", "query", "exec", "exec", "commit"},
+			wantKinds: []string{"begin", "query", "exec", "exec", "exec", "commit"}, // update, audit, outbox
 			apply:     setTestLifespan(30),
 			wantDays:  30, wantEver: 365,
 		},
 		{
 			name:      "raising the maximum above the highest ever records it, then audits",
 			steps:     []step{begin(), lock(), update(400, 400), auditInsertStep(lifespanEvent(400)), commit()},
-			wantKinds: []string{"begin", "query", "exec", "exec", "commit"},
+			wantKinds: []string{"begin", "query", "exec", "exec", "exec", "commit"},
 			apply:     setTestLifespan(400),
 			wantDays:  400, wantEver: 400,
 		},

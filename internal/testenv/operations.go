@@ -13,7 +13,7 @@ const CreateMutation = `mutation Create($input: CreatePersonalAccessTokenInput!)
   createPersonalAccessToken(input: $input) { token personalAccessToken { ` + TokenFields + ` } } }`
 
 // SettingsFields selects every field of OrganizationPatSettings.
-const SettingsFields = `enabled maxLifespanDays updatedAt updatedBy { id email name accountType }`
+const SettingsFields = `enabled maxLifespanDays revokeUnusedAfterDays updatedAt updatedBy { id email name accountType }`
 
 // SettingsQuery reads the organization's policy.
 const SettingsQuery = `{ organizationPatSettings { ` + SettingsFields + ` } }`

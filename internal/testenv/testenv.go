@@ -183,6 +183,8 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 		app.WithClock(clock.Now),
 		// Tests write uses explicitly (Env.FlushUses) or wait for this.
 		app.WithUsageInterval(time.Hour),
+		// Tests sweep stale tokens when they mean to (Service.SweepStaleTokens).
+		app.WithoutStaleSweeper(),
 		app.WithRequestTimeout(requestTimeout(opts.RequestTimeout)),
 		app.WithDatabase(func(db *gorm.DB) error { installStatementLog(t, db, statements); return nil }),
 	}

@@ -132,10 +132,11 @@ type RevokeByValueResult struct {
 
 // Settings is an OrganizationPatSettings.
 type Settings struct {
-	Enabled         bool  `json:"enabled"`
-	MaxLifespanDays int   `json:"maxLifespanDays"`
-	UpdatedAt       *Time `json:"updatedAt"`
-	UpdatedBy       *User `json:"updatedBy"`
+	Enabled               bool  `json:"enabled"`
+	MaxLifespanDays       int   `json:"maxLifespanDays"`
+	RevokeUnusedAfterDays int   `json:"revokeUnusedAfterDays"`
+	UpdatedAt             *Time `json:"updatedAt"`
+	UpdatedBy             *User `json:"updatedBy"`
 }
 
 // AuditedToken is the token an audit event is about, as it was then.

@@ -3,12 +3,13 @@ package tracing
 import (
 	"context"
 	"fmt"
-	_ "github.com/glebarez/go-sqlite" // the sqlite driver OpenSQL opens
 	"net/http"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	_ "github.com/glebarez/go-sqlite" // the sqlite driver OpenSQL opens
 )
 
 func TestEnabled(t *testing.T) {

@@ -85,7 +85,9 @@ export type RevocationSource =
   /** By its owner, with `revokeTokens`. */
   | 'OWNER'
   /** By the service, when a secret scanner (GitHub) found the token in public code; `AuditEvent.leakAlert` says where. */
-  | 'SECRET_SCANNING';
+  | 'SECRET_SCANNING'
+  /** By the service's stale-token sweeper: unused for longer than the organization's `revokeUnusedAfterDays`. */
+  | 'UNUSED';
 
 /** What `revokeTokensByValue` did with one value. */
 export type RevokeByValueOutcome =

@@ -111,7 +111,9 @@ export type RevocationSource =
   /** By its owner, with `revokeTokens`. */
   | 'OWNER'
   /** By the service, when a secret scanner (GitHub) found the token in public code; `AuditEvent.leakAlert` says where. */
-  | 'SECRET_SCANNING';
+  | 'SECRET_SCANNING'
+  /** By the service's stale-token sweeper: unused for longer than the organization's `revokeUnusedAfterDays`. */
+  | 'UNUSED';
 
 /** What `revokeTokensByValue` did with one value. */
 export type RevokeByValueOutcome =
@@ -142,6 +144,8 @@ export type TokenStatus =
 export type UpdatePatSettingsInput = {
   enabled?: boolean | null | undefined;
   maxLifespanDays?: number | null | undefined;
+  /** 0 turns the stale-token policy off; otherwise 7..730 days. */
+  revokeUnusedAfterDays?: number | null | undefined;
 };
 
 export type AuditEventsQueryVariables = Exact<{
@@ -151,7 +155,7 @@ export type AuditEventsQueryVariables = Exact<{
 }>;
 
 
-export type AuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: AuditAction, occurredAt: string, revocationSource: RevocationSource | null, revocationJobId: string | null, requestId: string, clientRequestId: string | null, clientIp: string, actor: { id: string, name: string, email: string, accountType: AccountType }, token: { id: string, name: string, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType } } | null, leakAlert: { url: string, source: string } | null, export: { format: string } | null, settingsChange: { previousEnabled: boolean, enabled: boolean, previousMaxLifespanDays: number, maxLifespanDays: number } | null }> } };
+export type AuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: AuditAction, occurredAt: string, revocationSource: RevocationSource | null, revocationJobId: string | null, requestId: string, clientRequestId: string | null, clientIp: string, actor: { id: string, name: string, email: string, accountType: AccountType }, token: { id: string, name: string, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType } } | null, leakAlert: { url: string, source: string } | null, export: { format: string } | null, settingsChange: { previousEnabled: boolean, enabled: boolean, previousMaxLifespanDays: number, maxLifespanDays: number, previousRevokeUnusedAfterDays: number, revokeUnusedAfterDays: number } | null }> } };
 
 export type UserFieldsFragment = { id: string, name: string, email: string, accountType: AccountType };
 
@@ -349,6 +353,8 @@ export const AuditEventsDocument = new TypedDocumentString(`
         enabled
         previousMaxLifespanDays
         maxLifespanDays
+        previousRevokeUnusedAfterDays
+        revokeUnusedAfterDays
       }
       requestId
       clientRequestId

@@ -46,3 +46,26 @@ describe('revocations by filter', () => {
     ]);
   });
 });
+
+describe('stale-token policy', () => {
+  it('names the policy as the source of a revocation', () => {
+    const event = { ...base, revocationSource: 'UNUSED', leakAlert: null } as unknown as AuditEvent;
+    expect(eventDetails(event)).toEqual(['Revoked by the stale-token policy, unused for too long']);
+  });
+  it('describes a change of the policy', () => {
+    const event = {
+      ...base,
+      revocationSource: null,
+      leakAlert: null,
+      settingsChange: {
+        previousEnabled: true,
+        enabled: true,
+        previousMaxLifespanDays: 90,
+        maxLifespanDays: 90,
+        previousRevokeUnusedAfterDays: 0,
+        revokeUnusedAfterDays: 90,
+      },
+    } as unknown as AuditEvent;
+    expect(eventDetails(event)).toEqual(['Revoke unused tokens off → after 90 days']);
+  });
+});

@@ -17,6 +17,7 @@ const sourceLabels: Record<RevocationSource, string> = {
   BY_VALUE: 'by an admin who pasted its value',
   SECRET_SCANNING: 'by GitHub secret scanning, which found it in public code',
   FILTER: 'by an admin, with every token matching a filter',
+  UNUSED: 'by the stale-token policy, unused for too long',
 };
 
 export function actionLabel(action: AuditAction): string {
@@ -39,8 +40,17 @@ export function eventDetails(event: AuditEvent): string[] {
     if (change.previousMaxLifespanDays !== change.maxLifespanDays) {
       details.push(`Maximum lifespan ${change.previousMaxLifespanDays} → ${change.maxLifespanDays} days`);
     }
+    if (change.previousRevokeUnusedAfterDays !== change.revokeUnusedAfterDays) {
+      details.push(
+        `Revoke unused tokens ${unusedPolicy(change.previousRevokeUnusedAfterDays)} → ${unusedPolicy(change.revokeUnusedAfterDays)}`,
+      );
+    }
   }
   return details;
+}
+
+function unusedPolicy(days: number): string {
+  return days === 0 ? 'off' : `after ${days} days`;
 }
 
 function onOff(enabled: boolean): string {
