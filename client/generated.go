@@ -651,6 +651,230 @@ func (v *CreatePersonalAccessTokenResponse) GetCreatePersonalAccessToken() Creat
 	return v.CreatePersonalAccessToken
 }
 
+// CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayload includes the requested fields of the GraphQL type CreateWebhookEndpointPayload.
+type CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayload struct {
+	// The signing secret, `whsec_<base64>`. Shown this once; store it now.
+	Secret   string                                                                                        `json:"secret"`
+	Endpoint CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint `json:"endpoint"`
+}
+
+// GetSecret returns CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayload.Secret, and is useful for accessing the field via an interface.
+func (v *CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayload) GetSecret() string {
+	return v.Secret
+}
+
+// GetEndpoint returns CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayload.Endpoint, and is useful for accessing the field via an interface.
+func (v *CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayload) GetEndpoint() CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint {
+	return v.Endpoint
+}
+
+// CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint includes the requested fields of the GraphQL type WebhookEndpoint.
+// The GraphQL type's documentation follows.
+//
+// An organization's receiver of signed webhooks (Standard Webhooks:
+// `webhook-id`, `webhook-timestamp`, `webhook-signature`). Its secret is
+// shown once, by `createWebhookEndpoint` and `rotateWebhookSecret`.
+type CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint struct {
+	WebhookEndpointFields `json:"-"`
+}
+
+// GetId returns CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint.Id, and is useful for accessing the field via an interface.
+func (v *CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint) GetId() string {
+	return v.WebhookEndpointFields.Id
+}
+
+// GetUrl returns CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint.Url, and is useful for accessing the field via an interface.
+func (v *CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint) GetUrl() string {
+	return v.WebhookEndpointFields.Url
+}
+
+// GetEventTypes returns CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint.EventTypes, and is useful for accessing the field via an interface.
+func (v *CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint) GetEventTypes() []WebhookEventType {
+	return v.WebhookEndpointFields.EventTypes
+}
+
+// GetStatus returns CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint.Status, and is useful for accessing the field via an interface.
+func (v *CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint) GetStatus() WebhookEndpointStatus {
+	return v.WebhookEndpointFields.Status
+}
+
+// GetFailingSince returns CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint.FailingSince, and is useful for accessing the field via an interface.
+func (v *CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint) GetFailingSince() *time.Time {
+	return v.WebhookEndpointFields.FailingSince
+}
+
+// GetLastSuccessAt returns CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint.LastSuccessAt, and is useful for accessing the field via an interface.
+func (v *CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint) GetLastSuccessAt() *time.Time {
+	return v.WebhookEndpointFields.LastSuccessAt
+}
+
+// GetPreviousSecretExpiresAt returns CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint.PreviousSecretExpiresAt, and is useful for accessing the field via an interface.
+func (v *CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint) GetPreviousSecretExpiresAt() *time.Time {
+	return v.WebhookEndpointFields.PreviousSecretExpiresAt
+}
+
+// GetCreatedAt returns CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint.CreatedAt, and is useful for accessing the field via an interface.
+func (v *CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint) GetCreatedAt() time.Time {
+	return v.WebhookEndpointFields.CreatedAt
+}
+
+// GetUpdatedAt returns CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint) GetUpdatedAt() time.Time {
+	return v.WebhookEndpointFields.UpdatedAt
+}
+
+func (v *CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.WebhookEndpointFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalCreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint struct {
+	Id string `json:"id"`
+
+	Url string `json:"url"`
+
+	EventTypes []WebhookEventType `json:"eventTypes"`
+
+	Status WebhookEndpointStatus `json:"status"`
+
+	FailingSince json.RawMessage `json:"failingSince"`
+
+	LastSuccessAt json.RawMessage `json:"lastSuccessAt"`
+
+	PreviousSecretExpiresAt json.RawMessage `json:"previousSecretExpiresAt"`
+
+	CreatedAt json.RawMessage `json:"createdAt"`
+
+	UpdatedAt json.RawMessage `json:"updatedAt"`
+}
+
+func (v *CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint) __premarshalJSON() (*__premarshalCreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint, error) {
+	var retval __premarshalCreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint
+
+	retval.Id = v.WebhookEndpointFields.Id
+	retval.Url = v.WebhookEndpointFields.Url
+	retval.EventTypes = v.WebhookEndpointFields.EventTypes
+	retval.Status = v.WebhookEndpointFields.Status
+	{
+
+		dst := &retval.FailingSince
+		src := v.WebhookEndpointFields.FailingSince
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint.WebhookEndpointFields.FailingSince: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.LastSuccessAt
+		src := v.WebhookEndpointFields.LastSuccessAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint.WebhookEndpointFields.LastSuccessAt: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.PreviousSecretExpiresAt
+		src := v.WebhookEndpointFields.PreviousSecretExpiresAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint.WebhookEndpointFields.PreviousSecretExpiresAt: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.CreatedAt
+		src := v.WebhookEndpointFields.CreatedAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint.WebhookEndpointFields.CreatedAt: %w", err)
+		}
+	}
+	{
+
+		dst := &retval.UpdatedAt
+		src := v.WebhookEndpointFields.UpdatedAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayloadEndpointWebhookEndpoint.WebhookEndpointFields.UpdatedAt: %w", err)
+		}
+	}
+	return &retval, nil
+}
+
+type CreateWebhookEndpointInput struct {
+	Url string `json:"url"`
+	// At least one.
+	EventTypes []WebhookEventType `json:"eventTypes"`
+}
+
+// GetUrl returns CreateWebhookEndpointInput.Url, and is useful for accessing the field via an interface.
+func (v *CreateWebhookEndpointInput) GetUrl() string { return v.Url }
+
+// GetEventTypes returns CreateWebhookEndpointInput.EventTypes, and is useful for accessing the field via an interface.
+func (v *CreateWebhookEndpointInput) GetEventTypes() []WebhookEventType { return v.EventTypes }
+
+// CreateWebhookEndpointResponse is returned by CreateWebhookEndpoint on success.
+type CreateWebhookEndpointResponse struct {
+	// Admins only. At most 10 endpoints per organization. The secret is returned once.
+	CreateWebhookEndpoint CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayload `json:"createWebhookEndpoint"`
+}
+
+// GetCreateWebhookEndpoint returns CreateWebhookEndpointResponse.CreateWebhookEndpoint, and is useful for accessing the field via an interface.
+func (v *CreateWebhookEndpointResponse) GetCreateWebhookEndpoint() CreateWebhookEndpointCreateWebhookEndpointCreateWebhookEndpointPayload {
+	return v.CreateWebhookEndpoint
+}
+
 // CreatedToken includes the requested fields of the GraphQL type CreatePersonalAccessTokenPayload.
 type CreatedToken struct {
 	// The secret. Shown this once; store it now.
@@ -663,6 +887,17 @@ func (v *CreatedToken) GetToken() string { return v.Token }
 
 // GetPersonalAccessToken returns CreatedToken.PersonalAccessToken, and is useful for accessing the field via an interface.
 func (v *CreatedToken) GetPersonalAccessToken() TokenFields { return v.PersonalAccessToken }
+
+// DeleteWebhookEndpointResponse is returned by DeleteWebhookEndpoint on success.
+type DeleteWebhookEndpointResponse struct {
+	// Admins only. Deletes the endpoint and its deliveries (pending ones are not sent); returns its ID.
+	DeleteWebhookEndpoint string `json:"deleteWebhookEndpoint"`
+}
+
+// GetDeleteWebhookEndpoint returns DeleteWebhookEndpointResponse.DeleteWebhookEndpoint, and is useful for accessing the field via an interface.
+func (v *DeleteWebhookEndpointResponse) GetDeleteWebhookEndpoint() string {
+	return v.DeleteWebhookEndpoint
+}
 
 // LeakAlert includes the requested fields of the GraphQL type LeakAlert.
 // The GraphQL type's documentation follows.
@@ -1200,6 +1435,199 @@ func (v *PersonalAccessTokensResponse) GetPersonalAccessTokens() TokenPage {
 	return v.PersonalAccessTokens
 }
 
+// RedeliverWebhookRedeliverWebhookWebhookDelivery includes the requested fields of the GraphQL type WebhookDelivery.
+// The GraphQL type's documentation follows.
+//
+// One event sent (or to be sent) to one endpoint.
+type RedeliverWebhookRedeliverWebhookWebhookDelivery struct {
+	WebhookDeliveryFields `json:"-"`
+}
+
+// GetId returns RedeliverWebhookRedeliverWebhookWebhookDelivery.Id, and is useful for accessing the field via an interface.
+func (v *RedeliverWebhookRedeliverWebhookWebhookDelivery) GetId() string {
+	return v.WebhookDeliveryFields.Id
+}
+
+// GetEventId returns RedeliverWebhookRedeliverWebhookWebhookDelivery.EventId, and is useful for accessing the field via an interface.
+func (v *RedeliverWebhookRedeliverWebhookWebhookDelivery) GetEventId() string {
+	return v.WebhookDeliveryFields.EventId
+}
+
+// GetEventType returns RedeliverWebhookRedeliverWebhookWebhookDelivery.EventType, and is useful for accessing the field via an interface.
+func (v *RedeliverWebhookRedeliverWebhookWebhookDelivery) GetEventType() string {
+	return v.WebhookDeliveryFields.EventType
+}
+
+// GetTest returns RedeliverWebhookRedeliverWebhookWebhookDelivery.Test, and is useful for accessing the field via an interface.
+func (v *RedeliverWebhookRedeliverWebhookWebhookDelivery) GetTest() bool {
+	return v.WebhookDeliveryFields.Test
+}
+
+// GetStatus returns RedeliverWebhookRedeliverWebhookWebhookDelivery.Status, and is useful for accessing the field via an interface.
+func (v *RedeliverWebhookRedeliverWebhookWebhookDelivery) GetStatus() WebhookDeliveryStatus {
+	return v.WebhookDeliveryFields.Status
+}
+
+// GetAttempts returns RedeliverWebhookRedeliverWebhookWebhookDelivery.Attempts, and is useful for accessing the field via an interface.
+func (v *RedeliverWebhookRedeliverWebhookWebhookDelivery) GetAttempts() int {
+	return v.WebhookDeliveryFields.Attempts
+}
+
+// GetLastHttpStatus returns RedeliverWebhookRedeliverWebhookWebhookDelivery.LastHttpStatus, and is useful for accessing the field via an interface.
+func (v *RedeliverWebhookRedeliverWebhookWebhookDelivery) GetLastHttpStatus() *int {
+	return v.WebhookDeliveryFields.LastHttpStatus
+}
+
+// GetLastError returns RedeliverWebhookRedeliverWebhookWebhookDelivery.LastError, and is useful for accessing the field via an interface.
+func (v *RedeliverWebhookRedeliverWebhookWebhookDelivery) GetLastError() *string {
+	return v.WebhookDeliveryFields.LastError
+}
+
+// GetDurationMs returns RedeliverWebhookRedeliverWebhookWebhookDelivery.DurationMs, and is useful for accessing the field via an interface.
+func (v *RedeliverWebhookRedeliverWebhookWebhookDelivery) GetDurationMs() *int {
+	return v.WebhookDeliveryFields.DurationMs
+}
+
+// GetNextAttemptAt returns RedeliverWebhookRedeliverWebhookWebhookDelivery.NextAttemptAt, and is useful for accessing the field via an interface.
+func (v *RedeliverWebhookRedeliverWebhookWebhookDelivery) GetNextAttemptAt() *time.Time {
+	return v.WebhookDeliveryFields.NextAttemptAt
+}
+
+// GetCreatedAt returns RedeliverWebhookRedeliverWebhookWebhookDelivery.CreatedAt, and is useful for accessing the field via an interface.
+func (v *RedeliverWebhookRedeliverWebhookWebhookDelivery) GetCreatedAt() time.Time {
+	return v.WebhookDeliveryFields.CreatedAt
+}
+
+// GetFinishedAt returns RedeliverWebhookRedeliverWebhookWebhookDelivery.FinishedAt, and is useful for accessing the field via an interface.
+func (v *RedeliverWebhookRedeliverWebhookWebhookDelivery) GetFinishedAt() *time.Time {
+	return v.WebhookDeliveryFields.FinishedAt
+}
+
+func (v *RedeliverWebhookRedeliverWebhookWebhookDelivery) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*RedeliverWebhookRedeliverWebhookWebhookDelivery
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.RedeliverWebhookRedeliverWebhookWebhookDelivery = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.WebhookDeliveryFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalRedeliverWebhookRedeliverWebhookWebhookDelivery struct {
+	Id string `json:"id"`
+
+	EventId string `json:"eventId"`
+
+	EventType string `json:"eventType"`
+
+	Test bool `json:"test"`
+
+	Status WebhookDeliveryStatus `json:"status"`
+
+	Attempts int `json:"attempts"`
+
+	LastHttpStatus *int `json:"lastHttpStatus"`
+
+	LastError *string `json:"lastError"`
+
+	DurationMs *int `json:"durationMs"`
+
+	NextAttemptAt json.RawMessage `json:"nextAttemptAt"`
+
+	CreatedAt json.RawMessage `json:"createdAt"`
+
+	FinishedAt json.RawMessage `json:"finishedAt"`
+}
+
+func (v *RedeliverWebhookRedeliverWebhookWebhookDelivery) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *RedeliverWebhookRedeliverWebhookWebhookDelivery) __premarshalJSON() (*__premarshalRedeliverWebhookRedeliverWebhookWebhookDelivery, error) {
+	var retval __premarshalRedeliverWebhookRedeliverWebhookWebhookDelivery
+
+	retval.Id = v.WebhookDeliveryFields.Id
+	retval.EventId = v.WebhookDeliveryFields.EventId
+	retval.EventType = v.WebhookDeliveryFields.EventType
+	retval.Test = v.WebhookDeliveryFields.Test
+	retval.Status = v.WebhookDeliveryFields.Status
+	retval.Attempts = v.WebhookDeliveryFields.Attempts
+	retval.LastHttpStatus = v.WebhookDeliveryFields.LastHttpStatus
+	retval.LastError = v.WebhookDeliveryFields.LastError
+	retval.DurationMs = v.WebhookDeliveryFields.DurationMs
+	{
+
+		dst := &retval.NextAttemptAt
+		src := v.WebhookDeliveryFields.NextAttemptAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal RedeliverWebhookRedeliverWebhookWebhookDelivery.WebhookDeliveryFields.NextAttemptAt: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.CreatedAt
+		src := v.WebhookDeliveryFields.CreatedAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal RedeliverWebhookRedeliverWebhookWebhookDelivery.WebhookDeliveryFields.CreatedAt: %w", err)
+		}
+	}
+	{
+
+		dst := &retval.FinishedAt
+		src := v.WebhookDeliveryFields.FinishedAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal RedeliverWebhookRedeliverWebhookWebhookDelivery.WebhookDeliveryFields.FinishedAt: %w", err)
+			}
+		}
+	}
+	return &retval, nil
+}
+
+// RedeliverWebhookResponse is returned by RedeliverWebhook on success.
+type RedeliverWebhookResponse struct {
+	// Admins only. Queues a new delivery of the same event (same body and `webhook-id`) to the same endpoint, due now.
+	RedeliverWebhook RedeliverWebhookRedeliverWebhookWebhookDelivery `json:"redeliverWebhook"`
+}
+
+// GetRedeliverWebhook returns RedeliverWebhookResponse.RedeliverWebhook, and is useful for accessing the field via an interface.
+func (v *RedeliverWebhookResponse) GetRedeliverWebhook() RedeliverWebhookRedeliverWebhookWebhookDelivery {
+	return v.RedeliverWebhook
+}
+
 // RevocationJobFields includes the GraphQL fields of RevocationJob requested by the fragment RevocationJobFields.
 // The GraphQL type's documentation follows.
 //
@@ -1700,6 +2128,411 @@ var AllRole = []Role{
 	RoleMember,
 }
 
+// RotateWebhookSecretResponse is returned by RotateWebhookSecret on success.
+type RotateWebhookSecretResponse struct {
+	// Admins only. A new secret, returned once; the previous one keeps signing beside it for 24 hours.
+	RotateWebhookSecret RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayload `json:"rotateWebhookSecret"`
+}
+
+// GetRotateWebhookSecret returns RotateWebhookSecretResponse.RotateWebhookSecret, and is useful for accessing the field via an interface.
+func (v *RotateWebhookSecretResponse) GetRotateWebhookSecret() RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayload {
+	return v.RotateWebhookSecret
+}
+
+// RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayload includes the requested fields of the GraphQL type RotateWebhookSecretPayload.
+type RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayload struct {
+	// The new signing secret, shown this once. The previous one signs too for 24 hours.
+	Secret   string                                                                                  `json:"secret"`
+	Endpoint RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint `json:"endpoint"`
+}
+
+// GetSecret returns RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayload.Secret, and is useful for accessing the field via an interface.
+func (v *RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayload) GetSecret() string {
+	return v.Secret
+}
+
+// GetEndpoint returns RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayload.Endpoint, and is useful for accessing the field via an interface.
+func (v *RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayload) GetEndpoint() RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint {
+	return v.Endpoint
+}
+
+// RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint includes the requested fields of the GraphQL type WebhookEndpoint.
+// The GraphQL type's documentation follows.
+//
+// An organization's receiver of signed webhooks (Standard Webhooks:
+// `webhook-id`, `webhook-timestamp`, `webhook-signature`). Its secret is
+// shown once, by `createWebhookEndpoint` and `rotateWebhookSecret`.
+type RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint struct {
+	WebhookEndpointFields `json:"-"`
+}
+
+// GetId returns RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint.Id, and is useful for accessing the field via an interface.
+func (v *RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint) GetId() string {
+	return v.WebhookEndpointFields.Id
+}
+
+// GetUrl returns RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint.Url, and is useful for accessing the field via an interface.
+func (v *RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint) GetUrl() string {
+	return v.WebhookEndpointFields.Url
+}
+
+// GetEventTypes returns RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint.EventTypes, and is useful for accessing the field via an interface.
+func (v *RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint) GetEventTypes() []WebhookEventType {
+	return v.WebhookEndpointFields.EventTypes
+}
+
+// GetStatus returns RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint.Status, and is useful for accessing the field via an interface.
+func (v *RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint) GetStatus() WebhookEndpointStatus {
+	return v.WebhookEndpointFields.Status
+}
+
+// GetFailingSince returns RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint.FailingSince, and is useful for accessing the field via an interface.
+func (v *RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint) GetFailingSince() *time.Time {
+	return v.WebhookEndpointFields.FailingSince
+}
+
+// GetLastSuccessAt returns RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint.LastSuccessAt, and is useful for accessing the field via an interface.
+func (v *RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint) GetLastSuccessAt() *time.Time {
+	return v.WebhookEndpointFields.LastSuccessAt
+}
+
+// GetPreviousSecretExpiresAt returns RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint.PreviousSecretExpiresAt, and is useful for accessing the field via an interface.
+func (v *RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint) GetPreviousSecretExpiresAt() *time.Time {
+	return v.WebhookEndpointFields.PreviousSecretExpiresAt
+}
+
+// GetCreatedAt returns RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint.CreatedAt, and is useful for accessing the field via an interface.
+func (v *RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint) GetCreatedAt() time.Time {
+	return v.WebhookEndpointFields.CreatedAt
+}
+
+// GetUpdatedAt returns RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint) GetUpdatedAt() time.Time {
+	return v.WebhookEndpointFields.UpdatedAt
+}
+
+func (v *RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.WebhookEndpointFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalRotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint struct {
+	Id string `json:"id"`
+
+	Url string `json:"url"`
+
+	EventTypes []WebhookEventType `json:"eventTypes"`
+
+	Status WebhookEndpointStatus `json:"status"`
+
+	FailingSince json.RawMessage `json:"failingSince"`
+
+	LastSuccessAt json.RawMessage `json:"lastSuccessAt"`
+
+	PreviousSecretExpiresAt json.RawMessage `json:"previousSecretExpiresAt"`
+
+	CreatedAt json.RawMessage `json:"createdAt"`
+
+	UpdatedAt json.RawMessage `json:"updatedAt"`
+}
+
+func (v *RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint) __premarshalJSON() (*__premarshalRotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint, error) {
+	var retval __premarshalRotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint
+
+	retval.Id = v.WebhookEndpointFields.Id
+	retval.Url = v.WebhookEndpointFields.Url
+	retval.EventTypes = v.WebhookEndpointFields.EventTypes
+	retval.Status = v.WebhookEndpointFields.Status
+	{
+
+		dst := &retval.FailingSince
+		src := v.WebhookEndpointFields.FailingSince
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint.WebhookEndpointFields.FailingSince: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.LastSuccessAt
+		src := v.WebhookEndpointFields.LastSuccessAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint.WebhookEndpointFields.LastSuccessAt: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.PreviousSecretExpiresAt
+		src := v.WebhookEndpointFields.PreviousSecretExpiresAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint.WebhookEndpointFields.PreviousSecretExpiresAt: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.CreatedAt
+		src := v.WebhookEndpointFields.CreatedAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint.WebhookEndpointFields.CreatedAt: %w", err)
+		}
+	}
+	{
+
+		dst := &retval.UpdatedAt
+		src := v.WebhookEndpointFields.UpdatedAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal RotateWebhookSecretRotateWebhookSecretRotateWebhookSecretPayloadEndpointWebhookEndpoint.WebhookEndpointFields.UpdatedAt: %w", err)
+		}
+	}
+	return &retval, nil
+}
+
+// SendTestWebhookResponse is returned by SendTestWebhook on success.
+type SendTestWebhookResponse struct {
+	// Admins only. Sends a `webhook.test` event now, within the call (10 s at most), and returns the delivery with its outcome. Not retried.
+	SendTestWebhook SendTestWebhookSendTestWebhookWebhookDelivery `json:"sendTestWebhook"`
+}
+
+// GetSendTestWebhook returns SendTestWebhookResponse.SendTestWebhook, and is useful for accessing the field via an interface.
+func (v *SendTestWebhookResponse) GetSendTestWebhook() SendTestWebhookSendTestWebhookWebhookDelivery {
+	return v.SendTestWebhook
+}
+
+// SendTestWebhookSendTestWebhookWebhookDelivery includes the requested fields of the GraphQL type WebhookDelivery.
+// The GraphQL type's documentation follows.
+//
+// One event sent (or to be sent) to one endpoint.
+type SendTestWebhookSendTestWebhookWebhookDelivery struct {
+	WebhookDeliveryFields `json:"-"`
+}
+
+// GetId returns SendTestWebhookSendTestWebhookWebhookDelivery.Id, and is useful for accessing the field via an interface.
+func (v *SendTestWebhookSendTestWebhookWebhookDelivery) GetId() string {
+	return v.WebhookDeliveryFields.Id
+}
+
+// GetEventId returns SendTestWebhookSendTestWebhookWebhookDelivery.EventId, and is useful for accessing the field via an interface.
+func (v *SendTestWebhookSendTestWebhookWebhookDelivery) GetEventId() string {
+	return v.WebhookDeliveryFields.EventId
+}
+
+// GetEventType returns SendTestWebhookSendTestWebhookWebhookDelivery.EventType, and is useful for accessing the field via an interface.
+func (v *SendTestWebhookSendTestWebhookWebhookDelivery) GetEventType() string {
+	return v.WebhookDeliveryFields.EventType
+}
+
+// GetTest returns SendTestWebhookSendTestWebhookWebhookDelivery.Test, and is useful for accessing the field via an interface.
+func (v *SendTestWebhookSendTestWebhookWebhookDelivery) GetTest() bool {
+	return v.WebhookDeliveryFields.Test
+}
+
+// GetStatus returns SendTestWebhookSendTestWebhookWebhookDelivery.Status, and is useful for accessing the field via an interface.
+func (v *SendTestWebhookSendTestWebhookWebhookDelivery) GetStatus() WebhookDeliveryStatus {
+	return v.WebhookDeliveryFields.Status
+}
+
+// GetAttempts returns SendTestWebhookSendTestWebhookWebhookDelivery.Attempts, and is useful for accessing the field via an interface.
+func (v *SendTestWebhookSendTestWebhookWebhookDelivery) GetAttempts() int {
+	return v.WebhookDeliveryFields.Attempts
+}
+
+// GetLastHttpStatus returns SendTestWebhookSendTestWebhookWebhookDelivery.LastHttpStatus, and is useful for accessing the field via an interface.
+func (v *SendTestWebhookSendTestWebhookWebhookDelivery) GetLastHttpStatus() *int {
+	return v.WebhookDeliveryFields.LastHttpStatus
+}
+
+// GetLastError returns SendTestWebhookSendTestWebhookWebhookDelivery.LastError, and is useful for accessing the field via an interface.
+func (v *SendTestWebhookSendTestWebhookWebhookDelivery) GetLastError() *string {
+	return v.WebhookDeliveryFields.LastError
+}
+
+// GetDurationMs returns SendTestWebhookSendTestWebhookWebhookDelivery.DurationMs, and is useful for accessing the field via an interface.
+func (v *SendTestWebhookSendTestWebhookWebhookDelivery) GetDurationMs() *int {
+	return v.WebhookDeliveryFields.DurationMs
+}
+
+// GetNextAttemptAt returns SendTestWebhookSendTestWebhookWebhookDelivery.NextAttemptAt, and is useful for accessing the field via an interface.
+func (v *SendTestWebhookSendTestWebhookWebhookDelivery) GetNextAttemptAt() *time.Time {
+	return v.WebhookDeliveryFields.NextAttemptAt
+}
+
+// GetCreatedAt returns SendTestWebhookSendTestWebhookWebhookDelivery.CreatedAt, and is useful for accessing the field via an interface.
+func (v *SendTestWebhookSendTestWebhookWebhookDelivery) GetCreatedAt() time.Time {
+	return v.WebhookDeliveryFields.CreatedAt
+}
+
+// GetFinishedAt returns SendTestWebhookSendTestWebhookWebhookDelivery.FinishedAt, and is useful for accessing the field via an interface.
+func (v *SendTestWebhookSendTestWebhookWebhookDelivery) GetFinishedAt() *time.Time {
+	return v.WebhookDeliveryFields.FinishedAt
+}
+
+func (v *SendTestWebhookSendTestWebhookWebhookDelivery) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*SendTestWebhookSendTestWebhookWebhookDelivery
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.SendTestWebhookSendTestWebhookWebhookDelivery = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.WebhookDeliveryFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalSendTestWebhookSendTestWebhookWebhookDelivery struct {
+	Id string `json:"id"`
+
+	EventId string `json:"eventId"`
+
+	EventType string `json:"eventType"`
+
+	Test bool `json:"test"`
+
+	Status WebhookDeliveryStatus `json:"status"`
+
+	Attempts int `json:"attempts"`
+
+	LastHttpStatus *int `json:"lastHttpStatus"`
+
+	LastError *string `json:"lastError"`
+
+	DurationMs *int `json:"durationMs"`
+
+	NextAttemptAt json.RawMessage `json:"nextAttemptAt"`
+
+	CreatedAt json.RawMessage `json:"createdAt"`
+
+	FinishedAt json.RawMessage `json:"finishedAt"`
+}
+
+func (v *SendTestWebhookSendTestWebhookWebhookDelivery) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *SendTestWebhookSendTestWebhookWebhookDelivery) __premarshalJSON() (*__premarshalSendTestWebhookSendTestWebhookWebhookDelivery, error) {
+	var retval __premarshalSendTestWebhookSendTestWebhookWebhookDelivery
+
+	retval.Id = v.WebhookDeliveryFields.Id
+	retval.EventId = v.WebhookDeliveryFields.EventId
+	retval.EventType = v.WebhookDeliveryFields.EventType
+	retval.Test = v.WebhookDeliveryFields.Test
+	retval.Status = v.WebhookDeliveryFields.Status
+	retval.Attempts = v.WebhookDeliveryFields.Attempts
+	retval.LastHttpStatus = v.WebhookDeliveryFields.LastHttpStatus
+	retval.LastError = v.WebhookDeliveryFields.LastError
+	retval.DurationMs = v.WebhookDeliveryFields.DurationMs
+	{
+
+		dst := &retval.NextAttemptAt
+		src := v.WebhookDeliveryFields.NextAttemptAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal SendTestWebhookSendTestWebhookWebhookDelivery.WebhookDeliveryFields.NextAttemptAt: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.CreatedAt
+		src := v.WebhookDeliveryFields.CreatedAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal SendTestWebhookSendTestWebhookWebhookDelivery.WebhookDeliveryFields.CreatedAt: %w", err)
+		}
+	}
+	{
+
+		dst := &retval.FinishedAt
+		src := v.WebhookDeliveryFields.FinishedAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal SendTestWebhookSendTestWebhookWebhookDelivery.WebhookDeliveryFields.FinishedAt: %w", err)
+			}
+		}
+	}
+	return &retval, nil
+}
+
 // SettingsFields includes the GraphQL fields of OrganizationPatSettings requested by the fragment SettingsFields.
 // The GraphQL type's documentation follows.
 //
@@ -2127,6 +2960,213 @@ type UpdatePatSettingsResponse struct {
 // GetUpdatePatSettings returns UpdatePatSettingsResponse.UpdatePatSettings, and is useful for accessing the field via an interface.
 func (v *UpdatePatSettingsResponse) GetUpdatePatSettings() SettingsFields { return v.UpdatePatSettings }
 
+// Fields left out keep their value; at least one is required.
+type UpdateWebhookEndpointInput struct {
+	Url        *string            `json:"url"`
+	EventTypes []WebhookEventType `json:"eventTypes"`
+}
+
+// GetUrl returns UpdateWebhookEndpointInput.Url, and is useful for accessing the field via an interface.
+func (v *UpdateWebhookEndpointInput) GetUrl() *string { return v.Url }
+
+// GetEventTypes returns UpdateWebhookEndpointInput.EventTypes, and is useful for accessing the field via an interface.
+func (v *UpdateWebhookEndpointInput) GetEventTypes() []WebhookEventType { return v.EventTypes }
+
+// UpdateWebhookEndpointResponse is returned by UpdateWebhookEndpoint on success.
+type UpdateWebhookEndpointResponse struct {
+	// Admins only.
+	UpdateWebhookEndpoint UpdateWebhookEndpointUpdateWebhookEndpoint `json:"updateWebhookEndpoint"`
+}
+
+// GetUpdateWebhookEndpoint returns UpdateWebhookEndpointResponse.UpdateWebhookEndpoint, and is useful for accessing the field via an interface.
+func (v *UpdateWebhookEndpointResponse) GetUpdateWebhookEndpoint() UpdateWebhookEndpointUpdateWebhookEndpoint {
+	return v.UpdateWebhookEndpoint
+}
+
+// UpdateWebhookEndpointUpdateWebhookEndpoint includes the requested fields of the GraphQL type WebhookEndpoint.
+// The GraphQL type's documentation follows.
+//
+// An organization's receiver of signed webhooks (Standard Webhooks:
+// `webhook-id`, `webhook-timestamp`, `webhook-signature`). Its secret is
+// shown once, by `createWebhookEndpoint` and `rotateWebhookSecret`.
+type UpdateWebhookEndpointUpdateWebhookEndpoint struct {
+	WebhookEndpointFields `json:"-"`
+}
+
+// GetId returns UpdateWebhookEndpointUpdateWebhookEndpoint.Id, and is useful for accessing the field via an interface.
+func (v *UpdateWebhookEndpointUpdateWebhookEndpoint) GetId() string {
+	return v.WebhookEndpointFields.Id
+}
+
+// GetUrl returns UpdateWebhookEndpointUpdateWebhookEndpoint.Url, and is useful for accessing the field via an interface.
+func (v *UpdateWebhookEndpointUpdateWebhookEndpoint) GetUrl() string {
+	return v.WebhookEndpointFields.Url
+}
+
+// GetEventTypes returns UpdateWebhookEndpointUpdateWebhookEndpoint.EventTypes, and is useful for accessing the field via an interface.
+func (v *UpdateWebhookEndpointUpdateWebhookEndpoint) GetEventTypes() []WebhookEventType {
+	return v.WebhookEndpointFields.EventTypes
+}
+
+// GetStatus returns UpdateWebhookEndpointUpdateWebhookEndpoint.Status, and is useful for accessing the field via an interface.
+func (v *UpdateWebhookEndpointUpdateWebhookEndpoint) GetStatus() WebhookEndpointStatus {
+	return v.WebhookEndpointFields.Status
+}
+
+// GetFailingSince returns UpdateWebhookEndpointUpdateWebhookEndpoint.FailingSince, and is useful for accessing the field via an interface.
+func (v *UpdateWebhookEndpointUpdateWebhookEndpoint) GetFailingSince() *time.Time {
+	return v.WebhookEndpointFields.FailingSince
+}
+
+// GetLastSuccessAt returns UpdateWebhookEndpointUpdateWebhookEndpoint.LastSuccessAt, and is useful for accessing the field via an interface.
+func (v *UpdateWebhookEndpointUpdateWebhookEndpoint) GetLastSuccessAt() *time.Time {
+	return v.WebhookEndpointFields.LastSuccessAt
+}
+
+// GetPreviousSecretExpiresAt returns UpdateWebhookEndpointUpdateWebhookEndpoint.PreviousSecretExpiresAt, and is useful for accessing the field via an interface.
+func (v *UpdateWebhookEndpointUpdateWebhookEndpoint) GetPreviousSecretExpiresAt() *time.Time {
+	return v.WebhookEndpointFields.PreviousSecretExpiresAt
+}
+
+// GetCreatedAt returns UpdateWebhookEndpointUpdateWebhookEndpoint.CreatedAt, and is useful for accessing the field via an interface.
+func (v *UpdateWebhookEndpointUpdateWebhookEndpoint) GetCreatedAt() time.Time {
+	return v.WebhookEndpointFields.CreatedAt
+}
+
+// GetUpdatedAt returns UpdateWebhookEndpointUpdateWebhookEndpoint.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *UpdateWebhookEndpointUpdateWebhookEndpoint) GetUpdatedAt() time.Time {
+	return v.WebhookEndpointFields.UpdatedAt
+}
+
+func (v *UpdateWebhookEndpointUpdateWebhookEndpoint) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*UpdateWebhookEndpointUpdateWebhookEndpoint
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.UpdateWebhookEndpointUpdateWebhookEndpoint = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.WebhookEndpointFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalUpdateWebhookEndpointUpdateWebhookEndpoint struct {
+	Id string `json:"id"`
+
+	Url string `json:"url"`
+
+	EventTypes []WebhookEventType `json:"eventTypes"`
+
+	Status WebhookEndpointStatus `json:"status"`
+
+	FailingSince json.RawMessage `json:"failingSince"`
+
+	LastSuccessAt json.RawMessage `json:"lastSuccessAt"`
+
+	PreviousSecretExpiresAt json.RawMessage `json:"previousSecretExpiresAt"`
+
+	CreatedAt json.RawMessage `json:"createdAt"`
+
+	UpdatedAt json.RawMessage `json:"updatedAt"`
+}
+
+func (v *UpdateWebhookEndpointUpdateWebhookEndpoint) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *UpdateWebhookEndpointUpdateWebhookEndpoint) __premarshalJSON() (*__premarshalUpdateWebhookEndpointUpdateWebhookEndpoint, error) {
+	var retval __premarshalUpdateWebhookEndpointUpdateWebhookEndpoint
+
+	retval.Id = v.WebhookEndpointFields.Id
+	retval.Url = v.WebhookEndpointFields.Url
+	retval.EventTypes = v.WebhookEndpointFields.EventTypes
+	retval.Status = v.WebhookEndpointFields.Status
+	{
+
+		dst := &retval.FailingSince
+		src := v.WebhookEndpointFields.FailingSince
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal UpdateWebhookEndpointUpdateWebhookEndpoint.WebhookEndpointFields.FailingSince: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.LastSuccessAt
+		src := v.WebhookEndpointFields.LastSuccessAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal UpdateWebhookEndpointUpdateWebhookEndpoint.WebhookEndpointFields.LastSuccessAt: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.PreviousSecretExpiresAt
+		src := v.WebhookEndpointFields.PreviousSecretExpiresAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal UpdateWebhookEndpointUpdateWebhookEndpoint.WebhookEndpointFields.PreviousSecretExpiresAt: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.CreatedAt
+		src := v.WebhookEndpointFields.CreatedAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal UpdateWebhookEndpointUpdateWebhookEndpoint.WebhookEndpointFields.CreatedAt: %w", err)
+		}
+	}
+	{
+
+		dst := &retval.UpdatedAt
+		src := v.WebhookEndpointFields.UpdatedAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal UpdateWebhookEndpointUpdateWebhookEndpoint.WebhookEndpointFields.UpdatedAt: %w", err)
+		}
+	}
+	return &retval, nil
+}
+
 // UserFields includes the GraphQL fields of User requested by the fragment UserFields.
 // The GraphQL type's documentation follows.
 //
@@ -2192,6 +3232,995 @@ type ViewerRoleResponse struct {
 // GetViewerRole returns ViewerRoleResponse.ViewerRole, and is useful for accessing the field via an interface.
 func (v *ViewerRoleResponse) GetViewerRole() Role { return v.ViewerRole }
 
+// WebhookDeliveriesResponse is returned by WebhookDeliveries on success.
+type WebhookDeliveriesResponse struct {
+	// Admins only. An endpoint's deliveries, newest first. `first` is 1..100.
+	WebhookDeliveries WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnection `json:"webhookDeliveries"`
+}
+
+// GetWebhookDeliveries returns WebhookDeliveriesResponse.WebhookDeliveries, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveriesResponse) GetWebhookDeliveries() WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnection {
+	return v.WebhookDeliveries
+}
+
+// WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnection includes the requested fields of the GraphQL type WebhookDeliveryConnection.
+type WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnection struct {
+	Nodes    []WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery `json:"nodes"`
+	PageInfo WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionPageInfo               `json:"pageInfo"`
+}
+
+// GetNodes returns WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnection.Nodes, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnection) GetNodes() []WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery {
+	return v.Nodes
+}
+
+// GetPageInfo returns WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnection) GetPageInfo() WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionPageInfo {
+	return v.PageInfo
+}
+
+// WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery includes the requested fields of the GraphQL type WebhookDelivery.
+// The GraphQL type's documentation follows.
+//
+// One event sent (or to be sent) to one endpoint.
+type WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery struct {
+	WebhookDeliveryFields `json:"-"`
+}
+
+// GetId returns WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery.Id, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery) GetId() string {
+	return v.WebhookDeliveryFields.Id
+}
+
+// GetEventId returns WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery.EventId, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery) GetEventId() string {
+	return v.WebhookDeliveryFields.EventId
+}
+
+// GetEventType returns WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery.EventType, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery) GetEventType() string {
+	return v.WebhookDeliveryFields.EventType
+}
+
+// GetTest returns WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery.Test, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery) GetTest() bool {
+	return v.WebhookDeliveryFields.Test
+}
+
+// GetStatus returns WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery.Status, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery) GetStatus() WebhookDeliveryStatus {
+	return v.WebhookDeliveryFields.Status
+}
+
+// GetAttempts returns WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery.Attempts, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery) GetAttempts() int {
+	return v.WebhookDeliveryFields.Attempts
+}
+
+// GetLastHttpStatus returns WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery.LastHttpStatus, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery) GetLastHttpStatus() *int {
+	return v.WebhookDeliveryFields.LastHttpStatus
+}
+
+// GetLastError returns WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery.LastError, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery) GetLastError() *string {
+	return v.WebhookDeliveryFields.LastError
+}
+
+// GetDurationMs returns WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery.DurationMs, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery) GetDurationMs() *int {
+	return v.WebhookDeliveryFields.DurationMs
+}
+
+// GetNextAttemptAt returns WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery.NextAttemptAt, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery) GetNextAttemptAt() *time.Time {
+	return v.WebhookDeliveryFields.NextAttemptAt
+}
+
+// GetCreatedAt returns WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery.CreatedAt, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery) GetCreatedAt() time.Time {
+	return v.WebhookDeliveryFields.CreatedAt
+}
+
+// GetFinishedAt returns WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery.FinishedAt, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery) GetFinishedAt() *time.Time {
+	return v.WebhookDeliveryFields.FinishedAt
+}
+
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.WebhookDeliveryFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalWebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery struct {
+	Id string `json:"id"`
+
+	EventId string `json:"eventId"`
+
+	EventType string `json:"eventType"`
+
+	Test bool `json:"test"`
+
+	Status WebhookDeliveryStatus `json:"status"`
+
+	Attempts int `json:"attempts"`
+
+	LastHttpStatus *int `json:"lastHttpStatus"`
+
+	LastError *string `json:"lastError"`
+
+	DurationMs *int `json:"durationMs"`
+
+	NextAttemptAt json.RawMessage `json:"nextAttemptAt"`
+
+	CreatedAt json.RawMessage `json:"createdAt"`
+
+	FinishedAt json.RawMessage `json:"finishedAt"`
+}
+
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery) __premarshalJSON() (*__premarshalWebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery, error) {
+	var retval __premarshalWebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery
+
+	retval.Id = v.WebhookDeliveryFields.Id
+	retval.EventId = v.WebhookDeliveryFields.EventId
+	retval.EventType = v.WebhookDeliveryFields.EventType
+	retval.Test = v.WebhookDeliveryFields.Test
+	retval.Status = v.WebhookDeliveryFields.Status
+	retval.Attempts = v.WebhookDeliveryFields.Attempts
+	retval.LastHttpStatus = v.WebhookDeliveryFields.LastHttpStatus
+	retval.LastError = v.WebhookDeliveryFields.LastError
+	retval.DurationMs = v.WebhookDeliveryFields.DurationMs
+	{
+
+		dst := &retval.NextAttemptAt
+		src := v.WebhookDeliveryFields.NextAttemptAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery.WebhookDeliveryFields.NextAttemptAt: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.CreatedAt
+		src := v.WebhookDeliveryFields.CreatedAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery.WebhookDeliveryFields.CreatedAt: %w", err)
+		}
+	}
+	{
+
+		dst := &retval.FinishedAt
+		src := v.WebhookDeliveryFields.FinishedAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionNodesWebhookDelivery.WebhookDeliveryFields.FinishedAt: %w", err)
+			}
+		}
+	}
+	return &retval, nil
+}
+
+// WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionPageInfo includes the requested fields of the GraphQL type PageInfo.
+// The GraphQL type's documentation follows.
+//
+// Relay page information.
+type WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionPageInfo struct {
+	PageInfoFields `json:"-"`
+}
+
+// GetHasNextPage returns WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionPageInfo.HasNextPage, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionPageInfo) GetHasNextPage() bool {
+	return v.PageInfoFields.HasNextPage
+}
+
+// GetEndCursor returns WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionPageInfo.EndCursor, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionPageInfo) GetEndCursor() *string {
+	return v.PageInfoFields.EndCursor
+}
+
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionPageInfo) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionPageInfo
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionPageInfo = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.PageInfoFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalWebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionPageInfo struct {
+	HasNextPage bool `json:"hasNextPage"`
+
+	EndCursor *string `json:"endCursor"`
+}
+
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionPageInfo) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *WebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionPageInfo) __premarshalJSON() (*__premarshalWebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionPageInfo, error) {
+	var retval __premarshalWebhookDeliveriesWebhookDeliveriesWebhookDeliveryConnectionPageInfo
+
+	retval.HasNextPage = v.PageInfoFields.HasNextPage
+	retval.EndCursor = v.PageInfoFields.EndCursor
+	return &retval, nil
+}
+
+// WebhookDeliveryFields includes the GraphQL fields of WebhookDelivery requested by the fragment WebhookDeliveryFields.
+// The GraphQL type's documentation follows.
+//
+// One event sent (or to be sent) to one endpoint.
+type WebhookDeliveryFields struct {
+	Id string `json:"id"`
+	// The event's ID, sent as `webhook-id`: the same on every retry and redelivery.
+	EventId string `json:"eventId"`
+	// The payload's `type`: `token.revoked`..., or `webhook.test` for `sendTestWebhook`.
+	EventType string                `json:"eventType"`
+	Test      bool                  `json:"test"`
+	Status    WebhookDeliveryStatus `json:"status"`
+	Attempts  int                   `json:"attempts"`
+	// The receiver's HTTP status at the last attempt; null without an answer.
+	LastHttpStatus *int `json:"lastHttpStatus"`
+	// Why the last attempt failed (http_status, timeout, connection, refused_address, tls, dns, redirect...); null if it succeeded.
+	LastError *string `json:"lastError"`
+	// How long the last attempt took, in milliseconds.
+	DurationMs *int `json:"durationMs"`
+	// When the next attempt is due, while PENDING.
+	NextAttemptAt *time.Time `json:"-"`
+	CreatedAt     time.Time  `json:"-"`
+	FinishedAt    *time.Time `json:"-"`
+}
+
+// GetId returns WebhookDeliveryFields.Id, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveryFields) GetId() string { return v.Id }
+
+// GetEventId returns WebhookDeliveryFields.EventId, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveryFields) GetEventId() string { return v.EventId }
+
+// GetEventType returns WebhookDeliveryFields.EventType, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveryFields) GetEventType() string { return v.EventType }
+
+// GetTest returns WebhookDeliveryFields.Test, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveryFields) GetTest() bool { return v.Test }
+
+// GetStatus returns WebhookDeliveryFields.Status, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveryFields) GetStatus() WebhookDeliveryStatus { return v.Status }
+
+// GetAttempts returns WebhookDeliveryFields.Attempts, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveryFields) GetAttempts() int { return v.Attempts }
+
+// GetLastHttpStatus returns WebhookDeliveryFields.LastHttpStatus, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveryFields) GetLastHttpStatus() *int { return v.LastHttpStatus }
+
+// GetLastError returns WebhookDeliveryFields.LastError, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveryFields) GetLastError() *string { return v.LastError }
+
+// GetDurationMs returns WebhookDeliveryFields.DurationMs, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveryFields) GetDurationMs() *int { return v.DurationMs }
+
+// GetNextAttemptAt returns WebhookDeliveryFields.NextAttemptAt, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveryFields) GetNextAttemptAt() *time.Time { return v.NextAttemptAt }
+
+// GetCreatedAt returns WebhookDeliveryFields.CreatedAt, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveryFields) GetCreatedAt() time.Time { return v.CreatedAt }
+
+// GetFinishedAt returns WebhookDeliveryFields.FinishedAt, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveryFields) GetFinishedAt() *time.Time { return v.FinishedAt }
+
+func (v *WebhookDeliveryFields) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*WebhookDeliveryFields
+		NextAttemptAt json.RawMessage `json:"nextAttemptAt"`
+		CreatedAt     json.RawMessage `json:"createdAt"`
+		FinishedAt    json.RawMessage `json:"finishedAt"`
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.WebhookDeliveryFields = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	{
+		dst := &v.NextAttemptAt
+		src := firstPass.NextAttemptAt
+		if len(src) != 0 && string(src) != "null" {
+			*dst = new(time.Time)
+			err = UnmarshalTime(
+				src, *dst)
+			if err != nil {
+				return fmt.Errorf(
+					"unable to unmarshal WebhookDeliveryFields.NextAttemptAt: %w", err)
+			}
+		}
+	}
+
+	{
+		dst := &v.CreatedAt
+		src := firstPass.CreatedAt
+		if len(src) != 0 && string(src) != "null" {
+			err = UnmarshalTime(
+				src, dst)
+			if err != nil {
+				return fmt.Errorf(
+					"unable to unmarshal WebhookDeliveryFields.CreatedAt: %w", err)
+			}
+		}
+	}
+
+	{
+		dst := &v.FinishedAt
+		src := firstPass.FinishedAt
+		if len(src) != 0 && string(src) != "null" {
+			*dst = new(time.Time)
+			err = UnmarshalTime(
+				src, *dst)
+			if err != nil {
+				return fmt.Errorf(
+					"unable to unmarshal WebhookDeliveryFields.FinishedAt: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+type __premarshalWebhookDeliveryFields struct {
+	Id string `json:"id"`
+
+	EventId string `json:"eventId"`
+
+	EventType string `json:"eventType"`
+
+	Test bool `json:"test"`
+
+	Status WebhookDeliveryStatus `json:"status"`
+
+	Attempts int `json:"attempts"`
+
+	LastHttpStatus *int `json:"lastHttpStatus"`
+
+	LastError *string `json:"lastError"`
+
+	DurationMs *int `json:"durationMs"`
+
+	NextAttemptAt json.RawMessage `json:"nextAttemptAt"`
+
+	CreatedAt json.RawMessage `json:"createdAt"`
+
+	FinishedAt json.RawMessage `json:"finishedAt"`
+}
+
+func (v *WebhookDeliveryFields) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *WebhookDeliveryFields) __premarshalJSON() (*__premarshalWebhookDeliveryFields, error) {
+	var retval __premarshalWebhookDeliveryFields
+
+	retval.Id = v.Id
+	retval.EventId = v.EventId
+	retval.EventType = v.EventType
+	retval.Test = v.Test
+	retval.Status = v.Status
+	retval.Attempts = v.Attempts
+	retval.LastHttpStatus = v.LastHttpStatus
+	retval.LastError = v.LastError
+	retval.DurationMs = v.DurationMs
+	{
+
+		dst := &retval.NextAttemptAt
+		src := v.NextAttemptAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal WebhookDeliveryFields.NextAttemptAt: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.CreatedAt
+		src := v.CreatedAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal WebhookDeliveryFields.CreatedAt: %w", err)
+		}
+	}
+	{
+
+		dst := &retval.FinishedAt
+		src := v.FinishedAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal WebhookDeliveryFields.FinishedAt: %w", err)
+			}
+		}
+	}
+	return &retval, nil
+}
+
+type WebhookDeliveryFilter struct {
+	Status []WebhookDeliveryStatus `json:"status"`
+}
+
+// GetStatus returns WebhookDeliveryFilter.Status, and is useful for accessing the field via an interface.
+func (v *WebhookDeliveryFilter) GetStatus() []WebhookDeliveryStatus { return v.Status }
+
+type WebhookDeliveryStatus string
+
+const (
+	// Not delivered yet: due at `nextAttemptAt`.
+	WebhookDeliveryStatusPending   WebhookDeliveryStatus = "PENDING"
+	WebhookDeliveryStatusSucceeded WebhookDeliveryStatus = "SUCCEEDED"
+	// The retries are exhausted (a test delivery is not retried); `redeliverWebhook` tries again.
+	WebhookDeliveryStatusFailed WebhookDeliveryStatus = "FAILED"
+)
+
+var AllWebhookDeliveryStatus = []WebhookDeliveryStatus{
+	WebhookDeliveryStatusPending,
+	WebhookDeliveryStatusSucceeded,
+	WebhookDeliveryStatusFailed,
+}
+
+// WebhookEndpointFields includes the GraphQL fields of WebhookEndpoint requested by the fragment WebhookEndpointFields.
+// The GraphQL type's documentation follows.
+//
+// An organization's receiver of signed webhooks (Standard Webhooks:
+// `webhook-id`, `webhook-timestamp`, `webhook-signature`). Its secret is
+// shown once, by `createWebhookEndpoint` and `rotateWebhookSecret`.
+type WebhookEndpointFields struct {
+	Id string `json:"id"`
+	// An https URL (http and private addresses only with PATS_WEBHOOKS_ALLOW_PRIVATE).
+	Url        string                `json:"url"`
+	EventTypes []WebhookEventType    `json:"eventTypes"`
+	Status     WebhookEndpointStatus `json:"status"`
+	// When a delivery gave up, while FAILING.
+	FailingSince  *time.Time `json:"-"`
+	LastSuccessAt *time.Time `json:"-"`
+	// Until when the previous secret still signs beside the current one, after a rotation.
+	PreviousSecretExpiresAt *time.Time `json:"-"`
+	CreatedAt               time.Time  `json:"-"`
+	UpdatedAt               time.Time  `json:"-"`
+}
+
+// GetId returns WebhookEndpointFields.Id, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointFields) GetId() string { return v.Id }
+
+// GetUrl returns WebhookEndpointFields.Url, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointFields) GetUrl() string { return v.Url }
+
+// GetEventTypes returns WebhookEndpointFields.EventTypes, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointFields) GetEventTypes() []WebhookEventType { return v.EventTypes }
+
+// GetStatus returns WebhookEndpointFields.Status, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointFields) GetStatus() WebhookEndpointStatus { return v.Status }
+
+// GetFailingSince returns WebhookEndpointFields.FailingSince, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointFields) GetFailingSince() *time.Time { return v.FailingSince }
+
+// GetLastSuccessAt returns WebhookEndpointFields.LastSuccessAt, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointFields) GetLastSuccessAt() *time.Time { return v.LastSuccessAt }
+
+// GetPreviousSecretExpiresAt returns WebhookEndpointFields.PreviousSecretExpiresAt, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointFields) GetPreviousSecretExpiresAt() *time.Time {
+	return v.PreviousSecretExpiresAt
+}
+
+// GetCreatedAt returns WebhookEndpointFields.CreatedAt, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointFields) GetCreatedAt() time.Time { return v.CreatedAt }
+
+// GetUpdatedAt returns WebhookEndpointFields.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointFields) GetUpdatedAt() time.Time { return v.UpdatedAt }
+
+func (v *WebhookEndpointFields) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*WebhookEndpointFields
+		FailingSince            json.RawMessage `json:"failingSince"`
+		LastSuccessAt           json.RawMessage `json:"lastSuccessAt"`
+		PreviousSecretExpiresAt json.RawMessage `json:"previousSecretExpiresAt"`
+		CreatedAt               json.RawMessage `json:"createdAt"`
+		UpdatedAt               json.RawMessage `json:"updatedAt"`
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.WebhookEndpointFields = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	{
+		dst := &v.FailingSince
+		src := firstPass.FailingSince
+		if len(src) != 0 && string(src) != "null" {
+			*dst = new(time.Time)
+			err = UnmarshalTime(
+				src, *dst)
+			if err != nil {
+				return fmt.Errorf(
+					"unable to unmarshal WebhookEndpointFields.FailingSince: %w", err)
+			}
+		}
+	}
+
+	{
+		dst := &v.LastSuccessAt
+		src := firstPass.LastSuccessAt
+		if len(src) != 0 && string(src) != "null" {
+			*dst = new(time.Time)
+			err = UnmarshalTime(
+				src, *dst)
+			if err != nil {
+				return fmt.Errorf(
+					"unable to unmarshal WebhookEndpointFields.LastSuccessAt: %w", err)
+			}
+		}
+	}
+
+	{
+		dst := &v.PreviousSecretExpiresAt
+		src := firstPass.PreviousSecretExpiresAt
+		if len(src) != 0 && string(src) != "null" {
+			*dst = new(time.Time)
+			err = UnmarshalTime(
+				src, *dst)
+			if err != nil {
+				return fmt.Errorf(
+					"unable to unmarshal WebhookEndpointFields.PreviousSecretExpiresAt: %w", err)
+			}
+		}
+	}
+
+	{
+		dst := &v.CreatedAt
+		src := firstPass.CreatedAt
+		if len(src) != 0 && string(src) != "null" {
+			err = UnmarshalTime(
+				src, dst)
+			if err != nil {
+				return fmt.Errorf(
+					"unable to unmarshal WebhookEndpointFields.CreatedAt: %w", err)
+			}
+		}
+	}
+
+	{
+		dst := &v.UpdatedAt
+		src := firstPass.UpdatedAt
+		if len(src) != 0 && string(src) != "null" {
+			err = UnmarshalTime(
+				src, dst)
+			if err != nil {
+				return fmt.Errorf(
+					"unable to unmarshal WebhookEndpointFields.UpdatedAt: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+type __premarshalWebhookEndpointFields struct {
+	Id string `json:"id"`
+
+	Url string `json:"url"`
+
+	EventTypes []WebhookEventType `json:"eventTypes"`
+
+	Status WebhookEndpointStatus `json:"status"`
+
+	FailingSince json.RawMessage `json:"failingSince"`
+
+	LastSuccessAt json.RawMessage `json:"lastSuccessAt"`
+
+	PreviousSecretExpiresAt json.RawMessage `json:"previousSecretExpiresAt"`
+
+	CreatedAt json.RawMessage `json:"createdAt"`
+
+	UpdatedAt json.RawMessage `json:"updatedAt"`
+}
+
+func (v *WebhookEndpointFields) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *WebhookEndpointFields) __premarshalJSON() (*__premarshalWebhookEndpointFields, error) {
+	var retval __premarshalWebhookEndpointFields
+
+	retval.Id = v.Id
+	retval.Url = v.Url
+	retval.EventTypes = v.EventTypes
+	retval.Status = v.Status
+	{
+
+		dst := &retval.FailingSince
+		src := v.FailingSince
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal WebhookEndpointFields.FailingSince: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.LastSuccessAt
+		src := v.LastSuccessAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal WebhookEndpointFields.LastSuccessAt: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.PreviousSecretExpiresAt
+		src := v.PreviousSecretExpiresAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal WebhookEndpointFields.PreviousSecretExpiresAt: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.CreatedAt
+		src := v.CreatedAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal WebhookEndpointFields.CreatedAt: %w", err)
+		}
+	}
+	{
+
+		dst := &retval.UpdatedAt
+		src := v.UpdatedAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal WebhookEndpointFields.UpdatedAt: %w", err)
+		}
+	}
+	return &retval, nil
+}
+
+// A webhook endpoint's health.
+type WebhookEndpointStatus string
+
+const (
+	// Deliveries succeed, or are being retried.
+	WebhookEndpointStatusActive WebhookEndpointStatus = "ACTIVE"
+	// A delivery gave up after its retries (at least 24 hours); the next success makes it ACTIVE again.
+	WebhookEndpointStatusFailing WebhookEndpointStatus = "FAILING"
+)
+
+var AllWebhookEndpointStatus = []WebhookEndpointStatus{
+	WebhookEndpointStatusActive,
+	WebhookEndpointStatusFailing,
+}
+
+// WebhookEndpointsResponse is returned by WebhookEndpoints on success.
+type WebhookEndpointsResponse struct {
+	// Admins only. The organization's webhook endpoints, oldest first.
+	WebhookEndpoints []WebhookEndpointsWebhookEndpointsWebhookEndpoint `json:"webhookEndpoints"`
+}
+
+// GetWebhookEndpoints returns WebhookEndpointsResponse.WebhookEndpoints, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointsResponse) GetWebhookEndpoints() []WebhookEndpointsWebhookEndpointsWebhookEndpoint {
+	return v.WebhookEndpoints
+}
+
+// WebhookEndpointsWebhookEndpointsWebhookEndpoint includes the requested fields of the GraphQL type WebhookEndpoint.
+// The GraphQL type's documentation follows.
+//
+// An organization's receiver of signed webhooks (Standard Webhooks:
+// `webhook-id`, `webhook-timestamp`, `webhook-signature`). Its secret is
+// shown once, by `createWebhookEndpoint` and `rotateWebhookSecret`.
+type WebhookEndpointsWebhookEndpointsWebhookEndpoint struct {
+	WebhookEndpointFields `json:"-"`
+}
+
+// GetId returns WebhookEndpointsWebhookEndpointsWebhookEndpoint.Id, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointsWebhookEndpointsWebhookEndpoint) GetId() string {
+	return v.WebhookEndpointFields.Id
+}
+
+// GetUrl returns WebhookEndpointsWebhookEndpointsWebhookEndpoint.Url, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointsWebhookEndpointsWebhookEndpoint) GetUrl() string {
+	return v.WebhookEndpointFields.Url
+}
+
+// GetEventTypes returns WebhookEndpointsWebhookEndpointsWebhookEndpoint.EventTypes, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointsWebhookEndpointsWebhookEndpoint) GetEventTypes() []WebhookEventType {
+	return v.WebhookEndpointFields.EventTypes
+}
+
+// GetStatus returns WebhookEndpointsWebhookEndpointsWebhookEndpoint.Status, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointsWebhookEndpointsWebhookEndpoint) GetStatus() WebhookEndpointStatus {
+	return v.WebhookEndpointFields.Status
+}
+
+// GetFailingSince returns WebhookEndpointsWebhookEndpointsWebhookEndpoint.FailingSince, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointsWebhookEndpointsWebhookEndpoint) GetFailingSince() *time.Time {
+	return v.WebhookEndpointFields.FailingSince
+}
+
+// GetLastSuccessAt returns WebhookEndpointsWebhookEndpointsWebhookEndpoint.LastSuccessAt, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointsWebhookEndpointsWebhookEndpoint) GetLastSuccessAt() *time.Time {
+	return v.WebhookEndpointFields.LastSuccessAt
+}
+
+// GetPreviousSecretExpiresAt returns WebhookEndpointsWebhookEndpointsWebhookEndpoint.PreviousSecretExpiresAt, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointsWebhookEndpointsWebhookEndpoint) GetPreviousSecretExpiresAt() *time.Time {
+	return v.WebhookEndpointFields.PreviousSecretExpiresAt
+}
+
+// GetCreatedAt returns WebhookEndpointsWebhookEndpointsWebhookEndpoint.CreatedAt, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointsWebhookEndpointsWebhookEndpoint) GetCreatedAt() time.Time {
+	return v.WebhookEndpointFields.CreatedAt
+}
+
+// GetUpdatedAt returns WebhookEndpointsWebhookEndpointsWebhookEndpoint.UpdatedAt, and is useful for accessing the field via an interface.
+func (v *WebhookEndpointsWebhookEndpointsWebhookEndpoint) GetUpdatedAt() time.Time {
+	return v.WebhookEndpointFields.UpdatedAt
+}
+
+func (v *WebhookEndpointsWebhookEndpointsWebhookEndpoint) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*WebhookEndpointsWebhookEndpointsWebhookEndpoint
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.WebhookEndpointsWebhookEndpointsWebhookEndpoint = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.WebhookEndpointFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalWebhookEndpointsWebhookEndpointsWebhookEndpoint struct {
+	Id string `json:"id"`
+
+	Url string `json:"url"`
+
+	EventTypes []WebhookEventType `json:"eventTypes"`
+
+	Status WebhookEndpointStatus `json:"status"`
+
+	FailingSince json.RawMessage `json:"failingSince"`
+
+	LastSuccessAt json.RawMessage `json:"lastSuccessAt"`
+
+	PreviousSecretExpiresAt json.RawMessage `json:"previousSecretExpiresAt"`
+
+	CreatedAt json.RawMessage `json:"createdAt"`
+
+	UpdatedAt json.RawMessage `json:"updatedAt"`
+}
+
+func (v *WebhookEndpointsWebhookEndpointsWebhookEndpoint) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *WebhookEndpointsWebhookEndpointsWebhookEndpoint) __premarshalJSON() (*__premarshalWebhookEndpointsWebhookEndpointsWebhookEndpoint, error) {
+	var retval __premarshalWebhookEndpointsWebhookEndpointsWebhookEndpoint
+
+	retval.Id = v.WebhookEndpointFields.Id
+	retval.Url = v.WebhookEndpointFields.Url
+	retval.EventTypes = v.WebhookEndpointFields.EventTypes
+	retval.Status = v.WebhookEndpointFields.Status
+	{
+
+		dst := &retval.FailingSince
+		src := v.WebhookEndpointFields.FailingSince
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal WebhookEndpointsWebhookEndpointsWebhookEndpoint.WebhookEndpointFields.FailingSince: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.LastSuccessAt
+		src := v.WebhookEndpointFields.LastSuccessAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal WebhookEndpointsWebhookEndpointsWebhookEndpoint.WebhookEndpointFields.LastSuccessAt: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.PreviousSecretExpiresAt
+		src := v.WebhookEndpointFields.PreviousSecretExpiresAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal WebhookEndpointsWebhookEndpointsWebhookEndpoint.WebhookEndpointFields.PreviousSecretExpiresAt: %w", err)
+			}
+		}
+	}
+	{
+
+		dst := &retval.CreatedAt
+		src := v.WebhookEndpointFields.CreatedAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal WebhookEndpointsWebhookEndpointsWebhookEndpoint.WebhookEndpointFields.CreatedAt: %w", err)
+		}
+	}
+	{
+
+		dst := &retval.UpdatedAt
+		src := v.WebhookEndpointFields.UpdatedAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal WebhookEndpointsWebhookEndpointsWebhookEndpoint.WebhookEndpointFields.UpdatedAt: %w", err)
+		}
+	}
+	return &retval, nil
+}
+
+// The events a webhook endpoint may subscribe to. The payload's `type` spells them dotted and lower case (TOKEN_REVOKED is `token.revoked`).
+type WebhookEventType string
+
+const (
+	WebhookEventTypeTokenCreated      WebhookEventType = "TOKEN_CREATED"
+	WebhookEventTypeTokenRevoked      WebhookEventType = "TOKEN_REVOKED"
+	WebhookEventTypeTokenRotated      WebhookEventType = "TOKEN_ROTATED"
+	WebhookEventTypeTokenExpiring     WebhookEventType = "TOKEN_EXPIRING"
+	WebhookEventTypeTokenExpired      WebhookEventType = "TOKEN_EXPIRED"
+	WebhookEventTypeTokenStaleWarning WebhookEventType = "TOKEN_STALE_WARNING"
+	WebhookEventTypeSettingsUpdated   WebhookEventType = "SETTINGS_UPDATED"
+)
+
+var AllWebhookEventType = []WebhookEventType{
+	WebhookEventTypeTokenCreated,
+	WebhookEventTypeTokenRevoked,
+	WebhookEventTypeTokenRotated,
+	WebhookEventTypeTokenExpiring,
+	WebhookEventTypeTokenExpired,
+	WebhookEventTypeTokenStaleWarning,
+	WebhookEventTypeSettingsUpdated,
+}
+
 // __AuditEventsInput is used internally by genqlient
 type __AuditEventsInput struct {
 	First  int               `json:"first"`
@@ -2215,6 +4244,22 @@ type __CreatePersonalAccessTokenInput struct {
 
 // GetInput returns __CreatePersonalAccessTokenInput.Input, and is useful for accessing the field via an interface.
 func (v *__CreatePersonalAccessTokenInput) GetInput() CreatePersonalAccessTokenInput { return v.Input }
+
+// __CreateWebhookEndpointInput is used internally by genqlient
+type __CreateWebhookEndpointInput struct {
+	Input CreateWebhookEndpointInput `json:"input"`
+}
+
+// GetInput returns __CreateWebhookEndpointInput.Input, and is useful for accessing the field via an interface.
+func (v *__CreateWebhookEndpointInput) GetInput() CreateWebhookEndpointInput { return v.Input }
+
+// __DeleteWebhookEndpointInput is used internally by genqlient
+type __DeleteWebhookEndpointInput struct {
+	Id string `json:"id"`
+}
+
+// GetId returns __DeleteWebhookEndpointInput.Id, and is useful for accessing the field via an interface.
+func (v *__DeleteWebhookEndpointInput) GetId() string { return v.Id }
 
 // __PatSettingsImpactInput is used internally by genqlient
 type __PatSettingsImpactInput struct {
@@ -2243,6 +4288,14 @@ func (v *__PersonalAccessTokensInput) GetFilter() *PersonalAccessTokenFilter { r
 
 // GetOrderBy returns __PersonalAccessTokensInput.OrderBy, and is useful for accessing the field via an interface.
 func (v *__PersonalAccessTokensInput) GetOrderBy() *PersonalAccessTokenOrder { return v.OrderBy }
+
+// __RedeliverWebhookInput is used internally by genqlient
+type __RedeliverWebhookInput struct {
+	DeliveryId string `json:"deliveryId"`
+}
+
+// GetDeliveryId returns __RedeliverWebhookInput.DeliveryId, and is useful for accessing the field via an interface.
+func (v *__RedeliverWebhookInput) GetDeliveryId() string { return v.DeliveryId }
 
 // __RevocationJobInput is used internally by genqlient
 type __RevocationJobInput struct {
@@ -2288,6 +4341,22 @@ func (v *__RevokeTokensMatchingInput) GetFilter() PersonalAccessTokenFilter { re
 // GetConfirmation returns __RevokeTokensMatchingInput.Confirmation, and is useful for accessing the field via an interface.
 func (v *__RevokeTokensMatchingInput) GetConfirmation() string { return v.Confirmation }
 
+// __RotateWebhookSecretInput is used internally by genqlient
+type __RotateWebhookSecretInput struct {
+	Id string `json:"id"`
+}
+
+// GetId returns __RotateWebhookSecretInput.Id, and is useful for accessing the field via an interface.
+func (v *__RotateWebhookSecretInput) GetId() string { return v.Id }
+
+// __SendTestWebhookInput is used internally by genqlient
+type __SendTestWebhookInput struct {
+	Id string `json:"id"`
+}
+
+// GetId returns __SendTestWebhookInput.Id, and is useful for accessing the field via an interface.
+func (v *__SendTestWebhookInput) GetId() string { return v.Id }
+
 // __TokenRevocationPreviewInput is used internally by genqlient
 type __TokenRevocationPreviewInput struct {
 	Filter PersonalAccessTokenFilter `json:"filter"`
@@ -2304,6 +4373,18 @@ type __UpdatePatSettingsInput struct {
 // GetInput returns __UpdatePatSettingsInput.Input, and is useful for accessing the field via an interface.
 func (v *__UpdatePatSettingsInput) GetInput() UpdatePatSettingsInput { return v.Input }
 
+// __UpdateWebhookEndpointInput is used internally by genqlient
+type __UpdateWebhookEndpointInput struct {
+	Id    string                     `json:"id"`
+	Input UpdateWebhookEndpointInput `json:"input"`
+}
+
+// GetId returns __UpdateWebhookEndpointInput.Id, and is useful for accessing the field via an interface.
+func (v *__UpdateWebhookEndpointInput) GetId() string { return v.Id }
+
+// GetInput returns __UpdateWebhookEndpointInput.Input, and is useful for accessing the field via an interface.
+func (v *__UpdateWebhookEndpointInput) GetInput() UpdateWebhookEndpointInput { return v.Input }
+
 // __UsersInput is used internally by genqlient
 type __UsersInput struct {
 	First  int     `json:"first"`
@@ -2319,6 +4400,26 @@ func (v *__UsersInput) GetAfter() *string { return v.After }
 
 // GetSearch returns __UsersInput.Search, and is useful for accessing the field via an interface.
 func (v *__UsersInput) GetSearch() *string { return v.Search }
+
+// __WebhookDeliveriesInput is used internally by genqlient
+type __WebhookDeliveriesInput struct {
+	EndpointId string                 `json:"endpointId"`
+	First      *int                   `json:"first"`
+	After      *string                `json:"after"`
+	Filter     *WebhookDeliveryFilter `json:"filter"`
+}
+
+// GetEndpointId returns __WebhookDeliveriesInput.EndpointId, and is useful for accessing the field via an interface.
+func (v *__WebhookDeliveriesInput) GetEndpointId() string { return v.EndpointId }
+
+// GetFirst returns __WebhookDeliveriesInput.First, and is useful for accessing the field via an interface.
+func (v *__WebhookDeliveriesInput) GetFirst() *int { return v.First }
+
+// GetAfter returns __WebhookDeliveriesInput.After, and is useful for accessing the field via an interface.
+func (v *__WebhookDeliveriesInput) GetAfter() *string { return v.After }
+
+// GetFilter returns __WebhookDeliveriesInput.Filter, and is useful for accessing the field via an interface.
+func (v *__WebhookDeliveriesInput) GetFilter() *WebhookDeliveryFilter { return v.Filter }
 
 // The query executed by AuditEvents.
 const AuditEvents_Operation = `
@@ -2487,6 +4588,87 @@ func CreatePersonalAccessToken(
 	}
 
 	data_ = &CreatePersonalAccessTokenResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by CreateWebhookEndpoint.
+const CreateWebhookEndpoint_Operation = `
+mutation CreateWebhookEndpoint ($input: CreateWebhookEndpointInput!) {
+	createWebhookEndpoint(input: $input) {
+		secret
+		endpoint {
+			... WebhookEndpointFields
+		}
+	}
+}
+fragment WebhookEndpointFields on WebhookEndpoint {
+	id
+	url
+	eventTypes
+	status
+	failingSince
+	lastSuccessAt
+	previousSecretExpiresAt
+	createdAt
+	updatedAt
+}
+`
+
+// The secret is returned once.
+func CreateWebhookEndpoint(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	input CreateWebhookEndpointInput,
+) (data_ *CreateWebhookEndpointResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "CreateWebhookEndpoint",
+		Query:  CreateWebhookEndpoint_Operation,
+		Variables: &__CreateWebhookEndpointInput{
+			Input: input,
+		},
+	}
+
+	data_ = &CreateWebhookEndpointResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by DeleteWebhookEndpoint.
+const DeleteWebhookEndpoint_Operation = `
+mutation DeleteWebhookEndpoint ($id: ID!) {
+	deleteWebhookEndpoint(id: $id)
+}
+`
+
+func DeleteWebhookEndpoint(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+) (data_ *DeleteWebhookEndpointResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "DeleteWebhookEndpoint",
+		Query:  DeleteWebhookEndpoint_Operation,
+		Variables: &__DeleteWebhookEndpointInput{
+			Id: id,
+		},
+	}
+
+	data_ = &DeleteWebhookEndpointResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -2677,6 +4859,54 @@ func PersonalAccessTokens(
 	}
 
 	data_ = &PersonalAccessTokensResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by RedeliverWebhook.
+const RedeliverWebhook_Operation = `
+mutation RedeliverWebhook ($deliveryId: ID!) {
+	redeliverWebhook(deliveryId: $deliveryId) {
+		... WebhookDeliveryFields
+	}
+}
+fragment WebhookDeliveryFields on WebhookDelivery {
+	id
+	eventId
+	eventType
+	test
+	status
+	attempts
+	lastHttpStatus
+	lastError
+	durationMs
+	nextAttemptAt
+	createdAt
+	finishedAt
+}
+`
+
+func RedeliverWebhook(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	deliveryId string,
+) (data_ *RedeliverWebhookResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "RedeliverWebhook",
+		Query:  RedeliverWebhook_Operation,
+		Variables: &__RedeliverWebhookInput{
+			DeliveryId: deliveryId,
+		},
+	}
+
+	data_ = &RedeliverWebhookResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -2979,6 +5209,103 @@ func RevokeTokensMatching(
 	return data_, err_
 }
 
+// The mutation executed by RotateWebhookSecret.
+const RotateWebhookSecret_Operation = `
+mutation RotateWebhookSecret ($id: ID!) {
+	rotateWebhookSecret(id: $id) {
+		secret
+		endpoint {
+			... WebhookEndpointFields
+		}
+	}
+}
+fragment WebhookEndpointFields on WebhookEndpoint {
+	id
+	url
+	eventTypes
+	status
+	failingSince
+	lastSuccessAt
+	previousSecretExpiresAt
+	createdAt
+	updatedAt
+}
+`
+
+// The new secret is returned once; the previous one signs too for 24 hours.
+func RotateWebhookSecret(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+) (data_ *RotateWebhookSecretResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "RotateWebhookSecret",
+		Query:  RotateWebhookSecret_Operation,
+		Variables: &__RotateWebhookSecretInput{
+			Id: id,
+		},
+	}
+
+	data_ = &RotateWebhookSecretResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by SendTestWebhook.
+const SendTestWebhook_Operation = `
+mutation SendTestWebhook ($id: ID!) {
+	sendTestWebhook(id: $id) {
+		... WebhookDeliveryFields
+	}
+}
+fragment WebhookDeliveryFields on WebhookDelivery {
+	id
+	eventId
+	eventType
+	test
+	status
+	attempts
+	lastHttpStatus
+	lastError
+	durationMs
+	nextAttemptAt
+	createdAt
+	finishedAt
+}
+`
+
+func SendTestWebhook(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+) (data_ *SendTestWebhookResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "SendTestWebhook",
+		Query:  SendTestWebhook_Operation,
+		Variables: &__SendTestWebhookInput{
+			Id: id,
+		},
+	}
+
+	data_ = &SendTestWebhookResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The query executed by TokenRevocationPreview.
 const TokenRevocationPreview_Operation = `
 query TokenRevocationPreview ($filter: PersonalAccessTokenFilter!) {
@@ -3083,6 +5410,53 @@ func UpdatePatSettings(
 	}
 
 	data_ = &UpdatePatSettingsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by UpdateWebhookEndpoint.
+const UpdateWebhookEndpoint_Operation = `
+mutation UpdateWebhookEndpoint ($id: ID!, $input: UpdateWebhookEndpointInput!) {
+	updateWebhookEndpoint(id: $id, input: $input) {
+		... WebhookEndpointFields
+	}
+}
+fragment WebhookEndpointFields on WebhookEndpoint {
+	id
+	url
+	eventTypes
+	status
+	failingSince
+	lastSuccessAt
+	previousSecretExpiresAt
+	createdAt
+	updatedAt
+}
+`
+
+func UpdateWebhookEndpoint(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+	input UpdateWebhookEndpointInput,
+) (data_ *UpdateWebhookEndpointResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "UpdateWebhookEndpoint",
+		Query:  UpdateWebhookEndpoint_Operation,
+		Variables: &__UpdateWebhookEndpointInput{
+			Id:    id,
+			Input: input,
+		},
+	}
+
+	data_ = &UpdateWebhookEndpointResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -3200,6 +5574,110 @@ func ViewerRole(
 	}
 
 	data_ = &ViewerRoleResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by WebhookDeliveries.
+const WebhookDeliveries_Operation = `
+query WebhookDeliveries ($endpointId: ID!, $first: Int, $after: String, $filter: WebhookDeliveryFilter) {
+	webhookDeliveries(endpointId: $endpointId, first: $first, after: $after, filter: $filter) {
+		nodes {
+			... WebhookDeliveryFields
+		}
+		pageInfo {
+			... PageInfoFields
+		}
+	}
+}
+fragment WebhookDeliveryFields on WebhookDelivery {
+	id
+	eventId
+	eventType
+	test
+	status
+	attempts
+	lastHttpStatus
+	lastError
+	durationMs
+	nextAttemptAt
+	createdAt
+	finishedAt
+}
+fragment PageInfoFields on PageInfo {
+	hasNextPage
+	endCursor
+}
+`
+
+func WebhookDeliveries(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	endpointId string,
+	first *int,
+	after *string,
+	filter *WebhookDeliveryFilter,
+) (data_ *WebhookDeliveriesResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "WebhookDeliveries",
+		Query:  WebhookDeliveries_Operation,
+		Variables: &__WebhookDeliveriesInput{
+			EndpointId: endpointId,
+			First:      first,
+			After:      after,
+			Filter:     filter,
+		},
+	}
+
+	data_ = &WebhookDeliveriesResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by WebhookEndpoints.
+const WebhookEndpoints_Operation = `
+query WebhookEndpoints {
+	webhookEndpoints {
+		... WebhookEndpointFields
+	}
+}
+fragment WebhookEndpointFields on WebhookEndpoint {
+	id
+	url
+	eventTypes
+	status
+	failingSince
+	lastSuccessAt
+	previousSecretExpiresAt
+	createdAt
+	updatedAt
+}
+`
+
+func WebhookEndpoints(
+	ctx_ context.Context,
+	client_ graphql.Client,
+) (data_ *WebhookEndpointsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "WebhookEndpoints",
+		Query:  WebhookEndpoints_Operation,
+	}
+
+	data_ = &WebhookEndpointsResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(

@@ -48,6 +48,18 @@ type CreatePersonalAccessTokenPayload struct {
 	PersonalAccessToken *entity.PersonalAccessToken `json:"personalAccessToken"`
 }
 
+type CreateWebhookEndpointInput struct {
+	URL string `json:"url"`
+	// At least one.
+	EventTypes []entity.EventType `json:"eventTypes"`
+}
+
+type CreateWebhookEndpointPayload struct {
+	Endpoint *entity.WebhookEndpoint `json:"endpoint"`
+	// The signing secret, `whsec_<base64>`. Shown this once; store it now.
+	Secret string `json:"secret"`
+}
+
 // Where a secret scanner found a token.
 type LeakAlert struct {
 	// The address of the code, commit or issue that holds the token, as the scanner sent it.
@@ -167,12 +179,39 @@ type RevokeTokensPayload struct {
 	Tokens []*entity.PersonalAccessToken `json:"tokens"`
 }
 
+type RotateWebhookSecretPayload struct {
+	Endpoint *entity.WebhookEndpoint `json:"endpoint"`
+	// The new signing secret, shown this once. The previous one signs too for 24 hours.
+	Secret string `json:"secret"`
+}
+
 // A change to the policy; fields left out keep their value. At least one is required.
 type UpdatePatSettingsInput struct {
 	Enabled         *bool `json:"enabled,omitempty"`
 	MaxLifespanDays *int  `json:"maxLifespanDays,omitempty"`
 	// 0 turns the stale-token policy off; otherwise 7..730 days.
 	RevokeUnusedAfterDays *int `json:"revokeUnusedAfterDays,omitempty"`
+}
+
+// Fields left out keep their value; at least one is required.
+type UpdateWebhookEndpointInput struct {
+	URL        *string            `json:"url,omitempty"`
+	EventTypes []entity.EventType `json:"eventTypes,omitempty"`
+}
+
+type WebhookDeliveryConnection struct {
+	Edges    []*WebhookDeliveryEdge `json:"edges"`
+	Nodes    []*entity.Delivery     `json:"nodes"`
+	PageInfo *PageInfo              `json:"pageInfo"`
+}
+
+type WebhookDeliveryEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *entity.Delivery `json:"node"`
+}
+
+type WebhookDeliveryFilter struct {
+	Status []entity.DeliveryState `json:"status,omitempty"`
 }
 
 // The codes carried in `errors[].extensions.code`. The schema lists them so

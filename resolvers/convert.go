@@ -134,3 +134,34 @@ func auditedExport(e *entity.AuditEvent) *model.AuditedExport {
 	}
 	return &model.AuditedExport{Format: *e.ExportFormat, Filter: *e.ExportFilter}
 }
+
+// deliveryConnection is a page of deliveries as a Relay connection; a
+// delivery's cursor is its ID.
+func deliveryConnection(p *pat.DeliveryPage, hasPrevious bool) *model.WebhookDeliveryConnection {
+	c := &model.WebhookDeliveryConnection{Nodes: p.Deliveries, Edges: []*model.WebhookDeliveryEdge{},
+		PageInfo: &model.PageInfo{HasNextPage: p.HasNext, HasPreviousPage: hasPrevious}}
+	if c.Nodes == nil {
+		c.Nodes = []*entity.Delivery{}
+	}
+	for _, d := range p.Deliveries {
+		c.Edges = append(c.Edges, &model.WebhookDeliveryEdge{Cursor: d.ID, Node: d})
+	}
+	if n := len(p.Deliveries); n > 0 {
+		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &p.Deliveries[0].ID, &p.Deliveries[n-1].ID
+	}
+	return c
+}
+
+func derefInt(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func derefString(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}

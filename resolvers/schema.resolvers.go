@@ -107,6 +107,71 @@ func (r *mutationResolver) CreatePersonalAccessToken(ctx context.Context, input 
 	return &model.CreatePersonalAccessTokenPayload{Token: created.Secret, PersonalAccessToken: created.Token}, nil
 }
 
+// CreateWebhookEndpoint is the resolver for the createWebhookEndpoint field.
+func (r *mutationResolver) CreateWebhookEndpoint(ctx context.Context, input model.CreateWebhookEndpointInput) (*model.CreateWebhookEndpointPayload, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	created, err := r.Service.CreateWebhookEndpoint(ctx, p, input.URL, input.EventTypes)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreateWebhookEndpointPayload{Endpoint: created.Endpoint, Secret: created.Secret}, nil
+}
+
+// UpdateWebhookEndpoint is the resolver for the updateWebhookEndpoint field.
+func (r *mutationResolver) UpdateWebhookEndpoint(ctx context.Context, id string, input model.UpdateWebhookEndpointInput) (*entity.WebhookEndpoint, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.UpdateWebhookEndpoint(ctx, p, id, pat.WebhookChange{URL: input.URL, EventTypes: input.EventTypes})
+}
+
+// DeleteWebhookEndpoint is the resolver for the deleteWebhookEndpoint field.
+func (r *mutationResolver) DeleteWebhookEndpoint(ctx context.Context, id string) (string, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return "", err
+	}
+	if err := r.Service.DeleteWebhookEndpoint(ctx, p, id); err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// RotateWebhookSecret is the resolver for the rotateWebhookSecret field.
+func (r *mutationResolver) RotateWebhookSecret(ctx context.Context, id string) (*model.RotateWebhookSecretPayload, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rotated, err := r.Service.RotateWebhookSecret(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RotateWebhookSecretPayload{Endpoint: rotated.Endpoint, Secret: rotated.Secret}, nil
+}
+
+// SendTestWebhook is the resolver for the sendTestWebhook field.
+func (r *mutationResolver) SendTestWebhook(ctx context.Context, id string) (*entity.Delivery, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.SendTestWebhook(ctx, p, id)
+}
+
+// RedeliverWebhook is the resolver for the redeliverWebhook field.
+func (r *mutationResolver) RedeliverWebhook(ctx context.Context, deliveryID string) (*entity.Delivery, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.RedeliverWebhook(ctx, p, deliveryID)
+}
+
 // UpdatedBy is the resolver for the updatedBy field.
 func (r *organizationPatSettingsResolver) UpdatedBy(ctx context.Context, obj *entity.Organization) (*entity.User, error) {
 	return loadUser(ctx, obj.SettingsUpdatedByID)
@@ -161,6 +226,32 @@ func (r *queryResolver) PatSettingsImpact(ctx context.Context, input model.Updat
 		return nil, err
 	}
 	return settingsImpact(im), nil
+}
+
+// WebhookEndpoints is the resolver for the webhookEndpoints field.
+func (r *queryResolver) WebhookEndpoints(ctx context.Context) ([]*entity.WebhookEndpoint, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.Service.WebhookEndpoints(ctx, p)
+}
+
+// WebhookDeliveries is the resolver for the webhookDeliveries field.
+func (r *queryResolver) WebhookDeliveries(ctx context.Context, endpointID string, first *int, after *string, filter *model.WebhookDeliveryFilter) (*model.WebhookDeliveryConnection, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var states []entity.DeliveryState
+	if filter != nil {
+		states = filter.Status
+	}
+	page, err := r.Service.WebhookDeliveries(ctx, p, endpointID, derefInt(first, pat.DefaultPageSize), derefString(after), states)
+	if err != nil {
+		return nil, err
+	}
+	return deliveryConnection(page, after != nil), nil
 }
 
 // Viewer is the resolver for the viewer field.
@@ -248,6 +339,24 @@ func (r *revocationJobResolver) CreatedBy(ctx context.Context, obj *entity.Revoc
 	return loadUser(ctx, &obj.CreatedByID)
 }
 
+// EventType is the resolver for the eventType field.
+func (r *webhookDeliveryResolver) EventType(ctx context.Context, obj *entity.Delivery) (string, error) {
+	return string(obj.EventType), nil
+}
+
+// NextAttemptAt is the resolver for the nextAttemptAt field.
+func (r *webhookDeliveryResolver) NextAttemptAt(ctx context.Context, obj *entity.Delivery) (*entity.Time, error) {
+	if obj.State != entity.DeliveryPending {
+		return nil, nil
+	}
+	return &obj.NextAttemptAt, nil
+}
+
+// CreatedBy is the resolver for the createdBy field.
+func (r *webhookEndpointResolver) CreatedBy(ctx context.Context, obj *entity.WebhookEndpoint) (*entity.User, error) {
+	return loadUser(ctx, &obj.CreatedByID)
+}
+
 // AuditEvent returns graph.AuditEventResolver implementation.
 func (r *Resolver) AuditEvent() graph.AuditEventResolver { return &auditEventResolver{r} }
 
@@ -273,6 +382,16 @@ func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 // RevocationJob returns graph.RevocationJobResolver implementation.
 func (r *Resolver) RevocationJob() graph.RevocationJobResolver { return &revocationJobResolver{r} }
 
+// WebhookDelivery returns graph.WebhookDeliveryResolver implementation.
+func (r *Resolver) WebhookDelivery() graph.WebhookDeliveryResolver {
+	return &webhookDeliveryResolver{r}
+}
+
+// WebhookEndpoint returns graph.WebhookEndpointResolver implementation.
+func (r *Resolver) WebhookEndpoint() graph.WebhookEndpointResolver {
+	return &webhookEndpointResolver{r}
+}
+
 type (
 	auditEventResolver              struct{ *Resolver }
 	auditedTokenResolver            struct{ *Resolver }
@@ -281,4 +400,6 @@ type (
 	personalAccessTokenResolver     struct{ *Resolver }
 	queryResolver                   struct{ *Resolver }
 	revocationJobResolver           struct{ *Resolver }
+	webhookDeliveryResolver         struct{ *Resolver }
+	webhookEndpointResolver         struct{ *Resolver }
 )

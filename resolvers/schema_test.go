@@ -44,8 +44,8 @@ func TestSchemaStatesTheDomainsNumbers(t *testing.T) {
 			}
 		}
 	}
-	if firsts != 3 {
-		t.Errorf("found %d paginated root fields, want 3 (personalAccessTokens, users, auditEvents)", firsts)
+	if firsts != 4 {
+		t.Errorf("found %d paginated root fields, want 4 (personalAccessTokens, users, auditEvents, webhookDeliveries)", firsts)
 	}
 	perMinute := fmt.Sprintf("%d,%03d values a minute", pat.DefaultRevokeByValuePerMinute/1000, pat.DefaultRevokeByValuePerMinute%1000)
 	for field, wants := range map[string][]string{

@@ -19,6 +19,8 @@ const (
 	tokenFields = `id name scopes createdAt expiresAt lastUsedAt status revokedAt hint
   owner { ` + userFields + ` } revokedBy { ` + userFields + ` }`
 	pageFields     = `pageInfo { hasNextPage endCursor hasPreviousPage startCursor }`
+	webhookFields  = `id url eventTypes status failingSince lastSuccessAt previousSecretExpiresAt createdAt updatedAt createdBy { ` + userFields + ` }`
+	deliveryFields = `id eventId eventType test status attempts lastHttpStatus lastError durationMs nextAttemptAt createdAt finishedAt`
 	settingsFields = `enabled maxLifespanDays revokeUnusedAfterDays updatedAt updatedBy { ` + userFields + ` }`
 	auditFields    = `id action occurredAt actor { ` + userFields + ` }
   token { id name owner { ` + userFields + ` } scopes expiresAt hint }
@@ -59,6 +61,15 @@ var operations = []operation{
 	{"revocationJob", `query($id: ID!) { revocationJob(id: $id) { ` + jobFields + ` } }`, false},
 	{"patSettingsImpact", `query($input: UpdatePatSettingsInput!) { patSettingsImpact(input: $input) {
   tokensExpiring tokensRestored tokensBlocked tokensRevokedAsUnused affectedOwners sample { ` + tokenFields + ` } } }`, false},
+	{"webhookEndpoints", `query { webhookEndpoints { ` + webhookFields + ` } }`, false},
+	{"createWebhookEndpoint", `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret endpoint { ` + webhookFields + ` } } }`, true},
+	{"updateWebhookEndpoint", `mutation($id: ID!, $input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(id: $id, input: $input) { ` + webhookFields + ` } }`, true},
+	{"deleteWebhookEndpoint", `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, true},
+	{"rotateWebhookSecret", `mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret endpoint { ` + webhookFields + ` } } }`, true},
+	{"sendTestWebhook", `mutation($id: ID!) { sendTestWebhook(id: $id) { ` + deliveryFields + ` } }`, true},
+	{"redeliverWebhook", `mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { ` + deliveryFields + ` } }`, true},
+	{"webhookDeliveries", `query($id: ID!, $first: Int, $after: String, $filter: WebhookDeliveryFilter) {
+  webhookDeliveries(endpointId: $id, first: $first, after: $after, filter: $filter) { edges { cursor node { id } } nodes { ` + deliveryFields + ` } ` + pageFields + ` } }`, false},
 }
 
 // jobFields selects every field of a RevocationJob.

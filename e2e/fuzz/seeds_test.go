@@ -13,6 +13,19 @@ import (
 // (@ADMIN_ID, @MEMBER_SECRET, @OTHER_ID, @CURSOR, @FUTURE, ...: see
 // target.seed and target.replace) stand for the fixture's values.
 var variableSeeds = map[string][]string{
+	"webhookEndpoints": {`{}`},
+	"createWebhookEndpoint": {
+		`{"input":{"url":"http://127.0.0.1:9/fuzz","eventTypes":["TOKEN_CREATED"]}}`,
+		`{"input":{"url":"https://169.254.169.254/latest","eventTypes":["TOKEN_CREATED"]}}`,
+		`{"input":{"url":"","eventTypes":[]}}`,
+		`{"input":{"url":"javascript:alert(1)","eventTypes":["TOKEN_REVOKED"]}}`,
+	},
+	"updateWebhookEndpoint": {`{"id":"@OTHER_ID","input":{"url":"https://x.example"}}`, `{"id":"","input":{}}`},
+	"deleteWebhookEndpoint": {`{"id":"@OTHER_ID"}`, `{"id":""}`},
+	"rotateWebhookSecret":   {`{"id":"@OTHER_ID"}`},
+	"sendTestWebhook":       {`{"id":"@OTHER_ID"}`},
+	"redeliverWebhook":      {`{"id":"@OTHER_ID"}`},
+	"webhookDeliveries":     {`{"id":"@OTHER_ID","first":1}`, `{"id":"x","first":0}`, `{"id":"x","first":101}`},
 	"patSettingsImpact": {
 		`{"input":{"maxLifespanDays":30}}`,
 		`{"input":{"enabled":false,"revokeUnusedAfterDays":90}}`,

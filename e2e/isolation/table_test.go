@@ -127,6 +127,36 @@ func probes(unknownValue string) map[string][]probe {
 				return revokeMatchingQ, map[string]any{"filter": map[string]any{}, "confirmation": arg}
 			}, func(b *tenant) string { return b.confirmation }, "bm90LWEtY29uZmlybWF0aW9u"},
 		},
+		"updateWebhookEndpoint": {
+			{"id", admin, func(arg string) (string, map[string]any) {
+				return `mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: {eventTypes: [TOKEN_CREATED]}) { id url } }`, map[string]any{"id": arg}
+			}, func(b *tenant) string { return b.webhook }, unknownID},
+		},
+		"deleteWebhookEndpoint": {
+			{"id", admin, func(arg string) (string, map[string]any) {
+				return `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, map[string]any{"id": arg}
+			}, func(b *tenant) string { return b.webhook }, unknownID},
+		},
+		"rotateWebhookSecret": {
+			{"id", admin, func(arg string) (string, map[string]any) {
+				return `mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret endpoint { id } } }`, map[string]any{"id": arg}
+			}, func(b *tenant) string { return b.webhook }, unknownID},
+		},
+		"sendTestWebhook": {
+			{"id", admin, func(arg string) (string, map[string]any) {
+				return `mutation($id: ID!) { sendTestWebhook(id: $id) { id status } }`, map[string]any{"id": arg}
+			}, func(b *tenant) string { return b.webhook }, unknownID},
+		},
+		"webhookDeliveries": {
+			{"endpointId", admin, func(arg string) (string, map[string]any) {
+				return `query($id: ID!) { webhookDeliveries(endpointId: $id) { nodes { id eventType } } }`, map[string]any{"id": arg}
+			}, func(b *tenant) string { return b.webhook }, unknownID},
+		},
+		"redeliverWebhook": {
+			{"deliveryId", admin, func(arg string) (string, map[string]any) {
+				return `mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { id status } }`, map[string]any{"id": arg}
+			}, func(b *tenant) string { return b.delivery }, unknownID},
+		},
 		"revokeTokensByValue": {
 			{"tokens", admin, revokeValues, func(b *tenant) string { return b.tokens[0].Secret }, unknownValue},
 			{"tokens, already revoked", admin, revokeValues, func(b *tenant) string { return b.revoked.Secret }, unknownValue},
@@ -158,6 +188,8 @@ func ownOnlies() map[string][]ownOnly {
 		"availableScopes":           {{"scopes", do(member, `{ availableScopes }`, nil), true}},
 		"createPersonalAccessToken": {{"create", do(member, `mutation { createPersonalAccessToken(input: {name: "own-new", scopes: ["OR.Jobs"]}) { personalAccessToken { id owner { id } } } }`, nil), false}},
 		"updatePatSettings":         {{"settings", do(admin, `mutation { updatePatSettings(input: {maxLifespanDays: 5}) { enabled maxLifespanDays updatedBy { id } } }`, nil), false}},
+		"webhookEndpoints":          {{"list", do(admin, `{ webhookEndpoints { id url eventTypes createdBy { id } } }`, nil), true}},
+		"createWebhookEndpoint":     {{"create", do(admin, `mutation { createWebhookEndpoint(input: {url: "http://127.0.0.1:9/own", eventTypes: [TOKEN_CREATED]}) { endpoint { id createdBy { id } } } }`, nil), false}},
 		"patSettingsImpact": {{"every kind", do(admin, `{ patSettingsImpact(input: {enabled: false, maxLifespanDays: 1, revokeUnusedAfterDays: 7}) {
   tokensExpiring tokensBlocked tokensRevokedAsUnused affectedOwners sample { id name owner { id name email } } } }`, nil), true}},
 		// Another organization's confirmation is in the probes; this is

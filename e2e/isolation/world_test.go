@@ -26,6 +26,9 @@ type tenant struct {
 	// confirmation a preview's confirmation of the admin, for every
 	// token of the organization.
 	job, confirmation string
+	// webhook is an endpoint of the admin, delivery one of its deliveries
+	// (a test one).
+	webhook, delivery string
 }
 
 type token struct{ ID, Secret, Hint string }
@@ -55,6 +58,15 @@ func newTenant(t *testing.T, env *testenv.Env, tag string) *tenant {
 	nobody := map[string]any{"ownerIds": []string{tag + "-nobody"}}
 	tn.job = tn.admin.MustRevokeMatching(nobody, tn.admin.MustPreview(nobody).Confirmation).ID
 	tn.confirmation = tn.admin.MustPreview(map[string]any{}).Confirmation
+	var hook struct {
+		CreateWebhookEndpoint struct{ Endpoint struct{ ID string } }
+	}
+	tn.admin.MustDoInto(`mutation($url: String!) { createWebhookEndpoint(input: {url: $url, eventTypes: [TOKEN_REVOKED]}) { endpoint { id } } }`,
+		map[string]any{"url": "http://127.0.0.1:9/" + tag}, &hook)
+	tn.webhook = hook.CreateWebhookEndpoint.Endpoint.ID
+	var test struct{ SendTestWebhook struct{ ID string } }
+	tn.admin.MustDoInto(`mutation($id: ID!) { sendTestWebhook(id: $id) { id } }`, map[string]any{"id": tn.webhook}, &test)
+	tn.delivery = test.SendTestWebhook.ID
 	var page struct {
 		PersonalAccessTokens testenv.Connection[testenv.Token]
 		AuditEvents          testenv.Connection[testenv.AuditEvent]
@@ -91,6 +103,9 @@ type snapshot struct {
 	Users  []entity.User
 	Events []entity.AuditEvent
 	Jobs   []entity.RevocationJob
+	Hooks  []entity.WebhookEndpoint
+	Sent   []entity.Delivery
+	Outbox []entity.OutboxEvent
 }
 
 // takeSnapshot reads every row of the organizations, in a fixed order.
@@ -111,6 +126,12 @@ WHERE o.external_id IN ? ORDER BY u.id`)
 WHERE o.external_id IN ? ORDER BY e.id`)
 	read(&s.Jobs, `SELECT j.* FROM revocation_jobs j JOIN organizations o ON o.id = j.organization_id
 WHERE o.external_id IN ? ORDER BY j.id`)
+	read(&s.Hooks, `SELECT w.* FROM webhook_endpoints w JOIN organizations o ON o.id = w.organization_id
+WHERE o.external_id IN ? ORDER BY w.id`)
+	read(&s.Sent, `SELECT d.* FROM deliveries d JOIN organizations o ON o.id = d.organization_id
+WHERE o.external_id IN ? ORDER BY d.id`)
+	read(&s.Outbox, `SELECT e.* FROM outbox_events e JOIN organizations o ON o.id = e.organization_id
+WHERE o.external_id IN ? ORDER BY e.id`)
 	return s
 }
 

@@ -45,8 +45,9 @@ type App struct {
 	draining atomic.Bool
 	// devSessions mints development sessions; nil in production.
 	devSessions func(role string) (string, time.Time, error)
-	// noSweeper leaves the stale-token sweeper to the caller.
-	noSweeper bool
+	// noSweeper and noDeliveries leave the stale-token sweeper and the
+	// delivery worker to the caller.
+	noSweeper, noDeliveries bool
 
 	stopBackground context.CancelFunc
 	backgroundDone chan struct{}
@@ -64,6 +65,7 @@ type options struct {
 	requestTimeout time.Duration
 	tracing        *tracing.Provider
 	noSweeper      bool
+	noDeliveries   bool
 }
 
 // Option changes how New builds the service; all but WithLogger and
@@ -93,6 +95,11 @@ func WithUsageInterval(d time.Duration) Option { return func(o *options) { o.usa
 // WithDatabase calls hook with the opened database before anything uses
 // it (tests install their statement log there).
 func WithDatabase(hook func(*gorm.DB) error) Option { return func(o *options) { o.onDatabase = hook } }
+
+// WithoutDeliveryWorker leaves dispatching the outbox and sending
+// deliveries to the caller (pat.Service.DeliverDue): tests deliver when
+// they mean to.
+func WithoutDeliveryWorker() Option { return func(o *options) { o.noDeliveries = true } }
 
 // WithoutStaleSweeper leaves the stale-token sweeper to the caller
 // (pat.Service.SweepStaleTokens): tests sweep when they mean to, and take
@@ -137,7 +144,7 @@ func New(ctx context.Context, cfg config.Config, opts ...Option) (*App, error) {
 		stopKeys()
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: o.log, db: db, stopKeys: stopKeys, noSweeper: o.noSweeper}
+	a := &App{cfg: cfg, log: o.log, db: db, stopKeys: stopKeys, noSweeper: o.noSweeper, noDeliveries: o.noDeliveries}
 	if err := a.build(jwtKey, verifier, o); err != nil {
 		stopKeys()
 		_ = db.Close()
@@ -200,7 +207,11 @@ func (a *App) build(jwtKey []byte, verifier *auth.Verifier, o options) error {
 			OnChunk: a.metrics.ObserveRevocationChunk, OnJob: a.metrics.ObserveRevocationJob,
 		},
 		Sweeper: pat.SweeperConfig{Interval: cfg.StaleSweepInterval},
-		Now:     o.now,
+		Webhooks: pat.WebhookConfig{
+			Key: deriveKey(jwtKey, "pats webhook secret key v1"), AllowPrivate: cfg.WebhooksAllowPrivate,
+			Wrap: o.tracing.Transport, OnAttempt: a.metrics.ObserveWebhookAttempt,
+		},
+		Now: o.now,
 	})
 	if err != nil {
 		return err
@@ -281,14 +292,15 @@ func (a *App) Database() *database.DB { return a.db }
 func (a *App) DevSessions() func(role string) (string, time.Time, error) { return a.devSessions }
 
 // Run starts the background work (the change poll, batched last-use
-// writes, revocation jobs, the stale-token sweeper) until ctx ends or
+// writes, revocation jobs, the stale-token sweeper, webhook deliveries)
+// until ctx ends or
 // Close is called. It returns at once.
 func (a *App) Run(ctx context.Context) {
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopBackground, a.backgroundDone = stop, make(chan struct{})
 	go func() {
 		defer close(a.backgroundDone)
-		jobs, sweeper := make(chan struct{}), make(chan struct{})
+		jobs, sweeper, deliveries := make(chan struct{}), make(chan struct{}), make(chan struct{})
 		go func() {
 			defer close(jobs)
 			a.svc.RunJobs(bg)
@@ -299,9 +311,16 @@ func (a *App) Run(ctx context.Context) {
 				a.svc.RunSweeper(bg)
 			}
 		}()
+		go func() {
+			defer close(deliveries)
+			if !a.noDeliveries {
+				a.svc.RunDeliveries(bg)
+			}
+		}()
 		a.val.Run(bg)
 		<-jobs
 		<-sweeper
+		<-deliveries
 	}()
 	context.AfterFunc(ctx, stop)
 }

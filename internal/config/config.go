@@ -106,6 +106,11 @@ type Config struct {
 	// (PATS_STALE_SWEEP_INTERVAL, a Go duration, 1m..1h, default
 	// pat.DefaultSweepInterval).
 	StaleSweepInterval time.Duration
+	// WebhooksAllowPrivate accepts webhook URLs over http:// and to
+	// loopback, private and link-local addresses
+	// (PATS_WEBHOOKS_ALLOW_PRIVATE=true): development and tests only, as
+	// it lets an admin make the service call internal services.
+	WebhooksAllowPrivate bool
 	// IntrospectionPerSecond bounds introspections per client credential
 	// (PATS_INTROSPECTION_PER_SECOND, default 20000; 0: no limit).
 	IntrospectionPerSecond int
@@ -235,6 +240,13 @@ func Load(getenv func(string) string) (Config, error) {
 		} else {
 			c.RevocationPause = d
 		}
+	}
+	switch v := getenv("PATS_WEBHOOKS_ALLOW_PRIVATE"); v {
+	case "", "false":
+	case "true":
+		c.WebhooksAllowPrivate = true
+	default:
+		fail(errors.New("PATS_WEBHOOKS_ALLOW_PRIVATE must be true or false"))
 	}
 	c.StaleSweepInterval = pat.DefaultSweepInterval
 	if v := getenv("PATS_STALE_SWEEP_INTERVAL"); v != "" {

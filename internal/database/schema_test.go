@@ -35,7 +35,7 @@ const mysqlEnv = "PATS_TEST_MYSQL_DSN"
 
 // models are the GORM table structs the migrations must match.
 var models = []any{&entity.Organization{}, &entity.User{}, &entity.PersonalAccessToken{}, &entity.AuditEvent{},
-	&entity.OutboxEvent{}, &entity.WorkerLease{}}
+	&entity.OutboxEvent{}, &entity.WorkerLease{}, &entity.WebhookEndpoint{}, &entity.Delivery{}}
 
 func TestSchemaMatchesModels(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) {

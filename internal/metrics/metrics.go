@@ -27,6 +27,7 @@ type Metrics struct {
 	flushSize            prometheus.Histogram
 	flushFailures        prometheus.Counter
 	revocations          *revocationJobs
+	webhooks             *webhookAttempts
 }
 
 // New registers the service's metrics, with the statistics of the
@@ -62,8 +63,10 @@ func New(db *sql.DB) *Metrics {
 			Help: "Batched writes of last-use times that failed (they are retried).",
 		}),
 		revocations: newRevocationJobs(),
+		webhooks:    newWebhookAttempts(),
 	}
 	m.reg.MustRegister(m.revocations.collectors()...)
+	m.reg.MustRegister(m.webhooks.collectors()...)
 	m.reg.MustRegister(m.operations, m.operationLatency, m.introspections, m.introspectionLatency,
 		m.flushSize, m.flushFailures, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db != nil {

@@ -65,6 +65,7 @@ func newRulesOver(t *testing.T, wrap func(pat.Store) pat.Store) *rules {
 	val := pat.NewValidator(st, pat.ValidatorConfig{Now: c.Now})
 	svc, err := pat.NewService(wrap(st), val, pat.Config{
 		Scopes: []string{"read", "write"}, CursorKey: bytes.Repeat([]byte("k"), 32), PreviewKey: bytes.Repeat([]byte("p"), 32), Now: c.Now, RevokeByValuePerMinute: revokeByValuePerMinute,
+		Webhooks: pat.WebhookConfig{Key: bytes.Repeat([]byte("w"), 32)},
 	})
 	if err != nil {
 		t.Fatalf("new service: %v", err)

@@ -39,6 +39,7 @@ type Service struct {
 	previews *cursor.Codec
 	jobs     *jobRunner
 	sweeper  *sweeper
+	webhooks *webhooks
 	scopes   []string
 	known    map[string]bool
 	now      func() time.Time
@@ -67,6 +68,8 @@ type Config struct {
 	Jobs JobConfig
 	// Sweeper configures the stale-token sweeper.
 	Sweeper SweeperConfig
+	// Webhooks configures webhook endpoints and deliveries.
+	Webhooks WebhookConfig
 }
 
 // NewService returns a service over st whose writes invalidate v's cache.
@@ -101,6 +104,9 @@ func NewService(st Store, v *Validator, cfg Config) (*Service, error) {
 	}
 	s.jobs = newJobRunner(s, cfg.Jobs)
 	s.sweeper = newSweeper(s, cfg.Sweeper)
+	if s.webhooks, err = newWebhooks(cfg.Webhooks); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -53,6 +53,17 @@ type Store interface {
 	SettingsImpact(ctx context.Context, q store.ImpactQuery) (*store.Impact, error)
 	AcquireLease(ctx context.Context, name, owner string, now entity.Time, leaseUntil int64) error
 	ReleaseLease(ctx context.Context, name, owner string) error
+	CreateWebhookEndpoint(ctx context.Context, e *entity.WebhookEndpoint, max int) error
+	WebhookEndpoints(ctx context.Context, orgID int64) ([]*entity.WebhookEndpoint, error)
+	WebhookEndpoint(ctx context.Context, orgID int64, id string) (*entity.WebhookEndpoint, error)
+	UpdateWebhookEndpoint(ctx context.Context, orgID int64, id string, apply func(e *entity.WebhookEndpoint) error) (*entity.WebhookEndpoint, error)
+	DeleteWebhookEndpoint(ctx context.Context, orgID int64, id string) error
+	DispatchOutbox(ctx context.Context, limit int, now entity.Time, build func(b store.OutboxBatch) []*entity.Delivery) (int, error)
+	ClaimDeliveries(ctx context.Context, owner string, now entity.Time, leaseUntil int64, limit int) ([]*entity.Delivery, error)
+	RecordAttempt(ctx context.Context, d *entity.Delivery, owner string, o store.AttemptOutcome) error
+	InsertDelivery(ctx context.Context, d *entity.Delivery) error
+	Delivery(ctx context.Context, orgID int64, id string) (*entity.Delivery, error)
+	ListDeliveries(ctx context.Context, q store.DeliveryQuery) ([]*entity.Delivery, error)
 	StalePolicies(ctx context.Context) ([]*entity.Organization, error)
 	RevokeStaleChunk(ctx context.Context, q store.StaleQuery, actor store.SystemActor, now entity.Time,
 		audit func(r store.StaleRevocation) []*entity.AuditEvent) (digests [][]byte, full bool, err error)

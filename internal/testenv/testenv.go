@@ -119,6 +119,9 @@ type Options struct {
 	Scopes []string
 	// DisableCache turns the validation cache off.
 	DisableCache bool
+	// WebhooksPublicOnly keeps the webhook SSRF rules on (tests otherwise
+	// run with PATS_WEBHOOKS_ALLOW_PRIVATE, their receivers on loopback).
+	WebhooksPublicOnly bool
 	// DatabaseURL, when set, is used instead of a fresh database: two
 	// Envs on one URL are two instances sharing a database.
 	DatabaseURL string
@@ -185,6 +188,8 @@ func NewWith(t testing.TB, dialect string, opts Options) *Env {
 		app.WithUsageInterval(time.Hour),
 		// Tests sweep stale tokens when they mean to (Service.SweepStaleTokens).
 		app.WithoutStaleSweeper(),
+		// And deliver webhooks when they mean to (Service.DeliverDue).
+		app.WithoutDeliveryWorker(),
 		app.WithRequestTimeout(requestTimeout(opts.RequestTimeout)),
 		app.WithDatabase(func(db *gorm.DB) error { installStatementLog(t, db, statements); return nil }),
 	}
@@ -255,6 +260,9 @@ func serviceConfig(t testing.TB, dbURL string, opts Options) config.Config {
 	cfg.GraphQLMaxValidationCost, cfg.GraphQLMaxComplexity, cfg.GraphQLTokenLimit = lim.MaxValidationCost, lim.MaxComplexity, lim.ParserTokens
 	cfg.GraphQLIntrospection = !lim.DisableIntrospection
 	cfg.SecretScanningKeysURL = opts.SecretScanningKeysURL
+	// Test receivers listen on loopback; the SSRF rules are tested on
+	// their own (WebhooksPublicOnly turns them back on).
+	cfg.WebhooksAllowPrivate = !opts.WebhooksPublicOnly
 	if opts.RevocationChunkSize > 0 {
 		cfg.RevocationChunkSize = opts.RevocationChunkSize
 	}
