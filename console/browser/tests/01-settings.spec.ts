@@ -48,6 +48,8 @@ test('admin validates, cancels and saves the maximum lifespan', async ({ page, s
     // A valid value: lowering it warns that existing tokens shorten.
     await days.fill(String(target));
     if (target < before) await expect(dialog.getByText(/Lowering it also shortens existing tokens/)).toBeVisible();
+    // The screenshot waits for the count of what the change does (flow 10 checks it).
+    await expect(dialog.getByRole('status')).not.toHaveText(/^$|^Counting/);
     await capture('settings.png');
     await save.click();
     await expect(dialog).toBeHidden();

@@ -184,3 +184,64 @@ export async function previewConfirmation(filter: Record<string, unknown>): Prom
   );
   return data.tokenRevocationPreview.confirmation;
 }
+
+/** The organization's policy, as updatePatSettings takes it. */
+export interface PatSettings {
+  enabled: boolean;
+  maxLifespanDays: number;
+  revokeUnusedAfterDays: number;
+}
+
+/** The organization's policy through the API. */
+export async function patSettings(): Promise<PatSettings> {
+  const data = await graphql<{ organizationPatSettings: PatSettings }>(
+    'admin',
+    '{ organizationPatSettings { enabled maxLifespanDays revokeUnusedAfterDays } }',
+  );
+  return data.organizationPatSettings;
+}
+
+/** Sets the policy through the API (to restore it after a test). */
+export async function setPatSettings(input: Partial<PatSettings>): Promise<void> {
+  await graphql(
+    'admin',
+    'mutation Set($input: UpdatePatSettingsInput!) { updatePatSettings(input: $input) { enabled } }',
+    { input },
+  );
+}
+
+export interface PatSettingsImpact {
+  tokensExpiring: number;
+  tokensRestored: number;
+  tokensBlocked: number;
+  tokensRevokedAsUnused: number;
+  affectedOwners: number;
+  sample: Array<{ name: string; hint: string; owner: { email: string } }>;
+}
+
+/** What updatePatSettings with input would do now, as the admin's preview counts it. */
+export async function patSettingsImpact(input: Partial<PatSettings>): Promise<PatSettingsImpact> {
+  const data = await graphql<{ patSettingsImpact: PatSettingsImpact }>(
+    'admin',
+    `
+      query Impact($input: UpdatePatSettingsInput!) {
+        patSettingsImpact(input: $input) {
+          tokensExpiring
+          tokensRestored
+          tokensBlocked
+          tokensRevokedAsUnused
+          affectedOwners
+          sample {
+            name
+            hint
+            owner {
+              email
+            }
+          }
+        }
+      }
+    `,
+    { input },
+  );
+  return data.patSettingsImpact;
+}

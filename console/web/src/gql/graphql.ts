@@ -161,7 +161,7 @@ export type UserFieldsFragment = { id: string, name: string, email: string, acco
 
 export type TokenFieldsFragment = { id: string, name: string, scopes: Array<string>, createdAt: string, expiresAt: string, lastUsedAt: string | null, status: TokenStatus, revokedAt: string | null, revocationSource: RevocationSource | null, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType }, revokedBy: { id: string, name: string, email: string, accountType: AccountType } | null };
 
-export type SettingsFieldsFragment = { enabled: boolean, maxLifespanDays: number, updatedAt: string | null, updatedBy: { id: string, name: string, email: string, accountType: AccountType } | null };
+export type SettingsFieldsFragment = { enabled: boolean, maxLifespanDays: number, revokeUnusedAfterDays: number, updatedAt: string | null, updatedBy: { id: string, name: string, email: string, accountType: AccountType } | null };
 
 export type TokenRevocationPreviewQueryVariables = Exact<{
   filter: PersonalAccessTokenFilter;
@@ -190,19 +190,26 @@ export type RevocationJobFieldsFragment = { id: string, state: RevocationJobStat
 export type SessionQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SessionQuery = { viewerRole: Role, availableScopes: Array<string>, viewer: { id: string, name: string, email: string, accountType: AccountType }, organizationPatSettings: { enabled: boolean, maxLifespanDays: number, updatedAt: string | null, updatedBy: { id: string, name: string, email: string, accountType: AccountType } | null } };
+export type SessionQuery = { viewerRole: Role, availableScopes: Array<string>, viewer: { id: string, name: string, email: string, accountType: AccountType }, organizationPatSettings: { enabled: boolean, maxLifespanDays: number, revokeUnusedAfterDays: number, updatedAt: string | null, updatedBy: { id: string, name: string, email: string, accountType: AccountType } | null } };
 
 export type OrganizationPatSettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type OrganizationPatSettingsQuery = { organizationPatSettings: { enabled: boolean, maxLifespanDays: number, updatedAt: string | null, updatedBy: { id: string, name: string, email: string, accountType: AccountType } | null } };
+export type OrganizationPatSettingsQuery = { organizationPatSettings: { enabled: boolean, maxLifespanDays: number, revokeUnusedAfterDays: number, updatedAt: string | null, updatedBy: { id: string, name: string, email: string, accountType: AccountType } | null } };
 
 export type UpdatePatSettingsMutationVariables = Exact<{
   input: UpdatePatSettingsInput;
 }>;
 
 
-export type UpdatePatSettingsMutation = { updatePatSettings: { enabled: boolean, maxLifespanDays: number, updatedAt: string | null, updatedBy: { id: string, name: string, email: string, accountType: AccountType } | null } };
+export type UpdatePatSettingsMutation = { updatePatSettings: { enabled: boolean, maxLifespanDays: number, revokeUnusedAfterDays: number, updatedAt: string | null, updatedBy: { id: string, name: string, email: string, accountType: AccountType } | null } };
+
+export type PatSettingsImpactQueryVariables = Exact<{
+  input: UpdatePatSettingsInput;
+}>;
+
+
+export type PatSettingsImpactQuery = { patSettingsImpact: { tokensExpiring: number, tokensRestored: number, tokensBlocked: number, tokensRevokedAsUnused: number, affectedOwners: number, sample: Array<{ id: string, name: string, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType } }> } };
 
 export type PersonalAccessTokensQueryVariables = Exact<{
   first: number;
@@ -297,6 +304,7 @@ export const SettingsFieldsFragmentDoc = new TypedDocumentString(`
     fragment SettingsFields on OrganizationPatSettings {
   enabled
   maxLifespanDays
+  revokeUnusedAfterDays
   updatedAt
   updatedBy {
     ...UserFields
@@ -437,6 +445,7 @@ export const SessionDocument = new TypedDocumentString(`
 fragment SettingsFields on OrganizationPatSettings {
   enabled
   maxLifespanDays
+  revokeUnusedAfterDays
   updatedAt
   updatedBy {
     ...UserFields
@@ -457,6 +466,7 @@ export const OrganizationPatSettingsDocument = new TypedDocumentString(`
 fragment SettingsFields on OrganizationPatSettings {
   enabled
   maxLifespanDays
+  revokeUnusedAfterDays
   updatedAt
   updatedBy {
     ...UserFields
@@ -477,11 +487,36 @@ export const UpdatePatSettingsDocument = new TypedDocumentString(`
 fragment SettingsFields on OrganizationPatSettings {
   enabled
   maxLifespanDays
+  revokeUnusedAfterDays
   updatedAt
   updatedBy {
     ...UserFields
   }
 }`) as unknown as TypedDocumentString<UpdatePatSettingsMutation, UpdatePatSettingsMutationVariables>;
+export const PatSettingsImpactDocument = new TypedDocumentString(`
+    query PatSettingsImpact($input: UpdatePatSettingsInput!) {
+  patSettingsImpact(input: $input) {
+    tokensExpiring
+    tokensRestored
+    tokensBlocked
+    tokensRevokedAsUnused
+    affectedOwners
+    sample {
+      id
+      name
+      hint
+      owner {
+        ...UserFields
+      }
+    }
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  email
+  accountType
+}`) as unknown as TypedDocumentString<PatSettingsImpactQuery, PatSettingsImpactQueryVariables>;
 export const PersonalAccessTokensDocument = new TypedDocumentString(`
     query PersonalAccessTokens($first: Int!, $after: String, $filter: PersonalAccessTokenFilter, $orderBy: PersonalAccessTokenOrder) {
   personalAccessTokens(

@@ -12,7 +12,8 @@ export function PolicySummary() {
       ) : (
         <span class="badge badge-revoked">PATs disabled</span>
       )}{' '}
-      Maximum lifespan: {plural(settings.maxLifespanDays, 'day')}.
+      Maximum lifespan: {plural(settings.maxLifespanDays, 'day')}. Revoke unused tokens:{' '}
+      {settings.revokeUnusedAfterDays > 0 ? `after ${plural(settings.revokeUnusedAfterDays, 'day')}` : 'off'}.
     </p>
   );
 }
