@@ -117,3 +117,27 @@ export type TokenStatus =
   | 'EXPIRED'
   /** Revoked: permanently unusable. */
   | 'REVOKED';
+
+export type WebhookDeliveryStatus =
+  /** The retries are exhausted (a test delivery is not retried); `redeliverWebhook` tries again. */
+  | 'FAILED'
+  /** Not delivered yet: due at `nextAttemptAt`. */
+  | 'PENDING'
+  | 'SUCCEEDED';
+
+/** A webhook endpoint's health. */
+export type WebhookEndpointStatus =
+  /** Deliveries succeed, or are being retried. */
+  | 'ACTIVE'
+  /** A delivery gave up after its retries (at least 24 hours); the next success makes it ACTIVE again. */
+  | 'FAILING';
+
+/** The events a webhook endpoint may subscribe to. The payload's `type` spells them dotted and lower case (TOKEN_REVOKED is `token.revoked`). */
+export type WebhookEventType =
+  | 'SETTINGS_UPDATED'
+  | 'TOKEN_CREATED'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_EXPIRING'
+  | 'TOKEN_REVOKED'
+  | 'TOKEN_ROTATED'
+  | 'TOKEN_STALE_WARNING';
