@@ -1958,6 +1958,10 @@ const (
 	RevocationSourceFilter RevocationSource = "FILTER"
 	// By the service's stale-token sweeper: unused for longer than the organization's `revokeUnusedAfterDays`.
 	RevocationSourceUnused RevocationSource = "UNUSED"
+	// By its owner's `rotatePersonalAccessToken`: replaced by `rotatedTo`.
+	RevocationSourceRotated RevocationSource = "ROTATED"
+	// By the service, because a token rotated away earlier in this token's lineage was presented again (a sign that it leaked).
+	RevocationSourceReuseDetected RevocationSource = "REUSE_DETECTED"
 )
 
 var AllRevocationSource = []RevocationSource{
@@ -1967,6 +1971,8 @@ var AllRevocationSource = []RevocationSource{
 	RevocationSourceSecretScanning,
 	RevocationSourceFilter,
 	RevocationSourceUnused,
+	RevocationSourceRotated,
+	RevocationSourceReuseDetected,
 }
 
 // What `revokeTokensByValue` did with one value.
@@ -2126,6 +2132,23 @@ const (
 var AllRole = []Role{
 	RoleAdmin,
 	RoleMember,
+}
+
+// RotatePersonalAccessTokenResponse is returned by RotatePersonalAccessToken on success.
+type RotatePersonalAccessTokenResponse struct {
+	// The owner only (another user's token is NOT_FOUND, an admin's included: they
+	// would learn its secret); local accounts; tokens enabled. Issues a token with
+	// the same name and scopes (expiry: `expiresAt`, or the maximum lifespan, as at
+	// creation) and revokes this one in the same transaction (source ROTATED). The
+	// secret is returned once. Rotating a token that was already rotated is
+	// treated as reuse of a leaked token: its successors are revoked
+	// (REUSE_DETECTED) and the call is BAD_USER_INPUT.
+	RotatePersonalAccessToken CreatedToken `json:"rotatePersonalAccessToken"`
+}
+
+// GetRotatePersonalAccessToken returns RotatePersonalAccessTokenResponse.RotatePersonalAccessToken, and is useful for accessing the field via an interface.
+func (v *RotatePersonalAccessTokenResponse) GetRotatePersonalAccessToken() CreatedToken {
+	return v.RotatePersonalAccessToken
 }
 
 // RotateWebhookSecretResponse is returned by RotateWebhookSecret on success.
@@ -4341,6 +4364,87 @@ func (v *__RevokeTokensMatchingInput) GetFilter() PersonalAccessTokenFilter { re
 // GetConfirmation returns __RevokeTokensMatchingInput.Confirmation, and is useful for accessing the field via an interface.
 func (v *__RevokeTokensMatchingInput) GetConfirmation() string { return v.Confirmation }
 
+// __RotatePersonalAccessTokenInput is used internally by genqlient
+type __RotatePersonalAccessTokenInput struct {
+	Id        string     `json:"id"`
+	ExpiresAt *time.Time `json:"-"`
+}
+
+// GetId returns __RotatePersonalAccessTokenInput.Id, and is useful for accessing the field via an interface.
+func (v *__RotatePersonalAccessTokenInput) GetId() string { return v.Id }
+
+// GetExpiresAt returns __RotatePersonalAccessTokenInput.ExpiresAt, and is useful for accessing the field via an interface.
+func (v *__RotatePersonalAccessTokenInput) GetExpiresAt() *time.Time { return v.ExpiresAt }
+
+func (v *__RotatePersonalAccessTokenInput) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*__RotatePersonalAccessTokenInput
+		ExpiresAt json.RawMessage `json:"expiresAt"`
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.__RotatePersonalAccessTokenInput = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	{
+		dst := &v.ExpiresAt
+		src := firstPass.ExpiresAt
+		if len(src) != 0 && string(src) != "null" {
+			*dst = new(time.Time)
+			err = UnmarshalTime(
+				src, *dst)
+			if err != nil {
+				return fmt.Errorf(
+					"unable to unmarshal __RotatePersonalAccessTokenInput.ExpiresAt: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+type __premarshal__RotatePersonalAccessTokenInput struct {
+	Id string `json:"id"`
+
+	ExpiresAt json.RawMessage `json:"expiresAt"`
+}
+
+func (v *__RotatePersonalAccessTokenInput) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *__RotatePersonalAccessTokenInput) __premarshalJSON() (*__premarshal__RotatePersonalAccessTokenInput, error) {
+	var retval __premarshal__RotatePersonalAccessTokenInput
+
+	retval.Id = v.Id
+	{
+
+		dst := &retval.ExpiresAt
+		src := v.ExpiresAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal __RotatePersonalAccessTokenInput.ExpiresAt: %w", err)
+			}
+		}
+	}
+	return &retval, nil
+}
+
 // __RotateWebhookSecretInput is used internally by genqlient
 type __RotateWebhookSecretInput struct {
 	Id string `json:"id"`
@@ -5198,6 +5302,71 @@ func RevokeTokensMatching(
 	}
 
 	data_ = &RevokeTokensMatchingResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by RotatePersonalAccessToken.
+const RotatePersonalAccessToken_Operation = `
+mutation RotatePersonalAccessToken ($id: ID!, $expiresAt: Time) {
+	rotatePersonalAccessToken(id: $id, expiresAt: $expiresAt) {
+		token
+		personalAccessToken {
+			... TokenFields
+		}
+	}
+}
+fragment TokenFields on PersonalAccessToken {
+	id
+	name
+	owner {
+		... UserFields
+	}
+	scopes
+	createdAt
+	expiresAt
+	lastUsedAt
+	status
+	revokedAt
+	revokedBy {
+		... UserFields
+	}
+	revocationSource
+	hint
+}
+fragment UserFields on User {
+	id
+	email
+	name
+	accountType
+}
+`
+
+// The owner only: a new token of the same name and scopes replaces this one,
+// which is revoked (source ROTATED). The secret is returned once.
+func RotatePersonalAccessToken(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+	expiresAt *time.Time,
+) (data_ *RotatePersonalAccessTokenResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "RotatePersonalAccessToken",
+		Query:  RotatePersonalAccessToken_Operation,
+		Variables: &__RotatePersonalAccessTokenInput{
+			Id:        id,
+			ExpiresAt: expiresAt,
+		},
+	}
+
+	data_ = &RotatePersonalAccessTokenResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(

@@ -119,6 +119,7 @@ type ComplexityRoot struct {
 		RevokeTokens              func(childComplexity int, ids []string) int
 		RevokeTokensByValue       func(childComplexity int, tokens []string) int
 		RevokeTokensMatching      func(childComplexity int, filter model.PersonalAccessTokenFilter, confirmation string) int
+		RotatePersonalAccessToken func(childComplexity int, id string, expiresAt *entity.Time) int
 		RotateWebhookSecret       func(childComplexity int, id string) int
 		SendTestWebhook           func(childComplexity int, id string) int
 		UpdatePatSettings         func(childComplexity int, input model.UpdatePatSettingsInput) int
@@ -160,6 +161,8 @@ type ComplexityRoot struct {
 		RevocationSource   func(childComplexity int) int
 		RevokedAt          func(childComplexity int) int
 		RevokedBy          func(childComplexity int) int
+		RotatedFrom        func(childComplexity int) int
+		RotatedTo          func(childComplexity int) int
 		ScopeList          func(childComplexity int) int
 		Status             func(childComplexity int) int
 	}
@@ -313,6 +316,7 @@ type MutationResolver interface {
 	RevokeTokensByValue(ctx context.Context, tokens []string) (*model.RevokeTokensByValuePayload, error)
 	RevokeTokensMatching(ctx context.Context, filter model.PersonalAccessTokenFilter, confirmation string) (*entity.RevocationJob, error)
 	CreatePersonalAccessToken(ctx context.Context, input model.CreatePersonalAccessTokenInput) (*model.CreatePersonalAccessTokenPayload, error)
+	RotatePersonalAccessToken(ctx context.Context, id string, expiresAt *entity.Time) (*model.CreatePersonalAccessTokenPayload, error)
 	CreateWebhookEndpoint(ctx context.Context, input model.CreateWebhookEndpointInput) (*model.CreateWebhookEndpointPayload, error)
 	UpdateWebhookEndpoint(ctx context.Context, id string, input model.UpdateWebhookEndpointInput) (*entity.WebhookEndpoint, error)
 	DeleteWebhookEndpoint(ctx context.Context, id string) (string, error)
@@ -327,6 +331,9 @@ type PersonalAccessTokenResolver interface {
 	Owner(ctx context.Context, obj *entity.PersonalAccessToken) (*entity.User, error)
 
 	RevokedBy(ctx context.Context, obj *entity.PersonalAccessToken) (*entity.User, error)
+
+	RotatedFrom(ctx context.Context, obj *entity.PersonalAccessToken) (*entity.PersonalAccessToken, error)
+	RotatedTo(ctx context.Context, obj *entity.PersonalAccessToken) (*entity.PersonalAccessToken, error)
 }
 type QueryResolver interface {
 	PersonalAccessTokens(ctx context.Context, first *int, after *string, filter *model.PersonalAccessTokenFilter, orderBy *model.PersonalAccessTokenOrder) (*model.PersonalAccessTokenConnection, error)
@@ -703,6 +710,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeTokensMatching(childComplexity, args["filter"].(model.PersonalAccessTokenFilter), args["confirmation"].(string)), true
+	case "Mutation.rotatePersonalAccessToken":
+		if e.ComplexityRoot.Mutation.RotatePersonalAccessToken == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotatePersonalAccessToken_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotatePersonalAccessToken(childComplexity, args["id"].(string), args["expiresAt"].(*entity.Time)), true
 	case "Mutation.rotateWebhookSecret":
 		if e.ComplexityRoot.Mutation.RotateWebhookSecret == nil {
 			break
@@ -901,6 +919,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PersonalAccessToken.RevokedBy(childComplexity), true
+	case "PersonalAccessToken.rotatedFrom":
+		if e.ComplexityRoot.PersonalAccessToken.RotatedFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalAccessToken.RotatedFrom(childComplexity), true
+	case "PersonalAccessToken.rotatedTo":
+		if e.ComplexityRoot.PersonalAccessToken.RotatedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalAccessToken.RotatedTo(childComplexity), true
 	case "PersonalAccessToken.scopes":
 		if e.ComplexityRoot.PersonalAccessToken.ScopeList == nil {
 			break
@@ -1623,6 +1653,10 @@ type PersonalAccessToken {
   revocationSource: RevocationSource
   "Non-secret display hint: the prefix and the last 4 characters."
   hint: String!
+  "The token this one replaced by ` + "`" + `rotatePersonalAccessToken` + "`" + `; null if it was created otherwise (or that token is out of the caller's reach)."
+  rotatedFrom: PersonalAccessToken
+  "The token that replaced this one by rotation; null if it was not rotated."
+  rotatedTo: PersonalAccessToken
 }
 
 "Relay page information."
@@ -1821,6 +1855,10 @@ enum RevocationSource {
   FILTER
   "By the service's stale-token sweeper: unused for longer than the organization's ` + "`" + `revokeUnusedAfterDays` + "`" + `."
   UNUSED
+  "By its owner's ` + "`" + `rotatePersonalAccessToken` + "`" + `: replaced by ` + "`" + `rotatedTo` + "`" + `."
+  ROTATED
+  "By the service, because a token rotated away earlier in this token's lineage was presented again (a sign that it leaked)."
+  REUSE_DETECTED
 }
 
 "Where a secret scanner found a token."
@@ -2182,6 +2220,16 @@ type Mutation {
   revokeTokensMatching(filter: PersonalAccessTokenFilter!, confirmation: String!): RevocationJob!
   "Local accounts only. The secret is returned once, in ` + "`" + `token` + "`" + `."
   createPersonalAccessToken(input: CreatePersonalAccessTokenInput!): CreatePersonalAccessTokenPayload!
+  """
+  The owner only (another user's token is NOT_FOUND, an admin's included: they
+  would learn its secret); local accounts; tokens enabled. Issues a token with
+  the same name and scopes (expiry: ` + "`" + `expiresAt` + "`" + `, or the maximum lifespan, as at
+  creation) and revokes this one in the same transaction (source ROTATED). The
+  secret is returned once. Rotating a token that was already rotated is
+  treated as reuse of a leaked token: its successors are revoked
+  (REUSE_DETECTED) and the call is BAD_USER_INPUT.
+  """
+  rotatePersonalAccessToken(id: ID!, expiresAt: Time): CreatePersonalAccessTokenPayload!
   "Admins only. At most 10 endpoints per organization. The secret is returned once."
   createWebhookEndpoint(input: CreateWebhookEndpointInput!): CreateWebhookEndpointPayload!
   "Admins only."
@@ -2409,6 +2457,10 @@ func (ec *executionContext) childFields_PersonalAccessToken(ctx context.Context,
 		return ec.fieldContext_PersonalAccessToken_revocationSource(ctx, field)
 	case "hint":
 		return ec.fieldContext_PersonalAccessToken_hint(ctx, field)
+	case "rotatedFrom":
+		return ec.fieldContext_PersonalAccessToken_rotatedFrom(ctx, field)
+	case "rotatedTo":
+		return ec.fieldContext_PersonalAccessToken_rotatedTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PersonalAccessToken", field.Name)
 }
@@ -2872,6 +2924,28 @@ func (ec *executionContext) field_Mutation_revokeTokens_args(ctx context.Context
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rotatePersonalAccessToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expiresAt",
+		func(ctx context.Context, v any) (*entity.Time, error) {
+			return ec.unmarshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expiresAt"] = arg1
 	return args, nil
 }
 
@@ -4474,6 +4548,50 @@ func (ec *executionContext) fieldContext_Mutation_createPersonalAccessToken(ctx 
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_rotatePersonalAccessToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rotatePersonalAccessToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RotatePersonalAccessToken(ctx, fc.Args["id"].(string), fc.Args["expiresAt"].(*entity.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreatePersonalAccessTokenPayload) graphql.Marshaler {
+			return ec.marshalNCreatePersonalAccessTokenPayload2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐCreatePersonalAccessTokenPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rotatePersonalAccessToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreatePersonalAccessTokenPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rotatePersonalAccessToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5393,6 +5511,70 @@ func (ec *executionContext) _PersonalAccessToken_hint(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_PersonalAccessToken_hint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PersonalAccessToken", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonalAccessToken_rotatedFrom(ctx context.Context, field graphql.CollectedField, obj *entity.PersonalAccessToken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalAccessToken_rotatedFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PersonalAccessToken().RotatedFrom(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.PersonalAccessToken) graphql.Marshaler {
+			return ec.marshalOPersonalAccessToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐPersonalAccessToken(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalAccessToken_rotatedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonalAccessToken",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonalAccessToken(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonalAccessToken_rotatedTo(ctx context.Context, field graphql.CollectedField, obj *entity.PersonalAccessToken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalAccessToken_rotatedTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PersonalAccessToken().RotatedTo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.PersonalAccessToken) graphql.Marshaler {
+			return ec.marshalOPersonalAccessToken2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐPersonalAccessToken(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalAccessToken_rotatedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonalAccessToken",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonalAccessToken(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PersonalAccessTokenConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PersonalAccessTokenConnection) (ret graphql.Marshaler) {
@@ -9651,6 +9833,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "rotatePersonalAccessToken":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rotatePersonalAccessToken(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createWebhookEndpoint":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createWebhookEndpoint(ctx, field)
@@ -9943,6 +10132,18 @@ func (ec *executionContext) _PersonalAccessToken(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "rotatedFrom":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonalAccessToken_rotatedFrom(ctx, field, obj)
+				})
+		case "rotatedTo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonalAccessToken_rotatedTo(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

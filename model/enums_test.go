@@ -37,7 +37,7 @@ func TestEnumsRoundTrip(t *testing.T) {
 	for _, v := range []entity.AuditAction{entity.AuditTokenCreated, entity.AuditTokenRevoked, entity.AuditSettingsUpdated, entity.AuditTokensExported} {
 		check("AuditAction", func() string { return wire(MarshalAuditAction(v)) }, func(in any) error { _, err := UnmarshalAuditAction(in); return err }, string(v))
 	}
-	for _, v := range []entity.RevocationSource{entity.RevokedByOwner, entity.RevokedByAdmin, entity.RevokedByValue, entity.RevokedBySecretScanning, entity.RevokedByFilter, entity.RevokedAsUnused} {
+	for _, v := range []entity.RevocationSource{entity.RevokedByOwner, entity.RevokedByAdmin, entity.RevokedByValue, entity.RevokedBySecretScanning, entity.RevokedByFilter, entity.RevokedAsUnused, entity.RevokedByRotation, entity.RevokedOnReuse} {
 		check("RevocationSource", func() string { return wire(MarshalRevocationSource(v)) }, func(in any) error { _, err := UnmarshalRevocationSource(in); return err }, string(v))
 	}
 }

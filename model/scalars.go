@@ -91,7 +91,7 @@ func MarshalRevocationSource(r entity.RevocationSource) graphql.Marshaler { retu
 // UnmarshalRevocationSource reads the enum value.
 func UnmarshalRevocationSource(v any) (entity.RevocationSource, error) {
 	return unmarshalEnum(v, "RevocationSource", entity.RevokedByOwner, entity.RevokedByAdmin, entity.RevokedByValue, entity.RevokedBySecretScanning, entity.RevokedByFilter,
-		entity.RevokedAsUnused)
+		entity.RevokedAsUnused, entity.RevokedByRotation, entity.RevokedOnReuse)
 }
 
 // MarshalRevocationJobState writes the enum value.

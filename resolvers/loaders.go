@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"time"
@@ -18,6 +19,15 @@ import (
 type userLoader = dataloadgen.Loader[int64, *entity.User]
 
 type loaderKey struct{}
+
+// lineageLoaders batch the rotation look-ups of one request: the tokens
+// by ID (rotatedFrom) and the successors by the ID they replaced
+// (rotatedTo), each page's in one query.
+type lineageLoaders struct {
+	byID, successor *dataloadgen.Loader[string, *entity.PersonalAccessToken]
+}
+
+type lineageKey struct{}
 
 // WithLoaders is HTTP middleware, placed after authentication, that gives
 // each request its own loaders, scoped to the caller's organization.
@@ -46,9 +56,37 @@ func WithLoaders(svc *pat.Service) func(http.Handler) http.Handler {
 			// The caller is already known: no query for viewer or for
 			// their own tokens' owner.
 			users.Prime(p.User.ID, p.User)
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), loaderKey{}, users)))
+			lineage := &lineageLoaders{
+				byID: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*entity.PersonalAccessToken, error) {
+					return svc.TokensByIDs(ctx, p, ids)
+				}, dataloadgen.WithWait(2*time.Millisecond)),
+				successor: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*entity.PersonalAccessToken, error) {
+					return svc.SuccessorsOf(ctx, p, ids)
+				}, dataloadgen.WithWait(2*time.Millisecond)),
+			}
+			ctx := context.WithValue(r.Context(), loaderKey{}, users)
+			next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, lineageKey{}, lineage)))
 		})
 	}
+}
+
+// loadLineage returns the token with the given ID within the caller's
+// reach (successor false), or the token that replaced it (successor
+// true); nil when there is none.
+func loadLineage(ctx context.Context, id string, successor bool) (*entity.PersonalAccessToken, error) {
+	l, _ := ctx.Value(lineageKey{}).(*lineageLoaders)
+	if l == nil {
+		return nil, nil
+	}
+	loader := l.byID
+	if successor {
+		loader = l.successor
+	}
+	t, err := loader.Load(ctx, id)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return nil, nil
+	}
+	return t, err
 }
 
 func usersFrom(ctx context.Context) *userLoader {

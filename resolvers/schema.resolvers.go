@@ -107,6 +107,19 @@ func (r *mutationResolver) CreatePersonalAccessToken(ctx context.Context, input 
 	return &model.CreatePersonalAccessTokenPayload{Token: created.Secret, PersonalAccessToken: created.Token}, nil
 }
 
+// RotatePersonalAccessToken is the resolver for the rotatePersonalAccessToken field.
+func (r *mutationResolver) RotatePersonalAccessToken(ctx context.Context, id string, expiresAt *entity.Time) (*model.CreatePersonalAccessTokenPayload, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	created, err := r.Service.RotateToken(ctx, p, id, expiresAt)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreatePersonalAccessTokenPayload{Token: created.Secret, PersonalAccessToken: created.Token}, nil
+}
+
 // CreateWebhookEndpoint is the resolver for the createWebhookEndpoint field.
 func (r *mutationResolver) CreateWebhookEndpoint(ctx context.Context, input model.CreateWebhookEndpointInput) (*model.CreateWebhookEndpointPayload, error) {
 	p, err := principal(ctx)
@@ -185,6 +198,22 @@ func (r *personalAccessTokenResolver) Owner(ctx context.Context, obj *entity.Per
 // RevokedBy is the resolver for the revokedBy field.
 func (r *personalAccessTokenResolver) RevokedBy(ctx context.Context, obj *entity.PersonalAccessToken) (*entity.User, error) {
 	return loadUser(ctx, obj.RevokedByID)
+}
+
+// RotatedFrom is the resolver for the rotatedFrom field.
+func (r *personalAccessTokenResolver) RotatedFrom(ctx context.Context, obj *entity.PersonalAccessToken) (*entity.PersonalAccessToken, error) {
+	if obj.RotatedFromID == nil {
+		return nil, nil
+	}
+	return loadLineage(ctx, *obj.RotatedFromID, false)
+}
+
+// RotatedTo is the resolver for the rotatedTo field.
+func (r *personalAccessTokenResolver) RotatedTo(ctx context.Context, obj *entity.PersonalAccessToken) (*entity.PersonalAccessToken, error) {
+	if obj.RevocationSource == nil || *obj.RevocationSource != entity.RevokedByRotation {
+		return nil, nil // only a token revoked by rotation has a successor
+	}
+	return loadLineage(ctx, obj.ID, true)
 }
 
 // PersonalAccessTokens is the resolver for the personalAccessTokens field.

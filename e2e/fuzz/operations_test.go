@@ -61,6 +61,8 @@ var operations = []operation{
 	{"revocationJob", `query($id: ID!) { revocationJob(id: $id) { ` + jobFields + ` } }`, false},
 	{"patSettingsImpact", `query($input: UpdatePatSettingsInput!) { patSettingsImpact(input: $input) {
   tokensExpiring tokensRestored tokensBlocked tokensRevokedAsUnused affectedOwners sample { ` + tokenFields + ` } } }`, false},
+	{"rotatePersonalAccessToken", `mutation($id: ID!, $expiresAt: Time) { rotatePersonalAccessToken(id: $id, expiresAt: $expiresAt) {
+  token personalAccessToken { ` + tokenFields + ` rotatedFrom { id } rotatedTo { id } } } }`, true},
 	{"webhookEndpoints", `query { webhookEndpoints { ` + webhookFields + ` } }`, false},
 	{"createWebhookEndpoint", `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret endpoint { ` + webhookFields + ` } } }`, true},
 	{"updateWebhookEndpoint", `mutation($id: ID!, $input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(id: $id, input: $input) { ` + webhookFields + ` } }`, true},

@@ -14,6 +14,9 @@ import (
 // target.seed and target.replace) stand for the fixture's values.
 var variableSeeds = map[string][]string{
 	"webhookEndpoints": {`{}`},
+	"rotatePersonalAccessToken": {
+		`{"id":"@OTHER_ID"}`, `{"id":""}`, `{"id":"x","expiresAt":"@FUTURE"}`, `{"id":"x","expiresAt":"not a time"}`,
+	},
 	"createWebhookEndpoint": {
 		`{"input":{"url":"http://127.0.0.1:9/fuzz","eventTypes":["TOKEN_CREATED"]}}`,
 		`{"input":{"url":"https://169.254.169.254/latest","eventTypes":["TOKEN_CREATED"]}}`,

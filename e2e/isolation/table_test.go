@@ -127,6 +127,11 @@ func probes(unknownValue string) map[string][]probe {
 				return revokeMatchingQ, map[string]any{"filter": map[string]any{}, "confirmation": arg}
 			}, func(b *tenant) string { return b.confirmation }, "bm90LWEtY29uZmlybWF0aW9u"},
 		},
+		"rotatePersonalAccessToken": {
+			{"id, member", member, func(arg string) (string, map[string]any) {
+				return `mutation($id: ID!) { rotatePersonalAccessToken(id: $id) { token personalAccessToken { id rotatedFrom { id } } } }`, map[string]any{"id": arg}
+			}, func(b *tenant) string { return b.tokens[0].ID }, unknownID},
+		},
 		"updateWebhookEndpoint": {
 			{"id", admin, func(arg string) (string, map[string]any) {
 				return `mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: {eventTypes: [TOKEN_CREATED]}) { id url } }`, map[string]any{"id": arg}

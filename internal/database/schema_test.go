@@ -215,6 +215,7 @@ type (
 		RevokedByID                     *int64
 		RevocationSource                *entity.RevocationSource
 		StaleWarnedBasis                *entity.Time
+		RotatedFromID                   *string
 		EffectiveExpiresAt, IgnoredInDB entity.Time `gorm:"-"`
 	}
 	tokenWithNullableName struct {

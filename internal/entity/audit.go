@@ -152,4 +152,9 @@ const (
 	// RevokedAsUnused: by the stale-token sweeper, the token having gone
 	// unused for longer than the organization's revokeUnusedAfterDays.
 	RevokedAsUnused RevocationSource = "UNUSED"
+	// RevokedByRotation: replaced by rotatePersonalAccessToken.
+	RevokedByRotation RevocationSource = "ROTATED"
+	// RevokedOnReuse: a token rotated away was presented again, so every
+	// active token descended from it was revoked.
+	RevokedOnReuse RevocationSource = "REUSE_DETECTED"
 )

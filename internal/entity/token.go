@@ -30,6 +30,9 @@ type PersonalAccessToken struct {
 	// never used) for which the owner was last warned that the token
 	// would be revoked as unused; nil if never warned.
 	StaleWarnedBasis *Time
+	// RotatedFromID is the token this one replaced by rotation; nil for a
+	// token created otherwise.
+	RotatedFromID *string
 
 	// EffectiveExpiresAt and Status are derived at read time by the domain
 	// (package pat) from the organization policy and the clock.

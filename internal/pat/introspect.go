@@ -45,6 +45,11 @@ func (v *Validator) Introspect(ctx context.Context, value string) (*Introspectio
 	now := v.clock()
 	effective := EffectiveExpiry(cred.CreatedAt, cred.ExpiresAt, cred.OrgMaxLifespanDays)
 	if !Authenticates(cred, effective, now) {
+		if cred.RevokedAt != nil && cred.RevocationSource != nil && *cred.RevocationSource == entity.RevokedByRotation {
+			// Reuse of a token rotated away: its successors may be in
+			// the wrong hands too. The answer stays inactive.
+			v.reused(ctx, cred)
+		}
 		return nil, nil
 	}
 	v.uses.Record(cred.TokenID, now)

@@ -12,6 +12,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -104,6 +105,13 @@ func NewService(st Store, v *Validator, cfg Config) (*Service, error) {
 	}
 	s.jobs = newJobRunner(s, cfg.Jobs)
 	s.sweeper = newSweeper(s, cfg.Sweeper)
+	if v != nil {
+		v.setReuseHandler(func(ctx context.Context, orgID int64, tokenID string) {
+			if _, err := s.handleReuse(ctx, orgID, tokenID); err != nil {
+				slog.WarnContext(ctx, "reuse detection: revoking the lineage failed", "token_id", tokenID, "err", err)
+			}
+		})
+	}
 	if s.webhooks, err = newWebhooks(cfg.Webhooks); err != nil {
 		return nil, err
 	}

@@ -53,6 +53,12 @@ type Store interface {
 	SettingsImpact(ctx context.Context, q store.ImpactQuery) (*store.Impact, error)
 	AcquireLease(ctx context.Context, name, owner string, now entity.Time, leaseUntil int64) error
 	ReleaseLease(ctx context.Context, name, owner string) error
+	RotateToken(ctx context.Context, orgID, ownerID int64, oldID string, now entity.Time,
+		build func(r store.Rotation) (*store.RotationPlan, error)) (*store.RotationPlan, *entity.Organization, error)
+	RevokeLineage(ctx context.Context, orgID int64, fromID string, actor store.SystemActor, now entity.Time,
+		audit func(r store.LineageRevocation) []*entity.AuditEvent) ([][]byte, error)
+	TokensByIDs(ctx context.Context, reach store.Reach, ids []string) ([]*entity.PersonalAccessToken, error)
+	Successors(ctx context.Context, reach store.Reach, ids []string) ([]*entity.PersonalAccessToken, error)
 	CreateWebhookEndpoint(ctx context.Context, e *entity.WebhookEndpoint, max int) error
 	WebhookEndpoints(ctx context.Context, orgID int64) ([]*entity.WebhookEndpoint, error)
 	WebhookEndpoint(ctx context.Context, orgID int64, id string) (*entity.WebhookEndpoint, error)

@@ -1,6 +1,7 @@
 package pat
 
 import (
+	"context"
 	"sync/atomic"
 	"time"
 
@@ -22,6 +23,10 @@ type Validator struct {
 	cacheHits, cacheMisses atomic.Int64
 	// uses batches the recording of token uses.
 	uses *usage.Recorder
+	// reuse, set by the service, revokes the lineage of a token rotated
+	// away that is presented again; reuseGate throttles it per token.
+	reuse     func(ctx context.Context, orgID int64, tokenID string)
+	reuseGate reuseGate
 }
 
 // ValidatorConfig configures a Validator.

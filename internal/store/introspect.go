@@ -20,6 +20,7 @@ type Credential struct {
 	CreatedAt          entity.Time
 	ExpiresAt          entity.Time
 	RevokedAt          *entity.Time
+	RevocationSource   *entity.RevocationSource
 	OwnerSubject       string
 	OwnerEmail         string
 	OwnerAccountType   entity.AccountType
@@ -33,7 +34,7 @@ type Credential struct {
 func (s *Store) CredentialByDigest(ctx context.Context, digest []byte) (*Credential, error) {
 	var rows []Credential
 	err := s.prepared.WithContext(ctx).Raw(`SELECT t.id AS token_id, t.organization_id, t.owner_id, t.scopes,
-  t.created_at, t.expires_at, t.revoked_at, u.subject AS owner_subject, u.email AS owner_email,
+  t.created_at, t.expires_at, t.revoked_at, t.revocation_source, u.subject AS owner_subject, u.email AS owner_email,
   u.account_type AS owner_account_type, o.external_id AS org_external_id,
   o.pat_enabled AS org_pat_enabled, o.max_lifespan_days AS org_max_lifespan_days
 FROM personal_access_tokens t

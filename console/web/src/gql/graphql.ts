@@ -110,6 +110,10 @@ export type RevocationSource =
   | 'FILTER'
   /** By its owner, with `revokeTokens`. */
   | 'OWNER'
+  /** By the service, because a token rotated away earlier in this token's lineage was presented again (a sign that it leaked). */
+  | 'REUSE_DETECTED'
+  /** By its owner's `rotatePersonalAccessToken`: replaced by `rotatedTo`. */
+  | 'ROTATED'
   /** By the service, when a secret scanner (GitHub) found the token in public code; `AuditEvent.leakAlert` says where. */
   | 'SECRET_SCANNING'
   /** By the service's stale-token sweeper: unused for longer than the organization's `revokeUnusedAfterDays`. */
