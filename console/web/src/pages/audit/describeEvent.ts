@@ -18,6 +18,8 @@ const sourceLabels: Record<RevocationSource, string> = {
   SECRET_SCANNING: 'by GitHub secret scanning, which found it in public code',
   FILTER: 'by an admin, with every token matching a filter',
   UNUSED: 'by the stale-token policy, unused for too long',
+  ROTATED: 'by its owner, who rotated it',
+  REUSE_DETECTED: 'by the service: a token rotated away earlier in its lineage was used again',
 };
 
 export function actionLabel(action: AuditAction): string {
