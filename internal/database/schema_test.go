@@ -216,6 +216,8 @@ type (
 		RevocationSource                *entity.RevocationSource
 		StaleWarnedBasis                *entity.Time
 		RotatedFromID                   *string
+		ExpiryNoticeFor                 *entity.Time
+		ExpiryNoticeStage               *int
 		EffectiveExpiresAt, IgnoredInDB entity.Time `gorm:"-"`
 	}
 	tokenWithNullableName struct {

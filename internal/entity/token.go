@@ -33,6 +33,11 @@ type PersonalAccessToken struct {
 	// RotatedFromID is the token this one replaced by rotation; nil for a
 	// token created otherwise.
 	RotatedFromID *string
+	// ExpiryNoticeFor is the effective expiry the last expiry notice was
+	// about, and ExpiryNoticeStage how close it was (7 or 1 days ahead,
+	// 0: expired); nil before any.
+	ExpiryNoticeFor   *Time
+	ExpiryNoticeStage *int
 
 	// EffectiveExpiresAt and Status are derived at read time by the domain
 	// (package pat) from the organization policy and the clock.

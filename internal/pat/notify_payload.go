@@ -48,6 +48,17 @@ type (
 		Actor     *payloadUser `json:"actor,omitempty"`
 		RequestID string       `json:"requestId,omitempty"`
 	}
+	expiryData struct {
+		Token     payloadToken `json:"token"`
+		Owner     *payloadUser `json:"owner,omitempty"`
+		ExpiresAt entity.Time  `json:"expiresAt"`
+		DaysLeft  int          `json:"daysLeft"`
+	}
+	rotationData struct {
+		From  payloadToken `json:"from"`
+		To    payloadToken `json:"to"`
+		Owner *payloadUser `json:"owner,omitempty"`
+	}
 	staleWarningData struct {
 		Token      payloadToken `json:"token"`
 		Owner      *payloadUser `json:"owner,omitempty"`
@@ -102,6 +113,20 @@ func eventData(e *entity.OutboxEvent, b store.OutboxBatch) (any, bool) {
 		return nil, false
 	}
 	switch e.EventType {
+	case entity.EventTokenExpiring, entity.EventTokenExpired:
+		var x ExpiryPayload
+		if err := json.Unmarshal([]byte(*e.Payload), &x); err != nil {
+			return nil, false
+		}
+		return expiryData{Token: payloadToken{ID: x.TokenID, Name: x.TokenName}, Owner: userOf(b.Users, x.OwnerID),
+			ExpiresAt: x.ExpiresAt, DaysLeft: x.DaysLeft}, true
+	case entity.EventTokenRotated:
+		var r RotatedPayload
+		if err := json.Unmarshal([]byte(*e.Payload), &r); err != nil {
+			return nil, false
+		}
+		return rotationData{From: payloadToken{ID: r.FromTokenID, Name: r.TokenName}, To: payloadToken{ID: r.ToTokenID, Name: r.TokenName},
+			Owner: userOf(b.Users, r.OwnerID)}, true
 	case entity.EventTokenStaleWarning:
 		var w StaleWarningPayload
 		if err := json.Unmarshal([]byte(*e.Payload), &w); err != nil {

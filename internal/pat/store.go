@@ -53,6 +53,8 @@ type Store interface {
 	SettingsImpact(ctx context.Context, q store.ImpactQuery) (*store.Impact, error)
 	AcquireLease(ctx context.Context, name, owner string, now entity.Time, leaseUntil int64) error
 	ReleaseLease(ctx context.Context, name, owner string) error
+	RecordExpiryNotices(ctx context.Context, q store.ExpiryQuery, events func(n []store.ExpiryNotice) []*entity.OutboxEvent) (noticed int, full bool, err error)
+	Organizations(ctx context.Context) ([]*entity.Organization, error)
 	RotateToken(ctx context.Context, orgID, ownerID int64, oldID string, now entity.Time,
 		build func(r store.Rotation) (*store.RotationPlan, error)) (*store.RotationPlan, *entity.Organization, error)
 	RevokeLineage(ctx context.Context, orgID int64, fromID string, actor store.SystemActor, now entity.Time,

@@ -49,8 +49,9 @@ type SweepResult struct {
 	// Ran is false when another instance held the lease.
 	Ran bool
 	// Revoked and Warned count the tokens revoked as unused and the
-	// owners warned, across organizations.
-	Revoked, Warned int
+	// owners warned, across organizations; Noticed the expiry notices
+	// (token.expiring, token.expired) written.
+	Revoked, Warned, Noticed int
 }
 
 // StaleTokenActor is the user, in each organization, that revokes tokens
@@ -108,13 +109,16 @@ func (s *Service) ReleaseSweeperLease(ctx context.Context) error {
 	return s.store.ReleaseLease(ctx, sweeperLease, s.sweeper.owner)
 }
 
-// SweepStaleTokens runs one sweep now, if this instance can take the
-// lease (Ran false if another holds it): in every organization whose
-// stale-token policy is on, it revokes the active tokens unused for
-// longer than the policy allows (source UNUSED, by StaleTokenActor), then
-// warns the owners of those that will be within StaleWarningDays
-// (outbox events token.stale_warning), in chunks, each renewing the
-// lease. Losing the lease mid-sweep stops it (another instance goes on).
+// SweepStaleTokens runs one sweep of the token lifecycle now, if this
+// instance can take the lease (Ran false if another holds it): in every
+// organization whose stale-token policy is on, it revokes the active
+// tokens unused for longer than the policy allows (source UNUSED, by
+// StaleTokenActor), then warns the owners of those that will be within
+// StaleWarningDays (outbox events token.stale_warning); then, in every
+// organization, it writes the expiry notices due (token.expiring 7 days
+// and 1 day before the effective expiry, token.expired after it, each
+// once per effective expiry: a lowered lifespan that brings it forward
+// notices again). All in chunks, each renewing the lease. Losing the lease mid-sweep stops it (another instance goes on).
 func (s *Service) SweepStaleTokens(ctx context.Context) (SweepResult, error) {
 	w := s.sweeper
 	var res SweepResult
@@ -138,7 +142,70 @@ func (s *Service) SweepStaleTokens(ctx context.Context) (SweepResult, error) {
 			return res, err
 		}
 	}
+	all, err := s.store.Organizations(ctx)
+	if err != nil {
+		return res, err
+	}
+	for _, org := range all {
+		n, err := w.noticeExpiries(ctx, org)
+		res.Noticed += n
+		if err != nil {
+			return res, err
+		}
+	}
 	return res, nil
+}
+
+// Expiry notices: 7 days and 1 day before a token's effective expiry,
+// and once it passed (for tokens that expired within expiredNoticeWindow,
+// so that the first sweep does not notice every token that ever expired).
+const (
+	expiryNoticeAhead   = 7 * 24 * time.Hour
+	expiryNoticeSoon    = 24 * time.Hour
+	expiredNoticeWindow = 2 * 24 * time.Hour
+)
+
+// ExpiryPayload is the content of a token.expiring or token.expired
+// event.
+type ExpiryPayload struct {
+	TokenID   string      `json:"tokenId"`
+	TokenName string      `json:"tokenName"`
+	OwnerID   int64       `json:"ownerId"`
+	ExpiresAt entity.Time `json:"expiresAt"`
+	// DaysLeft is 7 or 1 (token.expiring), 0 (token.expired).
+	DaysLeft int `json:"daysLeft"`
+}
+
+// noticeExpiries writes org's due expiry notices, chunk by chunk.
+func (w *sweeper) noticeExpiries(ctx context.Context, org *entity.Organization) (int, error) {
+	total := 0
+	for {
+		now := w.svc.clock()
+		q := store.ExpiryQuery{
+			OrgID: org.ID, Now: now.Millis(), Lifespan: entity.LifespanMillis(org.MaxLifespanDays),
+			Ahead: expiryNoticeAhead.Milliseconds(), Soon: expiryNoticeSoon.Milliseconds(), Behind: expiredNoticeWindow.Milliseconds(),
+			Size: w.chunk, Lease: sweeperLease, Owner: w.owner, LeaseUntil: now.Millis() + w.lease.Milliseconds(),
+		}
+		n, full, err := w.svc.store.RecordExpiryNotices(ctx, q, func(ns []store.ExpiryNotice) []*entity.OutboxEvent {
+			out := make([]*entity.OutboxEvent, len(ns))
+			for i, e := range ns {
+				typ := entity.EventTokenExpiring
+				if e.Stage == 0 {
+					typ = entity.EventTokenExpired
+				}
+				body, _ := json.Marshal(ExpiryPayload{TokenID: e.Token.ID, TokenName: e.Token.Name, OwnerID: e.Token.OwnerID,
+					ExpiresAt: entity.TimeFromMillis(e.Effective), DaysLeft: e.Stage})
+				payload, id := string(body), e.Token.ID
+				out[i] = &entity.OutboxEvent{ID: ulid.Make().String(), OrganizationID: org.ID, EventType: typ, OccurredAt: now,
+					TokenID: &id, Payload: &payload}
+			}
+			return out
+		})
+		total += n
+		if err != nil || !full {
+			return total, err
+		}
+	}
 }
 
 // sweepOrganization revokes org's stale tokens, then warns the owners of

@@ -39,7 +39,7 @@ func loadBatch(ids ...string) ([]*entity.PersonalAccessToken, step) {
 			CreatedAt: entity.TimeFromMillis(testNow), ExpiresAt: entity.TimeFromMillis(testNow + 1000),
 		}
 		args = append(args, argsOf(id, testOrgID, testOwnerID, "n", "n", " a ", []byte("digest-"+id), "pat_"+id,
-			testNow, testNow+1000, nil, nil, nil, nil, nil, nil)...)
+			testNow, testNow+1000, nil, nil, nil, nil, nil, nil, nil, nil)...)
 	}
 	rows := strings.TrimSuffix(strings.Repeat("("+placeholders(tokenInsertColumns)+"),", len(ids)), ",")
 	sql := strings.Replace(createTokenInsertSQL, "("+placeholders(tokenInsertColumns)+")", rows, 1)

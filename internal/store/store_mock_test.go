@@ -282,13 +282,13 @@ func updateSettingsStep(days, ever int, enabled bool) step {
 // createTokenInsertSQL inserts one token; tokenInsertColumns is the
 // number of its columns.
 const (
-	createTokenInsertSQL = "INSERT INTO `personal_access_tokens` (`id`,`organization_id`,`owner_id`,`name`,`name_key`,`scopes`,`token_digest`,`hint`,`created_at`,`expires_at`,`last_used_at`,`revoked_at`,`revoked_by_id`,`revocation_source`,`stale_warned_basis`,`rotated_from_id`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-	tokenInsertColumns   = 16
+	createTokenInsertSQL = "INSERT INTO `personal_access_tokens` (`id`,`organization_id`,`owner_id`,`name`,`name_key`,`scopes`,`token_digest`,`hint`,`created_at`,`expires_at`,`last_used_at`,`revoked_at`,`revoked_by_id`,`revocation_source`,`stale_warned_basis`,`rotated_from_id`,`expiry_notice_for`,`expiry_notice_stage`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	tokenInsertColumns   = 18
 )
 
 func createTokenInsertArgs() []driver.Value {
 	return argsOf("01TOKEN", testOrgID, testOwnerID, "CI", "ci", " a ", []byte("digest"), "pat_x",
-		testNow, testNow+86_400_000, nil, nil, nil, nil, nil, nil)
+		testNow, testNow+86_400_000, nil, nil, nil, nil, nil, nil, nil, nil)
 }
 
 // createTokenAuditID is the ID of the event buildTestToken returns.
