@@ -899,6 +899,300 @@ func (v *DeleteWebhookEndpointResponse) GetDeleteWebhookEndpoint() string {
 	return v.DeleteWebhookEndpoint
 }
 
+// EmailNotificationsEmailNotificationsEmailNotificationConnection includes the requested fields of the GraphQL type EmailNotificationConnection.
+type EmailNotificationsEmailNotificationsEmailNotificationConnection struct {
+	Nodes    []EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification `json:"nodes"`
+	PageInfo EmailNotificationsEmailNotificationsEmailNotificationConnectionPageInfo                 `json:"pageInfo"`
+}
+
+// GetNodes returns EmailNotificationsEmailNotificationsEmailNotificationConnection.Nodes, and is useful for accessing the field via an interface.
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnection) GetNodes() []EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification {
+	return v.Nodes
+}
+
+// GetPageInfo returns EmailNotificationsEmailNotificationsEmailNotificationConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnection) GetPageInfo() EmailNotificationsEmailNotificationsEmailNotificationConnectionPageInfo {
+	return v.PageInfo
+}
+
+// EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification includes the requested fields of the GraphQL type EmailNotification.
+// The GraphQL type's documentation follows.
+//
+// An e-mail to a token's owner (expiring, revoked by someone else, stale warning, reuse of a rotated token).
+type EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification struct {
+	Id string `json:"id"`
+	// The event it tells of (the outbox event's ID).
+	EventId string `json:"eventId"`
+	// The event's type, dotted: `token.expiring`, `token.revoked`, `token.stale_warning`.
+	EventType string `json:"eventType"`
+	// The To header.
+	To      string `json:"to"`
+	Subject string `json:"subject"`
+	// The plain-text part.
+	Text string `json:"text"`
+	// PENDING (to be sent), SUCCEEDED (the SMTP server accepted it), FAILED (the
+	// retries are exhausted, or the server refused it for good), KEPT (no SMTP
+	// server is configured: kept here only, the development default).
+	Status   string `json:"status"`
+	Attempts int    `json:"attempts"`
+	// Why the last attempt failed (smtp_temporary, smtp_permanent); null otherwise.
+	LastError  *string    `json:"lastError"`
+	CreatedAt  time.Time  `json:"-"`
+	FinishedAt *time.Time `json:"-"`
+}
+
+// GetId returns EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification.Id, and is useful for accessing the field via an interface.
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification) GetId() string {
+	return v.Id
+}
+
+// GetEventId returns EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification.EventId, and is useful for accessing the field via an interface.
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification) GetEventId() string {
+	return v.EventId
+}
+
+// GetEventType returns EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification.EventType, and is useful for accessing the field via an interface.
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification) GetEventType() string {
+	return v.EventType
+}
+
+// GetTo returns EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification.To, and is useful for accessing the field via an interface.
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification) GetTo() string {
+	return v.To
+}
+
+// GetSubject returns EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification.Subject, and is useful for accessing the field via an interface.
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification) GetSubject() string {
+	return v.Subject
+}
+
+// GetText returns EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification.Text, and is useful for accessing the field via an interface.
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification) GetText() string {
+	return v.Text
+}
+
+// GetStatus returns EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification.Status, and is useful for accessing the field via an interface.
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification) GetStatus() string {
+	return v.Status
+}
+
+// GetAttempts returns EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification.Attempts, and is useful for accessing the field via an interface.
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification) GetAttempts() int {
+	return v.Attempts
+}
+
+// GetLastError returns EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification.LastError, and is useful for accessing the field via an interface.
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification) GetLastError() *string {
+	return v.LastError
+}
+
+// GetCreatedAt returns EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification.CreatedAt, and is useful for accessing the field via an interface.
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification) GetCreatedAt() time.Time {
+	return v.CreatedAt
+}
+
+// GetFinishedAt returns EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification.FinishedAt, and is useful for accessing the field via an interface.
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification) GetFinishedAt() *time.Time {
+	return v.FinishedAt
+}
+
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification
+		CreatedAt  json.RawMessage `json:"createdAt"`
+		FinishedAt json.RawMessage `json:"finishedAt"`
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	{
+		dst := &v.CreatedAt
+		src := firstPass.CreatedAt
+		if len(src) != 0 && string(src) != "null" {
+			err = UnmarshalTime(
+				src, dst)
+			if err != nil {
+				return fmt.Errorf(
+					"unable to unmarshal EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification.CreatedAt: %w", err)
+			}
+		}
+	}
+
+	{
+		dst := &v.FinishedAt
+		src := firstPass.FinishedAt
+		if len(src) != 0 && string(src) != "null" {
+			*dst = new(time.Time)
+			err = UnmarshalTime(
+				src, *dst)
+			if err != nil {
+				return fmt.Errorf(
+					"unable to unmarshal EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification.FinishedAt: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+type __premarshalEmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification struct {
+	Id string `json:"id"`
+
+	EventId string `json:"eventId"`
+
+	EventType string `json:"eventType"`
+
+	To string `json:"to"`
+
+	Subject string `json:"subject"`
+
+	Text string `json:"text"`
+
+	Status string `json:"status"`
+
+	Attempts int `json:"attempts"`
+
+	LastError *string `json:"lastError"`
+
+	CreatedAt json.RawMessage `json:"createdAt"`
+
+	FinishedAt json.RawMessage `json:"finishedAt"`
+}
+
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification) __premarshalJSON() (*__premarshalEmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification, error) {
+	var retval __premarshalEmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification
+
+	retval.Id = v.Id
+	retval.EventId = v.EventId
+	retval.EventType = v.EventType
+	retval.To = v.To
+	retval.Subject = v.Subject
+	retval.Text = v.Text
+	retval.Status = v.Status
+	retval.Attempts = v.Attempts
+	retval.LastError = v.LastError
+	{
+
+		dst := &retval.CreatedAt
+		src := v.CreatedAt
+		var err error
+		*dst, err = MarshalTime(
+			&src)
+		if err != nil {
+			return nil, fmt.Errorf(
+				"unable to marshal EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification.CreatedAt: %w", err)
+		}
+	}
+	{
+
+		dst := &retval.FinishedAt
+		src := v.FinishedAt
+		if src != nil {
+			var err error
+			*dst, err = MarshalTime(
+				src)
+			if err != nil {
+				return nil, fmt.Errorf(
+					"unable to marshal EmailNotificationsEmailNotificationsEmailNotificationConnectionNodesEmailNotification.FinishedAt: %w", err)
+			}
+		}
+	}
+	return &retval, nil
+}
+
+// EmailNotificationsEmailNotificationsEmailNotificationConnectionPageInfo includes the requested fields of the GraphQL type PageInfo.
+// The GraphQL type's documentation follows.
+//
+// Relay page information.
+type EmailNotificationsEmailNotificationsEmailNotificationConnectionPageInfo struct {
+	PageInfoFields `json:"-"`
+}
+
+// GetHasNextPage returns EmailNotificationsEmailNotificationsEmailNotificationConnectionPageInfo.HasNextPage, and is useful for accessing the field via an interface.
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionPageInfo) GetHasNextPage() bool {
+	return v.PageInfoFields.HasNextPage
+}
+
+// GetEndCursor returns EmailNotificationsEmailNotificationsEmailNotificationConnectionPageInfo.EndCursor, and is useful for accessing the field via an interface.
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionPageInfo) GetEndCursor() *string {
+	return v.PageInfoFields.EndCursor
+}
+
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionPageInfo) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*EmailNotificationsEmailNotificationsEmailNotificationConnectionPageInfo
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.EmailNotificationsEmailNotificationsEmailNotificationConnectionPageInfo = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.PageInfoFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalEmailNotificationsEmailNotificationsEmailNotificationConnectionPageInfo struct {
+	HasNextPage bool `json:"hasNextPage"`
+
+	EndCursor *string `json:"endCursor"`
+}
+
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionPageInfo) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *EmailNotificationsEmailNotificationsEmailNotificationConnectionPageInfo) __premarshalJSON() (*__premarshalEmailNotificationsEmailNotificationsEmailNotificationConnectionPageInfo, error) {
+	var retval __premarshalEmailNotificationsEmailNotificationsEmailNotificationConnectionPageInfo
+
+	retval.HasNextPage = v.PageInfoFields.HasNextPage
+	retval.EndCursor = v.PageInfoFields.EndCursor
+	return &retval, nil
+}
+
+// EmailNotificationsResponse is returned by EmailNotifications on success.
+type EmailNotificationsResponse struct {
+	// Admins only. The e-mails to the organization's token owners, newest first (without SMTP configured, the only place they are). `first` is 1..100.
+	EmailNotifications EmailNotificationsEmailNotificationsEmailNotificationConnection `json:"emailNotifications"`
+}
+
+// GetEmailNotifications returns EmailNotificationsResponse.EmailNotifications, and is useful for accessing the field via an interface.
+func (v *EmailNotificationsResponse) GetEmailNotifications() EmailNotificationsEmailNotificationsEmailNotificationConnection {
+	return v.EmailNotifications
+}
+
 // LeakAlert includes the requested fields of the GraphQL type LeakAlert.
 // The GraphQL type's documentation follows.
 //
@@ -4284,6 +4578,18 @@ type __DeleteWebhookEndpointInput struct {
 // GetId returns __DeleteWebhookEndpointInput.Id, and is useful for accessing the field via an interface.
 func (v *__DeleteWebhookEndpointInput) GetId() string { return v.Id }
 
+// __EmailNotificationsInput is used internally by genqlient
+type __EmailNotificationsInput struct {
+	First *int    `json:"first"`
+	After *string `json:"after"`
+}
+
+// GetFirst returns __EmailNotificationsInput.First, and is useful for accessing the field via an interface.
+func (v *__EmailNotificationsInput) GetFirst() *int { return v.First }
+
+// GetAfter returns __EmailNotificationsInput.After, and is useful for accessing the field via an interface.
+func (v *__EmailNotificationsInput) GetAfter() *string { return v.After }
+
 // __PatSettingsImpactInput is used internally by genqlient
 type __PatSettingsImpactInput struct {
 	Input UpdatePatSettingsInput `json:"input"`
@@ -4773,6 +5079,62 @@ func DeleteWebhookEndpoint(
 	}
 
 	data_ = &DeleteWebhookEndpointResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by EmailNotifications.
+const EmailNotifications_Operation = `
+query EmailNotifications ($first: Int, $after: String) {
+	emailNotifications(first: $first, after: $after) {
+		nodes {
+			id
+			eventId
+			eventType
+			to
+			subject
+			text
+			status
+			attempts
+			lastError
+			createdAt
+			finishedAt
+		}
+		pageInfo {
+			... PageInfoFields
+		}
+	}
+}
+fragment PageInfoFields on PageInfo {
+	hasNextPage
+	endCursor
+}
+`
+
+// Admins only: the e-mails to the organization's token owners, newest first.
+func EmailNotifications(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first *int,
+	after *string,
+) (data_ *EmailNotificationsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "EmailNotifications",
+		Query:  EmailNotifications_Operation,
+		Variables: &__EmailNotificationsInput{
+			First: first,
+			After: after,
+		},
+	}
+
+	data_ = &EmailNotificationsResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(

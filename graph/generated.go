@@ -31,6 +31,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	AuditEvent() AuditEventResolver
 	AuditedToken() AuditedTokenResolver
+	EmailNotification() EmailNotificationResolver
 	Mutation() MutationResolver
 	OrganizationPatSettings() OrganizationPatSettingsResolver
 	PersonalAccessToken() PersonalAccessTokenResolver
@@ -103,6 +104,26 @@ type ComplexityRoot struct {
 	CreateWebhookEndpointPayload struct {
 		Endpoint func(childComplexity int) int
 		Secret   func(childComplexity int) int
+	}
+
+	EmailNotification struct {
+		Attempts   func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		EventID    func(childComplexity int) int
+		EventType  func(childComplexity int) int
+		FinishedAt func(childComplexity int) int
+		ID         func(childComplexity int) int
+		LastError  func(childComplexity int) int
+		Recipient  func(childComplexity int) int
+		State      func(childComplexity int) int
+		Subject    func(childComplexity int) int
+		Text       func(childComplexity int) int
+		To         func(childComplexity int) int
+	}
+
+	EmailNotificationConnection struct {
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
 	}
 
 	LeakAlert struct {
@@ -182,6 +203,7 @@ type ComplexityRoot struct {
 	Query struct {
 		AuditEvents             func(childComplexity int, first *int, after *string, filter *model.AuditEventFilter) int
 		AvailableScopes         func(childComplexity int) int
+		EmailNotifications      func(childComplexity int, first *int, after *string) int
 		OrganizationPatSettings func(childComplexity int) int
 		PatSettingsImpact       func(childComplexity int, input model.UpdatePatSettingsInput) int
 		PersonalAccessTokens    func(childComplexity int, first *int, after *string, filter *model.PersonalAccessTokenFilter, orderBy *model.PersonalAccessTokenOrder) int
@@ -309,6 +331,14 @@ type AuditEventResolver interface {
 type AuditedTokenResolver interface {
 	Owner(ctx context.Context, obj *entity.AuditedToken) (*entity.User, error)
 }
+type EmailNotificationResolver interface {
+	EventType(ctx context.Context, obj *entity.Delivery) (string, error)
+	Recipient(ctx context.Context, obj *entity.Delivery) (*entity.User, error)
+	To(ctx context.Context, obj *entity.Delivery) (string, error)
+	Subject(ctx context.Context, obj *entity.Delivery) (string, error)
+	Text(ctx context.Context, obj *entity.Delivery) (string, error)
+	State(ctx context.Context, obj *entity.Delivery) (string, error)
+}
 type MutationResolver interface {
 	UpdatePatSettings(ctx context.Context, input model.UpdatePatSettingsInput) (*entity.Organization, error)
 	RevokeTokens(ctx context.Context, ids []string) (*model.RevokeTokensPayload, error)
@@ -339,6 +369,7 @@ type QueryResolver interface {
 	PersonalAccessTokens(ctx context.Context, first *int, after *string, filter *model.PersonalAccessTokenFilter, orderBy *model.PersonalAccessTokenOrder) (*model.PersonalAccessTokenConnection, error)
 	OrganizationPatSettings(ctx context.Context) (*entity.Organization, error)
 	PatSettingsImpact(ctx context.Context, input model.UpdatePatSettingsInput) (*model.PatSettingsImpact, error)
+	EmailNotifications(ctx context.Context, first *int, after *string) (*model.EmailNotificationConnection, error)
 	WebhookEndpoints(ctx context.Context) ([]*entity.WebhookEndpoint, error)
 	WebhookDeliveries(ctx context.Context, endpointID string, first *int, after *string, filter *model.WebhookDeliveryFilter) (*model.WebhookDeliveryConnection, error)
 	Viewer(ctx context.Context) (*entity.User, error)
@@ -608,6 +639,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreateWebhookEndpointPayload.Secret(childComplexity), true
+
+	case "EmailNotification.attempts":
+		if e.ComplexityRoot.EmailNotification.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailNotification.Attempts(childComplexity), true
+	case "EmailNotification.createdAt":
+		if e.ComplexityRoot.EmailNotification.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailNotification.CreatedAt(childComplexity), true
+	case "EmailNotification.eventId":
+		if e.ComplexityRoot.EmailNotification.EventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailNotification.EventID(childComplexity), true
+	case "EmailNotification.eventType":
+		if e.ComplexityRoot.EmailNotification.EventType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailNotification.EventType(childComplexity), true
+	case "EmailNotification.finishedAt":
+		if e.ComplexityRoot.EmailNotification.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailNotification.FinishedAt(childComplexity), true
+	case "EmailNotification.id":
+		if e.ComplexityRoot.EmailNotification.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailNotification.ID(childComplexity), true
+	case "EmailNotification.lastError":
+		if e.ComplexityRoot.EmailNotification.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailNotification.LastError(childComplexity), true
+	case "EmailNotification.recipient":
+		if e.ComplexityRoot.EmailNotification.Recipient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailNotification.Recipient(childComplexity), true
+	case "EmailNotification.status":
+		if e.ComplexityRoot.EmailNotification.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailNotification.State(childComplexity), true
+	case "EmailNotification.subject":
+		if e.ComplexityRoot.EmailNotification.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailNotification.Subject(childComplexity), true
+	case "EmailNotification.text":
+		if e.ComplexityRoot.EmailNotification.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailNotification.Text(childComplexity), true
+	case "EmailNotification.to":
+		if e.ComplexityRoot.EmailNotification.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailNotification.To(childComplexity), true
+
+	case "EmailNotificationConnection.nodes":
+		if e.ComplexityRoot.EmailNotificationConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailNotificationConnection.Nodes(childComplexity), true
+	case "EmailNotificationConnection.pageInfo":
+		if e.ComplexityRoot.EmailNotificationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailNotificationConnection.PageInfo(childComplexity), true
 
 	case "LeakAlert.source":
 		if e.ComplexityRoot.LeakAlert.Source == nil {
@@ -999,6 +1116,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AvailableScopes(childComplexity), true
+	case "Query.emailNotifications":
+		if e.ComplexityRoot.Query.EmailNotifications == nil {
+			break
+		}
+
+		args, err := ec.field_Query_emailNotifications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EmailNotifications(childComplexity, args["first"].(*int), args["after"].(*string)), true
 
 	case "Query.organizationPatSettings":
 		if e.ComplexityRoot.Query.OrganizationPatSettings == nil {
@@ -2056,6 +2184,8 @@ type Query {
   ` + "`" + `updatePatSettings` + "`" + ` (BAD_USER_INPUT for the same inputs).
   """
   patSettingsImpact(input: UpdatePatSettingsInput!): PatSettingsImpact!
+  "Admins only. The e-mails to the organization's token owners, newest first (without SMTP configured, the only place they are). ` + "`" + `first` + "`" + ` is 1..100."
+  emailNotifications(first: Int = 50, after: String): EmailNotificationConnection!
   "Admins only. The organization's webhook endpoints, oldest first."
   webhookEndpoints: [WebhookEndpoint!]!
   "Admins only. An endpoint's deliveries, newest first. ` + "`" + `first` + "`" + ` is 1..100."
@@ -2191,6 +2321,37 @@ type WebhookDeliveryEdge {
 type WebhookDeliveryConnection {
   edges: [WebhookDeliveryEdge!]!
   nodes: [WebhookDelivery!]!
+  pageInfo: PageInfo!
+}
+
+"An e-mail to a token's owner (expiring, revoked by someone else, stale warning, reuse of a rotated token)."
+type EmailNotification {
+  id: ID!
+  "The event it tells of (the outbox event's ID)."
+  eventId: ID!
+  "The event's type, dotted: ` + "`" + `token.expiring` + "`" + `, ` + "`" + `token.revoked` + "`" + `, ` + "`" + `token.stale_warning` + "`" + `."
+  eventType: String!
+  recipient: User
+  "The To header."
+  to: String!
+  subject: String!
+  "The plain-text part."
+  text: String!
+  """
+  PENDING (to be sent), SUCCEEDED (the SMTP server accepted it), FAILED (the
+  retries are exhausted, or the server refused it for good), KEPT (no SMTP
+  server is configured: kept here only, the development default).
+  """
+  status: String!
+  attempts: Int!
+  "Why the last attempt failed (smtp_temporary, smtp_permanent); null otherwise."
+  lastError: String
+  createdAt: Time!
+  finishedAt: Time
+}
+
+type EmailNotificationConnection {
+  nodes: [EmailNotification!]!
   pageInfo: PageInfo!
 }
 
@@ -2371,6 +2532,46 @@ func (ec *executionContext) childFields_CreateWebhookEndpointPayload(ctx context
 		return ec.fieldContext_CreateWebhookEndpointPayload_secret(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreateWebhookEndpointPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EmailNotification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_EmailNotification_id(ctx, field)
+	case "eventId":
+		return ec.fieldContext_EmailNotification_eventId(ctx, field)
+	case "eventType":
+		return ec.fieldContext_EmailNotification_eventType(ctx, field)
+	case "recipient":
+		return ec.fieldContext_EmailNotification_recipient(ctx, field)
+	case "to":
+		return ec.fieldContext_EmailNotification_to(ctx, field)
+	case "subject":
+		return ec.fieldContext_EmailNotification_subject(ctx, field)
+	case "text":
+		return ec.fieldContext_EmailNotification_text(ctx, field)
+	case "status":
+		return ec.fieldContext_EmailNotification_status(ctx, field)
+	case "attempts":
+		return ec.fieldContext_EmailNotification_attempts(ctx, field)
+	case "lastError":
+		return ec.fieldContext_EmailNotification_lastError(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_EmailNotification_createdAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_EmailNotification_finishedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmailNotification", field.Name)
+}
+
+func (ec *executionContext) childFields_EmailNotificationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_EmailNotificationConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_EmailNotificationConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmailNotificationConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_LeakAlert(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3054,6 +3255,28 @@ func (ec *executionContext) field_Query_auditEvents_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["filter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_emailNotifications_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -4236,6 +4459,355 @@ func (ec *executionContext) _CreateWebhookEndpointPayload_secret(ctx context.Con
 }
 func (ec *executionContext) fieldContext_CreateWebhookEndpointPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateWebhookEndpointPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _EmailNotification_id(ctx context.Context, field graphql.CollectedField, obj *entity.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailNotification_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailNotification_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailNotification", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EmailNotification_eventId(ctx context.Context, field graphql.CollectedField, obj *entity.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailNotification_eventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EventID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailNotification_eventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailNotification", field, false, false, "ID")
+}
+
+func (ec *executionContext) _EmailNotification_eventType(ctx context.Context, field graphql.CollectedField, obj *entity.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailNotification_eventType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EmailNotification().EventType(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailNotification_eventType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailNotification", field, true, true, "String")
+}
+
+func (ec *executionContext) _EmailNotification_recipient(ctx context.Context, field graphql.CollectedField, obj *entity.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailNotification_recipient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EmailNotification().Recipient(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmailNotification_recipient(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailNotification",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailNotification_to(ctx context.Context, field graphql.CollectedField, obj *entity.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailNotification_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EmailNotification().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailNotification_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailNotification", field, true, true, "String")
+}
+
+func (ec *executionContext) _EmailNotification_subject(ctx context.Context, field graphql.CollectedField, obj *entity.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailNotification_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EmailNotification().Subject(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailNotification_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailNotification", field, true, true, "String")
+}
+
+func (ec *executionContext) _EmailNotification_text(ctx context.Context, field graphql.CollectedField, obj *entity.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailNotification_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EmailNotification().Text(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailNotification_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailNotification", field, true, true, "String")
+}
+
+func (ec *executionContext) _EmailNotification_status(ctx context.Context, field graphql.CollectedField, obj *entity.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailNotification_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EmailNotification().State(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailNotification_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailNotification", field, true, true, "String")
+}
+
+func (ec *executionContext) _EmailNotification_attempts(ctx context.Context, field graphql.CollectedField, obj *entity.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailNotification_attempts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailNotification_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailNotification", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EmailNotification_lastError(ctx context.Context, field graphql.CollectedField, obj *entity.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailNotification_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmailNotification_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailNotification", field, false, false, "String")
+}
+
+func (ec *executionContext) _EmailNotification_createdAt(ctx context.Context, field graphql.CollectedField, obj *entity.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailNotification_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entity.Time) graphql.Marshaler {
+			return ec.marshalNTime2githubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailNotification_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailNotification", field, false, false, "Time")
+}
+
+func (ec *executionContext) _EmailNotification_finishedAt(ctx context.Context, field graphql.CollectedField, obj *entity.Delivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailNotification_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entity.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmailNotification_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailNotification", field, false, false, "Time")
+}
+
+func (ec *executionContext) _EmailNotificationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.EmailNotificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailNotificationConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*entity.Delivery) graphql.Marshaler {
+			return ec.marshalNEmailNotification2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐDeliveryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailNotificationConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailNotificationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailNotification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EmailNotificationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.EmailNotificationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailNotificationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailNotificationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailNotificationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _LeakAlert_url(ctx context.Context, field graphql.CollectedField, obj *model.LeakAlert) (ret graphql.Marshaler) {
@@ -5865,6 +6437,50 @@ func (ec *executionContext) fieldContext_Query_patSettingsImpact(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_patSettingsImpact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_emailNotifications(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_emailNotifications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EmailNotifications(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EmailNotificationConnection) graphql.Marshaler {
+			return ec.marshalNEmailNotificationConnection2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐEmailNotificationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_emailNotifications(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailNotificationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_emailNotifications_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9734,6 +10350,138 @@ func (ec *executionContext) _CreateWebhookEndpointPayload(ctx context.Context, s
 	return out
 }
 
+var emailNotificationImplementors = []string{"EmailNotification"}
+
+func (ec *executionContext) _EmailNotification(ctx context.Context, sel ast.SelectionSet, obj *entity.Delivery) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, emailNotificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmailNotification")
+		case "id":
+			out.Values[i] = ec._EmailNotification_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "eventId":
+			out.Values[i] = ec._EmailNotification_eventId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "eventType":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EmailNotification_eventType(ctx, field, obj)
+				})
+		case "recipient":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EmailNotification_recipient(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EmailNotification_to(ctx, field, obj)
+				})
+		case "subject":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EmailNotification_subject(ctx, field, obj)
+				})
+		case "text":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EmailNotification_text(ctx, field, obj)
+				})
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EmailNotification_status(ctx, field, obj)
+				})
+		case "attempts":
+			out.Values[i] = ec._EmailNotification_attempts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastError":
+			out.Values[i] = ec._EmailNotification_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._EmailNotification_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finishedAt":
+			out.Values[i] = ec._EmailNotification_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var emailNotificationConnectionImplementors = []string{"EmailNotificationConnection"}
+
+func (ec *executionContext) _EmailNotificationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.EmailNotificationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, emailNotificationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmailNotificationConnection")
+		case "nodes":
+			out.Values[i] = ec._EmailNotificationConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._EmailNotificationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var leakAlertImplementors = []string{"LeakAlert"}
 
 func (ec *executionContext) _LeakAlert(ctx context.Context, sel ast.SelectionSet, obj *model.LeakAlert) graphql.Marshaler {
@@ -10284,6 +11032,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_patSettingsImpact(ctx, field)
+				})
+		case "emailNotifications":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_emailNotifications(ctx, field)
 				})
 		case "webhookEndpoints":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -11545,6 +12299,38 @@ func (ec *executionContext) marshalNCreateWebhookEndpointPayload2ᚖgithubᚗcom
 		return graphql.Null
 	}
 	return ec._CreateWebhookEndpointPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEmailNotification2ᚕᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐDeliveryᚄ(ctx context.Context, sel ast.SelectionSet, v []*entity.Delivery) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEmailNotification2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐDelivery(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEmailNotification2ᚖgithubᚗcomᚋpatgovᚋpatsᚋinternalᚋentityᚐDelivery(ctx context.Context, sel ast.SelectionSet, v *entity.Delivery) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EmailNotification!")
+		return graphql.Null
+	}
+	return ec._EmailNotification(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEmailNotificationConnection2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐEmailNotificationConnection(ctx context.Context, sel ast.SelectionSet, v *model.EmailNotificationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EmailNotificationConnection!")
+		return graphql.Null
+	}
+	return ec._EmailNotificationConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {

@@ -60,6 +60,11 @@ type CreateWebhookEndpointPayload struct {
 	Secret string `json:"secret"`
 }
 
+type EmailNotificationConnection struct {
+	Nodes    []*entity.Delivery `json:"nodes"`
+	PageInfo *PageInfo          `json:"pageInfo"`
+}
+
 // Where a secret scanner found a token.
 type LeakAlert struct {
 	// The address of the code, commit or issue that holds the token, as the scanner sent it.

@@ -34,6 +34,39 @@ func (r *auditedTokenResolver) Owner(ctx context.Context, obj *entity.AuditedTok
 	return loadUser(ctx, &obj.OwnerID)
 }
 
+// EventType is the resolver for the eventType field.
+func (r *emailNotificationResolver) EventType(ctx context.Context, obj *entity.Delivery) (string, error) {
+	return string(obj.EventType), nil
+}
+
+// Recipient is the resolver for the recipient field.
+func (r *emailNotificationResolver) Recipient(ctx context.Context, obj *entity.Delivery) (*entity.User, error) {
+	return loadUser(ctx, obj.RecipientUserID)
+}
+
+// To is the resolver for the to field.
+func (r *emailNotificationResolver) To(ctx context.Context, obj *entity.Delivery) (string, error) {
+	to, _, _ := pat.StoredMail(obj)
+	return to, nil
+}
+
+// Subject is the resolver for the subject field.
+func (r *emailNotificationResolver) Subject(ctx context.Context, obj *entity.Delivery) (string, error) {
+	_, subject, _ := pat.StoredMail(obj)
+	return subject, nil
+}
+
+// Text is the resolver for the text field.
+func (r *emailNotificationResolver) Text(ctx context.Context, obj *entity.Delivery) (string, error) {
+	_, _, text := pat.StoredMail(obj)
+	return text, nil
+}
+
+// State is the resolver for the status field.
+func (r *emailNotificationResolver) State(ctx context.Context, obj *entity.Delivery) (string, error) {
+	return string(obj.State), nil
+}
+
 // UpdatePatSettings is the resolver for the updatePatSettings field.
 func (r *mutationResolver) UpdatePatSettings(ctx context.Context, input model.UpdatePatSettingsInput) (*entity.Organization, error) {
 	p, err := principal(ctx)
@@ -257,6 +290,20 @@ func (r *queryResolver) PatSettingsImpact(ctx context.Context, input model.Updat
 	return settingsImpact(im), nil
 }
 
+// EmailNotifications is the resolver for the emailNotifications field.
+func (r *queryResolver) EmailNotifications(ctx context.Context, first *int, after *string) (*model.EmailNotificationConnection, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	page, err := r.Service.EmailNotifications(ctx, p, derefInt(first, pat.DefaultPageSize), derefString(after))
+	if err != nil {
+		return nil, err
+	}
+	c := deliveryConnection(page, after != nil)
+	return &model.EmailNotificationConnection{Nodes: c.Nodes, PageInfo: c.PageInfo}, nil
+}
+
 // WebhookEndpoints is the resolver for the webhookEndpoints field.
 func (r *queryResolver) WebhookEndpoints(ctx context.Context) ([]*entity.WebhookEndpoint, error) {
 	p, err := principal(ctx)
@@ -392,6 +439,11 @@ func (r *Resolver) AuditEvent() graph.AuditEventResolver { return &auditEventRes
 // AuditedToken returns graph.AuditedTokenResolver implementation.
 func (r *Resolver) AuditedToken() graph.AuditedTokenResolver { return &auditedTokenResolver{r} }
 
+// EmailNotification returns graph.EmailNotificationResolver implementation.
+func (r *Resolver) EmailNotification() graph.EmailNotificationResolver {
+	return &emailNotificationResolver{r}
+}
+
 // Mutation returns graph.MutationResolver implementation.
 func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
 
@@ -424,6 +476,7 @@ func (r *Resolver) WebhookEndpoint() graph.WebhookEndpointResolver {
 type (
 	auditEventResolver              struct{ *Resolver }
 	auditedTokenResolver            struct{ *Resolver }
+	emailNotificationResolver       struct{ *Resolver }
 	mutationResolver                struct{ *Resolver }
 	organizationPatSettingsResolver struct{ *Resolver }
 	personalAccessTokenResolver     struct{ *Resolver }

@@ -44,8 +44,8 @@ func TestSchemaStatesTheDomainsNumbers(t *testing.T) {
 			}
 		}
 	}
-	if firsts != 4 {
-		t.Errorf("found %d paginated root fields, want 4 (personalAccessTokens, users, auditEvents, webhookDeliveries)", firsts)
+	if firsts != 5 {
+		t.Errorf("found %d paginated root fields, want 5 (personalAccessTokens, users, auditEvents, webhookDeliveries, emailNotifications)", firsts)
 	}
 	perMinute := fmt.Sprintf("%d,%03d values a minute", pat.DefaultRevokeByValuePerMinute/1000, pat.DefaultRevokeByValuePerMinute%1000)
 	for field, wants := range map[string][]string{

@@ -63,6 +63,8 @@ var operations = []operation{
   tokensExpiring tokensRestored tokensBlocked tokensRevokedAsUnused affectedOwners sample { ` + tokenFields + ` } } }`, false},
 	{"rotatePersonalAccessToken", `mutation($id: ID!, $expiresAt: Time) { rotatePersonalAccessToken(id: $id, expiresAt: $expiresAt) {
   token personalAccessToken { ` + tokenFields + ` rotatedFrom { id } rotatedTo { id } } } }`, true},
+	{"emailNotifications", `query($first: Int, $after: String) { emailNotifications(first: $first, after: $after) {
+  nodes { id eventId eventType to subject text status attempts lastError createdAt finishedAt recipient { ` + userFields + ` } } ` + pageFields + ` } }`, false},
 	{"webhookEndpoints", `query { webhookEndpoints { ` + webhookFields + ` } }`, false},
 	{"createWebhookEndpoint", `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret endpoint { ` + webhookFields + ` } } }`, true},
 	{"updateWebhookEndpoint", `mutation($id: ID!, $input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(id: $id, input: $input) { ` + webhookFields + ` } }`, true},

@@ -13,7 +13,8 @@ import (
 // (@ADMIN_ID, @MEMBER_SECRET, @OTHER_ID, @CURSOR, @FUTURE, ...: see
 // target.seed and target.replace) stand for the fixture's values.
 var variableSeeds = map[string][]string{
-	"webhookEndpoints": {`{}`},
+	"webhookEndpoints":   {`{}`},
+	"emailNotifications": {`{"first":10}`, `{"first":0}`, `{"after":"@CURSOR"}`},
 	"rotatePersonalAccessToken": {
 		`{"id":"@OTHER_ID"}`, `{"id":""}`, `{"id":"x","expiresAt":"@FUTURE"}`, `{"id":"x","expiresAt":"not a time"}`,
 	},

@@ -193,6 +193,7 @@ func ownOnlies() map[string][]ownOnly {
 		"availableScopes":           {{"scopes", do(member, `{ availableScopes }`, nil), true}},
 		"createPersonalAccessToken": {{"create", do(member, `mutation { createPersonalAccessToken(input: {name: "own-new", scopes: ["OR.Jobs"]}) { personalAccessToken { id owner { id } } } }`, nil), false}},
 		"updatePatSettings":         {{"settings", do(admin, `mutation { updatePatSettings(input: {maxLifespanDays: 5}) { enabled maxLifespanDays updatedBy { id } } }`, nil), false}},
+		"emailNotifications":        {{"list", do(admin, `{ emailNotifications(first: 100) { nodes { id to subject text recipient { id } } } }`, nil), true}},
 		"webhookEndpoints":          {{"list", do(admin, `{ webhookEndpoints { id url eventTypes createdBy { id } } }`, nil), true}},
 		"createWebhookEndpoint":     {{"create", do(admin, `mutation { createWebhookEndpoint(input: {url: "http://127.0.0.1:9/own", eventTypes: [TOKEN_CREATED]}) { endpoint { id createdBy { id } } } }`, nil), false}},
 		"patSettingsImpact": {{"every kind", do(admin, `{ patSettingsImpact(input: {enabled: false, maxLifespanDays: 1, revokeUnusedAfterDays: 7}) {

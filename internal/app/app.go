@@ -24,6 +24,7 @@ import (
 	"github.com/patgov/pats/internal/config"
 	"github.com/patgov/pats/internal/database"
 	"github.com/patgov/pats/internal/httpapi"
+	"github.com/patgov/pats/internal/mail"
 	"github.com/patgov/pats/internal/metrics"
 	"github.com/patgov/pats/internal/origin"
 	"github.com/patgov/pats/internal/pat"
@@ -207,6 +208,7 @@ func (a *App) build(jwtKey []byte, verifier *auth.Verifier, o options) error {
 			OnChunk: a.metrics.ObserveRevocationChunk, OnJob: a.metrics.ObserveRevocationJob,
 		},
 		Sweeper: pat.SweeperConfig{Interval: cfg.StaleSweepInterval},
+		Mail:    mailConfig(cfg),
 		Webhooks: pat.WebhookConfig{
 			Key: deriveKey(jwtKey, "pats webhook secret key v1"), AllowPrivate: cfg.WebhooksAllowPrivate,
 			Wrap: o.tracing.Transport, OnAttempt: a.metrics.ObserveWebhookAttempt,
@@ -367,4 +369,14 @@ func secretScanning(cfg config.Config, now func() time.Time, tr *tracing.Provide
 	}
 	// The keys fetch carries the alert's trace context to the keys URL.
 	return scanalert.New(cfg.SecretScanningKeysURL, scanalert.Options{Now: now, Transport: tr.Transport(nil)})
+}
+
+// mailConfig is e-mail to token owners as cfg says: through PATS_SMTP_URL
+// when set, else kept in the database.
+func mailConfig(cfg config.Config) pat.MailConfig {
+	mc := pat.MailConfig{ConsoleURL: cfg.ConsoleURL}
+	if cfg.SMTP != nil {
+		mc.Sender = mail.NewSender(*cfg.SMTP, cfg.MailFrom, cfg.MailOptions...)
+	}
+	return mc
 }

@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	netmail "net/mail"
 	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/patgov/pats/internal/auth"
+	"github.com/patgov/pats/internal/mail"
 	"github.com/patgov/pats/internal/origin"
 	"github.com/patgov/pats/internal/pat"
 )
@@ -111,6 +113,19 @@ type Config struct {
 	// (PATS_WEBHOOKS_ALLOW_PRIVATE=true): development and tests only, as
 	// it lets an admin make the service call internal services.
 	WebhooksAllowPrivate bool
+	// SMTP is where e-mail to token owners is sent (PATS_SMTP_URL:
+	// smtp://user:pass@host:port with STARTTLS, smtps:// for implicit
+	// TLS); nil keeps the mails in the database (the default), listed by
+	// emailNotifications. MailFrom is their sender (PATS_MAIL_FROM,
+	// required with PATS_SMTP_URL).
+	SMTP     *mail.Config
+	MailFrom *netmail.Address
+	// MailOptions are extra options of the mail sender (tests: the test
+	// server's certificate authority); never set from the environment.
+	MailOptions []mail.Option
+	// ConsoleURL is the console's public address, linked from the mails
+	// (PATS_CONSOLE_URL, an absolute http(s) URL; unset: no link).
+	ConsoleURL string
 	// IntrospectionPerSecond bounds introspections per client credential
 	// (PATS_INTROSPECTION_PER_SECOND, default 20000; 0: no limit).
 	IntrospectionPerSecond int
@@ -247,6 +262,27 @@ func Load(getenv func(string) string) (Config, error) {
 		c.WebhooksAllowPrivate = true
 	default:
 		fail(errors.New("PATS_WEBHOOKS_ALLOW_PRIVATE must be true or false"))
+	}
+	if v := getenv("PATS_SMTP_URL"); v != "" {
+		if smtp, err := mail.ParseURL(v); err != nil {
+			fail(fmt.Errorf("PATS_SMTP_URL: %w", err))
+		} else {
+			c.SMTP = &smtp
+		}
+		if from, err := mail.ParseFrom(getenv("PATS_MAIL_FROM")); err != nil {
+			fail(fmt.Errorf("PATS_MAIL_FROM (required with PATS_SMTP_URL): %w", err))
+		} else {
+			c.MailFrom = from
+		}
+	} else if getenv("PATS_MAIL_FROM") != "" {
+		fail(errors.New("PATS_MAIL_FROM needs PATS_SMTP_URL"))
+	}
+	if v := getenv("PATS_CONSOLE_URL"); v != "" {
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
+			fail(errors.New("PATS_CONSOLE_URL must be an absolute http(s) URL without credentials"))
+		} else {
+			c.ConsoleURL = v
+		}
 	}
 	c.StaleSweepInterval = pat.DefaultSweepInterval
 	if v := getenv("PATS_STALE_SWEEP_INTERVAL"); v != "" {

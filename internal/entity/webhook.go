@@ -119,4 +119,7 @@ const (
 	// DeliveryFailed: the retries are exhausted (or the failure was
 	// permanent); redeliverWebhook makes a new attempt.
 	DeliveryFailed DeliveryState = "FAILED"
+	// DeliveryKept: an e-mail kept in the database, not sent, because no
+	// SMTP server is configured (development mode's default).
+	DeliveryKept DeliveryState = "KEPT"
 )

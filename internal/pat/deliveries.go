@@ -116,7 +116,7 @@ func (s *Service) DeliverDue(ctx context.Context) (DeliveryRound, error) {
 	for {
 		now := s.clock()
 		n, err := s.store.DispatchOutbox(ctx, dispatchBatch, now, func(b store.OutboxBatch) []*entity.Delivery {
-			return buildDeliveries(b, now)
+			return buildDeliveries(b, now, s.mail)
 		})
 		r.Dispatched += n
 		if err != nil {
@@ -163,7 +163,22 @@ func (s *Service) sendAll(ctx context.Context, claimed []*entity.Delivery) {
 func (s *Service) sendOne(ctx context.Context, d *entity.Delivery) error {
 	now := s.clock()
 	out := store.AttemptOutcome{At: now}
-	res := s.attempt(ctx, d, now)
+	var res webhook.Result
+	permanent := false
+	if d.Channel == entity.ChannelEmail {
+		var err error
+		var took time.Duration
+		permanent, took, err = s.sendMail(ctx, d)
+		res = webhook.Result{Class: webhook.ClassOK, Duration: took}
+		if err != nil {
+			res.Class, res.Err = "smtp_temporary", err
+			if permanent {
+				res.Class = "smtp_permanent"
+			}
+		}
+	} else {
+		res = s.attempt(ctx, d, now)
+	}
 	s.webhooks.onAttempt(res.Class, res.Duration)
 	out.DurationMs = int(res.Duration.Milliseconds())
 	if res.StatusCode != 0 {
@@ -173,7 +188,7 @@ func (s *Service) sendOne(ctx context.Context, d *entity.Delivery) error {
 	switch delay, giveUp := webhook.NextAttempt(d.Attempts, nil); {
 	case res.Class == webhook.ClassOK:
 		out.State, out.NextAttemptAt = entity.DeliverySucceeded, now
-	case d.Test || giveUp:
+	case d.Test || giveUp || permanent:
 		out.State, out.NextAttemptAt = entity.DeliveryFailed, now
 	default:
 		out.State, out.NextAttemptAt = entity.DeliveryPending, entity.TimeOf(now.Add(delay))

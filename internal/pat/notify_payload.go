@@ -141,10 +141,19 @@ func eventData(e *entity.OutboxEvent, b store.OutboxBatch) (any, bool) {
 }
 
 // buildDeliveries makes, for each event of b, a webhook delivery per
-// endpoint of its organization that subscribes to its type, due at now.
-func buildDeliveries(b store.OutboxBatch, now entity.Time) []*entity.Delivery {
+// endpoint of its organization that subscribes to its type, and the
+// e-mail to the token's owner it calls for (mailFor), due at now; the
+// e-mail is KEPT instead when no SMTP server is configured.
+func buildDeliveries(b store.OutboxBatch, now entity.Time, mailCfg MailConfig) []*entity.Delivery {
 	var out []*entity.Delivery
 	for _, e := range b.Events {
+		if d, _ := mailFor(e, b, mailCfg.ConsoleURL); d != nil {
+			d.State, d.NextAttemptAt, d.CreatedAt = entity.DeliveryPending, now, now
+			if mailCfg.Sender == nil {
+				d.State, d.FinishedAt = entity.DeliveryKept, &now
+			}
+			out = append(out, d)
+		}
 		var body []byte
 		for _, ep := range b.Endpoints[e.OrganizationID] {
 			if !ep.Subscribes(e.EventType) {

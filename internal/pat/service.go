@@ -41,6 +41,7 @@ type Service struct {
 	jobs     *jobRunner
 	sweeper  *sweeper
 	webhooks *webhooks
+	mail     MailConfig
 	scopes   []string
 	known    map[string]bool
 	now      func() time.Time
@@ -71,6 +72,8 @@ type Config struct {
 	Sweeper SweeperConfig
 	// Webhooks configures webhook endpoints and deliveries.
 	Webhooks WebhookConfig
+	// Mail configures e-mail to token owners.
+	Mail MailConfig
 }
 
 // NewService returns a service over st whose writes invalidate v's cache.
@@ -105,6 +108,7 @@ func NewService(st Store, v *Validator, cfg Config) (*Service, error) {
 	}
 	s.jobs = newJobRunner(s, cfg.Jobs)
 	s.sweeper = newSweeper(s, cfg.Sweeper)
+	s.mail = cfg.Mail
 	if v != nil {
 		v.setReuseHandler(func(ctx context.Context, orgID int64, tokenID string) {
 			if _, err := s.handleReuse(ctx, orgID, tokenID); err != nil {

@@ -217,7 +217,8 @@ func (s *Store) Delivery(ctx context.Context, orgID int64, id string) (*entity.D
 
 // DeliveryQuery is a page of an endpoint's deliveries, newest first.
 type DeliveryQuery struct {
-	OrgID      int64
+	OrgID int64
+	// EndpointID is the webhook endpoint; "" lists the e-mails instead.
 	EndpointID string
 	// States narrows the page (nil: every state).
 	States []entity.DeliveryState
@@ -232,6 +233,9 @@ type DeliveryQuery struct {
 // the (organization, endpoint, creation) index.
 func (s *Store) ListDeliveries(ctx context.Context, q DeliveryQuery) ([]*entity.Delivery, error) {
 	db := s.db.WithContext(ctx).Where("organization_id = ? AND endpoint_id = ?", q.OrgID, q.EndpointID)
+	if q.EndpointID == "" {
+		db = s.db.WithContext(ctx).Where("organization_id = ? AND endpoint_id IS NULL AND channel = ?", q.OrgID, entity.ChannelEmail)
+	}
 	if q.States != nil {
 		db = db.Where("state IN ?", q.States)
 	}

@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
+	"crypto/x509"
 	"database/sql"
 	"encoding/hex"
 	"fmt"
@@ -33,6 +34,7 @@ import (
 	"github.com/patgov/pats/internal/config"
 	"github.com/patgov/pats/internal/database"
 	"github.com/patgov/pats/internal/httpapi"
+	"github.com/patgov/pats/internal/mail"
 	"github.com/patgov/pats/internal/pat"
 	"github.com/patgov/pats/internal/tracing"
 )
@@ -119,6 +121,10 @@ type Options struct {
 	Scopes []string
 	// DisableCache turns the validation cache off.
 	DisableCache bool
+	// SMTPURL sends e-mail to token owners through that server (a
+	// mailtest server's URL), trusting MailRootCAs; unset, mails are kept.
+	SMTPURL     string
+	MailRootCAs *x509.CertPool
 	// WebhooksPublicOnly keeps the webhook SSRF rules on (tests otherwise
 	// run with PATS_WEBHOOKS_ALLOW_PRIVATE, their receivers on loopback).
 	WebhooksPublicOnly bool
@@ -244,6 +250,9 @@ func serviceConfig(t testing.TB, dbURL string, opts Options) config.Config {
 		env["PATS_JWT_SECRET"] = string(JWTKey)
 	}
 	maps.Copy(env, opts.AuthEnv)
+	if opts.SMTPURL != "" {
+		env["PATS_SMTP_URL"], env["PATS_MAIL_FROM"] = opts.SMTPURL, "PATs <pats@example.test>"
+	}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatalf("test configuration: %v", err)
@@ -263,6 +272,9 @@ func serviceConfig(t testing.TB, dbURL string, opts Options) config.Config {
 	// Test receivers listen on loopback; the SSRF rules are tested on
 	// their own (WebhooksPublicOnly turns them back on).
 	cfg.WebhooksAllowPrivate = !opts.WebhooksPublicOnly
+	if opts.MailRootCAs != nil {
+		cfg.MailOptions = []mail.Option{mail.WithRootCAs(opts.MailRootCAs)}
+	}
 	if opts.RevocationChunkSize > 0 {
 		cfg.RevocationChunkSize = opts.RevocationChunkSize
 	}
