@@ -245,3 +245,61 @@ export async function patSettingsImpact(input: Partial<PatSettings>): Promise<Pa
   );
   return data.patSettingsImpact;
 }
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  eventTypes: string[];
+  status: 'ACTIVE' | 'FAILING';
+  lastSuccessAt: string | null;
+}
+
+const webhookEndpointFields = 'id url eventTypes status lastSuccessAt';
+
+/** The organization's webhook endpoints through the API, oldest first. */
+export async function webhookEndpoints(): Promise<WebhookEndpoint[]> {
+  const data = await graphql<{ webhookEndpoints: WebhookEndpoint[] }>(
+    'admin',
+    `{ webhookEndpoints { ${webhookEndpointFields} } }`,
+  );
+  return data.webhookEndpoints;
+}
+
+/** Adds a webhook endpoint through the API; its secret comes back this once. */
+export async function createWebhookEndpoint(
+  url: string,
+  eventTypes: string[],
+): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+  const data = await graphql<{ createWebhookEndpoint: { endpoint: WebhookEndpoint; secret: string } }>(
+    'admin',
+    `mutation Create($input: CreateWebhookEndpointInput!) {
+      createWebhookEndpoint(input: $input) { secret endpoint { ${webhookEndpointFields} } }
+    }`,
+    { input: { url, eventTypes } },
+  );
+  return data.createWebhookEndpoint;
+}
+
+/** Deletes every webhook endpoint of the organization (to leave none behind a test). */
+export async function deleteWebhookEndpoints(): Promise<void> {
+  for (const { id } of await webhookEndpoints()) {
+    await graphql('admin', 'mutation Delete($id: ID!) { deleteWebhookEndpoint(id: $id) }', { id });
+  }
+}
+
+export interface WebhookDelivery {
+  id: string;
+  eventType: string;
+  status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  lastHttpStatus: number | null;
+}
+
+/** Sends a test event to an endpoint through the API and returns its delivery, already attempted. */
+export async function sendTestWebhook(id: string): Promise<WebhookDelivery> {
+  const data = await graphql<{ sendTestWebhook: WebhookDelivery }>(
+    'admin',
+    'mutation Test($id: ID!) { sendTestWebhook(id: $id) { id eventType status lastHttpStatus } }',
+    { id },
+  );
+  return data.sendTestWebhook;
+}

@@ -110,6 +110,8 @@ async function build(pkg: string, output: string): Promise<string> {
  * file; nothing else inherited from PATS_*. Background revocations by
  * filter go in chunks of 50 with 100 ms between them, so a job of a
  * thousand tokens or more runs for seconds and its progress can be watched.
+ * Webhook endpoints may be http:// and on loopback, where the tests run
+ * their receivers (tests/support/receiver.ts).
  */
 function serverEnv(database: string): NodeJS.ProcessEnv {
   return {
@@ -117,6 +119,7 @@ function serverEnv(database: string): NodeJS.ProcessEnv {
     PATS_ADDR: '127.0.0.1:0',
     PATS_REVOCATION_CHUNK_SIZE: '50',
     PATS_REVOCATION_PAUSE: '100ms',
+    PATS_WEBHOOKS_ALLOW_PRIVATE: 'true',
   };
 }
 

@@ -1,38 +1,64 @@
 // The signed-in console: who is signed in, sign out, and the pages the
-// viewer's role may use (admins: the organization's tokens, their own and
-// the audit trail; members: their own tokens).
+// viewer's role may use (admins: the organization's tokens, their own, the
+// audit trail and the webhooks, with a banner on every page while a webhook
+// endpoint is failing; members: their own tokens).
 
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { VisibleText } from '../components/VisibleText';
+import { useWebhookEndpoints } from '../hooks/useWebhookEndpoints';
 import { AuditTrailPage } from '../pages/audit/AuditTrailPage';
 import { InventoryPage } from '../pages/inventory/InventoryPage';
 import { MyTokensPage } from '../pages/mytokens/MyTokensPage';
+import { FailingWebhooksBanner } from '../pages/webhooks/FailingWebhooksBanner';
+import { WebhooksPage, webhooksHeadingId } from '../pages/webhooks/WebhooksPage';
 import { useSession } from './session';
 import type { TabDefinition } from './Tabs';
 import { Tabs } from './Tabs';
 
-type PageKey = 'inventory' | 'mine' | 'audit';
+type PageKey = 'inventory' | 'mine' | 'audit' | 'webhooks';
 
 const adminTabs: ReadonlyArray<TabDefinition<PageKey>> = [
   { key: 'inventory', label: 'Personal Access Tokens' },
   { key: 'mine', label: 'My tokens' },
   { key: 'audit', label: 'Audit trail' },
+  { key: 'webhooks', label: 'Webhooks' },
 ];
 
 export function Console({ onSignOut }: { onSignOut: () => void }) {
   const { isAdmin } = useSession();
   const [page, setPage] = useState<PageKey>(isAdmin ? 'inventory' : 'mine');
+  const webhooks = useWebhookEndpoints(isAdmin);
+  // The banner's button goes away on the page it opens: focus its heading.
+  const focusWebhooks = useRef(false);
+  useEffect(() => {
+    if (page !== 'webhooks' || !focusWebhooks.current) return;
+    focusWebhooks.current = false;
+    document.getElementById(webhooksHeadingId)?.focus();
+  }, [page]);
+  const showWebhooks = () => {
+    focusWebhooks.current = true;
+    setPage('webhooks');
+  };
 
   return (
     <>
       <Header onSignOut={onSignOut} />
       <main id="main" tabIndex={-1} class="main">
         {isAdmin ? (
-          <Tabs label="Console sections" tabs={adminTabs} selected={page} onSelect={setPage}>
-            {page === 'inventory' && <InventoryPage />}
-            {page === 'mine' && <MyTokensPage />}
-            {page === 'audit' && <AuditTrailPage />}
-          </Tabs>
+          <>
+            {webhooks.endpoints && (
+              <FailingWebhooksBanner
+                endpoints={webhooks.endpoints}
+                onShow={page === 'webhooks' ? undefined : showWebhooks}
+              />
+            )}
+            <Tabs label="Console sections" tabs={adminTabs} selected={page} onSelect={setPage}>
+              {page === 'inventory' && <InventoryPage />}
+              {page === 'mine' && <MyTokensPage />}
+              {page === 'audit' && <AuditTrailPage />}
+              {page === 'webhooks' && <WebhooksPage webhooks={webhooks} />}
+            </Tabs>
+          </>
         ) : (
           <MyTokensPage />
         )}

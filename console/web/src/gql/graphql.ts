@@ -49,6 +49,12 @@ export type CreatePersonalAccessTokenInput = {
   scopes: Array<string>;
 };
 
+export type CreateWebhookEndpointInput = {
+  /** At least one. */
+  eventTypes: Array<WebhookEventType>;
+  url: string;
+};
+
 export type OrderDirection =
   | 'ASC'
   | 'DESC';
@@ -152,6 +158,40 @@ export type UpdatePatSettingsInput = {
   revokeUnusedAfterDays?: number | null | undefined;
 };
 
+/** Fields left out keep their value; at least one is required. */
+export type UpdateWebhookEndpointInput = {
+  eventTypes?: Array<WebhookEventType> | null | undefined;
+  url?: string | null | undefined;
+};
+
+export type WebhookDeliveryFilter = {
+  status?: Array<WebhookDeliveryStatus> | null | undefined;
+};
+
+export type WebhookDeliveryStatus =
+  /** The retries are exhausted (a test delivery is not retried); `redeliverWebhook` tries again. */
+  | 'FAILED'
+  /** Not delivered yet: due at `nextAttemptAt`. */
+  | 'PENDING'
+  | 'SUCCEEDED';
+
+/** A webhook endpoint's health. */
+export type WebhookEndpointStatus =
+  /** Deliveries succeed, or are being retried. */
+  | 'ACTIVE'
+  /** A delivery gave up after its retries (at least 24 hours); the next success makes it ACTIVE again. */
+  | 'FAILING';
+
+/** The events a webhook endpoint may subscribe to. The payload's `type` spells them dotted and lower case (TOKEN_REVOKED is `token.revoked`). */
+export type WebhookEventType =
+  | 'SETTINGS_UPDATED'
+  | 'TOKEN_CREATED'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_EXPIRING'
+  | 'TOKEN_REVOKED'
+  | 'TOKEN_ROTATED'
+  | 'TOKEN_STALE_WARNING';
+
 export type AuditEventsQueryVariables = Exact<{
   first: number;
   after?: string | null | undefined;
@@ -166,6 +206,10 @@ export type UserFieldsFragment = { id: string, name: string, email: string, acco
 export type TokenFieldsFragment = { id: string, name: string, scopes: Array<string>, createdAt: string, expiresAt: string, lastUsedAt: string | null, status: TokenStatus, revokedAt: string | null, revocationSource: RevocationSource | null, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType }, revokedBy: { id: string, name: string, email: string, accountType: AccountType } | null };
 
 export type SettingsFieldsFragment = { enabled: boolean, maxLifespanDays: number, revokeUnusedAfterDays: number, updatedAt: string | null, updatedBy: { id: string, name: string, email: string, accountType: AccountType } | null };
+
+export type WebhookEndpointFieldsFragment = { id: string, url: string, eventTypes: Array<WebhookEventType>, status: WebhookEndpointStatus, failingSince: string | null, lastSuccessAt: string | null, previousSecretExpiresAt: string | null, createdAt: string };
+
+export type WebhookDeliveryFieldsFragment = { id: string, eventId: string, eventType: string, test: boolean, status: WebhookDeliveryStatus, attempts: number, lastHttpStatus: number | null, lastError: string | null, durationMs: number | null, nextAttemptAt: string | null, createdAt: string, finishedAt: string | null };
 
 export type TokenRevocationPreviewQueryVariables = Exact<{
   filter: PersonalAccessTokenFilter;
@@ -253,6 +297,64 @@ export type OrganizationUsersQueryVariables = Exact<{
 
 export type OrganizationUsersQuery = { users: { nodes: Array<{ id: string, name: string, email: string, accountType: AccountType }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
+export type WebhookEndpointsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WebhookEndpointsQuery = { webhookEndpoints: Array<{ id: string, url: string, eventTypes: Array<WebhookEventType>, status: WebhookEndpointStatus, failingSince: string | null, lastSuccessAt: string | null, previousSecretExpiresAt: string | null, createdAt: string }> };
+
+export type CreateWebhookEndpointMutationVariables = Exact<{
+  input: CreateWebhookEndpointInput;
+}>;
+
+
+export type CreateWebhookEndpointMutation = { createWebhookEndpoint: { secret: string, endpoint: { id: string, url: string, eventTypes: Array<WebhookEventType>, status: WebhookEndpointStatus, failingSince: string | null, lastSuccessAt: string | null, previousSecretExpiresAt: string | null, createdAt: string } } };
+
+export type UpdateWebhookEndpointMutationVariables = Exact<{
+  id: string;
+  input: UpdateWebhookEndpointInput;
+}>;
+
+
+export type UpdateWebhookEndpointMutation = { updateWebhookEndpoint: { id: string, url: string, eventTypes: Array<WebhookEventType>, status: WebhookEndpointStatus, failingSince: string | null, lastSuccessAt: string | null, previousSecretExpiresAt: string | null, createdAt: string } };
+
+export type DeleteWebhookEndpointMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteWebhookEndpointMutation = { deleteWebhookEndpoint: string };
+
+export type RotateWebhookSecretMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RotateWebhookSecretMutation = { rotateWebhookSecret: { secret: string, endpoint: { id: string, url: string, eventTypes: Array<WebhookEventType>, status: WebhookEndpointStatus, failingSince: string | null, lastSuccessAt: string | null, previousSecretExpiresAt: string | null, createdAt: string } } };
+
+export type SendTestWebhookMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type SendTestWebhookMutation = { sendTestWebhook: { id: string, eventId: string, eventType: string, test: boolean, status: WebhookDeliveryStatus, attempts: number, lastHttpStatus: number | null, lastError: string | null, durationMs: number | null, nextAttemptAt: string | null, createdAt: string, finishedAt: string | null } };
+
+export type RedeliverWebhookMutationVariables = Exact<{
+  deliveryId: string;
+}>;
+
+
+export type RedeliverWebhookMutation = { redeliverWebhook: { id: string, eventId: string, eventType: string, test: boolean, status: WebhookDeliveryStatus, attempts: number, lastHttpStatus: number | null, lastError: string | null, durationMs: number | null, nextAttemptAt: string | null, createdAt: string, finishedAt: string | null } };
+
+export type WebhookDeliveriesQueryVariables = Exact<{
+  endpointId: string;
+  first: number;
+  after?: string | null | undefined;
+  filter?: WebhookDeliveryFilter | null | undefined;
+}>;
+
+
+export type WebhookDeliveriesQuery = { webhookDeliveries: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, eventId: string, eventType: string, test: boolean, status: WebhookDeliveryStatus, attempts: number, lastHttpStatus: number | null, lastError: string | null, durationMs: number | null, nextAttemptAt: string | null, createdAt: string, finishedAt: string | null }> } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -320,6 +422,34 @@ export const SettingsFieldsFragmentDoc = new TypedDocumentString(`
   email
   accountType
 }`, {"fragmentName":"SettingsFields"}) as unknown as TypedDocumentString<SettingsFieldsFragment, unknown>;
+export const WebhookEndpointFieldsFragmentDoc = new TypedDocumentString(`
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  eventTypes
+  status
+  failingSince
+  lastSuccessAt
+  previousSecretExpiresAt
+  createdAt
+}
+    `, {"fragmentName":"WebhookEndpointFields"}) as unknown as TypedDocumentString<WebhookEndpointFieldsFragment, unknown>;
+export const WebhookDeliveryFieldsFragmentDoc = new TypedDocumentString(`
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  eventId
+  eventType
+  test
+  status
+  attempts
+  lastHttpStatus
+  lastError
+  durationMs
+  nextAttemptAt
+  createdAt
+  finishedAt
+}
+    `, {"fragmentName":"WebhookDeliveryFields"}) as unknown as TypedDocumentString<WebhookDeliveryFieldsFragment, unknown>;
 export const RevocationJobFieldsFragmentDoc = new TypedDocumentString(`
     fragment RevocationJobFields on RevocationJob {
   id
@@ -646,3 +776,149 @@ export const OrganizationUsersDocument = new TypedDocumentString(`
   email
   accountType
 }`) as unknown as TypedDocumentString<OrganizationUsersQuery, OrganizationUsersQueryVariables>;
+export const WebhookEndpointsDocument = new TypedDocumentString(`
+    query WebhookEndpoints {
+  webhookEndpoints {
+    ...WebhookEndpointFields
+  }
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  eventTypes
+  status
+  failingSince
+  lastSuccessAt
+  previousSecretExpiresAt
+  createdAt
+}`) as unknown as TypedDocumentString<WebhookEndpointsQuery, WebhookEndpointsQueryVariables>;
+export const CreateWebhookEndpointDocument = new TypedDocumentString(`
+    mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {
+  createWebhookEndpoint(input: $input) {
+    secret
+    endpoint {
+      ...WebhookEndpointFields
+    }
+  }
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  eventTypes
+  status
+  failingSince
+  lastSuccessAt
+  previousSecretExpiresAt
+  createdAt
+}`) as unknown as TypedDocumentString<CreateWebhookEndpointMutation, CreateWebhookEndpointMutationVariables>;
+export const UpdateWebhookEndpointDocument = new TypedDocumentString(`
+    mutation UpdateWebhookEndpoint($id: ID!, $input: UpdateWebhookEndpointInput!) {
+  updateWebhookEndpoint(id: $id, input: $input) {
+    ...WebhookEndpointFields
+  }
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  eventTypes
+  status
+  failingSince
+  lastSuccessAt
+  previousSecretExpiresAt
+  createdAt
+}`) as unknown as TypedDocumentString<UpdateWebhookEndpointMutation, UpdateWebhookEndpointMutationVariables>;
+export const DeleteWebhookEndpointDocument = new TypedDocumentString(`
+    mutation DeleteWebhookEndpoint($id: ID!) {
+  deleteWebhookEndpoint(id: $id)
+}
+    `) as unknown as TypedDocumentString<DeleteWebhookEndpointMutation, DeleteWebhookEndpointMutationVariables>;
+export const RotateWebhookSecretDocument = new TypedDocumentString(`
+    mutation RotateWebhookSecret($id: ID!) {
+  rotateWebhookSecret(id: $id) {
+    secret
+    endpoint {
+      ...WebhookEndpointFields
+    }
+  }
+}
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  eventTypes
+  status
+  failingSince
+  lastSuccessAt
+  previousSecretExpiresAt
+  createdAt
+}`) as unknown as TypedDocumentString<RotateWebhookSecretMutation, RotateWebhookSecretMutationVariables>;
+export const SendTestWebhookDocument = new TypedDocumentString(`
+    mutation SendTestWebhook($id: ID!) {
+  sendTestWebhook(id: $id) {
+    ...WebhookDeliveryFields
+  }
+}
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  eventId
+  eventType
+  test
+  status
+  attempts
+  lastHttpStatus
+  lastError
+  durationMs
+  nextAttemptAt
+  createdAt
+  finishedAt
+}`) as unknown as TypedDocumentString<SendTestWebhookMutation, SendTestWebhookMutationVariables>;
+export const RedeliverWebhookDocument = new TypedDocumentString(`
+    mutation RedeliverWebhook($deliveryId: ID!) {
+  redeliverWebhook(deliveryId: $deliveryId) {
+    ...WebhookDeliveryFields
+  }
+}
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  eventId
+  eventType
+  test
+  status
+  attempts
+  lastHttpStatus
+  lastError
+  durationMs
+  nextAttemptAt
+  createdAt
+  finishedAt
+}`) as unknown as TypedDocumentString<RedeliverWebhookMutation, RedeliverWebhookMutationVariables>;
+export const WebhookDeliveriesDocument = new TypedDocumentString(`
+    query WebhookDeliveries($endpointId: ID!, $first: Int!, $after: String, $filter: WebhookDeliveryFilter) {
+  webhookDeliveries(
+    endpointId: $endpointId
+    first: $first
+    after: $after
+    filter: $filter
+  ) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      ...WebhookDeliveryFields
+    }
+  }
+}
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  eventId
+  eventType
+  test
+  status
+  attempts
+  lastHttpStatus
+  lastError
+  durationMs
+  nextAttemptAt
+  createdAt
+  finishedAt
+}`) as unknown as TypedDocumentString<WebhookDeliveriesQuery, WebhookDeliveriesQueryVariables>;
