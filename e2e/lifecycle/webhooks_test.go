@@ -404,3 +404,58 @@ func TestWebhookURLsArePublicOnly(t *testing.T) {
 	}
 	createEndpoint(t, admin, "https://hooks.example.com/pats", "TOKEN_CREATED")
 }
+
+// TestWebhookDeliveriesPages: newest first, first bounds, the cursor, and
+// a cursor of another endpoint refused.
+func TestWebhookDeliveriesPages(t *testing.T) {
+	env := testenv.New(t, "sqlite")
+	admin := env.Admin(t, testenv.UniqueOrg("webhook-pages"), "root")
+	rcv := newReceiver(t)
+	ep, _ := createEndpoint(t, admin, rcv.srv.URL, "TOKEN_CREATED")
+	other, _ := createEndpoint(t, admin, rcv.srv.URL+"/other", "TOKEN_CREATED")
+	var ids []string
+	for _, id := range []string{ep.ID, ep.ID, ep.ID, other.ID} {
+		var out struct{ SendTestWebhook struct{ ID string } }
+		admin.MustDoInto(`mutation($id: ID!) { sendTestWebhook(id: $id) { id } }`, map[string]any{"id": id}, &out)
+		ids = append(ids, out.SendTestWebhook.ID)
+		env.Clock.Advance(time.Millisecond)
+	}
+	page := func(after any, first int) (nodes []string, next bool, end string, r *testenv.Response) {
+		r = admin.Do(`query($id: ID!, $first: Int, $after: String) { webhookDeliveries(endpointId: $id, first: $first, after: $after) {
+  nodes { id } pageInfo { hasNextPage endCursor } } }`, map[string]any{"id": ep.ID, "first": first, "after": after})
+		var out struct {
+			WebhookDeliveries struct {
+				Nodes    []struct{ ID string }
+				PageInfo struct {
+					HasNextPage bool
+					EndCursor   *string
+				}
+			}
+		}
+		if len(r.Errors) == 0 {
+			r.DecodeData(t, &out)
+		}
+		for _, n := range out.WebhookDeliveries.Nodes {
+			nodes = append(nodes, n.ID)
+		}
+		if out.WebhookDeliveries.PageInfo.EndCursor != nil {
+			end = *out.WebhookDeliveries.PageInfo.EndCursor
+		}
+		return nodes, out.WebhookDeliveries.PageInfo.HasNextPage, end, r
+	}
+	first, next, end, _ := page(nil, 2)
+	if strings.Join(first, ",") != ids[2]+","+ids[1] || !next {
+		t.Fatalf("first page: %v next %v, want the two newest (%s, %s) and more", first, next, ids[2], ids[1])
+	}
+	rest, next, _, _ := page(end, 2)
+	if strings.Join(rest, ",") != ids[0] || next {
+		t.Errorf("second page: %v next %v, want %s and no more", rest, next, ids[0])
+	}
+	for _, bad := range []struct {
+		after any
+		first int
+	}{{ids[3], 2}, {"nope", 2}, {nil, 0}, {nil, 101}} {
+		_, _, _, r := page(bad.after, bad.first)
+		testenv.WantError(t, r, http.StatusOK, "BAD_USER_INPUT")
+	}
+}

@@ -304,17 +304,27 @@ func (s *Service) WebhookDeliveries(ctx context.Context, p *auth.Principal, endp
 	if !p.IsAdmin() {
 		return nil, errForbiddenAdmin()
 	}
-	if first < 1 || first > MaxPageSize {
-		return nil, apperr.New(apperr.BadUserInput, "first must be between 1 and %d", MaxPageSize).With("field", "first")
-	}
 	if _, err := s.store.WebhookEndpoint(ctx, p.Org.ID, endpointID); err != nil {
 		return nil, webhookNotFound(err)
 	}
-	q := store.DeliveryQuery{OrgID: p.Org.ID, EndpointID: endpointID, States: states, Limit: first + 1}
+	q := store.DeliveryQuery{OrgID: p.Org.ID, EndpointID: endpointID, States: states}
+	return s.deliveryPage(ctx, q, first, after, "after is not a delivery of this endpoint", func(d *entity.Delivery) bool {
+		return d.EndpointID != nil && *d.EndpointID == endpointID
+	})
+}
+
+// deliveryPage reads the page of q of first (1..100) deliveries after the
+// one with ID after, which must be one of q's (belongs), else bad input
+// with badAfter.
+func (s *Service) deliveryPage(ctx context.Context, q store.DeliveryQuery, first int, after, badAfter string, belongs func(*entity.Delivery) bool) (*DeliveryPage, error) {
+	if first < 1 || first > MaxPageSize {
+		return nil, apperr.New(apperr.BadUserInput, "first must be between 1 and %d", MaxPageSize).With("field", "first")
+	}
+	q.Limit = first + 1
 	if after = strings.TrimSpace(after); after != "" {
-		prev, err := s.store.Delivery(ctx, p.Org.ID, after)
-		if err != nil || prev.EndpointID == nil || *prev.EndpointID != endpointID {
-			return nil, apperr.New(apperr.BadUserInput, "after is not a delivery of this endpoint").With("field", "after")
+		prev, err := s.store.Delivery(ctx, q.OrgID, after)
+		if err != nil || !belongs(prev) {
+			return nil, apperr.New(apperr.BadUserInput, "%s", badAfter).With("field", "after")
 		}
 		q.AfterCreatedAt, q.AfterID = prev.CreatedAt.Millis(), prev.ID
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/oklog/ulid/v2"
 
-	"github.com/patgov/pats/internal/apperr"
 	"github.com/patgov/pats/internal/auth"
 	"github.com/patgov/pats/internal/entity"
 	"github.com/patgov/pats/internal/mail"
@@ -139,26 +138,8 @@ func (s *Service) EmailNotifications(ctx context.Context, p *auth.Principal, fir
 	if !p.IsAdmin() {
 		return nil, errForbiddenAdmin()
 	}
-	if first < 1 || first > MaxPageSize {
-		return nil, apperr.New(apperr.BadUserInput, "first must be between 1 and %d", MaxPageSize).With("field", "first")
-	}
-	q := store.DeliveryQuery{OrgID: p.Org.ID, Limit: first + 1}
-	if after != "" {
-		prev, err := s.store.Delivery(ctx, p.Org.ID, after)
-		if err != nil || prev.Channel != entity.ChannelEmail {
-			return nil, apperr.New(apperr.BadUserInput, "after is not an e-mail notification").With("field", "after")
-		}
-		q.AfterCreatedAt, q.AfterID = prev.CreatedAt.Millis(), prev.ID
-	}
-	rows, err := s.store.ListDeliveries(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	page := &DeliveryPage{Deliveries: rows}
-	if len(rows) > first {
-		page.Deliveries, page.HasNext = rows[:first], true
-	}
-	return page, nil
+	return s.deliveryPage(ctx, store.DeliveryQuery{OrgID: p.Org.ID}, first, after, "after is not an e-mail notification",
+		func(d *entity.Delivery) bool { return d.Channel == entity.ChannelEmail })
 }
 
 // StoredMail is an e-mail delivery's message: To, subject, plain text.
