@@ -303,3 +303,61 @@ export async function sendTestWebhook(id: string): Promise<WebhookDelivery> {
   );
   return data.sendTestWebhook;
 }
+
+export interface TokenWithLineage {
+  id: string;
+  name: string;
+  hint: string;
+  scopes: string[];
+  status: 'ACTIVE' | 'EXPIRED' | 'REVOKED';
+  revocationSource: string | null;
+  rotatedFrom: { id: string } | null;
+  rotatedTo: { id: string } | null;
+}
+
+/** The tokens role sees whose name (or owner) contains search, of every status, newest first, with their lineage. */
+export async function tokensMatching(role: Role, search: string): Promise<TokenWithLineage[]> {
+  const data = await graphql<{ personalAccessTokens: { nodes: TokenWithLineage[] } }>(
+    role,
+    `
+      query Lineage($filter: PersonalAccessTokenFilter) {
+        personalAccessTokens(first: 100, filter: $filter) {
+          nodes {
+            id
+            name
+            hint
+            scopes
+            status
+            revocationSource
+            rotatedFrom {
+              id
+            }
+            rotatedTo {
+              id
+            }
+          }
+        }
+      }
+    `,
+    { filter: { search, status: ['ACTIVE', 'EXPIRED', 'REVOKED'] } },
+  );
+  return data.personalAccessTokens.nodes;
+}
+
+export interface EmailNotification {
+  id: string;
+  to: string;
+  subject: string;
+  status: string;
+  text: string;
+}
+
+/** The newest e-mails to token owners (1..100), as the admin sees them through the API. */
+export async function emailNotifications(first = 100): Promise<EmailNotification[]> {
+  const data = await graphql<{ emailNotifications: { nodes: EmailNotification[] } }>(
+    'admin',
+    'query Mails($first: Int) { emailNotifications(first: $first) { nodes { id to subject status text } } }',
+    { first },
+  );
+  return data.emailNotifications.nodes;
+}

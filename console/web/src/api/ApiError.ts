@@ -50,6 +50,14 @@ export class ApiError extends Error {
     return stringExtension(this.extensions.latestAllowed);
   }
 
+  /**
+   * BAD_USER_INPUT from rotatePersonalAccessToken on a token that was
+   * already rotated (reuse): how many of its successors were revoked.
+   */
+  get revoked(): number | undefined {
+    return numberExtension(this.extensions.revoked);
+  }
+
   /** NOT_FOUND from revokeTokens: the IDs that do not exist. */
   get missingIds(): string[] {
     const ids = this.extensions.ids;

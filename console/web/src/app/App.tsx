@@ -166,7 +166,7 @@ export function App() {
       )}
       {state.kind === 'signedIn' && (
         <SessionContext.Provider value={{ ...state.session, setSettings }}>
-          <Console onSignOut={() => signOut('You signed out.')} />
+          <Console devMode={devMode} onSignOut={() => signOut('You signed out.')} />
         </SessionContext.Provider>
       )}
     </Announcer>

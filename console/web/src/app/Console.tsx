@@ -1,7 +1,8 @@
 // The signed-in console: who is signed in, sign out, and the pages the
 // viewer's role may use (admins: the organization's tokens, their own, the
-// audit trail and the webhooks, with a banner on every page while a webhook
-// endpoint is failing; members: their own tokens).
+// audit trail, the webhooks and the e-mails to token owners, with a banner
+// on every page while a webhook endpoint is failing; members: their own
+// tokens).
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { VisibleText } from '../components/VisibleText';
@@ -9,22 +10,32 @@ import { useWebhookEndpoints } from '../hooks/useWebhookEndpoints';
 import { AuditTrailPage } from '../pages/audit/AuditTrailPage';
 import { InventoryPage } from '../pages/inventory/InventoryPage';
 import { MyTokensPage } from '../pages/mytokens/MyTokensPage';
+import { NotificationsPage } from '../pages/notifications/NotificationsPage';
 import { FailingWebhooksBanner } from '../pages/webhooks/FailingWebhooksBanner';
 import { WebhooksPage, webhooksHeadingId } from '../pages/webhooks/WebhooksPage';
 import { useSession } from './session';
 import type { TabDefinition } from './Tabs';
 import { Tabs } from './Tabs';
 
-type PageKey = 'inventory' | 'mine' | 'audit' | 'webhooks';
+type PageKey = 'inventory' | 'mine' | 'audit' | 'webhooks' | 'notifications';
 
 const adminTabs: ReadonlyArray<TabDefinition<PageKey>> = [
   { key: 'inventory', label: 'Personal Access Tokens' },
   { key: 'mine', label: 'My tokens' },
   { key: 'audit', label: 'Audit trail' },
   { key: 'webhooks', label: 'Webhooks' },
+  // Always: in production the record of what was mailed, in development
+  // (no SMTP server) the only place the mails are.
+  { key: 'notifications', label: 'Notifications' },
 ];
 
-export function Console({ onSignOut }: { onSignOut: () => void }) {
+interface ConsoleProps {
+  /** The server runs in development mode (GET /admin/api/config). */
+  devMode: boolean;
+  onSignOut: () => void;
+}
+
+export function Console({ devMode, onSignOut }: ConsoleProps) {
   const { isAdmin } = useSession();
   const [page, setPage] = useState<PageKey>(isAdmin ? 'inventory' : 'mine');
   const webhooks = useWebhookEndpoints(isAdmin);
@@ -57,6 +68,7 @@ export function Console({ onSignOut }: { onSignOut: () => void }) {
               {page === 'mine' && <MyTokensPage />}
               {page === 'audit' && <AuditTrailPage />}
               {page === 'webhooks' && <WebhooksPage webhooks={webhooks} />}
+              {page === 'notifications' && <NotificationsPage devMode={devMode} />}
             </Tabs>
           </>
         ) : (

@@ -203,13 +203,25 @@ export type AuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean
 
 export type UserFieldsFragment = { id: string, name: string, email: string, accountType: AccountType };
 
-export type TokenFieldsFragment = { id: string, name: string, scopes: Array<string>, createdAt: string, expiresAt: string, lastUsedAt: string | null, status: TokenStatus, revokedAt: string | null, revocationSource: RevocationSource | null, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType }, revokedBy: { id: string, name: string, email: string, accountType: AccountType } | null };
+export type TokenFieldsFragment = { id: string, name: string, scopes: Array<string>, createdAt: string, expiresAt: string, lastUsedAt: string | null, status: TokenStatus, revokedAt: string | null, revocationSource: RevocationSource | null, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType }, revokedBy: { id: string, name: string, email: string, accountType: AccountType } | null, rotatedFrom: { id: string, name: string, hint: string, createdAt: string, status: TokenStatus } | null, rotatedTo: { id: string, name: string, hint: string, createdAt: string, status: TokenStatus } | null };
+
+export type TokenLineageFieldsFragment = { id: string, name: string, hint: string, createdAt: string, status: TokenStatus };
 
 export type SettingsFieldsFragment = { enabled: boolean, maxLifespanDays: number, revokeUnusedAfterDays: number, updatedAt: string | null, updatedBy: { id: string, name: string, email: string, accountType: AccountType } | null };
 
 export type WebhookEndpointFieldsFragment = { id: string, url: string, eventTypes: Array<WebhookEventType>, status: WebhookEndpointStatus, failingSince: string | null, lastSuccessAt: string | null, previousSecretExpiresAt: string | null, createdAt: string };
 
 export type WebhookDeliveryFieldsFragment = { id: string, eventId: string, eventType: string, test: boolean, status: WebhookDeliveryStatus, attempts: number, lastHttpStatus: number | null, lastError: string | null, durationMs: number | null, nextAttemptAt: string | null, createdAt: string, finishedAt: string | null };
+
+export type EmailNotificationFieldsFragment = { id: string, eventId: string, eventType: string, to: string, subject: string, text: string, status: string, attempts: number, lastError: string | null, createdAt: string, finishedAt: string | null, recipient: { id: string, name: string, email: string } | null };
+
+export type EmailNotificationsQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type EmailNotificationsQuery = { emailNotifications: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, eventId: string, eventType: string, to: string, subject: string, text: string, status: string, attempts: number, lastError: string | null, createdAt: string, finishedAt: string | null, recipient: { id: string, name: string, email: string } | null }> } };
 
 export type TokenRevocationPreviewQueryVariables = Exact<{
   filter: PersonalAccessTokenFilter;
@@ -267,14 +279,22 @@ export type PersonalAccessTokensQueryVariables = Exact<{
 }>;
 
 
-export type PersonalAccessTokensQuery = { personalAccessTokens: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, scopes: Array<string>, createdAt: string, expiresAt: string, lastUsedAt: string | null, status: TokenStatus, revokedAt: string | null, revocationSource: RevocationSource | null, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType }, revokedBy: { id: string, name: string, email: string, accountType: AccountType } | null }> } };
+export type PersonalAccessTokensQuery = { personalAccessTokens: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, scopes: Array<string>, createdAt: string, expiresAt: string, lastUsedAt: string | null, status: TokenStatus, revokedAt: string | null, revocationSource: RevocationSource | null, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType }, revokedBy: { id: string, name: string, email: string, accountType: AccountType } | null, rotatedFrom: { id: string, name: string, hint: string, createdAt: string, status: TokenStatus } | null, rotatedTo: { id: string, name: string, hint: string, createdAt: string, status: TokenStatus } | null }> } };
 
 export type CreatePersonalAccessTokenMutationVariables = Exact<{
   input: CreatePersonalAccessTokenInput;
 }>;
 
 
-export type CreatePersonalAccessTokenMutation = { createPersonalAccessToken: { token: string, personalAccessToken: { id: string, name: string, scopes: Array<string>, createdAt: string, expiresAt: string, lastUsedAt: string | null, status: TokenStatus, revokedAt: string | null, revocationSource: RevocationSource | null, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType }, revokedBy: { id: string, name: string, email: string, accountType: AccountType } | null } } };
+export type CreatePersonalAccessTokenMutation = { createPersonalAccessToken: { token: string, personalAccessToken: { id: string, name: string, scopes: Array<string>, createdAt: string, expiresAt: string, lastUsedAt: string | null, status: TokenStatus, revokedAt: string | null, revocationSource: RevocationSource | null, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType }, revokedBy: { id: string, name: string, email: string, accountType: AccountType } | null, rotatedFrom: { id: string, name: string, hint: string, createdAt: string, status: TokenStatus } | null, rotatedTo: { id: string, name: string, hint: string, createdAt: string, status: TokenStatus } | null } } };
+
+export type RotatePersonalAccessTokenMutationVariables = Exact<{
+  id: string;
+  expiresAt?: string | null | undefined;
+}>;
+
+
+export type RotatePersonalAccessTokenMutation = { rotatePersonalAccessToken: { token: string, personalAccessToken: { id: string, name: string, scopes: Array<string>, createdAt: string, expiresAt: string, lastUsedAt: string | null, status: TokenStatus, revokedAt: string | null, revocationSource: RevocationSource | null, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType }, revokedBy: { id: string, name: string, email: string, accountType: AccountType } | null, rotatedFrom: { id: string, name: string, hint: string, createdAt: string, status: TokenStatus } | null, rotatedTo: { id: string, name: string, hint: string, createdAt: string, status: TokenStatus } | null } } };
 
 export type RevokeTokensMutationVariables = Exact<{
   ids: Array<string> | string;
@@ -381,6 +401,15 @@ export const UserFieldsFragmentDoc = new TypedDocumentString(`
   accountType
 }
     `, {"fragmentName":"UserFields"}) as unknown as TypedDocumentString<UserFieldsFragment, unknown>;
+export const TokenLineageFieldsFragmentDoc = new TypedDocumentString(`
+    fragment TokenLineageFields on PersonalAccessToken {
+  id
+  name
+  hint
+  createdAt
+  status
+}
+    `, {"fragmentName":"TokenLineageFields"}) as unknown as TypedDocumentString<TokenLineageFieldsFragment, unknown>;
 export const TokenFieldsFragmentDoc = new TypedDocumentString(`
     fragment TokenFields on PersonalAccessToken {
   id
@@ -399,12 +428,25 @@ export const TokenFieldsFragmentDoc = new TypedDocumentString(`
   }
   revocationSource
   hint
+  rotatedFrom {
+    ...TokenLineageFields
+  }
+  rotatedTo {
+    ...TokenLineageFields
+  }
 }
     fragment UserFields on User {
   id
   name
   email
   accountType
+}
+fragment TokenLineageFields on PersonalAccessToken {
+  id
+  name
+  hint
+  createdAt
+  status
 }`, {"fragmentName":"TokenFields"}) as unknown as TypedDocumentString<TokenFieldsFragment, unknown>;
 export const SettingsFieldsFragmentDoc = new TypedDocumentString(`
     fragment SettingsFields on OrganizationPatSettings {
@@ -450,6 +492,26 @@ export const WebhookDeliveryFieldsFragmentDoc = new TypedDocumentString(`
   finishedAt
 }
     `, {"fragmentName":"WebhookDeliveryFields"}) as unknown as TypedDocumentString<WebhookDeliveryFieldsFragment, unknown>;
+export const EmailNotificationFieldsFragmentDoc = new TypedDocumentString(`
+    fragment EmailNotificationFields on EmailNotification {
+  id
+  eventId
+  eventType
+  recipient {
+    id
+    name
+    email
+  }
+  to
+  subject
+  text
+  status
+  attempts
+  lastError
+  createdAt
+  finishedAt
+}
+    `, {"fragmentName":"EmailNotificationFields"}) as unknown as TypedDocumentString<EmailNotificationFieldsFragment, unknown>;
 export const RevocationJobFieldsFragmentDoc = new TypedDocumentString(`
     fragment RevocationJobFields on RevocationJob {
   id
@@ -510,6 +572,36 @@ export const AuditEventsDocument = new TypedDocumentString(`
   email
   accountType
 }`) as unknown as TypedDocumentString<AuditEventsQuery, AuditEventsQueryVariables>;
+export const EmailNotificationsDocument = new TypedDocumentString(`
+    query EmailNotifications($first: Int!, $after: String) {
+  emailNotifications(first: $first, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      ...EmailNotificationFields
+    }
+  }
+}
+    fragment EmailNotificationFields on EmailNotification {
+  id
+  eventId
+  eventType
+  recipient {
+    id
+    name
+    email
+  }
+  to
+  subject
+  text
+  status
+  attempts
+  lastError
+  createdAt
+  finishedAt
+}`) as unknown as TypedDocumentString<EmailNotificationsQuery, EmailNotificationsQueryVariables>;
 export const TokenRevocationPreviewDocument = new TypedDocumentString(`
     query TokenRevocationPreview($filter: PersonalAccessTokenFilter!) {
   tokenRevocationPreview(filter: $filter) {
@@ -692,6 +784,19 @@ fragment TokenFields on PersonalAccessToken {
   }
   revocationSource
   hint
+  rotatedFrom {
+    ...TokenLineageFields
+  }
+  rotatedTo {
+    ...TokenLineageFields
+  }
+}
+fragment TokenLineageFields on PersonalAccessToken {
+  id
+  name
+  hint
+  createdAt
+  status
 }`) as unknown as TypedDocumentString<PersonalAccessTokensQuery, PersonalAccessTokensQueryVariables>;
 export const CreatePersonalAccessTokenDocument = new TypedDocumentString(`
     mutation CreatePersonalAccessToken($input: CreatePersonalAccessTokenInput!) {
@@ -725,7 +830,66 @@ fragment TokenFields on PersonalAccessToken {
   }
   revocationSource
   hint
+  rotatedFrom {
+    ...TokenLineageFields
+  }
+  rotatedTo {
+    ...TokenLineageFields
+  }
+}
+fragment TokenLineageFields on PersonalAccessToken {
+  id
+  name
+  hint
+  createdAt
+  status
 }`) as unknown as TypedDocumentString<CreatePersonalAccessTokenMutation, CreatePersonalAccessTokenMutationVariables>;
+export const RotatePersonalAccessTokenDocument = new TypedDocumentString(`
+    mutation RotatePersonalAccessToken($id: ID!, $expiresAt: Time) {
+  rotatePersonalAccessToken(id: $id, expiresAt: $expiresAt) {
+    token
+    personalAccessToken {
+      ...TokenFields
+    }
+  }
+}
+    fragment UserFields on User {
+  id
+  name
+  email
+  accountType
+}
+fragment TokenFields on PersonalAccessToken {
+  id
+  name
+  owner {
+    ...UserFields
+  }
+  scopes
+  createdAt
+  expiresAt
+  lastUsedAt
+  status
+  revokedAt
+  revokedBy {
+    ...UserFields
+  }
+  revocationSource
+  hint
+  rotatedFrom {
+    ...TokenLineageFields
+  }
+  rotatedTo {
+    ...TokenLineageFields
+  }
+}
+fragment TokenLineageFields on PersonalAccessToken {
+  id
+  name
+  hint
+  createdAt
+  status
+}`) as unknown as TypedDocumentString<RotatePersonalAccessTokenMutation, RotatePersonalAccessTokenMutationVariables>;
 export const RevokeTokensDocument = new TypedDocumentString(`
     mutation RevokeTokens($ids: [ID!]!) {
   revokeTokens(ids: $ids) {

@@ -1,6 +1,8 @@
 // The token list as a table: sortable headers, optional owner column and
-// row selection, a Revoke button per revocable row. Wide tables scroll
-// sideways inside their own region on narrow screens.
+// row selection, a Revoke button per revocable row (and Rotate per active
+// one, where offered), why a token was revoked and its rotation lineage
+// beneath its status. Wide tables scroll sideways inside their own region
+// on narrow screens.
 
 import { useId, useRef } from 'preact/hooks';
 import { DateTime } from '../components/DateTime';
@@ -8,9 +10,11 @@ import { ScopeList } from '../components/ScopeList';
 import { StatusBadge } from '../components/StatusBadge';
 import { UserName } from '../components/UserName';
 import { VisibleText } from '../components/VisibleText';
+import { formatDate, formatFullDateTime } from '../format/dates';
 import { visibleText } from '../format/visible';
 import type { PersonalAccessTokenOrder } from '../gql/graphql';
 import type { Token } from '../hooks/useTokenPages';
+import { lineageLinks, revocationReason } from './lineage';
 import { SortHeader } from './SortHeader';
 import { useFocusRescue } from './useFocusRescue';
 
@@ -29,11 +33,13 @@ interface TokenTableProps {
   /** Checkboxes per revocable row and for the whole page; none when absent. */
   selection?: Selection | undefined;
   onRevoke: (token: Token) => void;
+  /** A Rotate button per active token (the owner's own list); none when absent. */
+  onRotate?: ((token: Token) => void) | undefined;
   emptyText: string;
 }
 
 export function TokenTable(props: TokenTableProps) {
-  const { caption, tokens, loading, order, onOrderChange, showOwner, selection, onRevoke, emptyText } = props;
+  const { caption, tokens, loading, order, onOrderChange, showOwner, selection, onRevoke, onRotate, emptyText } = props;
   const captionId = useId();
   const regionRef = useRef<HTMLDivElement>(null);
   useFocusRescue(regionRef, tokens);
@@ -75,7 +81,14 @@ export function TokenTable(props: TokenTableProps) {
             </tr>
           )}
           {tokens.map((token) => (
-            <TokenRow key={token.id} token={token} showOwner={showOwner} selection={selection} onRevoke={onRevoke} />
+            <TokenRow
+              key={token.id}
+              token={token}
+              showOwner={showOwner}
+              selection={selection}
+              onRevoke={onRevoke}
+              onRotate={onRotate}
+            />
           ))}
         </tbody>
       </table>
@@ -88,9 +101,10 @@ interface TokenRowProps {
   showOwner: boolean;
   selection?: Selection | undefined;
   onRevoke: (token: Token) => void;
+  onRotate?: ((token: Token) => void) | undefined;
 }
 
-function TokenRow({ token, showOwner, selection, onRevoke }: TokenRowProps) {
+function TokenRow({ token, showOwner, selection, onRevoke, onRotate }: TokenRowProps) {
   const revoked = token.status === 'REVOKED';
   const selected = selection?.selected.has(token.id) ?? false;
   const toggle = () => {
@@ -147,19 +161,51 @@ function TokenRow({ token, showOwner, selection, onRevoke }: TokenRowProps) {
                 by <VisibleText text={token.revokedBy.name || token.revokedBy.email} />
               </span>
             )}
+            {token.revocationSource && <span>{revocationReason(token.revocationSource)}</span>}
           </span>
         )}
+        {lineageLinks(token).map((link) => (
+          <span key={link.relation} class="lineage">
+            {link.label} <code class="token-hint">{link.token.hint}</code>
+            {link.otherName && (
+              <>
+                {' '}
+                (<VisibleText text={link.otherName} />)
+              </>
+            )}
+            {link.relation === 'rotatedFrom' && (
+              <>
+                , created{' '}
+                <time dateTime={link.token.createdAt} title={formatFullDateTime(link.token.createdAt)}>
+                  {formatDate(link.token.createdAt)}
+                </time>
+              </>
+            )}
+          </span>
+        ))}
       </td>
       <td class="actions-cell">
         {!revoked && (
-          <button
-            type="button"
-            class="button button-small button-danger-outline"
-            aria-label={`Revoke ${visibleText(token.name)}`}
-            onClick={() => onRevoke(token)}
-          >
-            Revoke
-          </button>
+          <div class="button-row token-actions">
+            {onRotate && token.status === 'ACTIVE' && (
+              <button
+                type="button"
+                class="button button-small"
+                aria-label={`Rotate ${visibleText(token.name)}`}
+                onClick={() => onRotate(token)}
+              >
+                Rotate
+              </button>
+            )}
+            <button
+              type="button"
+              class="button button-small button-danger-outline"
+              aria-label={`Revoke ${visibleText(token.name)}`}
+              onClick={() => onRevoke(token)}
+            >
+              Revoke
+            </button>
+          </div>
         )}
       </td>
     </tr>

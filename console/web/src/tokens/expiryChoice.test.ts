@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expiryBounds, expiryInstant, isWithinBounds, toDateInputValue } from './expiryChoice';
+import { formatDateTime } from '../format/dates';
+import { expiryBounds, expiryInstant, expiryRefusal, isWithinBounds, toDateInputValue } from './expiryChoice';
 
 // Local times, so the tests hold in any time zone.
 const now = new Date(2026, 10, 27, 14, 30); // 27 Nov 2026, 14:30 local
@@ -43,5 +44,17 @@ describe('expiryInstant', () => {
 describe('toDateInputValue', () => {
   it('pads months and days', () => {
     expect(toDateInputValue(new Date(2027, 0, 5))).toBe('2027-01-05');
+  });
+});
+
+describe('expiryRefusal', () => {
+  it('names the latest instant the server allows', () => {
+    const latest = '2027-02-25T14:30:00Z';
+    expect(expiryRefusal(latest)).toBe(
+      `Choose a date no later than ${formatDateTime(latest)}, the longest lifespan allowed.`,
+    );
+  });
+  it('asks for a date within the lifespan when the server does not say', () => {
+    expect(expiryRefusal(undefined)).toBe('Choose a later date within the maximum lifespan.');
   });
 });

@@ -3,6 +3,8 @@
 // but never later than the organization's maximum lifespan allows (the
 // server answers BAD_USER_INPUT past it).
 
+import { formatDateTime } from '../format/dates';
+
 const dayMs = 24 * 60 * 60 * 1000;
 
 /** The date input's bounds and default, as yyyy-mm-dd local dates. */
@@ -37,6 +39,16 @@ export function expiryInstant(value: string, maxLifespanDays: number, now = new 
   const endOfDay = new Date(day.year, day.month - 1, day.day, 23, 59, 59, 999);
   const latest = now.getTime() + maxLifespanDays * dayMs;
   return endOfDay.getTime() >= latest ? null : endOfDay.toISOString();
+}
+
+/**
+ * The server's BAD_USER_INPUT on expiresAt, beside the date field: the
+ * latest instant it accepts (extensions.latestAllowed), when it says.
+ */
+export function expiryRefusal(latestAllowed: string | undefined): string {
+  return latestAllowed
+    ? `Choose a date no later than ${formatDateTime(latestAllowed)}, the longest lifespan allowed.`
+    : 'Choose a later date within the maximum lifespan.';
 }
 
 /** The local calendar date of an instant as yyyy-mm-dd (what <input type=date> uses). */

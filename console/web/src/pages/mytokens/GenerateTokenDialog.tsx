@@ -7,12 +7,11 @@ import { ApiError } from '../../api/ApiError';
 import { describeError } from '../../api/errorSentences';
 import { useSession } from '../../app/session';
 import { Dialog } from '../../components/Dialog';
-import { formatDateTime } from '../../format/dates';
 import { plural } from '../../format/plural';
 import { firstHidden, visibleText } from '../../format/visible';
 import { CreatePersonalAccessTokenDocument } from '../../gql/graphql';
 import type { CreatePersonalAccessTokenMutation } from '../../gql/graphql';
-import { expiryBounds, expiryInstant, isWithinBounds } from '../../tokens/expiryChoice';
+import { expiryBounds, expiryInstant, expiryRefusal, isWithinBounds } from '../../tokens/expiryChoice';
 
 export type CreatedToken = CreatePersonalAccessTokenMutation['createPersonalAccessToken'];
 
@@ -203,14 +202,8 @@ function serverFieldError(err: unknown): FieldErrors | null {
     }
     case 'scopes':
       return { scopes: 'One of the chosen scopes is no longer available. Reload the page and choose again.' };
-    case 'expiresAt': {
-      const latest = err.latestAllowed;
-      return {
-        expiresAt: latest
-          ? `Choose a date no later than ${formatDateTime(latest)}, the longest lifespan allowed.`
-          : 'Choose a later date within the maximum lifespan.',
-      };
-    }
+    case 'expiresAt':
+      return { expiresAt: expiryRefusal(err.latestAllowed) };
     default:
       return null;
   }

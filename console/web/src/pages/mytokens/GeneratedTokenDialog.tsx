@@ -1,6 +1,6 @@
-// Shows a new token's secret this once, with a Copy button. The secret
-// lives only in the parent's state while this dialog is open; closing the
-// dialog drops it.
+// Shows a new token's secret this once, generated or rotated, with a Copy
+// button. The secret lives only in the parent's state while this dialog is
+// open; closing the dialog drops it.
 
 import { useId, useRef, useState } from 'preact/hooks';
 import { Dialog } from '../../components/Dialog';
@@ -9,16 +9,19 @@ import { VisibleText } from '../../components/VisibleText';
 import type { CreatedToken } from './GenerateTokenDialog';
 
 interface GeneratedTokenDialogProps {
+  /** "generated": a new token; "rotated": a new token in place of created.personalAccessToken.rotatedFrom. */
+  reason: 'generated' | 'rotated';
   created: CreatedToken;
   onClose: () => void;
 }
 
-export function GeneratedTokenDialog({ created, onClose }: GeneratedTokenDialogProps) {
+export function GeneratedTokenDialog({ reason, created, onClose }: GeneratedTokenDialogProps) {
   const fieldRef = useRef<HTMLInputElement>(null);
   const [copyStatus, setCopyStatus] = useState('');
   const fieldId = useId();
   const warningId = useId();
   const token = created.personalAccessToken;
+  const replaced = reason === 'rotated' ? token.rotatedFrom : null;
 
   const copy = async () => {
     try {
@@ -33,13 +36,20 @@ export function GeneratedTokenDialog({ created, onClose }: GeneratedTokenDialogP
   };
 
   return (
-    <Dialog title="Generated token" onClose={onClose} class="dialog-wide">
+    <Dialog title={reason === 'rotated' ? 'Token rotated' : 'Generated token'} onClose={onClose} class="dialog-wide">
       <p>
         Your new token{' '}
         <strong>
           <VisibleText text={token.name} />
         </strong>{' '}
         expires <DateTime value={token.expiresAt} inline />.
+        {reason === 'rotated' && (
+          <>
+            {' '}
+            It replaces {replaced ? <code class="token-hint">{replaced.hint}</code> : 'the previous token'}, which no
+            longer works.
+          </>
+        )}
       </p>
       <p id={warningId} class="message message-warning">
         Copy the token now: it will not be shown again.

@@ -1,5 +1,6 @@
-// "My tokens": the viewer's own tokens, generating a new one (local
-// accounts, while the organization allows tokens) and revoking their own.
+// "My tokens": the viewer's own tokens, generating a new one and rotating
+// an active one (local accounts, while the organization allows tokens;
+// the new secret shown once either way) and revoking their own.
 
 import { useMemo, useState } from 'preact/hooks';
 import { useSession } from '../../app/session';
@@ -16,13 +17,18 @@ import { TokenTable } from '../../tokens/TokenTable';
 import type { CreatedToken } from './GenerateTokenDialog';
 import { GenerateTokenDialog } from './GenerateTokenDialog';
 import { GeneratedTokenDialog } from './GeneratedTokenDialog';
+import { RotateTokenDialog } from './RotateTokenDialog';
 
 const pageSize = 50;
 const defaultOrder: PersonalAccessTokenOrder = { field: 'CREATED_AT', direction: 'DESC' };
 const noTokens: Token[] = [];
 
 type OpenDialog =
-  { kind: 'generate' } | { kind: 'generated'; created: CreatedToken } | { kind: 'revoke'; token: Token } | null;
+  | { kind: 'generate' }
+  | { kind: 'rotate'; token: Token }
+  | { kind: 'generated'; reason: 'generated' | 'rotated'; created: CreatedToken }
+  | { kind: 'revoke'; token: Token }
+  | null;
 
 export function MyTokensPage() {
   const { viewer, settings } = useSession();
@@ -38,15 +44,23 @@ export function MyTokensPage() {
   );
   const pages = useTokenPages(query, pageSize);
   const isLocal = viewer.accountType === 'LOCAL';
+  // Rotation issues a token: the same conditions as generating one.
+  const canIssue = isLocal && settings.enabled;
 
   const onCreated = (created: CreatedToken) => {
-    setDialog({ kind: 'generated', created });
+    setDialog({ kind: 'generated', reason: 'generated', created });
+    pages.reload();
+  };
+
+  const onRotated = (rotated: CreatedToken) => {
+    setDialog({ kind: 'generated', reason: 'rotated', created: rotated });
     pages.reload();
   };
 
   const onGeneratedClosed = () => {
     if (dialog?.kind === 'generated') {
-      announce(`Token “${visibleText(dialog.created.personalAccessToken.name)}” generated.`, 'success');
+      const name = visibleText(dialog.created.personalAccessToken.name);
+      announce(`Token “${name}” ${dialog.reason}.`, 'success');
     }
     setDialog(null); // drops the secret
   };
@@ -61,7 +75,7 @@ export function MyTokensPage() {
     <section class="page" aria-labelledby="my-tokens-heading">
       <div class="page-header">
         <h2 id="my-tokens-heading">My tokens</h2>
-        {isLocal && settings.enabled && (
+        {canIssue && (
           <button type="button" class="button button-primary" onClick={() => setDialog({ kind: 'generate' })}>
             Generate new token
           </button>
@@ -102,12 +116,18 @@ export function MyTokensPage() {
         onOrderChange={setOrder}
         showOwner={false}
         onRevoke={(token) => setDialog({ kind: 'revoke', token })}
+        onRotate={canIssue ? (token) => setDialog({ kind: 'rotate', token }) : undefined}
         emptyText={statuses.length === 0 ? 'Choose at least one status.' : 'You have no tokens with these statuses.'}
       />
       <Pager pages={pages} />
 
       {dialog?.kind === 'generate' && <GenerateTokenDialog onClose={() => setDialog(null)} onCreated={onCreated} />}
-      {dialog?.kind === 'generated' && <GeneratedTokenDialog created={dialog.created} onClose={onGeneratedClosed} />}
+      {dialog?.kind === 'rotate' && (
+        <RotateTokenDialog token={dialog.token} onClose={() => setDialog(null)} onRotated={onRotated} />
+      )}
+      {dialog?.kind === 'generated' && (
+        <GeneratedTokenDialog reason={dialog.reason} created={dialog.created} onClose={onGeneratedClosed} />
+      )}
       {dialog?.kind === 'revoke' && (
         <RevokeTokensDialog
           tokens={[dialog.token]}
