@@ -61,6 +61,15 @@ type bench struct {
 	idsTime  time.Duration
 	revokeN  int
 
+	impacts      []*impactResult // m
+	impactPolicy policy          // bench-big's settings m weighs changes to
+	hooksID      int64           // bench-hooks, for o
+	hookEndpoint string
+	hooks        *hookStats
+	// deadlocks is MariaDB's Innodb_deadlocks over the run (server-wide),
+	// from just after the fixtures load; -1 when unknown.
+	deadlocks, deadlocks0 int64
+
 	servers []*server
 	current *server // the running server, for CPU sampling
 	dbPID   int
@@ -139,6 +148,12 @@ func (b *bench) run(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
+	b.deadlocks0 = b.innodbDeadlocks(ctx)
+	if !o.skip["webhooks"] {
+		if err := phase(ctx, "organization "+hooksOrg, 10*time.Minute, b.ensureHooksOrg); err != nil {
+			return err
+		}
+	}
 
 	skip := o.skip
 	if !skip["introspection"] {
@@ -175,8 +190,18 @@ func (b *bench) run(ctx context.Context) error {
 			return err
 		}
 	}
+	if !skip["impact"] {
+		if err := phase(ctx, "settings impact workloads m", 30*time.Minute, func(ctx context.Context) error { return b.impact(ctx, srv) }); err != nil {
+			return err
+		}
+	}
 	if !skip["revocations"] {
 		if err := b.revocations(ctx, srv); err != nil {
+			return err
+		}
+	}
+	if !skip["outbox"] {
+		if err := phase(ctx, "outbox workloads n0b, n0, n1", 20*time.Minute, func(ctx context.Context) error { return b.outbox(ctx, srv) }); err != nil {
 			return err
 		}
 	}
@@ -184,8 +209,18 @@ func (b *bench) run(ctx context.Context) error {
 		return err
 	}
 	srv.stop()
+	if !skip["webhooks"] {
+		if err := phase(ctx, "webhook workloads o", time.Hour, b.webhooks); err != nil {
+			return err
+		}
+	}
 
 	b.facts.loadEnd = loadAvg()
+	if d := b.innodbDeadlocks(ctx); d >= 0 && b.deadlocks0 >= 0 {
+		b.deadlocks = d - b.deadlocks0
+	} else {
+		b.deadlocks = -1
+	}
 	report := b.report()
 	fmt.Print(report)
 	if o.out != "" {
@@ -292,7 +327,7 @@ SET t.revoked_at = NULL, t.revoked_by_id = NULL, t.revocation_source = NULL WHER
 		// 00003) right; best effort, for schemas without them.
 		_, err := b.db.ExecContext(ctx, `UPDATE organizations o SET unrevoked_token_count =
   (SELECT COUNT(*) FROM personal_access_tokens t WHERE t.organization_id = o.id AND t.revoked_at IS NULL)
-WHERE o.external_id IN (?, ?)`, bigOrg, smallOrg)
+WHERE o.external_id IN (?, ?, ?)`, bigOrg, smallOrg, hooksOrg)
 		if err != nil {
 			logf("could not recount unrevoked_token_count: %v", err)
 		}

@@ -173,6 +173,12 @@ func logResult(r *result) {
 // measured, stopping early at maxDur; the throughput is over the measured
 // calls' total time.
 func sequential(ctx context.Context, name string, probe cpuProbe, warm, count int, maxDur time.Duration, do op) (*result, error) {
+	return sequentialAfter(ctx, name, probe, warm, count, maxDur, do, nil)
+}
+
+// sequentialAfter is sequential with before, when not nil, run ahead of
+// each call and not counted in its time.
+func sequentialAfter(ctx context.Context, name string, probe cpuProbe, warm, count int, maxDur time.Duration, do op, before func(context.Context) error) (*result, error) {
 	logf("workload %s: 1 client, %d warm-up + up to %d calls (at most %s)", name, warm, count, maxDur)
 	ctx, cancel := context.WithTimeout(ctx, maxDur+2*time.Minute)
 	defer cancel()
@@ -186,6 +192,11 @@ func sequential(ctx context.Context, name string, probe cpuProbe, warm, count in
 	calls := 0
 	deadline := time.Now().Add(maxDur)
 	for i := 0; i < warm+count && time.Now().Before(deadline); i++ {
+		if before != nil {
+			if err := before(ctx); err != nil {
+				return nil, fmt.Errorf("workload %s: %w", name, err)
+			}
+		}
 		t0 := time.Now()
 		err := do(ctx, uint64(i))
 		d := time.Since(t0)

@@ -10,11 +10,14 @@
 // a closed loop of keep-alive clients for --duration after a warm-up. Every
 // workload is reported beside its floor: a bare net/http server, a raw
 // database/sql point lookup, or the raw keyset SQL of the same page. The
-// leak-response workloads come last: an export of every token (k), batch
+// leak-response workloads come next: an export of every token (k), batch
 // revocation by value (j) and a revocation by filter (l), each beside the
-// raw SQL of the same work; --skip leaves groups of workloads out. It
-// exits non-zero only on errors, never on missed targets. See
-// docs/PERFORMANCE.md.
+// raw SQL of the same work. Issue 11's workloads run among them: the
+// settings impact preview (m) after the pages, the outbox's INSERT (n)
+// after revokeTokens, and, last, with a server of its own, webhook
+// delivery throughput to a local receiver (o). --skip leaves groups of
+// workloads out. It exits non-zero only on errors, never on missed
+// targets. See docs/PERFORMANCE.md.
 package main
 
 import (
@@ -59,6 +62,8 @@ type options struct {
 	revokeIters   int
 	byValueIters  int
 	filterTokens  int
+	hookTokens    int
+	hookEvents    int
 	skip          map[string]bool
 	walkBudget    time.Duration
 	args          []string
@@ -73,6 +78,9 @@ var workloadGroups = map[string]string{
 	"by-value":      "j, j0 (revokeTokensByValue x1000 and its SQL)",
 	"export":        "k, k0 (CSV export of the big organization and its SQL)",
 	"filter":        "l, l0 (revocation by filter and its SQL)",
+	"impact":        "m1-m6, m1s-m6s (patSettingsImpact of the big organization, and its SQL)",
+	"outbox":        "n0b, n0, n1 (the outbox INSERT of one revokeTokens call, raw, beside the dispatcher and alone; revokeTokens x1000 with no dispatch beside it; after i1)",
+	"webhooks":      "o, o0, o0w, o0s, o0s1 (webhook delivery throughput to a local receiver, and its floors; its own server start)",
 }
 
 // parseSkip reads a comma-separated list of workloadGroups names.
@@ -116,7 +124,9 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.revokeIters, "revoke-iterations", 20, "measured revokeTokens calls of 1,000 IDs each")
 	fs.IntVar(&o.byValueIters, "by-value-iterations", 20, "measured revokeTokensByValue calls of 1,000 values each (and as many transactions of its SQL floor)")
 	fs.IntVar(&o.filterTokens, "filter-revoke-tokens", 100_000, "tokens the revocation by filter matches (and, on other owners, its SQL floor)")
-	skip := fs.String("skip", "", "comma-separated workload groups not to run: introspection, pages, revocations, by-value, export, filter")
+	fs.IntVar(&o.hookTokens, "webhook-org-tokens", 20_000, "tokens of the webhook workload's organization (bench-hooks), seeded if it is missing")
+	fs.IntVar(&o.hookEvents, "webhook-events", 10_000, "token.revoked events of the webhook workload (revokeTokens calls of 1,000 in bench-hooks)")
+	skip := fs.String("skip", "", "comma-separated workload groups not to run: introspection, pages, revocations, by-value, export, filter, impact, outbox, webhooks")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -136,6 +146,8 @@ func parseFlags(args []string) (options, error) {
 		return o, errors.New("--database must be a plain name")
 	case o.byValueIters < 1 || o.filterTokens < 1000:
 		return o, errors.New("need --by-value-iterations >= 1 and --filter-revoke-tokens >= 1000")
+	case o.hookEvents < 1000 || o.hookTokens < o.hookEvents:
+		return o, errors.New("need --webhook-events >= 1000 and --webhook-org-tokens >= --webhook-events")
 	}
 	var err error
 	if o.skip, err = parseSkip(*skip); err != nil {

@@ -194,6 +194,7 @@ func (b *bench) report() string {
 	}
 
 	b.leakReport(&s)
+	b.lifecycleReport(&s)
 
 	w("\n| one-off measurement | value | target | met? |\n|---|---|---|---|\n")
 	if b.seedBig > 0 {

@@ -68,6 +68,9 @@ func TestParseFlags(t *testing.T) {
 	if o, err := parseFlags([]string{"-skip", "pages, export"}); err != nil || !o.skip["pages"] || !o.skip["export"] || len(o.skip) != 2 {
 		t.Errorf("--skip pages, export: got %v, %v, want both and nothing else", o.skip, err)
 	}
+	if o, err := parseFlags([]string{"-skip", "impact,outbox,webhooks"}); err != nil || len(o.skip) != 3 {
+		t.Errorf("--skip impact,outbox,webhooks: got %v, %v, want the three groups", o.skip, err)
+	}
 	if o, err := parseFlags([]string{"-mysql", "mysql://u@h:1/"}); err != nil || o.mysql != "mysql://u@h:1" {
 		t.Errorf("trailing slash: got %q, %v, want it trimmed", o.mysql, err)
 	}
@@ -81,6 +84,8 @@ func TestParseFlags(t *testing.T) {
 		"-skip pages,nonsense":    "--skip",
 		"-by-value-iterations 0":  "--by-value-iterations",
 		"-filter-revoke-tokens 5": "--filter-revoke-tokens",
+		"-webhook-events 10":      "--webhook-events",
+		"-webhook-org-tokens 500": "--webhook-org-tokens",
 	} {
 		_, err := parseFlags(strings.Fields(args))
 		if err == nil || !strings.Contains(err.Error(), want) {
