@@ -1893,8 +1893,9 @@ input UpdatePatSettingsInput {
 
 """
 What a settings change would do now, computed without changing anything
-(` + "`" + `patSettingsImpact` + "`" + `). The token counts are disjoint: a token is counted once,
-under the first of expiring, blocked and revoked as unused that applies.
+(` + "`" + `patSettingsImpact` + "`" + `). ` + "`" + `tokensExpiring` + "`" + `, ` + "`" + `tokensRestored` + "`" + ` and ` + "`" + `tokensBlocked` + "`" + `
+are disjoint; a token revoked as unused may also be counted as blocked or
+restored (it is both). ` + "`" + `affectedOwners` + "`" + ` counts each owner once.
 """
 type PatSettingsImpact {
   "Active tokens that the proposed maximum lifespan would expire now."

@@ -29,7 +29,7 @@ type OutboxBatch struct {
 // more).
 func (s *Store) DispatchOutbox(ctx context.Context, limit int, now entity.Time, build func(b OutboxBatch) []*entity.Delivery) (int, error) {
 	n := 0
-	err := s.transaction(ctx, func(tx *gorm.DB) error {
+	err := s.readCommitted(ctx, func(tx *gorm.DB) error {
 		n = 0
 		q := tx.Where("dispatched_at IS NULL").Order("dispatched_at, id").Limit(limit)
 		if s.dialect == migrations.MySQL {
@@ -128,7 +128,7 @@ func (s *Store) DispatchOutbox(ctx context.Context, limit int, now entity.Time, 
 // by two instances at once.
 func (s *Store) ClaimDeliveries(ctx context.Context, owner string, now entity.Time, leaseUntil int64, limit int) ([]*entity.Delivery, error) {
 	var claimed []*entity.Delivery
-	err := s.transaction(ctx, func(tx *gorm.DB) error {
+	err := s.readCommitted(ctx, func(tx *gorm.DB) error {
 		claimed = nil
 		q := tx.Model(&entity.Delivery{}).Where("state = ? AND next_attempt_at <= ? AND lease_until < ?", entity.DeliveryPending, now.Millis(), now.Millis()).
 			Order("state, next_attempt_at, id").Limit(limit)

@@ -7,8 +7,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	mysqldriver "github.com/go-sql-driver/mysql"
@@ -53,14 +55,36 @@ func (s *Store) Ping(ctx context.Context) error {
 // exponential backoff, within ctx's deadline; fn must therefore set all
 // its results afresh on every run.
 func (s *Store) transaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.transactionWith(ctx, nil, fn)
+}
+
+// readCommitted runs fn as transaction does, at READ COMMITTED on MySQL:
+// for the background workers' claims (outbox dispatch, delivery claims),
+// whose locking reads of a range with SKIP LOCKED would otherwise hold gap
+// locks where every revocation inserts its outbox rows, and deadlock with
+// them (a revocation holds its organization's row and waits on the gap;
+// the dispatcher holds the gap and waits on the organization's row for
+// its deliveries' foreign key). SQLite's transactions are serialized.
+func (s *Store) readCommitted(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.dialect != migrations.MySQL {
+		return s.transactionWith(ctx, nil, fn)
+	}
+	return s.transactionWith(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted}, fn)
+}
+
+func (s *Store) transactionWith(ctx context.Context, opts *sql.TxOptions, fn func(tx *gorm.DB) error) error {
 	backoff := retry.WithMaxRetries(4, retry.WithFullJitter(retry.NewExponential(10*time.Millisecond)))
 	return retry.Do(ctx, backoff, func(ctx context.Context) error {
+		var txOpts []*sql.TxOptions
+		if opts != nil {
+			txOpts = append(txOpts, opts)
+		}
 		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			if err := fn(tx); err != nil {
 				return err
 			}
 			return s.commit(tx)
-		})
+		}, txOpts...)
 		if retryable(err) {
 			return retry.RetryableError(err)
 		}
@@ -94,9 +118,14 @@ func (s *Store) commit(tx *gorm.DB) error {
 
 // retryable reports whether err is a MySQL error that aborted the whole
 // transaction and may not happen again: a deadlock or a lock-wait timeout.
+// The error of a failed rollback may wrap it beside its own, only as
+// text: the driver's "Error 1213" or "Error 1205" anywhere counts too.
 func retryable(err error) bool {
 	var me *mysqldriver.MySQLError
-	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205)
+	if errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205) {
+		return true
+	}
+	return err != nil && (strings.Contains(err.Error(), "Error 1213") || strings.Contains(err.Error(), "Error 1205"))
 }
 
 // forUpdate locks the selected rows until the transaction ends. SQLite has
