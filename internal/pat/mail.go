@@ -25,13 +25,21 @@ type MailConfig struct {
 	ConsoleURL string
 }
 
-// storedMail is the body of an e-mail delivery: the message as rendered
-// when the event was dispatched.
+// storedMail is the body of an e-mail delivery: the recipient, the kind
+// of mail and what it says, frozen when the event was dispatched. It is
+// rendered (mail.Render) when it is sent or read, not at dispatch: a
+// revocation of 1,000 tokens dispatches 1,000 mails, and rendering and
+// storing each twice (text and HTML) in the dispatch made the next
+// revocations wait for the CPU (docs/PERFORMANCE.md, issue 11, i1).
 type storedMail struct {
-	To      string `json:"to"`
-	Subject string `json:"subject"`
-	Text    string `json:"text"`
-	HTML    string `json:"html"`
+	To   string    `json:"to"`
+	Kind mail.Kind `json:"kind"`
+	Data mail.Data `json:"data"`
+}
+
+// render is the message: subject, plain text, HTML.
+func (m storedMail) render() (subject, text, html string, err error) {
+	return mail.Render(m.Kind, m.Data)
 }
 
 // mailFor renders the e-mail that event e of batch b sends its token's
@@ -96,11 +104,10 @@ func mailFor(e *entity.OutboxEvent, b store.OutboxBatch, consoleURL string) (*en
 		return nil, nil
 	}
 	d.RecipientName = owner.Name
-	subject, text, html, err := mail.Render(kind, d)
-	if err != nil {
-		return nil, nil
+	m := &storedMail{To: (&netmail.Address{Name: owner.Name, Address: to.Address}).String(), Kind: kind, Data: d}
+	if d.TokenID == "" || d.TokenName == "" {
+		return nil, nil // mail.Render would refuse it
 	}
-	m := &storedMail{To: (&netmail.Address{Name: owner.Name, Address: to.Address}).String(), Subject: subject, Text: text, HTML: html}
 	body, err := json.Marshal(m)
 	if err != nil {
 		return nil, nil
@@ -125,8 +132,12 @@ func (s *Service) sendMail(ctx context.Context, d *entity.Delivery) (permanent b
 	if s.mail.Sender == nil {
 		return true, 0, errors.New("no SMTP server configured")
 	}
+	subject, text, html, err := m.render()
+	if err != nil {
+		return true, 0, err
+	}
 	start := time.Now()
-	err = s.mail.Sender.Send(ctx, mail.Message{To: *to, Subject: m.Subject, Text: m.Text, HTML: m.HTML,
+	err = s.mail.Sender.Send(ctx, mail.Message{To: *to, Subject: subject, Text: text, HTML: html,
 		Headers: map[string]string{"X-Pats-Event-Id": d.EventID}})
 	return mail.IsPermanent(err), time.Since(start), err
 }
@@ -145,6 +156,9 @@ func (s *Service) EmailNotifications(ctx context.Context, p *auth.Principal, fir
 // StoredMail is an e-mail delivery's message: To, subject, plain text.
 func StoredMail(d *entity.Delivery) (to, subject, text string) {
 	var m storedMail
-	_ = json.Unmarshal([]byte(d.Body), &m)
-	return m.To, m.Subject, m.Text
+	if json.Unmarshal([]byte(d.Body), &m) != nil {
+		return "", "", ""
+	}
+	subject, text, _, _ = m.render()
+	return m.To, subject, text
 }
