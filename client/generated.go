@@ -41,6 +41,14 @@ const (
 	AuditActionSettingsUpdated AuditAction = "SETTINGS_UPDATED"
 	// Someone downloaded tokens as a file (POST /export/tokens); `export` says which.
 	AuditActionTokensExported AuditAction = "TOKENS_EXPORTED"
+	// A webhook endpoint was added; `webhook` names it.
+	AuditActionWebhookCreated AuditAction = "WEBHOOK_CREATED"
+	// A webhook endpoint's URL or event types changed; `webhook` has its new URL.
+	AuditActionWebhookUpdated AuditAction = "WEBHOOK_UPDATED"
+	// A webhook endpoint was deleted; `webhook` has the URL it had.
+	AuditActionWebhookDeleted AuditAction = "WEBHOOK_DELETED"
+	// A webhook endpoint's signing secret was rotated (the secret is never recorded).
+	AuditActionWebhookSecretRotated AuditAction = "WEBHOOK_SECRET_ROTATED"
 )
 
 var AllAuditAction = []AuditAction{
@@ -48,6 +56,10 @@ var AllAuditAction = []AuditAction{
 	AuditActionTokenRevoked,
 	AuditActionSettingsUpdated,
 	AuditActionTokensExported,
+	AuditActionWebhookCreated,
+	AuditActionWebhookUpdated,
+	AuditActionWebhookDeleted,
+	AuditActionWebhookSecretRotated,
 }
 
 // AuditEvent includes the requested fields of the GraphQL type AuditEvent.

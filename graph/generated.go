@@ -60,6 +60,7 @@ type ComplexityRoot struct {
 		SettingsChange   func(childComplexity int) int
 		Token            func(childComplexity int) int
 		UserAgent        func(childComplexity int) int
+		Webhook          func(childComplexity int) int
 	}
 
 	AuditEventConnection struct {
@@ -94,6 +95,11 @@ type ComplexityRoot struct {
 		Name      func(childComplexity int) int
 		Owner     func(childComplexity int) int
 		ScopeList func(childComplexity int) int
+	}
+
+	AuditedWebhook struct {
+		ID  func(childComplexity int) int
+		URL func(childComplexity int) int
 	}
 
 	CreatePersonalAccessTokenPayload struct {
@@ -326,6 +332,7 @@ type AuditEventResolver interface {
 	Actor(ctx context.Context, obj *entity.AuditEvent) (*entity.User, error)
 
 	LeakAlert(ctx context.Context, obj *entity.AuditEvent) (*model.LeakAlert, error)
+	Webhook(ctx context.Context, obj *entity.AuditEvent) (*model.AuditedWebhook, error)
 	Export(ctx context.Context, obj *entity.AuditEvent) (*model.AuditedExport, error)
 }
 type AuditedTokenResolver interface {
@@ -494,6 +501,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEvent.UserAgent(childComplexity), true
+	case "AuditEvent.webhook":
+		if e.ComplexityRoot.AuditEvent.Webhook == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Webhook(childComplexity), true
 
 	case "AuditEventConnection.edges":
 		if e.ComplexityRoot.AuditEventConnection.Edges == nil {
@@ -613,6 +626,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditedToken.ScopeList(childComplexity), true
+
+	case "AuditedWebhook.id":
+		if e.ComplexityRoot.AuditedWebhook.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditedWebhook.ID(childComplexity), true
+	case "AuditedWebhook.url":
+		if e.ComplexityRoot.AuditedWebhook.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditedWebhook.URL(childComplexity), true
 
 	case "CreatePersonalAccessTokenPayload.personalAccessToken":
 		if e.ComplexityRoot.CreatePersonalAccessTokenPayload.PersonalAccessToken == nil {
@@ -2008,6 +2034,20 @@ enum AuditAction {
   SETTINGS_UPDATED
   "Someone downloaded tokens as a file (POST /export/tokens); ` + "`" + `export` + "`" + ` says which."
   TOKENS_EXPORTED
+  "A webhook endpoint was added; ` + "`" + `webhook` + "`" + ` names it."
+  WEBHOOK_CREATED
+  "A webhook endpoint's URL or event types changed; ` + "`" + `webhook` + "`" + ` has its new URL."
+  WEBHOOK_UPDATED
+  "A webhook endpoint was deleted; ` + "`" + `webhook` + "`" + ` has the URL it had."
+  WEBHOOK_DELETED
+  "A webhook endpoint's signing secret was rotated (the secret is never recorded)."
+  WEBHOOK_SECRET_ROTATED
+}
+
+"A webhook endpoint as an audit event recorded it."
+type AuditedWebhook {
+  id: ID!
+  url: String!
 }
 
 "What an export downloaded."
@@ -2061,6 +2101,8 @@ type AuditEvent {
   revocationSource: RevocationSource
   "Where the secret scanner found the token; revocationSource SECRET_SCANNING only."
   leakAlert: LeakAlert
+  "The webhook endpoint; WEBHOOK_* only."
+  webhook: AuditedWebhook
   "What was downloaded; TOKENS_EXPORTED only."
   export: AuditedExport
   "The job of ` + "`" + `revokeTokensMatching` + "`" + ` that revoked the token; revocationSource FILTER only (see ` + "`" + `Query.revocationJob` + "`" + `)."
@@ -2429,6 +2471,8 @@ func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field gr
 		return ec.fieldContext_AuditEvent_revocationSource(ctx, field)
 	case "leakAlert":
 		return ec.fieldContext_AuditEvent_leakAlert(ctx, field)
+	case "webhook":
+		return ec.fieldContext_AuditEvent_webhook(ctx, field)
 	case "export":
 		return ec.fieldContext_AuditEvent_export(ctx, field)
 	case "revocationJobId":
@@ -2513,6 +2557,16 @@ func (ec *executionContext) childFields_AuditedToken(ctx context.Context, field 
 		return ec.fieldContext_AuditedToken_hint(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditedToken", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditedWebhook(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditedWebhook_id(ctx, field)
+	case "url":
+		return ec.fieldContext_AuditedWebhook_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditedWebhook", field.Name)
 }
 
 func (ec *executionContext) childFields_CreatePersonalAccessTokenPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3691,6 +3745,38 @@ func (ec *executionContext) fieldContext_AuditEvent_leakAlert(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _AuditEvent_webhook(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_webhook(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditEvent().Webhook(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditedWebhook) graphql.Marshaler {
+			return ec.marshalOAuditedWebhook2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditedWebhook(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_webhook(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditedWebhook(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AuditEvent_export(ctx context.Context, field graphql.CollectedField, obj *entity.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4350,6 +4436,52 @@ func (ec *executionContext) _AuditedToken_hint(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_AuditedToken_hint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditedToken", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditedWebhook_id(ctx context.Context, field graphql.CollectedField, obj *model.AuditedWebhook) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditedWebhook_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditedWebhook_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditedWebhook", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditedWebhook_url(ctx context.Context, field graphql.CollectedField, obj *model.AuditedWebhook) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditedWebhook_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditedWebhook_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditedWebhook", field, false, false, "String")
 }
 
 func (ec *executionContext) _CreatePersonalAccessTokenPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreatePersonalAccessTokenPayload) (ret graphql.Marshaler) {
@@ -9986,6 +10118,12 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AuditEvent_leakAlert(ctx, field, obj)
 				})
+		case "webhook":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEvent_webhook(ctx, field, obj)
+				})
 		case "export":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -10257,6 +10395,44 @@ func (ec *executionContext) _AuditedToken(ctx context.Context, sel ast.Selection
 			out.Values[i] = ec._AuditedToken_hint(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditedWebhookImplementors = []string{"AuditedWebhook"}
+
+func (ec *executionContext) _AuditedWebhook(ctx context.Context, sel ast.SelectionSet, obj *model.AuditedWebhook) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditedWebhookImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditedWebhook")
+		case "id":
+			out.Values[i] = ec._AuditedWebhook_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._AuditedWebhook_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13106,6 +13282,13 @@ func (ec *executionContext) marshalOAuditedToken2ᚖgithubᚗcomᚋpatgovᚋpats
 		return graphql.Null
 	}
 	return ec._AuditedToken(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAuditedWebhook2ᚖgithubᚗcomᚋpatgovᚋpatsᚋmodelᚐAuditedWebhook(ctx context.Context, sel ast.SelectionSet, v *model.AuditedWebhook) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AuditedWebhook(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {

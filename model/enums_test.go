@@ -34,7 +34,8 @@ func TestEnumsRoundTrip(t *testing.T) {
 	for _, v := range []entity.TokenStatus{entity.TokenStatusActive, entity.TokenStatusExpired, entity.TokenStatusRevoked} {
 		check("TokenStatus", func() string { return wire(MarshalTokenStatus(v)) }, func(in any) error { _, err := UnmarshalTokenStatus(in); return err }, string(v))
 	}
-	for _, v := range []entity.AuditAction{entity.AuditTokenCreated, entity.AuditTokenRevoked, entity.AuditSettingsUpdated, entity.AuditTokensExported} {
+	for _, v := range []entity.AuditAction{entity.AuditTokenCreated, entity.AuditTokenRevoked, entity.AuditSettingsUpdated, entity.AuditTokensExported,
+		entity.AuditWebhookCreated, entity.AuditWebhookUpdated, entity.AuditWebhookDeleted, entity.AuditWebhookSecretRotated} {
 		check("AuditAction", func() string { return wire(MarshalAuditAction(v)) }, func(in any) error { _, err := UnmarshalAuditAction(in); return err }, string(v))
 	}
 	for _, v := range []entity.RevocationSource{entity.RevokedByOwner, entity.RevokedByAdmin, entity.RevokedByValue, entity.RevokedBySecretScanning, entity.RevokedByFilter, entity.RevokedAsUnused, entity.RevokedByRotation, entity.RevokedOnReuse} {

@@ -33,6 +33,12 @@ type AuditedExport struct {
 	Filter string `json:"filter"`
 }
 
+// A webhook endpoint as an audit event recorded it.
+type AuditedWebhook struct {
+	ID  string `json:"id"`
+	URL string `json:"url"`
+}
+
 type CreatePersonalAccessTokenInput struct {
 	// 1..100 characters after trimming.
 	Name string `json:"name"`

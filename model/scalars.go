@@ -82,7 +82,8 @@ func MarshalAuditAction(a entity.AuditAction) graphql.Marshaler { return marshal
 
 // UnmarshalAuditAction reads the enum value.
 func UnmarshalAuditAction(v any) (entity.AuditAction, error) {
-	return unmarshalEnum(v, "AuditAction", entity.AuditTokenCreated, entity.AuditTokenRevoked, entity.AuditSettingsUpdated, entity.AuditTokensExported)
+	return unmarshalEnum(v, "AuditAction", entity.AuditTokenCreated, entity.AuditTokenRevoked, entity.AuditSettingsUpdated, entity.AuditTokensExported,
+		entity.AuditWebhookCreated, entity.AuditWebhookUpdated, entity.AuditWebhookDeleted, entity.AuditWebhookSecretRotated)
 }
 
 // MarshalRevocationSource writes the enum value.

@@ -24,6 +24,14 @@ func (r *auditEventResolver) LeakAlert(ctx context.Context, obj *entity.AuditEve
 	return leakAlert(obj), nil
 }
 
+// Webhook is the resolver for the webhook field.
+func (r *auditEventResolver) Webhook(ctx context.Context, obj *entity.AuditEvent) (*model.AuditedWebhook, error) {
+	if obj.WebhookEndpointID == nil || obj.WebhookURL == nil {
+		return nil, nil
+	}
+	return &model.AuditedWebhook{ID: *obj.WebhookEndpointID, URL: *obj.WebhookURL}, nil
+}
+
 // Export is the resolver for the export field.
 func (r *auditEventResolver) Export(ctx context.Context, obj *entity.AuditEvent) (*model.AuditedExport, error) {
 	return auditedExport(obj), nil

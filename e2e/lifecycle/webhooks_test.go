@@ -389,6 +389,42 @@ func TestWebhookEndpointManagement(t *testing.T) {
 			t.Errorf("delete: got %q", del.DeleteWebhookEndpoint)
 		}
 		testenv.WantError(t, admin.Do(`query($id: ID!) { webhookDeliveries(endpointId: $id) { nodes { id } } }`, map[string]any{"id": ep.ID}), http.StatusOK, "NOT_FOUND")
+
+		// Every change of an endpoint is audited, with its ID and URL, by
+		// its admin, never with a secret.
+		var audit struct {
+			AuditEvents struct {
+				Nodes []struct {
+					Action  string
+					Actor   struct{ ID string }
+					Webhook *struct{ ID, URL string }
+				}
+			}
+		}
+		admin.MustDoInto(`{ auditEvents(first: 100, filter: {actions: [WEBHOOK_CREATED, WEBHOOK_UPDATED, WEBHOOK_DELETED, WEBHOOK_SECRET_ROTATED]}) {
+  nodes { action actor { id } webhook { id url } } } }`, nil, &audit)
+		byAction := map[string]int{}
+		for _, n := range audit.AuditEvents.Nodes {
+			byAction[n.Action]++
+			if n.Actor.ID != "root" || n.Webhook == nil || n.Webhook.URL == "" {
+				t.Errorf("audit event %+v: want by root, with the endpoint", n)
+			}
+			if n.Action != "WEBHOOK_CREATED" && n.Webhook != nil && n.Webhook.ID != ep.ID {
+				t.Errorf("audit event %s about %s, want %s", n.Action, n.Webhook.ID, ep.ID)
+			}
+		}
+		if byAction["WEBHOOK_CREATED"] != 10 || byAction["WEBHOOK_UPDATED"] != 1 || byAction["WEBHOOK_SECRET_ROTATED"] != 1 || byAction["WEBHOOK_DELETED"] != 1 {
+			t.Errorf("audited webhook changes: %v, want 10 created, 1 updated, 1 rotated, 1 deleted", byAction)
+		}
+		var rows []string
+		env.DB.Raw(`SELECT COALESCE(webhook_url, '') FROM audit_events`).Scan(&rows)
+		for _, r := range rows {
+			for _, secret := range []string{oldSecret, newSecret} {
+				if strings.Contains(r, strings.TrimPrefix(secret, "whsec_")) {
+					t.Errorf("an audit row holds a webhook secret")
+				}
+			}
+		}
 	})
 }
 

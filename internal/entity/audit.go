@@ -51,6 +51,11 @@ type AuditEvent struct {
 	// RevocationJobID is the revocation by filter that revoked the token
 	// (source FILTER only).
 	RevocationJobID *string
+
+	// WebhookEndpointID and WebhookURL are the endpoint a WEBHOOK_* event
+	// is about, its URL after the change (before it, for a deletion).
+	WebhookEndpointID *string
+	WebhookURL        *string `gorm:"column:webhook_url"`
 }
 
 // Token returns the snapshot of the token the event is about, or nil.
@@ -133,6 +138,12 @@ const (
 	// AuditTokensExported: someone downloaded the token inventory (or
 	// their own tokens) as a file.
 	AuditTokensExported AuditAction = "TOKENS_EXPORTED"
+	// The webhook endpoint changes: an endpoint receives the
+	// organization's token events, so who points it where is recorded.
+	AuditWebhookCreated       AuditAction = "WEBHOOK_CREATED"
+	AuditWebhookUpdated       AuditAction = "WEBHOOK_UPDATED"
+	AuditWebhookDeleted       AuditAction = "WEBHOOK_DELETED"
+	AuditWebhookSecretRotated AuditAction = "WEBHOOK_SECRET_ROTATED"
 )
 
 // RevocationSource is how a token was revoked, spelled as the API spells

@@ -61,11 +61,11 @@ type Store interface {
 		audit func(r store.LineageRevocation) []*entity.AuditEvent) ([][]byte, error)
 	TokensByIDs(ctx context.Context, reach store.Reach, ids []string) ([]*entity.PersonalAccessToken, error)
 	Successors(ctx context.Context, reach store.Reach, ids []string) ([]*entity.PersonalAccessToken, error)
-	CreateWebhookEndpoint(ctx context.Context, e *entity.WebhookEndpoint, max int) error
+	CreateWebhookEndpoint(ctx context.Context, e *entity.WebhookEndpoint, max int, event *entity.AuditEvent) error
 	WebhookEndpoints(ctx context.Context, orgID int64) ([]*entity.WebhookEndpoint, error)
 	WebhookEndpoint(ctx context.Context, orgID int64, id string) (*entity.WebhookEndpoint, error)
-	UpdateWebhookEndpoint(ctx context.Context, orgID int64, id string, apply func(e *entity.WebhookEndpoint) error) (*entity.WebhookEndpoint, error)
-	DeleteWebhookEndpoint(ctx context.Context, orgID int64, id string) error
+	UpdateWebhookEndpoint(ctx context.Context, orgID int64, id string, apply func(e *entity.WebhookEndpoint) (*entity.AuditEvent, error)) (*entity.WebhookEndpoint, error)
+	DeleteWebhookEndpoint(ctx context.Context, orgID int64, id string, event func(e *entity.WebhookEndpoint) *entity.AuditEvent) error
 	DispatchOutbox(ctx context.Context, limit int, now entity.Time, build func(b store.OutboxBatch) []*entity.Delivery) (int, error)
 	ClaimDeliveries(ctx context.Context, owner string, now entity.Time, leaseUntil int64, limit int) ([]*entity.Delivery, error)
 	RecordAttempt(ctx context.Context, d *entity.Delivery, owner string, o store.AttemptOutcome) error

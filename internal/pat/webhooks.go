@@ -80,7 +80,7 @@ func (s *Service) CreateWebhookEndpoint(ctx context.Context, p *auth.Principal, 
 	if e.SecretCiphertext, err = s.webhooks.box.seal(e.ID, secret); err != nil {
 		return nil, err
 	}
-	if err := s.store.CreateWebhookEndpoint(ctx, e, MaxWebhookEndpoints); err != nil {
+	if err := s.store.CreateWebhookEndpoint(ctx, e, MaxWebhookEndpoints, webhookEvent(ctx, p, entity.AuditWebhookCreated, now, e)); err != nil {
 		if errors.Is(err, store.ErrTooMany) {
 			return nil, apperr.New(apperr.BadUserInput, "an organization has at most %d webhook endpoints", MaxWebhookEndpoints).
 				With("limit", MaxWebhookEndpoints)
@@ -112,7 +112,7 @@ func (s *Service) UpdateWebhookEndpoint(ctx context.Context, p *auth.Principal, 
 		}
 	}
 	now := s.clock()
-	e, err := s.store.UpdateWebhookEndpoint(ctx, p.Org.ID, id, func(e *entity.WebhookEndpoint) error {
+	e, err := s.store.UpdateWebhookEndpoint(ctx, p.Org.ID, id, func(e *entity.WebhookEndpoint) (*entity.AuditEvent, error) {
 		if in.URL != nil {
 			e.URL = *in.URL
 		}
@@ -120,7 +120,7 @@ func (s *Service) UpdateWebhookEndpoint(ctx context.Context, p *auth.Principal, 
 			e.EventTypes = entity.JoinEventTypes(types)
 		}
 		e.UpdatedAt = now
-		return nil
+		return webhookEvent(ctx, p, entity.AuditWebhookUpdated, now, e), nil
 	})
 	return e, webhookNotFound(err)
 }
@@ -131,7 +131,10 @@ func (s *Service) DeleteWebhookEndpoint(ctx context.Context, p *auth.Principal, 
 	if !p.IsAdmin() {
 		return errForbiddenAdmin()
 	}
-	return webhookNotFound(s.store.DeleteWebhookEndpoint(ctx, p.Org.ID, id))
+	now := s.clock()
+	return webhookNotFound(s.store.DeleteWebhookEndpoint(ctx, p.Org.ID, id, func(e *entity.WebhookEndpoint) *entity.AuditEvent {
+		return webhookEvent(ctx, p, entity.AuditWebhookDeleted, now, e)
+	}))
 }
 
 // RotateWebhookSecret gives an endpoint a new secret, returned once; the
@@ -146,20 +149,29 @@ func (s *Service) RotateWebhookSecret(ctx context.Context, p *auth.Principal, id
 		return nil, err
 	}
 	now := s.clock()
-	e, err := s.store.UpdateWebhookEndpoint(ctx, p.Org.ID, id, func(e *entity.WebhookEndpoint) error {
+	e, err := s.store.UpdateWebhookEndpoint(ctx, p.Org.ID, id, func(e *entity.WebhookEndpoint) (*entity.AuditEvent, error) {
 		sealed, err := s.webhooks.box.seal(e.ID, secret)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		until := entity.TimeOf(now.Add(SecretRotationOverlap))
 		e.PreviousSecretCiphertext, e.PreviousSecretExpiresAt = e.SecretCiphertext, &until
 		e.SecretCiphertext, e.UpdatedAt = sealed, now
-		return nil
+		return webhookEvent(ctx, p, entity.AuditWebhookSecretRotated, now, e), nil
 	})
 	if err != nil {
 		return nil, webhookNotFound(err)
 	}
 	return &CreatedWebhook{Endpoint: e, Secret: secret}, nil
+}
+
+// webhookEvent is the audit event of the caller's change of endpoint e
+// (never its secret).
+func webhookEvent(ctx context.Context, p *auth.Principal, action entity.AuditAction, now entity.Time, e *entity.WebhookEndpoint) *entity.AuditEvent {
+	ev := newAuditEvent(ctx, p, action, now)
+	id, url := e.ID, e.URL
+	ev.WebhookEndpointID, ev.WebhookURL = &id, &url
+	return ev
 }
 
 // validWebhookURL refuses what webhook.ValidateURL refuses, as bad input

@@ -24,7 +24,7 @@ var auditColumns = []string{"id", "organization_id", "action", "occurred_at", "a
 	"previous_enabled", "enabled", "previous_max_lifespan_days", "max_lifespan_days",
 	"previous_revoke_unused_after_days", "revoke_unused_after_days",
 	"request_id", "client_request_id", "client_ip", "user_agent", "alert_url", "alert_source", "export_format", "export_filter",
-	"revocation_job_id"}
+	"revocation_job_id", "webhook_endpoint_id", "webhook_url"}
 
 // outboxColumns are outbox_events' columns, in model field order.
 var outboxColumns = []string{"id", "organization_id", "event_type", "occurred_at", "audit_event_id", "token_id", "payload", "dispatched_at"}
@@ -80,7 +80,8 @@ func auditRowArgs(e *entity.AuditEvent) []driver.Value {
 		orNil(e.TokenID), orNil(e.TokenOwnerID), orNil(e.TokenName), orNil(e.TokenScopes), expires, orNil(e.TokenHint), source,
 		orNil(e.PreviousEnabled), orNil(e.Enabled), orNil(e.PreviousMaxLifespanDays), orNil(e.MaxLifespanDays),
 		orNil(e.PreviousRevokeUnusedAfterDays), orNil(e.RevokeUnusedAfterDays),
-		e.RequestID, orNil(e.ClientRequestID), e.ClientIP, e.UserAgent, orNil(e.AlertURL), orNil(e.AlertSource), orNil(e.ExportFormat), orNil(e.ExportFilter), orNil(e.RevocationJobID))
+		e.RequestID, orNil(e.ClientRequestID), e.ClientIP, e.UserAgent, orNil(e.AlertURL), orNil(e.AlertSource), orNil(e.ExportFormat), orNil(e.ExportFilter), orNil(e.RevocationJobID),
+		orNil(e.WebhookEndpointID), orNil(e.WebhookURL))
 }
 
 // testEvent is an event of the test organization by the test caller at
@@ -147,7 +148,7 @@ func TestAuditInsertHelpers(t *testing.T) {
 	if s.Table != "audit_events" || !slices.Equal(s.DBNames, auditColumns) {
 		t.Errorf("entity.AuditEvent: got table %s columns %v, want audit_events %v", s.Table, s.DBNames, auditColumns)
 	}
-	const wantSQL = "INSERT INTO `audit_events` (`id`,`organization_id`,`action`,`occurred_at`,`actor_id`,`token_id`,`token_owner_id`,`token_name`,`token_scopes`,`token_expires_at`,`token_hint`,`revocation_source`,`previous_enabled`,`enabled`,`previous_max_lifespan_days`,`max_lifespan_days`,`previous_revoke_unused_after_days`,`revoke_unused_after_days`,`request_id`,`client_request_id`,`client_ip`,`user_agent`,`alert_url`,`alert_source`,`export_format`,`export_filter`,`revocation_job_id`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?),(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	const wantSQL = "INSERT INTO `audit_events` (`id`,`organization_id`,`action`,`occurred_at`,`actor_id`,`token_id`,`token_owner_id`,`token_name`,`token_scopes`,`token_expires_at`,`token_hint`,`revocation_source`,`previous_enabled`,`enabled`,`previous_max_lifespan_days`,`max_lifespan_days`,`previous_revoke_unused_after_days`,`revoke_unused_after_days`,`request_id`,`client_request_id`,`client_ip`,`user_agent`,`alert_url`,`alert_source`,`export_format`,`export_filter`,`revocation_job_id`,`webhook_endpoint_id`,`webhook_url`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?),(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 	if got := auditInsertSQL(2); got != wantSQL {
 		t.Errorf("auditInsertSQL(2): got %q, want %q", got, wantSQL)
 	}
@@ -161,14 +162,14 @@ func TestAuditInsertHelpers(t *testing.T) {
 			event: withClientRequestID(revokedEvent("E1", "01A", 8, entity.RevokedByAdmin), "client-E1"),
 			want: argsOf("E1", testOrgID, "TOKEN_REVOKED", testNow, testOwnerID,
 				"01A", int64(8), "Name 01A", " a b ", testNow+1000, "pat_01A", "ADMIN",
-				nil, nil, nil, nil, nil, nil, "req-E1", "client-E1", "192.0.2.10", "pats-test/1.0", nil, nil, nil, nil, nil),
+				nil, nil, nil, nil, nil, nil, "req-E1", "client-E1", "192.0.2.10", "pats-test/1.0", nil, nil, nil, nil, nil, nil, nil),
 		},
 		{
 			name:  "settings updated",
 			event: settingsChangedEvent("E2", true, false, 90, 30),
 			want: argsOf("E2", testOrgID, "SETTINGS_UPDATED", testNow, testOwnerID,
 				nil, nil, nil, nil, nil, nil, nil,
-				true, false, 90, 30, nil, nil, "req-E2", nil, "192.0.2.10", "pats-test/1.0", nil, nil, nil, nil, nil),
+				true, false, 90, 30, nil, nil, "req-E2", nil, "192.0.2.10", "pats-test/1.0", nil, nil, nil, nil, nil, nil, nil),
 		},
 	}
 	for _, tt := range tests {
@@ -203,10 +204,10 @@ func auditListRows() *sqlmock.Rows {
 	return sqlmock.NewRows(auditColumns).
 		AddRow("01E2", testOrgID, "TOKEN_REVOKED", testNow, testOwnerID,
 			"01A", int64(8), "Name", " a b ", testNow+1000, "pat_x", "ADMIN",
-			nil, nil, nil, nil, nil, nil, "req-2", "ci-run-7", "192.0.2.10", "ua", nil, nil, nil, nil, nil).
+			nil, nil, nil, nil, nil, nil, "req-2", "ci-run-7", "192.0.2.10", "ua", nil, nil, nil, nil, nil, nil, nil).
 		AddRow("01E1", testOrgID, "SETTINGS_UPDATED", testNow-1, testOwnerID,
 			nil, nil, nil, nil, nil, nil, nil,
-			true, false, 90, 30, nil, nil, "req-1", nil, "192.0.2.11", "ua", nil, nil, nil, nil, nil)
+			true, false, 90, 30, nil, nil, "req-1", nil, "192.0.2.11", "ua", nil, nil, nil, nil, nil, nil, nil)
 }
 
 // TestListAuditEvents pins each filter of ListAuditEvents on its own

@@ -14,10 +14,10 @@ import (
 // limit (webhook endpoints).
 var ErrTooMany = errors.New("limit reached")
 
-// CreateWebhookEndpoint inserts e unless its organization already has max
-// endpoints (ErrTooMany); the organization's row is locked first, so
-// concurrent creations count each other.
-func (s *Store) CreateWebhookEndpoint(ctx context.Context, e *entity.WebhookEndpoint, max int) error {
+// CreateWebhookEndpoint inserts e and its audit event unless its
+// organization already has max endpoints (ErrTooMany); the organization's
+// row is locked first, so concurrent creations count each other.
+func (s *Store) CreateWebhookEndpoint(ctx context.Context, e *entity.WebhookEndpoint, max int, event *entity.AuditEvent) error {
 	return s.transaction(ctx, func(tx *gorm.DB) error {
 		if err := s.lockOrganizations(tx, e.OrganizationID); err != nil {
 			return err
@@ -32,7 +32,7 @@ func (s *Store) CreateWebhookEndpoint(ctx context.Context, e *entity.WebhookEndp
 		if err := tx.Create(e).Error; err != nil {
 			return fmt.Errorf("create webhook endpoint: %w", err)
 		}
-		return nil
+		return insertAuditEvents(tx, e.OrganizationID, []*entity.AuditEvent{event})
 	})
 }
 
@@ -56,19 +56,21 @@ func (s *Store) WebhookEndpoint(ctx context.Context, orgID int64, id string) (*e
 }
 
 // UpdateWebhookEndpoint locks the organization's endpoint id, lets apply
-// change it and saves every field apply may change. ErrNotFound if there
-// is no such endpoint; apply's error rolls back.
-func (s *Store) UpdateWebhookEndpoint(ctx context.Context, orgID int64, id string, apply func(e *entity.WebhookEndpoint) error) (*entity.WebhookEndpoint, error) {
+// change it and saves every field apply may change, with the audit event
+// apply returns. ErrNotFound if there is no such endpoint; apply's error
+// rolls back.
+func (s *Store) UpdateWebhookEndpoint(ctx context.Context, orgID int64, id string, apply func(e *entity.WebhookEndpoint) (*entity.AuditEvent, error)) (*entity.WebhookEndpoint, error) {
 	var e entity.WebhookEndpoint
 	err := s.transaction(ctx, func(tx *gorm.DB) error {
 		e = entity.WebhookEndpoint{}
 		if err := s.forUpdate(tx).Where("organization_id = ? AND id = ?", orgID, id).Take(&e).Error; err != nil {
 			return notFound(err, "update webhook endpoint")
 		}
-		if err := apply(&e); err != nil {
+		event, err := apply(&e)
+		if err != nil {
 			return err
 		}
-		err := tx.Model(&entity.WebhookEndpoint{}).Where("organization_id = ? AND id = ?", orgID, id).Updates(map[string]any{
+		err = tx.Model(&entity.WebhookEndpoint{}).Where("organization_id = ? AND id = ?", orgID, id).Updates(map[string]any{
 			"url": e.URL, "event_types": e.EventTypes, "secret_ciphertext": e.SecretCiphertext,
 			"previous_secret_ciphertext": e.PreviousSecretCiphertext, "previous_secret_expires_at": e.PreviousSecretExpiresAt,
 			"updated_at": e.UpdatedAt,
@@ -76,7 +78,7 @@ func (s *Store) UpdateWebhookEndpoint(ctx context.Context, orgID int64, id strin
 		if err != nil {
 			return fmt.Errorf("update webhook endpoint: %w", err)
 		}
-		return nil
+		return insertAuditEvents(tx, orgID, []*entity.AuditEvent{event})
 	})
 	if err != nil {
 		return nil, err
@@ -85,9 +87,14 @@ func (s *Store) UpdateWebhookEndpoint(ctx context.Context, orgID int64, id strin
 }
 
 // DeleteWebhookEndpoint deletes the organization's endpoint id and its
-// deliveries (pending ones are never sent). ErrNotFound if there is none.
-func (s *Store) DeleteWebhookEndpoint(ctx context.Context, orgID int64, id string) error {
+// deliveries (pending ones are never sent), writing the audit event event
+// makes of it. ErrNotFound if there is none.
+func (s *Store) DeleteWebhookEndpoint(ctx context.Context, orgID int64, id string, event func(e *entity.WebhookEndpoint) *entity.AuditEvent) error {
 	return s.transaction(ctx, func(tx *gorm.DB) error {
+		var e entity.WebhookEndpoint
+		if err := s.forUpdate(tx).Where("organization_id = ? AND id = ?", orgID, id).Take(&e).Error; err != nil {
+			return notFound(err, "delete webhook endpoint")
+		}
 		if err := tx.Where("organization_id = ? AND endpoint_id = ?", orgID, id).Delete(&entity.Delivery{}).Error; err != nil {
 			return fmt.Errorf("delete webhook endpoint: deliveries: %w", err)
 		}
@@ -98,6 +105,6 @@ func (s *Store) DeleteWebhookEndpoint(ctx context.Context, orgID int64, id strin
 		if res.RowsAffected == 0 {
 			return ErrNotFound
 		}
-		return nil
+		return insertAuditEvents(tx, orgID, []*entity.AuditEvent{event(&e)})
 	})
 }

@@ -16,7 +16,15 @@ export type AuditAction =
   /** A token was created. Its secret is never recorded. */
   | 'TOKEN_CREATED'
   /** A token was revoked; `revocationSource` says how. */
-  | 'TOKEN_REVOKED';
+  | 'TOKEN_REVOKED'
+  /** A webhook endpoint was added; `webhook` names it. */
+  | 'WEBHOOK_CREATED'
+  /** A webhook endpoint was deleted; `webhook` has the URL it had. */
+  | 'WEBHOOK_DELETED'
+  /** A webhook endpoint's signing secret was rotated (the secret is never recorded). */
+  | 'WEBHOOK_SECRET_ROTATED'
+  /** A webhook endpoint's URL or event types changed; `webhook` has its new URL. */
+  | 'WEBHOOK_UPDATED';
 
 /**
  * The codes carried in `errors[].extensions.code`. The schema lists them so

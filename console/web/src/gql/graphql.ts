@@ -22,7 +22,15 @@ export type AuditAction =
   /** A token was created. Its secret is never recorded. */
   | 'TOKEN_CREATED'
   /** A token was revoked; `revocationSource` says how. */
-  | 'TOKEN_REVOKED';
+  | 'TOKEN_REVOKED'
+  /** A webhook endpoint was added; `webhook` names it. */
+  | 'WEBHOOK_CREATED'
+  /** A webhook endpoint was deleted; `webhook` has the URL it had. */
+  | 'WEBHOOK_DELETED'
+  /** A webhook endpoint's signing secret was rotated (the secret is never recorded). */
+  | 'WEBHOOK_SECRET_ROTATED'
+  /** A webhook endpoint's URL or event types changed; `webhook` has its new URL. */
+  | 'WEBHOOK_UPDATED';
 
 /**
  * Narrows the audit trail. Every given condition must hold. An empty list
@@ -199,7 +207,7 @@ export type AuditEventsQueryVariables = Exact<{
 }>;
 
 
-export type AuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: AuditAction, occurredAt: string, revocationSource: RevocationSource | null, revocationJobId: string | null, requestId: string, clientRequestId: string | null, clientIp: string, actor: { id: string, name: string, email: string, accountType: AccountType }, token: { id: string, name: string, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType } } | null, leakAlert: { url: string, source: string } | null, export: { format: string } | null, settingsChange: { previousEnabled: boolean, enabled: boolean, previousMaxLifespanDays: number, maxLifespanDays: number, previousRevokeUnusedAfterDays: number, revokeUnusedAfterDays: number } | null }> } };
+export type AuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: AuditAction, occurredAt: string, revocationSource: RevocationSource | null, revocationJobId: string | null, requestId: string, clientRequestId: string | null, clientIp: string, actor: { id: string, name: string, email: string, accountType: AccountType }, token: { id: string, name: string, hint: string, owner: { id: string, name: string, email: string, accountType: AccountType } } | null, leakAlert: { url: string, source: string } | null, export: { format: string } | null, webhook: { id: string, url: string } | null, settingsChange: { previousEnabled: boolean, enabled: boolean, previousMaxLifespanDays: number, maxLifespanDays: number, previousRevokeUnusedAfterDays: number, revokeUnusedAfterDays: number } | null }> } };
 
 export type UserFieldsFragment = { id: string, name: string, email: string, accountType: AccountType };
 
@@ -551,6 +559,10 @@ export const AuditEventsDocument = new TypedDocumentString(`
       }
       export {
         format
+      }
+      webhook {
+        id
+        url
       }
       settingsChange {
         previousEnabled

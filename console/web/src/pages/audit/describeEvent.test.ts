@@ -69,3 +69,16 @@ describe('stale-token policy', () => {
     expect(eventDetails(event)).toEqual(['Revoke unused tokens off → after 90 days']);
   });
 });
+
+describe('webhook changes', () => {
+  it('names the endpoint by its URL', () => {
+    const event = {
+      ...base,
+      action: 'WEBHOOK_CREATED',
+      revocationSource: null,
+      leakAlert: null,
+      webhook: { id: '01W', url: 'https://hooks.example.com/pats' },
+    } as unknown as AuditEvent;
+    expect(eventDetails(event)).toEqual(['Webhook endpoint https://hooks.example.com/pats']);
+  });
+});

@@ -9,6 +9,10 @@ const actionLabels: Record<AuditAction, string> = {
   TOKEN_REVOKED: 'Revoked a token',
   SETTINGS_UPDATED: 'Changed the settings',
   TOKENS_EXPORTED: 'Exported tokens',
+  WEBHOOK_CREATED: 'Added a webhook endpoint',
+  WEBHOOK_UPDATED: 'Changed a webhook endpoint',
+  WEBHOOK_DELETED: 'Deleted a webhook endpoint',
+  WEBHOOK_SECRET_ROTATED: "Rotated a webhook endpoint's secret",
 };
 
 const sourceLabels: Record<RevocationSource, string> = {
@@ -34,6 +38,7 @@ export function eventDetails(event: AuditEvent): string[] {
   if (event.revocationSource) details.push(`Revoked ${sourceLabels[event.revocationSource]}`);
   if (event.revocationJobId) details.push(`Revocation job ${event.revocationJobId}`);
   if (event.export) details.push(`Downloaded as ${event.export.format.toUpperCase()}`);
+  if (event.webhook) details.push(`Webhook endpoint ${event.webhook.url}`);
   const change = event.settingsChange;
   if (change) {
     if (change.previousEnabled !== change.enabled) {
