@@ -2429,9 +2429,9 @@ type Mutation {
   would learn its secret); local accounts; tokens enabled. Issues a token with
   the same name and scopes (expiry: ` + "`" + `expiresAt` + "`" + `, or the maximum lifespan, as at
   creation) and revokes this one in the same transaction (source ROTATED). The
-  secret is returned once. Rotating a token that was already rotated is
-  treated as reuse of a leaked token: its successors are revoked
-  (REUSE_DETECTED) and the call is BAD_USER_INPUT.
+  secret is returned once. A token that was already rotated is BAD_USER_INPUT
+  (rotate its successor); presenting its secret to ` + "`" + `/introspect` + "`" + ` is what
+  counts as reuse (see REUSE_DETECTED).
   """
   rotatePersonalAccessToken(id: ID!, expiresAt: Time): CreatePersonalAccessTokenPayload!
   "Admins only. At most 10 endpoints per organization. The secret is returned once."

@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -28,7 +29,7 @@ func notices(t *testing.T, env *testenv.Env, id string) []string {
 		if err := json.Unmarshal([]byte(r.Payload), &p); err != nil || p.TokenID != id {
 			t.Fatalf("payload %s: %v", r.Payload, err)
 		}
-		out = append(out, r.EventType+"/"+map[int]string{7: "7", 1: "1", 0: "0"}[p.DaysLeft])
+		out = append(out, fmt.Sprintf("%s/%d", r.EventType, p.DaysLeft))
 	}
 	return out
 }
@@ -81,13 +82,15 @@ func TestExpiryNotices(t *testing.T) {
 		}
 		sweep(t, env)
 		sweep(t, env) // once each
+		// daysLeft is the real time left, rounded up: 5 days, not the
+		// 7-day stage.
 		check("first sweeps", map[string][]string{
-			"own-expiry": {"token.expiring/7"}, "lifespan-expiry": {"token.expiring/7"}, "just-expired": {"token.expired/0"},
+			"own-expiry": {"token.expiring/5"}, "lifespan-expiry": {"token.expiring/5"}, "just-expired": {"token.expired/0"},
 		})
 		env.Clock.Advance(4*24*time.Hour + 12*time.Hour)
 		sweep(t, env)
 		check("a day before", map[string][]string{
-			"own-expiry": {"token.expiring/7", "token.expiring/1"}, "lifespan-expiry": {"token.expiring/7", "token.expiring/1"},
+			"own-expiry": {"token.expiring/5", "token.expiring/1"}, "lifespan-expiry": {"token.expiring/5", "token.expiring/1"},
 			"just-expired": {"token.expired/0"},
 		})
 		// Lowering the lifespan to 60 days brings "far" (created 54.5 days
@@ -97,9 +100,9 @@ func TestExpiryNotices(t *testing.T) {
 		env.Clock.Advance(24 * time.Hour)
 		sweep(t, env)
 		check("after lowering the lifespan, then a day", map[string][]string{
-			"own-expiry":      {"token.expiring/7", "token.expiring/1", "token.expired/0"},
-			"lifespan-expiry": {"token.expiring/7", "token.expiring/1", "token.expired/0"},
-			"far":             {"token.expiring/7"}, "just-expired": {"token.expired/0"},
+			"own-expiry":      {"token.expiring/5", "token.expiring/1", "token.expired/0"},
+			"lifespan-expiry": {"token.expiring/5", "token.expiring/1", "token.expired/0"},
+			"far":             {"token.expiring/6"}, "just-expired": {"token.expired/0"},
 		})
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/patgov/pats/internal/apperr"
 	"github.com/patgov/pats/internal/auth"
 	"github.com/patgov/pats/internal/entity"
+	"github.com/patgov/pats/internal/mail"
 	"github.com/patgov/pats/internal/store"
 	"github.com/patgov/pats/internal/webhook"
 )
@@ -28,11 +29,16 @@ const (
 	// claimBatch how many deliveries one claim takes; sendConcurrency how
 	// many of them are sent at once.
 	dispatchBatch   = 500
-	claimBatch      = 64
 	sendConcurrency = 16
+	// claimBatch is sendConcurrency: every claimed delivery is sent at
+	// once, so none waits behind others while its lease runs.
+	claimBatch = sendConcurrency
 	// deliveryLease is how long a claimed delivery stays with its
-	// instance: past the send timeout, so a live sender never loses it.
-	deliveryLease = webhook.DefaultTimeout + 20*time.Second
+	// instance: past the longest attempt (a mail: mail.DefaultTimeout plus
+	// go-mail's second; a webhook: 10 s) with a wide margin, so a live
+	// sender never loses it and no delivery is sent by two instances at
+	// once.
+	deliveryLease = mail.DefaultTimeout + 30*time.Second
 )
 
 // WebhookConfig configures webhooks.
@@ -178,6 +184,9 @@ func (s *Service) sendOne(ctx context.Context, d *entity.Delivery) error {
 		}
 	} else {
 		res = s.attempt(ctx, d, now)
+		// An endpoint deleted, or a URL no longer allowed, will not get
+		// better: the delivery fails now rather than for 30 hours.
+		permanent = res.Class == webhook.ClassInvalidRequest
 	}
 	s.webhooks.onAttempt(res.Class, res.Duration)
 	out.DurationMs = int(res.Duration.Milliseconds())
@@ -209,6 +218,11 @@ func (s *Service) attempt(ctx context.Context, d *entity.Delivery, now entity.Ti
 	}
 	ep, err := s.store.WebhookEndpoint(ctx, d.OrganizationID, *d.EndpointID)
 	if err != nil {
+		return webhook.Result{Class: webhook.ClassInvalidRequest, Err: err}
+	}
+	// Checked again at every send: a URL saved while
+	// PATS_WEBHOOKS_ALLOW_PRIVATE was on is not sent once it is off.
+	if err := webhook.ValidateURL(ep.URL, s.webhooks.allowPrivate); err != nil {
 		return webhook.Result{Class: webhook.ClassInvalidRequest, Err: err}
 	}
 	secrets, err := s.secretsOf(ep, now)

@@ -70,6 +70,9 @@ func mailFor(e *entity.OutboxEvent, b store.OutboxBatch, consoleURL string) (*en
 			kind, d.Reason = mail.TokenRevoked, mail.Reason(src)
 		}
 		t := a.Token()
+		if a.ActorID == t.OwnerID {
+			return nil, nil // the owner did it (by value, by a filter): nothing to tell them
+		}
 		ownerID, d.TokenID, d.TokenName, d.Scopes = t.OwnerID, t.ID, t.Name, t.ScopeList()
 		if a.TokenExpiresAt != nil {
 			d.ExpiresAt = a.TokenExpiresAt.Time

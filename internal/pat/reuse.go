@@ -87,14 +87,16 @@ func (s *Service) handleReuse(ctx context.Context, orgID int64, tokenID string) 
 	return len(digests), err
 }
 
-// SetReuseHandler makes the validator call fn, at most once a minute per
+// setReuseHandler makes the validator call fn, at most once a minute per
 // token, when an introspection presents a token revoked by rotation.
 func (v *Validator) setReuseHandler(fn func(ctx context.Context, orgID int64, tokenID string)) {
 	v.reuse = fn
 }
 
-// reused handles the presentation of cred, a token rotated away, off the
-// answer's path but within reuseTimeout.
+// reused handles the presentation of cred, a token rotated away, before
+// the (inactive) answer, within reuseTimeout: the lineage is revoked by
+// the time the caller learns the token is refused. Throttled per token
+// (reuseGate), so replaying it costs one lineage walk a minute.
 func (v *Validator) reused(ctx context.Context, cred *store.Credential) {
 	if v.reuse == nil || !v.reuseGate.first(cred.TokenID, v.now()) {
 		return

@@ -29,9 +29,8 @@ type RotatedPayload struct {
 // ROTATED); the secret is returned once. Only the owner may rotate: an
 // admin would learn another user's secret, so another user's token is
 // NOT_FOUND like any token out of reach. Local accounts, tokens enabled.
-// The quota is not counted twice (one token in, one out). Rotating a
-// token that was already rotated is reuse: its successors are revoked
-// (REUSE_DETECTED) and the call refused.
+// The quota is not counted twice (one token in, one out). A token
+// already rotated is refused (its successor is the one to rotate).
 func (s *Service) RotateToken(ctx context.Context, p *auth.Principal, id string, expiresAt *entity.Time) (*Created, error) {
 	if p.User.AccountType != entity.AccountTypeLocal {
 		return nil, apperr.New(apperr.LocalAccountRequired, "only users with a local account may rotate personal access tokens")
@@ -75,13 +74,12 @@ func (s *Service) RotateToken(ctx context.Context, p *auth.Principal, id string,
 	})
 	s.validator.created(secret.Digest)
 	if errors.Is(err, store.ErrRotatedAway) {
-		n, rerr := s.handleReuse(ctx, p.Org.ID, id)
-		if rerr != nil {
-			return nil, rerr
-		}
-		return nil, apperr.New(apperr.BadUserInput,
-			"this token was already rotated: using it again looks like a leak, so the %d active token(s) that replaced it were revoked", n).
-			With("field", "id").With("revoked", n)
+		// Rotation names a token by its ID, which is no secret: asking to
+		// rotate a token again (a double click, a retried request) is no
+		// sign of a leak, so nothing is revoked. Reuse detection is for a
+		// presented secret (Introspect).
+		return nil, apperr.New(apperr.BadUserInput, "this token was already rotated; rotate the token that replaced it").
+			With("field", "id")
 	}
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {

@@ -172,8 +172,20 @@ type ExpiryPayload struct {
 	TokenName string      `json:"tokenName"`
 	OwnerID   int64       `json:"ownerId"`
 	ExpiresAt entity.Time `json:"expiresAt"`
-	// DaysLeft is 7 or 1 (token.expiring), 0 (token.expired).
+	// DaysLeft is the whole days left until ExpiresAt, rounded up
+	// (token.expiring: at most 7; a token created to expire in 3 days
+	// says 3), 0 for token.expired.
 	DaysLeft int `json:"daysLeft"`
+}
+
+// daysLeft is the whole days from now to expiry (Unix ms), rounded up; 0
+// once it passed.
+func daysLeft(expiry, now int64) int {
+	if expiry <= now {
+		return 0
+	}
+	day := entity.LifespanMillis(1)
+	return int((expiry - now + day - 1) / day)
 }
 
 // noticeExpiries writes org's due expiry notices, chunk by chunk.
@@ -194,7 +206,7 @@ func (w *sweeper) noticeExpiries(ctx context.Context, org *entity.Organization) 
 					typ = entity.EventTokenExpired
 				}
 				body, _ := json.Marshal(ExpiryPayload{TokenID: e.Token.ID, TokenName: e.Token.Name, OwnerID: e.Token.OwnerID,
-					ExpiresAt: entity.TimeFromMillis(e.Effective), DaysLeft: e.Stage})
+					ExpiresAt: entity.TimeFromMillis(e.Effective), DaysLeft: daysLeft(e.Effective, now.Millis())})
 				payload, id := string(body), e.Token.ID
 				out[i] = &entity.OutboxEvent{ID: ulid.Make().String(), OrganizationID: org.ID, EventType: typ, OccurredAt: now,
 					TokenID: &id, Payload: &payload}

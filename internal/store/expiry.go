@@ -59,6 +59,12 @@ func (s *Store) RecordExpiryNotices(ctx context.Context, q ExpiryQuery, events f
 		if err := renewLease(tx, q.Lease, q.Owner, q.LeaseUntil); err != nil {
 			return err
 		}
+		// The organization first, as every revocation locks it: the
+		// outbox rows' foreign key reads it, and taken after the tokens it
+		// would deadlock with a revocation holding it.
+		if err := s.lockOrganizations(tx, q.OrgID); err != nil {
+			return err
+		}
 		var ids []string
 		err := tx.Raw(`SELECT t.id FROM personal_access_tokens t
 WHERE t.organization_id = @org AND t.revoked_at IS NULL

@@ -125,6 +125,12 @@ func (s *Store) RecordStaleWarnings(ctx context.Context, q StaleQuery, events fu
 		if err := renewLease(tx, q.Lease, q.Owner, q.LeaseUntil); err != nil {
 			return err
 		}
+		// The organization first, as every revocation locks it: the
+		// outbox rows' foreign key reads it, and taken after the tokens it
+		// would deadlock with a revocation holding it.
+		if err := s.lockOrganizations(tx, q.OrgID); err != nil {
+			return err
+		}
 		const dueCond = "(t.last_used_at < ? AND t.last_used_at >= ?) OR (t.last_used_at IS NULL AND t.created_at < ? AND t.created_at >= ?)"
 		ids, err := s.staleCandidates(tx, q,
 			"("+dueCond+") AND (t.stale_warned_basis IS NULL OR t.stale_warned_basis <> COALESCE(t.last_used_at, t.created_at))",
