@@ -211,7 +211,7 @@ func (a *App) build(jwtKey []byte, verifier *auth.Verifier, o options) error {
 		Mail:    mailConfig(cfg),
 		Webhooks: pat.WebhookConfig{
 			Key: deriveKey(jwtKey, "pats webhook secret key v1"), AllowPrivate: cfg.WebhooksAllowPrivate,
-			Wrap: o.tracing.Transport, OnAttempt: a.metrics.ObserveWebhookAttempt,
+			Wrap: o.tracing.HostOnlyTransport, OnAttempt: a.metrics.ObserveWebhookAttempt,
 		},
 		Now: o.now,
 	})
