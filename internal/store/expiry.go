@@ -80,9 +80,8 @@ ORDER BY t.id LIMIT @size`, args).Scan(&ids).Error
 			return nil
 		}
 		full = len(ids) == q.Size
-		var locked []*entity.PersonalAccessToken
-		if err := s.forUpdate(s.byPrimaryKey(tx)).Where("organization_id = ? AND id IN ? AND revoked_at IS NULL", q.OrgID, ids).
-			Order("id").Find(&locked).Error; err != nil {
+		locked, err := s.lockUnrevoked(tx, q.OrgID, ids, "")
+		if err != nil {
 			return fmt.Errorf("expiry notices: lock: %w", err)
 		}
 		var due []ExpiryNotice

@@ -124,9 +124,8 @@ func (s *Store) RevokeLineage(ctx context.Context, orgID int64, fromID string, a
 		if len(ids) == 0 {
 			return nil
 		}
-		var locked []*entity.PersonalAccessToken
-		if err := s.forUpdate(s.byPrimaryKey(tx)).Where("organization_id = ? AND id IN ? AND revoked_at IS NULL", orgID, ids).
-			Order("id").Find(&locked).Error; err != nil {
+		locked, err := s.lockUnrevoked(tx, orgID, ids, "")
+		if err != nil {
 			return fmt.Errorf("revoke lineage: lock: %w", err)
 		}
 		if len(locked) == 0 {

@@ -76,9 +76,7 @@ func (s *Store) RevokeStaleChunk(ctx context.Context, q StaleQuery, actor System
 			return err
 		}
 		full = len(ids) == q.Size
-		var locked []*entity.PersonalAccessToken
-		err = s.forUpdate(s.byPrimaryKey(tx)).Where("organization_id = ? AND id IN ? AND revoked_at IS NULL AND expires_at > ?", q.OrgID, ids, q.Now).
-			Where(unqualified(staleCond), q.Cap, q.StaleBefore, q.StaleBefore).Order("id").Find(&locked).Error
+		locked, err := s.lockUnrevoked(tx, q.OrgID, ids, "t.expires_at > ? AND "+staleCond, q.Now, q.Cap, q.StaleBefore, q.StaleBefore)
 		if err != nil {
 			return fmt.Errorf("revoke stale: lock: %w", err)
 		}
@@ -139,9 +137,7 @@ func (s *Store) RecordStaleWarnings(ctx context.Context, q StaleQuery, events fu
 			return err
 		}
 		full = len(ids) == q.Size
-		var locked []*entity.PersonalAccessToken
-		err = s.forUpdate(s.byPrimaryKey(tx)).Where("organization_id = ? AND id IN ? AND revoked_at IS NULL", q.OrgID, ids).
-			Where(unqualified("("+dueCond+")"), q.WarnBefore, q.StaleBefore, q.WarnBefore, q.StaleBefore).Order("id").Find(&locked).Error
+		locked, err := s.lockUnrevoked(tx, q.OrgID, ids, "("+dueCond+")", q.WarnBefore, q.StaleBefore, q.WarnBefore, q.StaleBefore)
 		if err != nil {
 			return fmt.Errorf("stale warnings: lock: %w", err)
 		}
@@ -198,22 +194,4 @@ func (s *Store) staleCandidates(tx *gorm.DB, q StaleQuery, cond string, args ...
 		return nil, fmt.Errorf("stale tokens: candidates: %w", err)
 	}
 	return ids, nil
-}
-
-// unqualified drops the t. alias from cond, for statements on the bare
-// table.
-func unqualified(cond string) string {
-	out := make([]byte, 0, len(cond))
-	for i := 0; i < len(cond); i++ {
-		if cond[i] == 't' && i+1 < len(cond) && cond[i+1] == '.' && (i == 0 || !isIdent(cond[i-1])) {
-			i++
-			continue
-		}
-		out = append(out, cond[i])
-	}
-	return string(out)
-}
-
-func isIdent(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

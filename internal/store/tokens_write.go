@@ -300,6 +300,27 @@ func (s *Store) byPrimaryKey(tx *gorm.DB) *gorm.DB {
 	return tx.Table("personal_access_tokens")
 }
 
+// lockUnrevoked locks, through the primary key (see byPrimaryKey), the
+// organization's unrevoked tokens among ids that also meet where (on the
+// alias t), in ID order: the locking re-read of every background chunk
+// (stale tokens, warnings, expiry notices, a lineage), whose candidates
+// were read without locks and may have changed since.
+func (s *Store) lockUnrevoked(tx *gorm.DB, orgID int64, ids []string, where string, args ...any) ([]*entity.PersonalAccessToken, error) {
+	table := "personal_access_tokens AS t"
+	if s.dialect == migrations.MySQL {
+		table += " FORCE INDEX (PRIMARY)"
+	}
+	q := s.forUpdate(tx.Table(table)).Where("t.organization_id = ? AND t.id IN ? AND t.revoked_at IS NULL", orgID, ids)
+	if where != "" {
+		q = q.Where(where, args...)
+	}
+	var locked []*entity.PersonalAccessToken
+	if err := q.Order("t.id").Find(&locked).Error; err != nil {
+		return nil, err
+	}
+	return locked, nil
+}
+
 // byOrgDigest reads tokens through the (organization, digest) index: a
 // value of another organization's token is then the same miss in the
 // caller's own range as an unknown value, neither reading nor (FOR UPDATE)
